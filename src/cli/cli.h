@@ -1,0 +1,119 @@
+/* The command layer: global options, the command table, exit codes.
+ *
+ * Every command is `int cmd_X(int argc, char **argv, struct ctx *ctx)`
+ * in cli/cmd-X.c, listed in commands.c's table. It parses its own options
+ * (the global ones are accepted before or after the command name, through
+ * CLI_COMMON_LONGOPTS and cli_common_opt()), gets its root with
+ * ctx_root(), builds tables and prints them. Only this layer prints
+ * errors and picks exit codes:
+ *   EXIT_OK 0       success
+ *   EXIT_FAIL 1     failure; one line on stderr says what and why
+ *   EXIT_USAGE 2    bad usage; the line suggests --help */
+#ifndef MEMTALLY_CLI_H
+#define MEMTALLY_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../basic/root.h"
+#include "../output/table.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+#ifndef MEMTALLY_VERSION
+#define MEMTALLY_VERSION "0.1.0"
+#endif
+
+struct ctx {
+	const char *root_dir; /* --root DIR */
+	const char *file;     /* -f FILE: a snapshot */
+	bool json;            /* --json */
+	struct out_opts out;  /* --bytes, colour */
+	struct root *root;    /* opened by ctx_root() */
+	const char *cmd;      /* the command's name, for messages */
+};
+
+/* Long-option codes shared by every command. */
+enum {
+	OPT_ROOT = 0x100,
+	OPT_JSON,
+	OPT_BYTES,
+	OPT_VERSION,
+	OPT_COLOR,
+	OPT_NO_COLOR,
+	_OPT_COMMON_END,
+};
+
+#define CLI_COMMON_SHORTOPTS "hf:"
+#define CLI_COMMON_LONGOPTS                                                    \
+	{ "root", required_argument, NULL, OPT_ROOT },                         \
+		{ "file", required_argument, NULL, 'f' },                      \
+		{ "json", no_argument, NULL, OPT_JSON },                       \
+		{ "bytes", no_argument, NULL, OPT_BYTES },                     \
+		{ "help", no_argument, NULL, 'h' },                            \
+		{ "version", no_argument, NULL, OPT_VERSION },                 \
+		{ "color", no_argument, NULL, OPT_COLOR },                     \
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR }
+
+/* The text printed under every command's own options. */
+#define CLI_COMMON_HELP                                                        \
+	"\nGlobal options:\n"                                                  \
+	"      --root DIR     read proc/ and sys/ under DIR instead of /\n"    \
+	"  -f, --file FILE    read a snapshot written by 'memtally snapshot'\n" \
+	"      --json         print JSON (sizes in bytes, absent figures null)\n" \
+	"      --bytes        exact byte counts instead of KiB/MiB/GiB\n"      \
+	"      --color, --no-color  force colour on or off (default: on a\n"   \
+	"                     terminal unless NO_COLOR is set)\n"              \
+	"  -h, --help         show this help\n"                                \
+	"      --version      show the version\n"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct ctx *ctx);
+	const char *summary; /* one line, for `memtally --help` */
+	const char *help;    /* the whole of `memtally help NAME` */
+};
+
+extern const struct cmd commands[];
+extern const size_t n_commands;
+const struct cmd *cmd_find(const char *name);
+
+/* Handle a global option inside a command's getopt loop. Returns 1 if c
+ * was one (handled), 0 if not, or an exit code + 100 when the program
+ * should stop now (help printed: 100 + EXIT_OK; error: 100 + EXIT_USAGE). */
+int cli_common_opt(struct ctx *ctx, int c, const char *arg);
+/* Print a usage error ("memtally CMD: MSG") and return EXIT_USAGE. */
+int cli_usage_error(struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
+/* Open the root once (--root, -f, or /); print the error and return
+ * NULL on failure. */
+struct root *ctx_root(struct ctx *ctx);
+void ctx_release(struct ctx *ctx);
+/* The top-level usage (main.c). */
+void main_print_usage(FILE *f);
+/* Print the command's help text. */
+void cli_print_help(const struct cmd *c, FILE *f);
+
+/* Parse a size with optional binary suffix ("64M", "1.5GiB", "4096"). */
+int cli_parse_size(const char *s, uint64_t *ret);
+/* Parse a non-negative integer. */
+int cli_parse_uint(const char *s, unsigned long *ret);
+
+/* The commands. */
+int cmd_usage(int argc, char **argv, struct ctx *ctx);
+int cmd_pools(int argc, char **argv, struct ctx *ctx);
+int cmd_free(int argc, char **argv, struct ctx *ctx);
+int cmd_snapshot(int argc, char **argv, struct ctx *ctx);
+int cmd_help(int argc, char **argv, struct ctx *ctx);
+int cmd_sources(int argc, char **argv, struct ctx *ctx);
+
+extern const char cmd_usage_help[];
+extern const char cmd_pools_help[];
+extern const char cmd_free_help[];
+extern const char cmd_snapshot_help[];
+extern const char cmd_help_help[];
+extern const char cmd_sources_help[];
+
+#endif

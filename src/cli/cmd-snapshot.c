@@ -1,0 +1,129 @@
+/* `memtally snapshot -o FILE`: save every kernel file the views read.
+ *
+ * It reads every source in the table once through a recording root and
+ * writes what was read (and what could not be, with the errno) into one
+ * file; see basic/root.c for the format. Every view reads it back with
+ * -f FILE, on any machine. */
+#include <errno.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../basic/log.h"
+#include "../model/snapshot.h"
+#include "cli.h"
+
+const char cmd_snapshot_help[] =
+	"Usage: memtally snapshot -o FILE\n"
+	"\n"
+	"Save every kernel file that memtally's views read (meminfo, vmstat,\n"
+	"slabinfo, /sys/kernel/slab, buddyinfo, pagetypeinfo, zoneinfo, iomem,\n"
+	"vmallocinfo, allocinfo, swaps, pressure) into one file: a tar archive\n"
+	"compressed with zstd, with a manifest (memtally-snapshot.json) that\n"
+	"records the host, kernel and time, a checksum per file, and every file\n"
+	"that could not be read and why. Any view reads it back with -f FILE,\n"
+	"on any machine: memtally -f FILE usage, memtally pools -f FILE.\n"
+	"'tar --zstd -tvf FILE' lists it.\n"
+	"\n"
+	"Files that need root (slabinfo, pagetypeinfo, vmallocinfo) are\n"
+	"recorded as unavailable when run without it; the views then say so.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE  where to write (required; replaced atomically)\n";
+
+int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL;
+	struct snapshot_meta meta = { 0 };
+	struct snapshot snap;
+	struct utsname u;
+	struct root *root;
+	char *why = NULL;
+	size_t n_ok = 0, n_bad = 0;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "o:" CLI_COMMON_SHORTOPTS,
+				longopts, NULL)) != -1) {
+		if (c == 'o') {
+			out = optarg;
+			continue;
+		}
+		r = cli_common_opt(ctx, c, optarg);
+		if (r >= 100)
+			return r - 100;
+		if (r == 0)
+			return cli_usage_error(ctx, "unknown option");
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'",
+				       argv[optind]);
+	if (!out)
+		return cli_usage_error(ctx, "missing -o FILE");
+	if (ctx->file)
+		return cli_usage_error(ctx, "cannot snapshot a snapshot (-f)");
+
+	root = ctx_root(ctx);
+	if (!root)
+		return EXIT_FAIL;
+	root_record(root);
+	snapshot_collect(root, SRC_ALL, &snap);
+
+	if (root_is_live(root) && uname(&u) == 0) {
+		snprintf(meta.kernel, sizeof(meta.kernel), "%s", u.release);
+		snprintf(meta.machine, sizeof(meta.machine), "%.63s", u.machine);
+		snprintf(meta.hostname, sizeof(meta.hostname), "%s",
+			 u.nodename);
+	} else {
+		snprintf(meta.hostname, sizeof(meta.hostname), "%s",
+			 root_describe(root));
+	}
+	meta.created = (int64_t)time(NULL);
+	snprintf(meta.tool_version, sizeof(meta.tool_version), "%s",
+		 MEMTALLY_VERSION);
+
+	r = root_write_snapshot(root, out, &meta, &why);
+	if (r < 0) {
+		if (why)
+			log_error("cannot write snapshot '%s': %s", out, why);
+		else
+			log_error_errno(r, "cannot write snapshot '%s'", out);
+		free(why);
+		snapshot_release(&snap);
+		return EXIT_FAIL;
+	}
+	for (int id = 0; id < _SRC_MAX; id++) {
+		if (snapshot_get(&snap, id)) {
+			n_ok++;
+		} else if (source_get(id)) {
+			char buf[400];
+
+			n_bad++;
+			snapshot_why(&snap, id, buf, sizeof(buf));
+			if (!ctx->json)
+				fprintf(stderr, "memtally: note: %s: %s\n",
+					source_get(id)->name, buf);
+		}
+	}
+	if (ctx->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "file", json_object_new_string(out));
+		json_object_object_add(o, "sources_saved",
+				       json_object_new_uint64(n_ok));
+		json_object_object_add(o, "sources_unavailable",
+				       json_object_new_uint64(n_bad));
+		json_print(stdout, o);
+		json_object_put(o);
+	} else {
+		printf("wrote %s: %zu sources saved, %zu unavailable\n", out,
+		       n_ok, n_bad);
+	}
+	snapshot_release(&snap);
+	return EXIT_OK;
+}

@@ -1,0 +1,188 @@
+/* The command table (git's commands[]) and the helpers every command
+ * shares: global options, root opening, usage errors.
+ *
+ * Adding a command: see docs/HACKING.md. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../basic/log.h"
+#include "../basic/macro.h"
+#include "cli.h"
+
+const struct cmd commands[] = {
+	{ "usage", cmd_usage, "where every byte of RAM is, by use (default)",
+	  cmd_usage_help },
+	{ "pools", cmd_pools,
+	  "kernel pool tags: slab caches, vmalloc callers, allocinfo sites",
+	  cmd_pools_help },
+	{ "free", cmd_free,
+	  "free page blocks by order, zone and migrate type; fragmentation",
+	  cmd_free_help },
+	{ "snapshot", cmd_snapshot,
+	  "save every kernel file the views read into one file",
+	  cmd_snapshot_help },
+	{ "sources", cmd_sources,
+	  "the kernel interfaces memtally reads, and whether each is readable",
+	  cmd_sources_help },
+	{ "help", cmd_help, "show help for a command", cmd_help_help },
+};
+const size_t n_commands = ELEMENTSOF(commands);
+
+const struct cmd *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < n_commands; i++)
+		if (streq(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+void cli_print_help(const struct cmd *c, FILE *f)
+{
+	fputs(c->help, f);
+	fputs(CLI_COMMON_HELP, f);
+}
+
+int cli_common_opt(struct ctx *ctx, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_ROOT:
+		ctx->root_dir = arg;
+		return 1;
+	case 'f':
+		ctx->file = arg;
+		return 1;
+	case OPT_JSON:
+		ctx->json = true;
+		return 1;
+	case OPT_BYTES:
+		ctx->out.bytes = true;
+		return 1;
+	case OPT_COLOR:
+		ctx->out.color = true;
+		return 1;
+	case OPT_NO_COLOR:
+		ctx->out.color = false;
+		return 1;
+	case OPT_VERSION:
+		printf("memtally %s\n", MEMTALLY_VERSION);
+		return 100 + EXIT_OK;
+	case 'h': {
+		const struct cmd *cmd = cmd_find(ctx->cmd ? ctx->cmd : "");
+
+		if (cmd)
+			cli_print_help(cmd, stdout);
+		return 100 + EXIT_OK;
+	}
+	case '?':
+		fprintf(stderr, "Try 'memtally %s%s--help' for more.\n",
+			ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
+		return 100 + EXIT_USAGE;
+	default:
+		return 0;
+	}
+}
+
+int cli_usage_error(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s%s%s: ", log_prog, ctx->cmd ? " " : "",
+		ctx->cmd ? ctx->cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'memtally %s%s--help' for more.\n",
+		ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+struct root *ctx_root(struct ctx *ctx)
+{
+	int r;
+
+	if (ctx->root)
+		return ctx->root;
+	if (ctx->file && ctx->root_dir) {
+		log_error("--root and -f cannot be used together");
+		return NULL;
+	}
+	if (ctx->file) {
+		char *why = NULL;
+
+		r = root_open_snapshot(ctx->file, &ctx->root, &why);
+		if (r < 0) {
+			if (why)
+				log_error("cannot open snapshot '%s': %s",
+					  ctx->file, why);
+			else
+				log_error_errno(r, "cannot open snapshot '%s'",
+						ctx->file);
+			free(why);
+			return NULL;
+		}
+		return ctx->root;
+	}
+	r = root_open_dir(ctx->root_dir ? ctx->root_dir : "/", &ctx->root);
+	if (r < 0) {
+		log_error_errno(r, "cannot open root '%s'",
+				ctx->root_dir ? ctx->root_dir : "/");
+		return NULL;
+	}
+	return ctx->root;
+}
+
+void ctx_release(struct ctx *ctx)
+{
+	root_free(ctx->root);
+	ctx->root = NULL;
+}
+
+int cli_parse_uint(const char *s, unsigned long *ret)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *ret)
+{
+	static const char *const suffixes[] = { "", "K", "M", "G", "T" };
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+		const char *u = suffixes[i];
+		size_t n = strlen(u);
+
+		if (strncasecmp(end, u, n) != 0)
+			continue;
+		if (end[n] == '\0' || streq(end + n, "iB") ||
+		    (n && (streq(end + n, "B") || streq(end + n, "ib")))) {
+			double scale = 1;
+
+			for (size_t k = 0; k < i; k++)
+				scale *= 1024;
+			if (v * scale > 1.8e19)
+				return -ERANGE;
+			*ret = (uint64_t)(v * scale);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,115 @@
+/* Unit tests for the neutral table: text rendering (human and exact
+ * sizes, absent cells, notes) and JSON (integers, null for absent). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../src/basic/human.h"
+#include "../../src/output/table.h"
+
+static char *render(struct table *t, bool bytes)
+{
+	struct out_opts o = { .bytes = bytes };
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	table_print(t, f, &o);
+	fclose(f);
+	return s;
+}
+
+static struct table *sample(void)
+{
+	struct table *t = table_new(NULL);
+	size_t r;
+
+	table_add_col(t, "NAME", "name", COL_STR);
+	table_add_col(t, "BYTES", "bytes", COL_BYTES);
+	table_add_col(t, "COUNT", "count", COL_COUNT);
+	table_add_col(t, "PCT", "pct", COL_PCT);
+	r = table_add_row(t);
+	table_set_str(t, r, 0, "alpha");
+	table_set_u64(t, r, 1, 1536);
+	table_set_u64(t, r, 2, 0);
+	table_set_double(t, r, 3, 12.345);
+	r = table_add_row(t);
+	table_set_str(t, r, 0, "beta");
+	table_set_u64(t, r, 1, VAL_ABSENT);
+	table_set_u64(t, r, 2, 42);
+	table_add_note(t, "n/a: %s", "not kept by the kernel");
+	return t;
+}
+
+static void test_text(void **state)
+{
+	struct table *t = sample();
+	char *s = render(t, false), *e;
+
+	(void)state;
+	assert_non_null(strstr(s, "NAME"));
+	assert_non_null(strstr(s, "1.5 KiB"));
+	assert_non_null(strstr(s, "12.3%"));
+	assert_non_null(strstr(s, "n/a"));
+	assert_non_null(strstr(s, "not kept by the kernel"));
+	free(s);
+	e = render(t, true);
+	assert_non_null(strstr(e, "1536"));
+	free(e);
+	table_free(t);
+}
+
+static void test_json(void **state)
+{
+	struct table *t = sample();
+	json_object *rows = table_json_rows(t), *r0, *r1, *v;
+
+	(void)state;
+	assert_int_equal(json_object_array_length(rows), 2);
+	r0 = json_object_array_get_idx(rows, 0);
+	r1 = json_object_array_get_idx(rows, 1);
+	assert_true(json_object_object_get_ex(r0, "bytes", &v));
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_int64(v), 1536);
+	assert_true(json_object_object_get_ex(r0, "count", &v));
+	assert_int_equal(json_object_get_int64(v), 0);
+	/* absent is null, present key */
+	assert_true(json_object_object_get_ex(r1, "bytes", &v));
+	assert_null(v);
+	json_object_put(rows);
+	table_free(t);
+}
+
+static void test_human(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(human_bytes(0, b, sizeof(b)), "0 B");
+	assert_string_equal(human_bytes(1023, b, sizeof(b)), "1023 B");
+	assert_string_equal(human_bytes(1024, b, sizeof(b)), "1.0 KiB");
+	assert_string_equal(human_bytes(256ULL << 20, b, sizeof(b)), "256 MiB");
+	assert_string_equal(human_bytes(24684096ULL * 1024, b, sizeof(b)),
+			    "23.5 GiB");
+	assert_string_equal(human_bytes(UINT64_MAX, b, sizeof(b)), "16.0 EiB");
+	assert_string_equal(human_bytes_signed(-2048, b, sizeof(b)),
+			    "-2.0 KiB");
+	assert_string_equal(human_bytes_signed(INT64_MIN, b, sizeof(b)),
+			    "-8.0 EiB");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_human),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Run every fuzz target in BUILD for SECONDS each, seeded with the
+# matching files of every fixture tree. Fails on the first crash.
+set -eu
+build=${1:?build dir}
+secs=${2:-10}
+top=$(cd "$(dirname "$0")/.." && pwd)
+n=0
+for f in "$build"/tests/fuzz-*; do
+	[ -x "$f" ] || continue
+	p=${f##*/fuzz-}
+	corpus=$(mktemp -d)
+	# seed: every fixture file named after the parser (proc/NAME)
+	for fx in "$top"/tests/fixtures/*/; do
+		for cand in "proc/$p" "proc/pressure/memory"; do
+			case "$p:$cand" in
+			pressure:proc/pressure/memory | *:proc/"$p")
+				[ -f "$fx$cand" ] && cp "$fx$cand" "$corpus/$(basename "$fx")-$p"
+				;;
+			esac
+		done
+	done
+	echo "fuzz: $p for ${secs}s"
+	"$f" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 "$corpus" >/tmp/memtally-fuzz-$p.log 2>&1 || {
+		tail -n 40 /tmp/memtally-fuzz-$p.log
+		echo "fuzz: $p FAILED (log /tmp/memtally-fuzz-$p.log)"
+		exit 1
+	}
+	rm -rf "$corpus"
+	n=$((n + 1))
+done
+echo "fuzz: $n targets ran clean"
