@@ -26,6 +26,9 @@ const struct cmd commands[] = {
 	{ "sources", cmd_sources,
 	  "the kernel interfaces memtally reads, and whether each is readable",
 	  cmd_sources_help },
+	{ "procs", cmd_procs,
+	  "memory per process: RSS, PSS, USS, swap, page tables",
+	  cmd_procs_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);

@@ -4,5 +4,8 @@
 #define MEMTALLY_ALLPARSERS_H
 
 #include "meminfo.h"
+#include "cgroup_memory_stat.h"
+#include "pid_smaps_rollup.h"
+#include "pid_status.h"
 
 #endif
