@@ -29,6 +29,9 @@ const struct cmd commands[] = {
 	{ "procs", cmd_procs,
 	  "memory per process: RSS, PSS, USS, swap, page tables",
 	  cmd_procs_help },
+	{ "cgroups", cmd_cgroups,
+	  "memory per cgroup (service, container), kernel memory included",
+	  cmd_cgroups_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);
