@@ -96,6 +96,11 @@ void main_print_usage(FILE *f);
 /* Print the command's help text. */
 void cli_print_help(const struct cmd *c, FILE *f);
 
+/* For views of the live system only (files, file, empty): print why and
+ * return -1 when --root DIR (other than /) or -f was given; else open the
+ * root and return 0. what names the view in the message ("'files'"). */
+int cli_require_live(struct ctx *ctx, const char *what);
+
 /* Parse a size with optional binary suffix ("64M", "1.5GiB", "4096"). */
 int cli_parse_size(const char *s, uint64_t *ret);
 /* Parse a non-negative integer. */
@@ -110,6 +115,8 @@ int cmd_help(int argc, char **argv, struct ctx *ctx);
 int cmd_sources(int argc, char **argv, struct ctx *ctx);
 int cmd_procs(int argc, char **argv, struct ctx *ctx);
 int cmd_cgroups(int argc, char **argv, struct ctx *ctx);
+int cmd_files(int argc, char **argv, struct ctx *ctx);
+int cmd_file(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -119,5 +126,7 @@ extern const char cmd_help_help[];
 extern const char cmd_sources_help[];
 extern const char cmd_procs_help[];
 extern const char cmd_cgroups_help[];
+extern const char cmd_files_help[];
+extern const char cmd_file_help[];
 
 #endif

@@ -32,6 +32,11 @@ const struct cmd commands[] = {
 	{ "cgroups", cmd_cgroups,
 	  "memory per cgroup (service, container), kernel memory included",
 	  cmd_cgroups_help },
+	{ "files", cmd_files,
+	  "page cache per file: cached, dirty, writeback, evicted",
+	  cmd_files_help },
+	{ "file", cmd_file, "one file's page cache residency map",
+	  cmd_file_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);

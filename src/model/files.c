@@ -1,0 +1,461 @@
+/* Collecting files and their page cache residency; see files.h.
+ *
+ * The walk (files_add_path) works on directory file descriptors: openat
+ * with O_NOFOLLOW for every step, so a symlink is never followed and a
+ * directory renamed under us cannot send the walk elsewhere; d_type from
+ * getdents saves a stat per entry (fstatat only for DT_UNKNOWN). Each
+ * regular file is opened read-only with O_NOATIME (falling back without it
+ * when we do not own the file), asked cachestat(2), and closed. A file or
+ * directory that disappears between readdir and open is counted as
+ * vanished; EACCES/EPERM as denied. A directory on another device is a
+ * mount point: skipped unless cross_mounts.
+ *
+ * Held files (files_add_held): /proc/PID/maps names the files a process
+ * maps; /proc/PID/fd/N are its open files, and opening the magic link
+ * reaches the file even when it was deleted (its cache still counts).
+ * Every candidate is stat()ed first and opened only when it is a regular
+ * file: opening a device or a FIFO could block or have side effects.
+ * tmpfs mounts from /proc/self/mounts are walked as directories: their
+ * files are all in memory (shmem) whether or not anyone holds them. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../basic/parse.h"
+#include "../basic/xalloc.h"
+#include "files.h"
+
+void files_init(struct files *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+}
+
+void files_release(struct files *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		free(fs->v[i].path);
+	free(fs->v);
+	free(fs->seen);
+	memset(fs, 0, sizeof(*fs));
+}
+
+/* --- (dev, ino) set: open addressing, two words a slot --------------- */
+
+static uint64_t mix(uint64_t dev, uint64_t ino)
+{
+	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ (dev + 0x632be59bd9b4e019ULL);
+
+	h ^= h >> 31;
+	return h * 0xbf58476d1ce4e5b9ULL;
+}
+
+static bool seen_insert_raw(uint64_t *tab, size_t cap, uint64_t dev,
+			    uint64_t ino)
+{
+	size_t i = mix(dev, ino) & (cap - 1);
+
+	/* slot empty when both words are 0; dev+1 keeps dev 0 apart */
+	for (;;) {
+		uint64_t *s = &tab[2 * i];
+
+		if (s[0] == 0 && s[1] == 0) {
+			s[0] = dev + 1;
+			s[1] = ino;
+			return true;
+		}
+		if (s[0] == dev + 1 && s[1] == ino)
+			return false;
+		i = (i + 1) & (cap - 1);
+	}
+}
+
+static bool seen_contains(const struct files *fs, uint64_t dev, uint64_t ino)
+{
+	size_t i;
+
+	if (!fs->seen_cap)
+		return false;
+	i = mix(dev, ino) & (fs->seen_cap - 1);
+	for (;;) {
+		const uint64_t *s = &fs->seen[2 * i];
+
+		if (s[0] == 0 && s[1] == 0)
+			return false;
+		if (s[0] == dev + 1 && s[1] == ino)
+			return true;
+		i = (i + 1) & (fs->seen_cap - 1);
+	}
+}
+
+/* True when (dev, ino) was not seen before (and is now). */
+static bool seen_insert(struct files *fs, uint64_t dev, uint64_t ino)
+{
+	if (2 * (fs->seen_n + 1) > fs->seen_cap) {
+		size_t ncap = fs->seen_cap ? 2 * fs->seen_cap : 1024;
+		uint64_t *nt = xcalloc(2 * ncap, sizeof(*nt));
+
+		for (size_t i = 0; i < fs->seen_cap; i++) {
+			uint64_t *s = &fs->seen[2 * i];
+
+			if (s[0] || s[1])
+				seen_insert_raw(nt, ncap, s[0] - 1, s[1]);
+		}
+		free(fs->seen);
+		fs->seen = nt;
+		fs->seen_cap = ncap;
+	}
+	if (!seen_insert_raw(fs->seen, fs->seen_cap, dev, ino))
+		return false;
+	fs->seen_n++;
+	return true;
+}
+
+/* --- one file ---------------------------------------------------------- */
+
+static void note_denied(struct files *fs, const char *path, int err)
+{
+	if (fs->n_denied++ == 0) {
+		snprintf(fs->first_denied, sizeof(fs->first_denied), "%s",
+			 path);
+		fs->first_denied_err = err;
+	}
+}
+
+static void count_failure(struct files *fs, const char *path, int err)
+{
+	if (err == -ENOENT || err == -ESRCH)
+		fs->n_vanished++;
+	else if (err == -EACCES || err == -EPERM)
+		note_denied(fs, path, err);
+	else
+		fs->n_errors++;
+}
+
+/* Take an open fd of a regular file: measure it and keep it. Closes fd. */
+static void add_fd(struct files *fs, int fd, const struct stat *st,
+		   const char *path)
+{
+	struct file_entry *e;
+	struct pagecache_stat ps;
+	int r;
+
+	if (!seen_insert(fs, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
+		close(fd);
+		return;
+	}
+	r = pagecache_stat_range(fd, (uint64_t)st->st_size, 0, 0, &ps);
+	close(fd);
+	if (r < 0) {
+		count_failure(fs, path, r);
+		return;
+	}
+	if (ps.method == PAGECACHE_MINCORE)
+		fs->n_mincore++;
+	fs->v = xgrow(fs->v, &fs->alloc, fs->n + 1, sizeof(*fs->v));
+	e = &fs->v[fs->n++];
+	e->path = xstrdup(path);
+	e->size = (uint64_t)st->st_size;
+	e->st = ps;
+	if (fs->progress && (fs->n & 1023) == 0)
+		fs->progress(fs->n, fs->userdata);
+}
+
+static int open_file_at(int dirfd, const char *name, int extra)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | extra;
+	int fd = openat(dirfd, name, flags | O_NOATIME);
+
+	/* O_NOATIME needs ownership or CAP_FOWNER */
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dirfd, name, flags);
+	return fd;
+}
+
+/* --- the walk ---------------------------------------------------------- */
+
+struct pathbuf {
+	char *p;
+	size_t len, alloc;
+};
+
+static size_t pathbuf_push(struct pathbuf *pb, const char *name)
+{
+	size_t old = pb->len, n = strlen(name);
+	bool slash = old > 0 && pb->p[old - 1] != '/';
+
+	pb->p = xgrow(pb->p, &pb->alloc, old + n + 2, 1);
+	if (slash)
+		pb->p[pb->len++] = '/';
+	memcpy(pb->p + pb->len, name, n + 1);
+	pb->len += n;
+	return old;
+}
+
+static void walk_dir(struct files *fs, int dfd, dev_t dev, struct pathbuf *pb)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+
+	if (!d) {
+		close(dfd);
+		fs->n_errors++;
+		return;
+	}
+	while ((de = readdir(d))) {
+		unsigned char type = de->d_type;
+		struct stat st;
+		size_t mark;
+		int fd;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			type = S_ISDIR(st.st_mode)   ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG
+						     : DT_LNK;
+		}
+		if (type != DT_DIR && type != DT_REG)
+			continue; /* symlinks, devices, sockets, FIFOs */
+		mark = pathbuf_push(pb, de->d_name);
+		if (type == DT_DIR)
+			fd = openat(dirfd(d), de->d_name,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
+		else
+			fd = open_file_at(dirfd(d), de->d_name, O_NOFOLLOW);
+		if (fd < 0) {
+			if (errno != ELOOP) /* became a symlink: skip */
+				count_failure(fs, pb->p, -errno);
+		} else if (fstat(fd, &st) < 0) {
+			count_failure(fs, pb->p, -errno);
+			close(fd);
+		} else if (st.st_dev != dev && !fs->cross_mounts) {
+			fs->n_other_fs++;
+			close(fd);
+		} else if (S_ISDIR(st.st_mode)) {
+			walk_dir(fs, fd, st.st_dev, pb);
+		} else if (S_ISREG(st.st_mode)) {
+			add_fd(fs, fd, &st, pb->p);
+		} else {
+			close(fd);
+		}
+		pb->len = mark;
+		pb->p[mark] = '\0';
+	}
+	closedir(d);
+}
+
+int files_add_path(struct files *fs, const char *path)
+{
+	struct pathbuf pb = { 0 };
+	struct stat st;
+	int fd;
+
+	/* the path given is taken as the user wrote it, links included;
+	 * below it nothing is followed */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (S_ISREG(st.st_mode)) {
+		add_fd(fs, fd, &st, path);
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	pathbuf_push(&pb, path);
+	walk_dir(fs, fd, st.st_dev, &pb);
+	free(pb.p);
+	return 0;
+}
+
+/* --- files held by processes ------------------------------------------ */
+
+/* stat first, open only regular files */
+static void add_held(struct files *fs, const char *open_path,
+		     const char *show_path)
+{
+	struct stat st, st2;
+	int fd;
+
+	if (stat(open_path, &st) < 0) {
+		count_failure(fs, show_path, -errno);
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	/* cheap early dedupe: most mapped files are libraries seen before */
+	if (seen_contains(fs, (uint64_t)st.st_dev, (uint64_t)st.st_ino))
+		return;
+	fd = open_file_at(AT_FDCWD, open_path, 0);
+	if (fd < 0) {
+		count_failure(fs, show_path, -errno);
+		return;
+	}
+	if (fstat(fd, &st2) < 0 || !S_ISREG(st2.st_mode)) {
+		close(fd);
+		return;
+	}
+	add_fd(fs, fd, &st2, show_path);
+}
+
+static char *read_small(const char *path, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, alloc = 0;
+	char *buf = NULL;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t k;
+
+		buf = xgrow(buf, &alloc, len + 65536 + 1, 1);
+		k = read(fd, buf + len, 65536);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*ret_len = len;
+	return buf;
+}
+
+static void add_maps(struct files *fs, const char *pid)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%s/maps", pid);
+	_cleanup_free_ char *buf = NULL;
+	struct line_iter it;
+	struct span line;
+	size_t len;
+
+	buf = read_small(path, &len);
+	if (!buf)
+		return;
+	line_iter_init(&it, buf, len);
+	while (line_next(&it, &line)) {
+		struct span f[6];
+		_cleanup_free_ char *name = NULL;
+		const char *slash;
+
+		/* addr perms offset dev inode path: the path may hold
+		 * spaces, so take everything from its first '/' */
+		if (span_fields(line, f, 6) < 6 || span_eq(f[4], "0"))
+			continue;
+		slash = memchr(f[5].p, '/', (size_t)(line.p + line.len - f[5].p));
+		if (!slash || slash != f[5].p)
+			continue;
+		name = xstrndup(slash, (size_t)(line.p + line.len - slash));
+		if (strstr(name, " (deleted)")) {
+			/* reach it through map_files (needs root) */
+			_cleanup_free_ char *mf = NULL;
+			_cleanup_free_ char *addr =
+				xstrndup(f[0].p, f[0].len);
+
+			mf = xasprintf("/proc/%s/map_files/%s", pid, addr);
+			add_held(fs, mf, name);
+			continue;
+		}
+		add_held(fs, name, name);
+	}
+}
+
+static void add_fds(struct files *fs, const char *pid)
+{
+	_cleanup_free_ char *dir = xasprintf("/proc/%s/fd", pid);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d) {
+		if (errno == EACCES || errno == EPERM)
+			note_denied(fs, dir, -errno);
+		return;
+	}
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *link = NULL;
+		char target[4096];
+		ssize_t k;
+
+		if (de->d_name[0] == '.')
+			continue;
+		link = xasprintf("%s/%s", dir, de->d_name);
+		k = readlink(link, target, sizeof(target) - 1);
+		if (k <= 0 || target[0] != '/')
+			continue; /* socket:[..], pipe:[..], anon_inode:... */
+		target[k] = '\0';
+		add_held(fs, link, target);
+	}
+	closedir(d);
+}
+
+static void add_tmpfs_mounts(struct files *fs)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct line_iter it;
+	struct span line;
+	size_t len;
+
+	buf = read_small("/proc/self/mounts", &len);
+	if (!buf)
+		return;
+	line_iter_init(&it, buf, len);
+	while (line_next(&it, &line)) {
+		struct span f[3];
+		char mnt[4096];
+		size_t w = 0;
+
+		if (span_fields(line, f, 3) < 3 ||
+		    !(span_eq(f[2], "tmpfs") || span_eq(f[2], "ramfs")))
+			continue;
+		/* mount points escape space, tab, newline, '\' as \ooo */
+		for (size_t i = 0; i < f[1].len && w + 1 < sizeof(mnt); i++) {
+			if (f[1].p[i] == '\\' && i + 3 < f[1].len &&
+			    f[1].p[i + 1] >= '0' && f[1].p[i + 1] <= '3') {
+				mnt[w++] = (char)((f[1].p[i + 1] - '0') * 64 +
+						  (f[1].p[i + 2] - '0') * 8 +
+						  (f[1].p[i + 3] - '0'));
+				i += 3;
+			} else {
+				mnt[w++] = f[1].p[i];
+			}
+		}
+		mnt[w] = '\0';
+		(void)files_add_path(fs, mnt);
+	}
+}
+
+int files_add_held(struct files *fs)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		add_maps(fs, de->d_name);
+		add_fds(fs, de->d_name);
+	}
+	closedir(d);
+	add_tmpfs_mounts(fs);
+	return 0;
+}
