@@ -55,6 +55,11 @@ struct mt_cachestat {
 
 static int cachestat_broken; /* ENOSYS seen: do not try again */
 
+void pagecache_force_mincore(bool on)
+{
+	cachestat_broken = on;
+}
+
 uint64_t pagecache_page_size(void)
 {
 	static uint64_t ps;

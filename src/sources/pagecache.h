@@ -33,6 +33,10 @@ struct pagecache_run {
 	uint64_t pages;
 };
 
+/* Tests only: pretend the kernel has no cachestat(2) (true), or use it
+ * again (false), to exercise the mincore fallback. */
+void pagecache_force_mincore(bool on);
+
 /* The system's page size in bytes. */
 uint64_t pagecache_page_size(void);
 /* Method name for output: "cachestat" or "mincore". */
