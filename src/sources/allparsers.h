@@ -5,6 +5,7 @@
 
 #include "meminfo.h"
 #include "cgroup_memory_stat.h"
+#include "lru_gen.h"
 #include "pid_smaps_rollup.h"
 #include "pid_status.h"
 
