@@ -545,8 +545,12 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 	shown = top && top < nrows ? top : nrows;
 
 	t = table_new(NULL);
-	if (group == GROUP_NONE)
-		table_add_col(t, "PID", "pid", COL_COUNT);
+	if (group == GROUP_NONE) {
+		/* text: a string column, so the total row can leave it
+		 * blank; JSON: an integer */
+		table_add_col(t, "PID", "pid", ctx->json ? COL_COUNT : COL_STR);
+		table_col_left(t, 0, false);
+	}
 	if (group != GROUP_COMM)
 		table_add_col(t, "USER", "user", COL_STR);
 	if (group != GROUP_USER)
@@ -565,8 +569,15 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 		if (i == shown)
 			table_row_total(t, row);
 		if (group == GROUP_NONE) {
-			if (i < shown)
+			if (ctx->json) {
 				table_set_u64(t, row, col, (uint64_t)pr->pid);
+			} else {
+				char b[16] = "";
+
+				if (i < shown)
+					snprintf(b, sizeof(b), "%d", pr->pid);
+				table_set_str(t, row, col, b);
+			}
 			col++;
 		}
 		if (group != GROUP_COMM) {
