@@ -178,6 +178,13 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 		have_dirty_runs = r == 0;
 	}
 	close(fd);
+	if (r == -EPERM) {
+		log_error("cannot measure '%s': cachestat(2) refused and "
+			  "mincore(2) would show every page as resident (not "
+			  "your file); run as root",
+			  path);
+		return EXIT_FAIL;
+	}
 	if (r < 0)
 		return log_error_errno(r, "cannot measure '%s'", path),
 		       EXIT_FAIL;

@@ -313,7 +313,7 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 				  "them all.",
 			       shown, fs.n);
 	if (fs.n == 0)
-		table_add_note(t, "No regular file found.");
+		table_add_note(t, "No regular file measured.");
 	if (fs.n_mincore)
 		table_add_note(t, "%llu file%s measured with mincore(2) "
 				  "(cachestat(2) unavailable or refused): "
@@ -326,13 +326,21 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 
 		snprintf(why, sizeof(why), "%s: %s", fs.first_denied,
 			 strerror(-fs.first_denied_err));
-		table_add_note(t, "%llu file%s could not be opened and %s not "
-				  "counted (first: %s)%s.",
+		table_add_note(t, "%llu file%s (or process file lists) could "
+				  "not be opened and %s not counted (first: "
+				  "%s)%s.",
 			       (unsigned long long)fs.n_denied,
 			       fs.n_denied == 1 ? "" : "s",
 			       fs.n_denied == 1 ? "is" : "are", why,
 			       geteuid() == 0 ? "" : "; run as root to see all");
 	}
+	if (fs.n_hidden)
+		table_add_note(t, "%llu file%s not measured: cachestat(2) "
+				  "refused and mincore(2) shows every page of a "
+				  "file you neither own nor may write as "
+				  "resident; run as root.",
+			       (unsigned long long)fs.n_hidden,
+			       fs.n_hidden == 1 ? "" : "s");
 	if (fs.n_vanished)
 		table_add_note(t, "%llu file%s vanished during the scan.",
 			       (unsigned long long)fs.n_vanished,

@@ -150,6 +150,10 @@ static void add_fd(struct files *fs, int fd, const struct stat *st,
 	}
 	r = pagecache_stat_range(fd, (uint64_t)st->st_size, 0, 0, &ps);
 	close(fd);
+	if (r == -EPERM) {
+		fs->n_hidden++;
+		return;
+	}
 	if (r < 0) {
 		count_failure(fs, path, r);
 		return;

@@ -27,6 +27,7 @@ struct files {
 	size_t n, alloc;
 	bool cross_mounts; /* walks may leave the starting filesystem */
 	uint64_t n_vanished, n_denied, n_other_fs, n_errors, n_mincore;
+	uint64_t n_hidden; /* residency hidden from us (not root) */
 	char first_denied[512];
 	int first_denied_err; /* negative errno */
 	/* progress, called every 1024 files; may be NULL */

@@ -14,17 +14,21 @@
  *
  * mincore fallback: map the file shared read-only and ask which pages are
  * resident; one byte a page, in chunks of 64 MiB to bound memory. It says
- * nothing of dirty or evicted pages. Since Linux 5.0 (commit 134fca9063ad)
+ * nothing of dirty or evicted pages. Since Linux 5.2 (commit 134fca9063ad)
  * mincore on a file the caller can neither write nor owns reports every
- * page resident; callers are told the method so they can say so.
+ * page resident, whatever the truth: such a file gets -EPERM here rather
+ * than a made-up 100%.
  *
  * Runs by bisection: a range whose count is 0 or all its pages is one
  * answer; otherwise split it in two. A fully cached 4 GiB file costs one
  * call, and the cost grows with the number of runs, not the file size. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -75,6 +79,21 @@ uint64_t pagecache_page_size(void)
 const char *pagecache_method_name(enum pagecache_method m)
 {
 	return m == PAGECACHE_CACHESTAT ? "cachestat" : "mincore";
+}
+
+/* Would mincore tell the truth about fd? (mm/mincore.c can_do_mincore:
+ * owner, or write permission, or CAP_FOWNER) */
+static bool mincore_truthful(int fd)
+{
+	char path[64];
+	struct stat st;
+
+	if (geteuid() == 0)
+		return true;
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid())
+		return true;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0;
 }
 
 static int do_cachestat(int fd, uint64_t off, uint64_t len,
@@ -161,6 +180,8 @@ int pagecache_stat_range(int fd, uint64_t size, uint64_t first,
 	}
 	if (r != -ENOSYS && r != -EPERM && r != -EOPNOTSUPP)
 		return r;
+	if (!mincore_truthful(fd))
+		return -EPERM;
 	if (pages == 0 || size == 0) {
 		n = 0;
 	} else {
@@ -245,6 +266,8 @@ int pagecache_runs(int fd, uint64_t size, bool dirty, size_t max,
 
 		if (dirty)
 			return -EOPNOTSUPP;
+		if (!mincore_truthful(fd))
+			return -EPERM;
 		vec = xmalloc(chunk);
 		r = 0;
 		for (uint64_t p = 0; p < npages && r == 0 && !rs.more;

@@ -44,7 +44,9 @@ const char *pagecache_method_name(enum pagecache_method m);
 
 /* Pages of fd (a regular file of size bytes) in [first, first + pages);
  * pages = 0 means to the end. Tries cachestat, then mincore. Returns 0 or
- * -errno (-EBADF, -EINVAL for a file type neither supports, -ENOMEM). */
+ * -errno (-EBADF, -EINVAL for a file type neither supports, -ENOMEM;
+ * -EPERM when cachestat is refused and mincore would lie: a file the
+ * caller neither owns nor may write, which mincore shows all resident). */
 int pagecache_stat_range(int fd, uint64_t size, uint64_t first,
 			 uint64_t pages, struct pagecache_stat *ret);
 
