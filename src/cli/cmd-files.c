@@ -28,7 +28,9 @@ const char cmd_files_help[] =
 	"that vanish or cannot be opened during the walk are counted in a note.\n"
 	"Without PATH, the files are those that processes map (/proc/PID/maps)\n"
 	"or hold open (/proc/PID/fd, deleted files included), and every file\n"
-	"on a tmpfs mount (/dev/shm, /run, ...). Each file counts once.\n"
+	"on a tmpfs mount (/dev/shm, /run, ...). Each file counts once, and\n"
+	"HOLDERS names up to four processes that map it or hold it open\n"
+	"(command and PID; +N for more; empty for a tmpfs file nobody holds).\n"
 	"\n"
 	"Columns:\n"
 	"  SIZE       file size\n"
@@ -53,7 +55,8 @@ const char cmd_files_help[] =
 	"process's files.\n"
 	"\n"
 	"JSON: {\"rows\": [{\"path\", \"size\", \"cached\", \"dirty\", \"writeback\",\n"
-	"\"evicted\", \"recently_evicted\", \"method\"}], \"totals\": {...},\n"
+	"\"evicted\", \"recently_evicted\", \"method\", \"holders\" (without PATH)}],\n"
+	"\"totals\": {...},\n"
 	"\"notes\": [...]}; sizes in bytes, absent figures null.\n"
 	"\n"
 	"Examples:\n"
@@ -136,6 +139,37 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* "bash(1206),python3(77)+5": who maps or holds the file open. */
+static char *holders_text(const struct file_entry *e)
+{
+	char buf[512] = "";
+	size_t len = 0, n = e->nholders < FILE_HOLDERS_MAX ? e->nholders
+							  : FILE_HOLDERS_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		char path[64], comm[64] = "?";
+		FILE *f;
+		int k;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", e->holders[i]);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		k = snprintf(buf + len, sizeof(buf) - len, "%s%s(%d)",
+			     i ? "," : "", comm, e->holders[i]);
+		if (k < 0 || (size_t)k >= sizeof(buf) - len)
+			break;
+		len += (size_t)k;
+	}
+	if (e->nholders > n && len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, "+%zu",
+			 e->nholders - n);
+	return xstrdup(buf);
+}
+
 static void progress(size_t n, void *userdata)
 {
 	(void)userdata;
@@ -171,7 +205,7 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 	};
 	unsigned long top = 50;
 	uint64_t tot[_FF_MAX] = { 0 }, tot_rounded = 0;
-	bool tty = isatty(STDERR_FILENO);
+	bool tty = isatty(STDERR_FILENO), held;
 	struct files fs;
 	struct table *t;
 	size_t shown;
@@ -219,7 +253,8 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 	if (tty)
 		fs.progress = progress;
 
-	if (optind == argc) {
+	held = optind == argc;
+	if (held) {
 		r = files_add_held(&fs);
 		if (r < 0) {
 			files_release(&fs);
@@ -268,6 +303,8 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 	}
 	if (ctx->json)
 		table_add_col(t, "METHOD", "method", COL_STR);
+	if (held)
+		table_add_col(t, "HOLDERS", "holders", COL_STR);
 	table_add_col(t, "PATH", "path", COL_STR);
 	for (size_t i = 0; i < shown + 1; i++) {
 		const struct file_entry *e = i < shown ? &fs.v[i] : NULL;
@@ -298,6 +335,16 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 		if (ctx->json)
 			table_set_str(t, row, col++,
 				      pagecache_method_name(e->st.method));
+		if (held) {
+			if (e) {
+				_cleanup_free_ char *h = holders_text(e);
+
+				table_set_str(t, row, col, h);
+			} else {
+				table_set_str(t, row, col, "");
+			}
+			col++;
+		}
 		if (e) {
 			table_set_str(t, row, col, e->path);
 		} else {

@@ -44,7 +44,9 @@ void files_release(struct files *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
-/* --- (dev, ino) set: open addressing, two words a slot --------------- */
+/* --- (dev, ino) set: open addressing, three words a slot -------------
+ * {dev + 1, ino, entry index + 1 or 0}; a slot is empty when its first
+ * word is 0 (dev + 1 keeps device 0 apart). */
 
 static uint64_t mix(uint64_t dev, uint64_t ino)
 {
@@ -54,65 +56,77 @@ static uint64_t mix(uint64_t dev, uint64_t ino)
 	return h * 0xbf58476d1ce4e5b9ULL;
 }
 
-static bool seen_insert_raw(uint64_t *tab, size_t cap, uint64_t dev,
-			    uint64_t ino)
+/* The slot holding (dev, ino), or the empty slot where it would go. */
+static uint64_t *seen_slot(uint64_t *tab, size_t cap, uint64_t dev,
+			   uint64_t ino)
 {
 	size_t i = mix(dev, ino) & (cap - 1);
 
-	/* slot empty when both words are 0; dev+1 keeps dev 0 apart */
 	for (;;) {
-		uint64_t *s = &tab[2 * i];
+		uint64_t *s = &tab[3 * i];
 
-		if (s[0] == 0 && s[1] == 0) {
-			s[0] = dev + 1;
-			s[1] = ino;
-			return true;
-		}
-		if (s[0] == dev + 1 && s[1] == ino)
-			return false;
+		if (s[0] == 0 || (s[0] == dev + 1 && s[1] == ino))
+			return s;
 		i = (i + 1) & (cap - 1);
 	}
 }
 
-static bool seen_contains(const struct files *fs, uint64_t dev, uint64_t ino)
+/* The slot of (dev, ino) if seen, else NULL. */
+static uint64_t *seen_find(struct files *fs, uint64_t dev, uint64_t ino)
 {
-	size_t i;
+	uint64_t *s;
 
 	if (!fs->seen_cap)
-		return false;
-	i = mix(dev, ino) & (fs->seen_cap - 1);
-	for (;;) {
-		const uint64_t *s = &fs->seen[2 * i];
-
-		if (s[0] == 0 && s[1] == 0)
-			return false;
-		if (s[0] == dev + 1 && s[1] == ino)
-			return true;
-		i = (i + 1) & (fs->seen_cap - 1);
-	}
+		return NULL;
+	s = seen_slot(fs->seen, fs->seen_cap, dev, ino);
+	return s[0] ? s : NULL;
 }
 
-/* True when (dev, ino) was not seen before (and is now). */
-static bool seen_insert(struct files *fs, uint64_t dev, uint64_t ino)
+/* Mark (dev, ino) seen; returns its slot (valid until the next add). */
+static uint64_t *seen_add(struct files *fs, uint64_t dev, uint64_t ino)
 {
+	uint64_t *s;
+
 	if (2 * (fs->seen_n + 1) > fs->seen_cap) {
 		size_t ncap = fs->seen_cap ? 2 * fs->seen_cap : 1024;
-		uint64_t *nt = xcalloc(2 * ncap, sizeof(*nt));
+		uint64_t *nt = xcalloc(3 * ncap, sizeof(*nt));
 
 		for (size_t i = 0; i < fs->seen_cap; i++) {
-			uint64_t *s = &fs->seen[2 * i];
+			uint64_t *o = &fs->seen[3 * i];
 
-			if (s[0] || s[1])
-				seen_insert_raw(nt, ncap, s[0] - 1, s[1]);
+			if (o[0])
+				memcpy(seen_slot(nt, ncap, o[0] - 1, o[1]), o,
+				       3 * sizeof(*o));
 		}
 		free(fs->seen);
 		fs->seen = nt;
 		fs->seen_cap = ncap;
 	}
-	if (!seen_insert_raw(fs->seen, fs->seen_cap, dev, ino))
-		return false;
-	fs->seen_n++;
-	return true;
+	s = seen_slot(fs->seen, fs->seen_cap, dev, ino);
+	if (!s[0]) {
+		s[0] = dev + 1;
+		s[1] = ino;
+		s[2] = 0;
+		fs->seen_n++;
+	}
+	return s;
+}
+
+/* Processes are read one after another, so a process seen again for the
+ * same file (another mapping, another fd) is the last one recorded. */
+static void add_holder(struct files *fs, const uint64_t *slot, int pid)
+{
+	struct file_entry *e;
+
+	if (pid <= 0 || !slot || slot[2] == 0)
+		return;
+	e = &fs->v[slot[2] - 1];
+	if (e->last_holder == pid)
+		return;
+	e->last_holder = pid;
+	if (e->nholders < FILE_HOLDERS_MAX)
+		e->holders[e->nholders] = pid;
+	e->nholders++;
 }
 
 /* --- one file ---------------------------------------------------------- */
@@ -136,18 +150,23 @@ static void count_failure(struct files *fs, const char *path, int err)
 		fs->n_errors++;
 }
 
-/* Take an open fd of a regular file: measure it and keep it. Closes fd. */
+/* Take an open fd of a regular file: measure it and keep it, with pid as
+ * a holder (0: none). Closes fd. */
 static void add_fd(struct files *fs, int fd, const struct stat *st,
-		   const char *path)
+		   const char *path, int pid)
 {
 	struct file_entry *e;
 	struct pagecache_stat ps;
+	uint64_t *slot;
 	int r;
 
-	if (!seen_insert(fs, (uint64_t)st->st_dev, (uint64_t)st->st_ino)) {
+	slot = seen_find(fs, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	if (slot) {
 		close(fd);
+		add_holder(fs, slot, pid);
 		return;
 	}
+	slot = seen_add(fs, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
 	r = pagecache_stat_range(fd, (uint64_t)st->st_size, 0, 0, &ps);
 	close(fd);
 	if (r == -EPERM) {
@@ -162,9 +181,12 @@ static void add_fd(struct files *fs, int fd, const struct stat *st,
 		fs->n_mincore++;
 	fs->v = xgrow(fs->v, &fs->alloc, fs->n + 1, sizeof(*fs->v));
 	e = &fs->v[fs->n++];
+	memset(e, 0, sizeof(*e));
 	e->path = xstrdup(path);
 	e->size = (uint64_t)st->st_size;
 	e->st = ps;
+	slot[2] = fs->n;
+	add_holder(fs, slot, pid);
 	if (fs->progress && (fs->n & 1023) == 0)
 		fs->progress(fs->n, fs->userdata);
 }
@@ -247,7 +269,7 @@ static void walk_dir(struct files *fs, int dfd, dev_t dev, struct pathbuf *pb)
 		} else if (S_ISDIR(st.st_mode)) {
 			walk_dir(fs, fd, st.st_dev, pb);
 		} else if (S_ISREG(st.st_mode)) {
-			add_fd(fs, fd, &st, pb->p);
+			add_fd(fs, fd, &st, pb->p, 0);
 		} else {
 			close(fd);
 		}
@@ -275,7 +297,7 @@ int files_add_path(struct files *fs, const char *path)
 		return -e;
 	}
 	if (S_ISREG(st.st_mode)) {
-		add_fd(fs, fd, &st, path);
+		add_fd(fs, fd, &st, path, 0);
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -292,8 +314,9 @@ int files_add_path(struct files *fs, const char *path)
 
 /* stat first, open only regular files */
 static void add_held(struct files *fs, const char *open_path,
-		     const char *show_path)
+		     const char *show_path, int pid)
 {
+	uint64_t *slot;
 	struct stat st, st2;
 	int fd;
 
@@ -304,8 +327,11 @@ static void add_held(struct files *fs, const char *open_path,
 	if (!S_ISREG(st.st_mode))
 		return;
 	/* cheap early dedupe: most mapped files are libraries seen before */
-	if (seen_contains(fs, (uint64_t)st.st_dev, (uint64_t)st.st_ino))
+	slot = seen_find(fs, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	if (slot) {
+		add_holder(fs, slot, pid);
 		return;
+	}
 	fd = open_file_at(AT_FDCWD, open_path, 0);
 	if (fd < 0) {
 		count_failure(fs, show_path, -errno);
@@ -315,7 +341,7 @@ static void add_held(struct files *fs, const char *open_path,
 		close(fd);
 		return;
 	}
-	add_fd(fs, fd, &st2, show_path);
+	add_fd(fs, fd, &st2, show_path, pid);
 }
 
 static char *read_small(const char *path, size_t *ret_len)
@@ -343,7 +369,7 @@ static char *read_small(const char *path, size_t *ret_len)
 	return buf;
 }
 
-static void add_maps(struct files *fs, const char *pid)
+static void add_maps(struct files *fs, const char *pid, int npid)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%s/maps", pid);
 	_cleanup_free_ char *buf = NULL;
@@ -375,14 +401,14 @@ static void add_maps(struct files *fs, const char *pid)
 				xstrndup(f[0].p, f[0].len);
 
 			mf = xasprintf("/proc/%s/map_files/%s", pid, addr);
-			add_held(fs, mf, name);
+			add_held(fs, mf, name, npid);
 			continue;
 		}
-		add_held(fs, name, name);
+		add_held(fs, name, name, npid);
 	}
 }
 
-static void add_fds(struct files *fs, const char *pid)
+static void add_fds(struct files *fs, const char *pid, int npid)
 {
 	_cleanup_free_ char *dir = xasprintf("/proc/%s/fd", pid);
 	DIR *d = opendir(dir);
@@ -405,7 +431,7 @@ static void add_fds(struct files *fs, const char *pid)
 		if (k <= 0 || target[0] != '/')
 			continue; /* socket:[..], pipe:[..], anon_inode:... */
 		target[k] = '\0';
-		add_held(fs, link, target);
+		add_held(fs, link, target, npid);
 	}
 	closedir(d);
 }
@@ -456,8 +482,10 @@ int files_add_held(struct files *fs)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		add_maps(fs, de->d_name);
-		add_fds(fs, de->d_name);
+		int pid = (int)strtol(de->d_name, NULL, 10);
+
+		add_maps(fs, de->d_name, pid);
+		add_fds(fs, de->d_name, pid);
 	}
 	closedir(d);
 	add_tmpfs_mounts(fs);

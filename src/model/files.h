@@ -16,10 +16,15 @@
 
 #include "../sources/pagecache.h"
 
+#define FILE_HOLDERS_MAX 4
+
 struct file_entry {
 	char *path;
 	uint64_t size; /* bytes */
 	struct pagecache_stat st;
+	int holders[FILE_HOLDERS_MAX]; /* PIDs that map or hold it open */
+	size_t nholders;               /* all of them (may exceed the max) */
+	int last_holder;
 };
 
 struct files {
@@ -33,7 +38,7 @@ struct files {
 	/* progress, called every 1024 files; may be NULL */
 	void (*progress)(size_t nfiles, void *userdata);
 	void *userdata;
-	/* (dev, ino) set, for counting each file once */
+	/* (dev, ino) -> entry, for counting each file once */
 	uint64_t *seen;
 	size_t seen_cap, seen_n;
 };

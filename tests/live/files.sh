@@ -38,6 +38,16 @@ assert runs == [{"state": "cached", "offset": 50 << 20, "length": 50 << 20}], ru
 # entries that reclaim leaves, so they do not count as evicted
 assert o["evicted"] is not None
 print("file: half evicted, map", o["map"])' || { echo "FAIL: partial eviction not seen"; fail=1; }
+# without PATH: a process holding the file open is named as its holder
+sleep 30 <"$f" &
+holder=$!
+"$M" files --json -n 0 | python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin)["rows"] if r["path"] == sys.argv[1]]
+assert rows, "held file not listed"
+assert "sleep(%s)" % sys.argv[2] in rows[0]["holders"], rows[0]["holders"]
+print("files: held by", rows[0]["holders"])' "$f" $holder || { echo "FAIL: holder not named"; fail=1; }
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
 # live only
 "$M" --root tests/fixtures/prometheus-procfs files >/dev/null 2>&1; [ $? = 1 ] || { echo "FAIL: files with --root not exit 1"; fail=1; }
 # a vanishing tree and unreadable names do not stop the walk
