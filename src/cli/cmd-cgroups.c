@@ -312,7 +312,10 @@ int cmd_cgroups(int argc, char **argv, struct ctx *ctx)
 				  "(/sys/fs/cgroup/memory): KERNEL is "
 				  "memory.kmem.usage_in_bytes; v1 memory.stat "
 				  "has no kernel breakdown, so STACK, PTE, "
-				  "PERCPU, SOCK, SLAB_R, SLAB_U are n/a.");
+				  "PERCPU, SOCK, SLAB_R, SLAB_U are n/a. The "
+				  "root's CURRENT is its file and anonymous "
+				  "pages only (how the kernel computes the v1 "
+				  "root's usage), so a child's can exceed it.");
 	else if (!cg.v[0].has_stat)
 		table_add_note(t, "The root cgroup has no memory.stat or "
 				  "memory.current before Linux 6.x; see "
