@@ -170,6 +170,38 @@ static char *holders_text(const struct file_entry *e)
 	return xstrdup(buf);
 }
 
+/* Move the k first (by entry_cmp) of v[0..n) to the front, unordered:
+ * quickselect (Lomuto partition), so a top-N of many files does not sort
+ * them all. Invariant: v[0..lo) all belong to the first k, v[hi..n) none;
+ * every round places one pivot and shrinks [lo, hi). */
+static void select_top(struct file_entry *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < k && hi > k && hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2, store = lo;
+		struct file_entry tmp;
+
+		tmp = v[mid];
+		v[mid] = v[hi - 1];
+		v[hi - 1] = tmp;
+		for (size_t i = lo; i + 1 < hi; i++)
+			if (entry_cmp(&v[i], &v[hi - 1]) < 0) {
+				tmp = v[i];
+				v[i] = v[store];
+				v[store] = tmp;
+				store++;
+			}
+		tmp = v[store];
+		v[store] = v[hi - 1];
+		v[hi - 1] = tmp;
+		if (store >= k)
+			hi = store;
+		else
+			lo = store + 1;
+	}
+}
+
 static void progress(size_t n, void *userdata)
 {
 	(void)userdata;
@@ -282,9 +314,11 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 	if (tty && fs.n >= 1024)
 		fputs("\r\033[K", stderr);
 
-	if (fs.n > 1)
-		qsort(fs.v, fs.n, sizeof(*fs.v), entry_cmp);
 	shown = top && top < fs.n ? top : fs.n;
+	if (shown < fs.n)
+		select_top(fs.v, fs.n, shown);
+	if (shown > 1)
+		qsort(fs.v, shown, sizeof(*fs.v), entry_cmp);
 	for (size_t i = 0; i < fs.n; i++)
 		tot_rounded += round_pages(fs.v[i].size);
 	for (size_t i = 0; i < fs.n; i++)

@@ -20,6 +20,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +185,8 @@ static void add_fd(struct files *fs, int fd, const struct stat *st,
 	e = &fs->v[fs->n++];
 	memset(e, 0, sizeof(*e));
 	e->path = xstrdup(path);
+	e->dev = (uint64_t)st->st_dev;
+	e->ino = (uint64_t)st->st_ino;
 	e->size = (uint64_t)st->st_size;
 	e->st = ps;
 	slot[2] = fs->n;
@@ -279,9 +283,209 @@ static void walk_dir(struct files *fs, int dfd, dev_t dev, struct pathbuf *pb)
 	closedir(d);
 }
 
+/* --- the walk in parallel ----------------------------------------------
+ * The kernel work per file (open, cachestat, close) is small and the same
+ * for every file, so the walk scales with CPUs: the directories right
+ * below a PATH are handed out one at a time to worker threads, each with
+ * its own struct files; their results are merged afterwards, where a file
+ * seen by two workers (a hard link) is kept once. */
+
+struct par {
+	int topfd;
+	dev_t dev;
+	const char *base;
+	char **names;
+	size_t n;
+	atomic_size_t next;
+	atomic_size_t done; /* files measured, for progress */
+	pthread_mutex_t lock;
+	struct files *fs;   /* the caller's: settings and progress */
+};
+
+struct worker {
+	struct par *par;
+	struct files local;
+	pthread_t tid;
+	bool started;
+};
+
+static void worker_progress(size_t n, void *userdata)
+{
+	struct par *p = userdata;
+	size_t total = atomic_fetch_add(&p->done, 1024) + 1024;
+
+	(void)n;
+	pthread_mutex_lock(&p->lock);
+	p->fs->progress(total, p->fs->userdata);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct par *p = w->par;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		struct pathbuf pb = { 0 };
+		struct stat st;
+		int fd;
+
+		if (i >= p->n)
+			break;
+		pathbuf_push(&pb, p->base);
+		pathbuf_push(&pb, p->names[i]);
+		fd = openat(p->topfd, p->names[i],
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno != ELOOP && errno != ENOTDIR)
+				count_failure(&w->local, pb.p, -errno);
+		} else if (fstat(fd, &st) < 0) {
+			count_failure(&w->local, pb.p, -errno);
+			close(fd);
+		} else if (st.st_dev != p->dev && !w->local.cross_mounts) {
+			w->local.n_other_fs++;
+			close(fd);
+		} else {
+			walk_dir(&w->local, fd, st.st_dev, &pb);
+		}
+		free(pb.p);
+	}
+	return NULL;
+}
+
+static void merge(struct files *fs, struct files *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct file_entry *e = &l->v[i];
+		uint64_t *slot;
+
+		if (seen_find(fs, e->dev, e->ino)) {
+			free(e->path);
+			continue;
+		}
+		slot = seen_add(fs, e->dev, e->ino);
+		fs->v = xgrow(fs->v, &fs->alloc, fs->n + 1, sizeof(*fs->v));
+		fs->v[fs->n++] = *e;
+		slot[2] = fs->n;
+	}
+	fs->n_vanished += l->n_vanished;
+	fs->n_other_fs += l->n_other_fs;
+	fs->n_errors += l->n_errors;
+	fs->n_mincore += l->n_mincore;
+	fs->n_hidden += l->n_hidden;
+	if (l->n_denied && !fs->n_denied) {
+		memcpy(fs->first_denied, l->first_denied,
+		       sizeof(fs->first_denied));
+		fs->first_denied_err = l->first_denied_err;
+	}
+	fs->n_denied += l->n_denied;
+	l->n = 0; /* the paths moved */
+	files_release(l);
+}
+
+/* Walk a directory: its own files here, its subdirectories by workers
+ * (or here, recursively, when one thread is all there is). Takes dfd. */
+static void walk_top(struct files *fs, int dfd, dev_t dev, const char *path)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct par p = { .topfd = dfd, .dev = dev, .base = path, .fs = fs };
+	struct worker *w;
+	size_t alloc = 0, nthreads;
+	struct dirent *de;
+	DIR *d;
+
+	nthreads = ncpu > 1 ? (size_t)(ncpu < 8 ? ncpu : 8) : 1;
+	if (nthreads == 1) {
+		struct pathbuf pb = { 0 };
+
+		pathbuf_push(&pb, path);
+		walk_dir(fs, dfd, dev, &pb);
+		free(pb.p);
+		return;
+	}
+	/* the top directory: files here, subdirectory names for later;
+	 * dup so that the workers keep a descriptor to open them from */
+	d = fdopendir(dup(dfd));
+	if (!d) {
+		close(dfd);
+		fs->n_errors++;
+		return;
+	}
+	while ((de = readdir(d))) {
+		unsigned char type = de->d_type;
+		struct stat st;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (type == DT_UNKNOWN) {
+			if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
+			    0)
+				continue;
+			type = S_ISDIR(st.st_mode)   ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG
+						     : DT_LNK;
+		}
+		if (type == DT_DIR) {
+			p.names = xgrow(p.names, &alloc, p.n + 1,
+					sizeof(*p.names));
+			p.names[p.n++] = xstrdup(de->d_name);
+		} else if (type == DT_REG) {
+			struct pathbuf pb = { 0 };
+			int fd = open_file_at(dfd, de->d_name, O_NOFOLLOW);
+
+			pathbuf_push(&pb, path);
+			pathbuf_push(&pb, de->d_name);
+			if (fd < 0) {
+				if (errno != ELOOP)
+					count_failure(fs, pb.p, -errno);
+			} else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+				close(fd);
+			} else if (st.st_dev != dev && !fs->cross_mounts) {
+				fs->n_other_fs++;
+				close(fd);
+			} else {
+				add_fd(fs, fd, &st, pb.p, 0);
+			}
+			free(pb.p);
+		}
+	}
+	closedir(d);
+
+	if (nthreads > p.n)
+		nthreads = p.n;
+	pthread_mutex_init(&p.lock, NULL);
+	atomic_init(&p.next, 0);
+	atomic_init(&p.done, fs->n & ~(size_t)1023);
+	w = xcalloc(nthreads ? nthreads : 1, sizeof(*w));
+	for (size_t i = 0; i < nthreads; i++) {
+		w[i].par = &p;
+		files_init(&w[i].local);
+		w[i].local.cross_mounts = fs->cross_mounts;
+		if (fs->progress) {
+			w[i].local.progress = worker_progress;
+			w[i].local.userdata = &p;
+		}
+		w[i].started = pthread_create(&w[i].tid, NULL, worker_run,
+					      &w[i]) == 0;
+		if (!w[i].started)
+			worker_run(&w[i]); /* no thread: do its share here */
+	}
+	for (size_t i = 0; i < nthreads; i++) {
+		if (w[i].started)
+			pthread_join(w[i].tid, NULL);
+		merge(fs, &w[i].local);
+	}
+	free(w);
+	pthread_mutex_destroy(&p.lock);
+	for (size_t i = 0; i < p.n; i++)
+		free(p.names[i]);
+	free(p.names);
+	close(dfd);
+}
+
 int files_add_path(struct files *fs, const char *path)
 {
-	struct pathbuf pb = { 0 };
 	struct stat st;
 	int fd;
 
@@ -304,9 +508,7 @@ int files_add_path(struct files *fs, const char *path)
 		close(fd);
 		return -EINVAL;
 	}
-	pathbuf_push(&pb, path);
-	walk_dir(fs, fd, st.st_dev, &pb);
-	free(pb.p);
+	walk_top(fs, fd, st.st_dev, path);
 	return 0;
 }
 

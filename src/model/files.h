@@ -20,6 +20,7 @@
 
 struct file_entry {
 	char *path;
+	uint64_t dev, ino;
 	uint64_t size; /* bytes */
 	struct pagecache_stat st;
 	int holders[FILE_HOLDERS_MAX]; /* PIDs that map or hold it open */
@@ -49,7 +50,8 @@ void files_release(struct files *fs);
 /* Add path: a regular file, or a directory walked recursively (never
  * following symlinks; staying on its filesystem unless cross_mounts).
  * Returns 0, or -errno when path itself cannot be examined (the caller
- * says so); trouble below it is counted, not returned. */
+ * says so); trouble below it is counted, not returned. The directories
+ * right below path are shared out among up to one thread per CPU. */
 int files_add_path(struct files *fs, const char *path);
 
 /* Add every regular file mapped (/proc/PID/maps) or held open
