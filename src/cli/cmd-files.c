@@ -214,9 +214,11 @@ int cli_require_live(struct ctx *ctx, const char *what)
 	struct root *root;
 
 	if (ctx->file || (ctx->root_dir && !streq(ctx->root_dir, "/"))) {
-		log_error("%s is unavailable with %s: the page cache of files "
-			  "can only be read on the live system",
-			  what, ctx->file ? "-f" : "--root");
+		/* the same words for --root and -f: a snapshot replays a
+		 * tree exactly */
+		log_error("%s is unavailable on a captured tree or snapshot: "
+			  "it reads the live page cache",
+			  what);
 		return -1;
 	}
 	root = ctx_root(ctx);
