@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark `memtally procs` with 1,000 extra processes against smem,
-# ps_mem (when installed; not packaged in Debian 12) and the raw limit,
-# `cat /proc/*/smaps_rollup`, on the same machine state, with hyperfine.
+# ps_mem (when installed; not packaged in Debian 12) and the raw limits,
+# `cat /proc/*/smaps_rollup` and, since procs also needs each process's
+# name, owner and page tables, `cat /proc/*/smaps_rollup /proc/*/status`,
+# on the same machine state, with hyperfine.
 #
 #   bench/procs.sh [MEMTALLY]   (default: build-rel/memtally; build it with
 #                                meson setup build-rel --buildtype=release)
@@ -27,7 +29,8 @@ for _ in $(seq 1000); do
 done
 echo "processes: $(ls -d /proc/[0-9]* | wc -l)"
 cmds=(-n memtally "$M procs >/dev/null"
-	-n raw "cat /proc/[0-9]*/smaps_rollup >/dev/null 2>&1 || true")
+	-n raw "cat /proc/[0-9]*/smaps_rollup >/dev/null 2>&1 || true"
+	-n raw+status "cat /proc/[0-9]*/smaps_rollup /proc/[0-9]*/status >/dev/null 2>&1 || true")
 command -v smem >/dev/null && cmds+=(-n smem "smem -t >/dev/null")
 command -v ps_mem >/dev/null && cmds+=(-n ps_mem "ps_mem >/dev/null")
 hyperfine -w 3 -r 20 --export-json "$out/procs.json" "${cmds[@]}"

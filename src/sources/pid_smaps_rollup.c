@@ -91,7 +91,8 @@ int pid_smaps_rollup_parse(const char *buf, size_t len,
 					  "not a 'Name: value kB' line");
 		}
 		for (int i = 0; i < _SM_MAX; i++)
-			if (span_eq(name, field_names[i])) {
+			if (field_names[i][0] == name.p[0] &&
+			    span_eq(name, field_names[i])) {
 				idx = i;
 				break;
 			}

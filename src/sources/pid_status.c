@@ -7,7 +7,9 @@
  * may itself contain ':' and spaces, so it is taken verbatim after the
  * first tab. We keep only what memtally shows; unknown lines (Cpus_allowed,
  * Seccomp, Speculation_*, the many added over the years) are ignored, but
- * a line without ':' is malformed.
+ * a line without ':' is malformed. Parsing stops after "Threads:", the
+ * last line we keep (the rest is signal masks, capabilities and CPU
+ * lists; a third of the file).
  *
  * Version notes: RssAnon/RssFile/RssShmem 4.5; VmPin 3.2; HugetlbPages
  * 4.4; Kthread 6.5. Kernel threads print no Vm* lines at all. */
@@ -122,7 +124,8 @@ int pid_status_parse(const char *buf, size_t len, struct pid_status *ret,
 			continue;
 		}
 		for (int i = 0; i < _ST_MAX; i++)
-			if (span_eq(name, field_names[i])) {
+			if (field_names[i][0] == name.p[0] &&
+			    span_eq(name, field_names[i])) {
 				idx = i;
 				break;
 			}
@@ -134,6 +137,10 @@ int pid_status_parse(const char *buf, size_t len, struct pid_status *ret,
 						(int)name.len, name.p, why);
 		if (!val_has(s.v[idx]))
 			s.v[idx] = v;
+		/* nothing we keep comes after Threads (fs/proc/array.c
+		 * prints signals, capabilities, CPU lists next) */
+		if (idx == ST_THREADS)
+			break;
 	}
 	if (!have_name)
 		return parse_fail(err, 0, "no Name line");
