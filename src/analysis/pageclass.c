@@ -1,0 +1,386 @@
+/* Classifying physical pages from their kpageflags words; see pageclass.h.
+ *
+ * The words come from fs/proc/page.c, stable_page_flags(), documented in
+ * Documentation/admin-guide/mm/pagemap.rst. What the flags can and cannot
+ * tell decides the rules below; each limit is said where it bites.
+ *
+ * The rule table (pageclass_one), first match wins:
+ *   NOPAGE -> hole; BUDDY -> free; HWPOISON; OFFLINE; HUGE -> hugetlb;
+ *   ZERO_PAGE -> zero (the huge zero page also says THP: zero wins);
+ *   SLAB; PGTABLE; KSM; ANON -> thp when THP, else anon;
+ *   SWAPBACKED (not ANON) -> shmem; RESERVED;
+ *   any page-cache sign (LRU, MMAP, UPTODATE, DIRTY, WRITEBACK, ACTIVE,
+ *   UNEVICTABLE, RECLAIM, SWAPCACHE, PRIVATE) -> file;
+ *   anything else -> kernel.
+ * The list: free pages are on the free list; UNEVICTABLE -> unevictable;
+ * LRU -> active or inactive by ACTIVE; otherwise none. ACTIVE on a slab
+ * page means "frozen" (SLUB overloads it) and slab pages are never on an
+ * LRU, so it cannot be misread.
+ *
+ * Compound pages: a COMPOUND_HEAD starts one, every following
+ * COMPOUND_TAIL belongs to it (the Owner link of the seed's free-run
+ * entries), and takes the head's use and list whatever its own word says:
+ * kernels before the folio work gave tails almost no flags, newer ones
+ * give them the folio's. A tail with no head before it (a scan that
+ * starts inside a compound page) is classified on its own word and
+ * counted as an orphan.
+ *
+ * Free blocks, and the essay they need. The buddy allocator marks only
+ * the first page of a free block (PageBuddy, a page type) and keeps the
+ * block's order in that page's private field, which /proc/kpageflags does
+ * not export. The other pages of the block are left as the allocator
+ * freed them: no flag, map count 0, no memory cgroup. So the order must be
+ * inferred, and the inference has one blind spot:
+ *   1. A block of order k starts at a PFN aligned to 2^k (the buddy system
+ *      splits and merges only aligned blocks), so k <= ctz(head PFN), and
+ *      k <= MAX_PAGE_ORDER (10 on x86-64 and most configurations; the
+ *      caller may say otherwise, from the number of buddyinfo columns).
+ *   2. Every page of the block after the head is blank (flags 0, count 0,
+ *      cgroup 0 where those files are read).
+ *   So we take the largest k allowed by 1 for which the 2^k - 1 pages
+ *   after the head are all blank. Blank pages after the inferred end are
+ *   "kernel" pages, and counted in blank_after_block.
+ * The blind spot: a page allocated straight from the buddy allocator by
+ * the kernel (alloc_pages() for a driver, a vmalloc area, a per-CPU list
+ * page) is blank too. When such pages sit right after a free block, at
+ * the places rule 1 allows, the block is taken for a bigger one than it
+ * is. The order found is therefore an upper bound; `free --runs` compares
+ * the histogram with /proc/buddyinfo, which has the true counts, and says
+ * how far they differ. A memory cgroup charge (pipe buffers, for
+ * instance) or a map count makes a page non-blank and ends the block,
+ * which is why the other two files help when they are readable.
+ * The measurement spans batches: the head and the count of blank pages
+ * seen so far are state, settled when a non-blank page arrives, when the
+ * largest possible block is complete, or at pageclass_finish(). */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../basic/macro.h"
+#include "../sources/kpageflags.h"
+#include "pageclass.h"
+
+static const char *const use_names[_PU_MAX] = {
+	[PU_FREE] = "free",	  [PU_ANON] = "anon",
+	[PU_THP] = "thp",	  [PU_KSM] = "ksm",
+	[PU_FILE] = "file",	  [PU_SHMEM] = "shmem",
+	[PU_SLAB] = "slab",	  [PU_PGTABLE] = "pgtable",
+	[PU_HUGETLB] = "hugetlb", [PU_ZERO] = "zero",
+	[PU_OFFLINE] = "offline", [PU_HWPOISON] = "hwpoison",
+	[PU_RESERVED] = "reserved", [PU_KERNEL] = "kernel",
+	[PU_HOLE] = "hole",
+};
+
+static const char *const list_names[_PL_MAX] = {
+	[PL_FREE] = "free",		[PL_ACTIVE] = "active",
+	[PL_INACTIVE] = "inactive",	[PL_UNEVICTABLE] = "unevictable",
+	[PL_NONE] = "none",
+};
+
+static const char *const attr_names[_PA_MAX] = {
+	[PA_DIRTY] = "dirty",	      [PA_WRITEBACK] = "writeback",
+	[PA_LOCKED] = "locked",	      [PA_IDLE] = "idle",
+	[PA_REFERENCED] = "referenced", [PA_MAPPED] = "mapped",
+	[PA_SWAPCACHE] = "swapcache", [PA_MLOCKED] = "mlocked",
+};
+
+static const uint64_t attr_bits[_PA_MAX] = {
+	[PA_DIRTY] = KPF(DIRTY),	   [PA_WRITEBACK] = KPF(WRITEBACK),
+	[PA_LOCKED] = KPF(LOCKED),	   [PA_IDLE] = KPF(IDLE),
+	[PA_REFERENCED] = KPF(REFERENCED), [PA_MAPPED] = KPF(MMAP),
+	[PA_SWAPCACHE] = KPF(SWAPCACHE),   [PA_MLOCKED] = KPF(MLOCKED),
+};
+
+const char *page_use_name(enum page_use u)
+{
+	return (unsigned)u < _PU_MAX ? use_names[u] : "?";
+}
+
+const char *page_list_name(enum page_list l)
+{
+	return (unsigned)l < _PL_MAX ? list_names[l] : "?";
+}
+
+const char *page_attr_name(enum page_attr a)
+{
+	return (unsigned)a < _PA_MAX ? attr_names[a] : "?";
+}
+
+int page_use_lookup(const char *name)
+{
+	for (int u = 0; u < _PU_MAX; u++)
+		if (strcasecmp(name, use_names[u]) == 0)
+			return u;
+	return -1;
+}
+
+#define FILE_SIGNS                                                             \
+	(KPF(LRU) | KPF(MMAP) | KPF(UPTODATE) | KPF(DIRTY) |                   \
+	 KPF(WRITEBACK) | KPF(ACTIVE) | KPF(UNEVICTABLE) | KPF(RECLAIM) |      \
+	 KPF(SWAPCACHE) | KPF(PRIVATE))
+
+static enum page_use use_of(uint64_t f)
+{
+	if (f & KPF(NOPAGE))
+		return PU_HOLE;
+	if (f & KPF(BUDDY))
+		return PU_FREE;
+	if (f & KPF(HWPOISON))
+		return PU_HWPOISON;
+	if (f & KPF(OFFLINE))
+		return PU_OFFLINE;
+	if (f & KPF(HUGE))
+		return PU_HUGETLB;
+	if (f & KPF(ZERO_PAGE))
+		return PU_ZERO;
+	if (f & KPF(SLAB))
+		return PU_SLAB;
+	if (f & KPF(PGTABLE))
+		return PU_PGTABLE;
+	if (f & KPF(KSM))
+		return PU_KSM;
+	if (f & KPF(ANON))
+		return f & KPF(THP) ? PU_THP : PU_ANON;
+	if (f & KPF(SWAPBACKED))
+		return PU_SHMEM;
+	if (f & KPF(RESERVED))
+		return PU_RESERVED;
+	if (f & FILE_SIGNS)
+		return PU_FILE;
+	return PU_KERNEL;
+}
+
+static enum page_list list_of(enum page_use u, uint64_t f)
+{
+	if (u == PU_FREE)
+		return PL_FREE;
+	if (u == PU_SLAB || u == PU_HOLE)
+		return PL_NONE;
+	if (f & KPF(UNEVICTABLE))
+		return PL_UNEVICTABLE;
+	if (f & KPF(LRU))
+		return f & KPF(ACTIVE) ? PL_ACTIVE : PL_INACTIVE;
+	return PL_NONE;
+}
+
+void pageclass_one(uint64_t flags, enum page_use *ret_use,
+		   enum page_list *ret_list)
+{
+	enum page_use u = use_of(flags);
+
+	*ret_use = u;
+	*ret_list = list_of(u, flags);
+}
+
+void pageclass_init(struct pageclass *pc, const struct pageclass_cfg *cfg)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->cfg = *cfg;
+	if (pc->cfg.max_order == 0 || pc->cfg.max_order > PC_ORDER_MAX)
+		pc->cfg.max_order = 10;
+	if (pc->cfg.n_zones > PC_ZONES_MAX)
+		pc->cfg.n_zones = PC_ZONES_MAX;
+}
+
+/* Count (and emit) n pages of one kind starting at pfn, clipped to the
+ * configured window. */
+static void record(struct pageclass *pc, uint64_t pfn, uint64_t n,
+		   enum page_use u, enum page_list l, uint64_t flags,
+		   uint64_t attr_flags, uint64_t count, uint64_t cgroup,
+		   uint64_t head)
+{
+	uint64_t lo = pc->cfg.lo, hi = pc->cfg.hi ? pc->cfg.hi : UINT64_MAX;
+
+	if (pfn < lo) {
+		if (pfn + n <= lo)
+			return;
+		n -= lo - pfn;
+		pfn = lo;
+	}
+	if (pfn >= hi)
+		return;
+	if (n > hi - pfn)
+		n = hi - pfn;
+	pc->c.pages[u][l] += n;
+	pc->c.total += n;
+	if (attr_flags)
+		for (int a = 0; a < _PA_MAX; a++)
+			if (attr_flags & attr_bits[a])
+				pc->c.attr[u][a] += n;
+	if (pc->cfg.emit) {
+		struct page_run r = {
+			.pfn = pfn,
+			.n = n,
+			.use = u,
+			.list = l,
+			.flags = flags,
+			.count = count,
+			.cgroup = cgroup,
+			.head = head,
+		};
+
+		pc->cfg.emit(pc->cfg.ctx, &r);
+	}
+}
+
+static size_t zone_of(const struct pageclass *pc, uint64_t pfn)
+{
+	for (size_t z = 0; z < pc->cfg.n_zones; z++)
+		if (pfn >= pc->cfg.zones[z].start && pfn < pc->cfg.zones[z].end)
+			return z;
+	return pc->cfg.n_zones;
+}
+
+/* The free block being measured ends here: it is the largest aligned
+ * power of two that fits in the blank run; the rest are kernel pages. */
+static void settle_block(struct pageclass *pc)
+{
+	uint64_t size = 1, rest;
+	unsigned order = 0;
+	size_t z;
+
+	if (!pc->pending)
+		return;
+	pc->pending = false;
+	while (order < pc->pend_max_order && size * 2 <= pc->pend_len) {
+		order++;
+		size *= 2;
+	}
+	record(pc, pc->pend_pfn, 1, PU_FREE, PL_FREE, pc->pend_flags,
+	       pc->pend_flags, pc->pend_count, pc->pend_cgroup, pc->pend_pfn);
+	if (size > 1)
+		record(pc, pc->pend_pfn + 1, size - 1, PU_FREE, PL_FREE, 0, 0, 0,
+		       0, pc->pend_pfn);
+	rest = pc->pend_len - size;
+	if (rest) {
+		pc->c.blank_after_block += rest;
+		record(pc, pc->pend_pfn + size, rest, PU_KERNEL, PL_NONE, 0, 0,
+		       0, 0, pc->pend_pfn + size);
+	}
+	if (pc->pend_pfn >= pc->cfg.lo &&
+	    (!pc->cfg.hi || pc->pend_pfn < pc->cfg.hi)) {
+		z = zone_of(pc, pc->pend_pfn);
+		pc->c.free_blocks[z][order]++;
+		if (pc->cfg.emit_block)
+			pc->cfg.emit_block(pc->cfg.ctx, pc->pend_pfn, order, z);
+	}
+}
+
+static unsigned max_order_at(const struct pageclass *pc, uint64_t pfn)
+{
+	unsigned k = pfn ? (unsigned)__builtin_ctzll(pfn) : 63;
+
+	return k < pc->cfg.max_order ? k : pc->cfg.max_order;
+}
+
+int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
+		   const uint64_t *counts, const uint64_t *cgroups, size_t n)
+{
+	if (pc->started && pfn != pc->next_pfn)
+		return -EINVAL;
+	pc->started = true;
+	pc->next_pfn = pfn + n;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t f = flags[i], p = pfn + i;
+		uint64_t cnt = counts ? counts[i] : VAL_ABSENT;
+		uint64_t cg = cgroups ? cgroups[i] : VAL_ABSENT;
+		enum page_use u;
+		enum page_list l;
+
+		if (pc->pending) {
+			bool blank = f == 0 && (!counts || cnt == 0) &&
+				     (!cgroups || cg == 0);
+
+			if (blank) {
+				pc->pend_len++;
+				if (pc->pend_len ==
+				    (UINT64_C(1) << pc->pend_max_order))
+					settle_block(pc);
+				continue;
+			}
+			settle_block(pc);
+		}
+
+		if (f & KPF(COMPOUND_TAIL)) {
+			if (pc->in_compound) {
+				pc->c.compound_tails++;
+				record(pc, p, 1, pc->head_use, pc->head_list, f,
+				       pc->head_flags, cnt, cg, pc->head_pfn);
+				continue;
+			}
+			pc->c.orphan_tails++;
+		} else {
+			pc->in_compound = false;
+		}
+
+		pageclass_one(f, &u, &l);
+		if (u == PU_FREE) {
+			pc->pending = true;
+			pc->pend_pfn = p;
+			pc->pend_flags = f;
+			pc->pend_count = cnt;
+			pc->pend_cgroup = cg;
+			pc->pend_len = 1;
+			pc->pend_max_order = max_order_at(pc, p);
+			if (pc->pend_max_order == 0)
+				settle_block(pc);
+			continue;
+		}
+		if (f & KPF(COMPOUND_HEAD)) {
+			pc->in_compound = true;
+			pc->head_pfn = p;
+			pc->head_flags = f;
+			pc->head_use = u;
+			pc->head_list = l;
+			pc->c.compound_heads++;
+		}
+		record(pc, p, 1, u, l, f, f, cnt, cg, p);
+	}
+	return 0;
+}
+
+void pageclass_finish(struct pageclass *pc)
+{
+	settle_block(pc);
+	pc->in_compound = false;
+}
+
+void pageclass_counts_add(struct pageclass_counts *dst,
+			  const struct pageclass_counts *src)
+{
+	for (int u = 0; u < _PU_MAX; u++) {
+		for (int l = 0; l < _PL_MAX; l++)
+			dst->pages[u][l] += src->pages[u][l];
+		for (int a = 0; a < _PA_MAX; a++)
+			dst->attr[u][a] += src->attr[u][a];
+	}
+	for (int z = 0; z <= PC_ZONES_MAX; z++)
+		for (int o = 0; o <= PC_ORDER_MAX; o++)
+			dst->free_blocks[z][o] += src->free_blocks[z][o];
+	dst->compound_heads += src->compound_heads;
+	dst->compound_tails += src->compound_tails;
+	dst->orphan_tails += src->orphan_tails;
+	dst->blank_after_block += src->blank_after_block;
+	dst->total += src->total;
+}
+
+uint64_t pageclass_use_pages(const struct pageclass_counts *c,
+			     enum page_use u)
+{
+	uint64_t s = 0;
+
+	for (int l = 0; l < _PL_MAX; l++)
+		s += c->pages[u][l];
+	return s;
+}
+
+uint64_t pageclass_list_pages(const struct pageclass_counts *c,
+			      enum page_list l)
+{
+	uint64_t s = 0;
+
+	for (int u = 0; u < _PU_MAX; u++)
+		s += c->pages[u][l];
+	return s;
+}
