@@ -1,0 +1,131 @@
+/* Shared command-layer helpers of the page views; see pages.h. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../basic/log.h"
+#include "../basic/parse.h"
+#include "pages.h"
+
+struct progress {
+	bool on;
+	int last;
+};
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct progress *p = ctx;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (!p->on || pct == p->last)
+		return;
+	p->last = pct;
+	fprintf(stderr, "\rscanning physical pages: %3d%%", pct);
+	if (pct >= 100)
+		fputs("\r                                \r", stderr);
+}
+
+int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
+	       struct pagescan_result *ret)
+{
+	struct progress p = { .on = isatty(STDERR_FILENO), .last = -1 };
+	struct source_err err = { 0 };
+	struct root *root = ctx_root(ctx);
+	char line[512];
+	int r;
+
+	if (!root)
+		return -EINVAL;
+	/* the progress callback shares ctx with emit: only install it when
+	 * the caller has no context of its own */
+	if (!o->progress && !o->ctx) {
+		o->progress = on_progress;
+		o->ctx = &p;
+	}
+	r = pagescan_run(root, o, ret, &err);
+	if (o->ctx == &p) {
+		if (p.on && p.last >= 0 && p.last < 100)
+			fputs("\r                                \r", stderr);
+		o->progress = NULL;
+		o->ctx = NULL;
+	}
+	if (r == 0)
+		return 0;
+	if ((r == -EACCES || r == -EPERM) && root_is_live(root)) {
+		log_error("reading '/proc/kpageflags' needs root "
+			  "(CAP_SYS_ADMIN); without it 'memtally usage' and "
+			  "'memtally free' show the counter-based figures");
+		return r;
+	}
+	if (r == -ENOENT && !root_is_live(root)) {
+		char *p2 = root_display_path(root, "proc/kpageflags");
+
+		log_error("'%s' is absent: this %s has no page flags "
+			  "(capture it with 'memtally snapshot --pages')",
+			  p2, ctx->file ? "snapshot" : "tree");
+		free(p2);
+		return r;
+	}
+	source_err_format(&err, line, sizeof(line));
+	log_error("%s", line);
+	return r;
+}
+
+uint64_t pages_page_size(struct ctx *ctx)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (ctx->root && root_is_live(ctx->root) && ps > 0)
+		return (uint64_t)ps;
+	return 4096;
+}
+
+void pages_add_notes(struct table *t, const struct pagescan_result *r)
+{
+	char line[512];
+
+	if (!r->have_count) {
+		source_err_format(&r->count_err, line, sizeof(line));
+		table_add_note(t, "map counts unavailable: %s", line);
+	}
+	if (!r->have_cgroup) {
+		source_err_format(&r->cgroup_err, line, sizeof(line));
+		table_add_note(t, "memory cgroups unavailable: %s", line);
+	}
+}
+
+static int parse_num(const char *p, size_t len, uint64_t *ret)
+{
+	struct span s = { p, len };
+
+	if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return span_x64(s, ret);
+	return span_u64(s, ret);
+}
+
+int pages_parse_pfn_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi)
+{
+	const char *sep = strpbrk(s, "-+");
+	uint64_t a, b;
+
+	if (!sep) {
+		if (parse_num(s, strlen(s), &a) < 0 || a == UINT64_MAX)
+			return -EINVAL;
+		*ret_lo = a;
+		*ret_hi = a + 1;
+		return 0;
+	}
+	if (parse_num(s, (size_t)(sep - s), &a) < 0 ||
+	    parse_num(sep + 1, strlen(sep + 1), &b) < 0)
+		return -EINVAL;
+	if (*sep == '+') {
+		if (b == 0 || b > UINT64_MAX - a)
+			return -EINVAL;
+		b += a;
+	}
+	if (b <= a)
+		return -EINVAL;
+	*ret_lo = a;
+	*ret_hi = b;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* What the page-by-page views (phys, usage --exact, free --runs, ranges)
+ * share in the command layer: running the scan with progress on a
+ * terminal, and the one-line messages when it cannot run. */
+#ifndef MEMTALLY_CLI_PAGES_H
+#define MEMTALLY_CLI_PAGES_H
+
+#include "../model/pagescan.h"
+#include "cli.h"
+
+/* Run the scan on ctx's root; progress goes to stderr when it is a
+ * terminal. On failure print one line (with the "needs root" advice when
+ * that is the cause) and return -errno. */
+int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
+	       struct pagescan_result *ret);
+
+/* The page size of the pages scanned: this machine's for a live root,
+ * 4096 otherwise (every captured kernel so far; said in a note). */
+uint64_t pages_page_size(struct ctx *ctx);
+
+/* Notes every page view adds: files that could not be read, and why. */
+void pages_add_notes(struct table *t, const struct pagescan_result *r);
+
+/* Parse "A-B" (end excluded), "A+N" or "A"; numbers decimal or 0x hex. */
+int pages_parse_pfn_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi);
+
+#endif
