@@ -51,7 +51,23 @@
  * which is why the other two files help when they are readable.
  * The measurement spans batches: the head and the count of blank pages
  * seen so far are state, settled when a non-blank page arrives, when the
- * largest possible block is complete, or at pageclass_finish(). */
+ * largest possible block is complete, or at pageclass_finish().
+ *
+ * Blank pages outside free blocks are held as a run too, and settled the
+ * same way, because their use depends on where the run lies:
+ *   - outside every System RAM range (when the caller gives /proc/iomem's)
+ *     they are holes: on x86 the PCI window below 4 GiB has struct pages
+ *     that read as 0 rather than NOPAGE;
+ *   - whole memory sections (2^15 pages of 4 KiB on x86-64) with no flag
+ *     at all are struct pages nobody initialised: deferred struct page
+ *     init (CONFIG_DEFERRED_STRUCT_PAGE_INIT, and the lazy variant some
+ *     VMs boot with) hands memory to the allocator section by section,
+ *     and MemFree already counts what is still waiting. They are "uninit";
+ *     zoneinfo's present - managed pages of the zone confirm the figure
+ *     (`ranges` shows both). A driver holding a whole aligned section of
+ *     memory without a single flag would be taken for uninit: we know of
+ *     none (CMA, crash kernel and HugeTLB pages all carry flags);
+ *   - the rest are kernel pages. */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -68,7 +84,7 @@ static const char *const use_names[_PU_MAX] = {
 	[PU_HUGETLB] = "hugetlb", [PU_ZERO] = "zero",
 	[PU_OFFLINE] = "offline", [PU_HWPOISON] = "hwpoison",
 	[PU_RESERVED] = "reserved", [PU_KERNEL] = "kernel",
-	[PU_HOLE] = "hole",
+	[PU_UNINIT] = "uninit",	  [PU_HOLE] = "hole",
 };
 
 static const char *const list_names[_PL_MAX] = {
@@ -180,6 +196,8 @@ void pageclass_init(struct pageclass *pc, const struct pageclass_cfg *cfg)
 		pc->cfg.max_order = 10;
 	if (pc->cfg.n_zones > PC_ZONES_MAX)
 		pc->cfg.n_zones = PC_ZONES_MAX;
+	if (pc->cfg.section_pages == 0)
+		pc->cfg.section_pages = 32768;
 }
 
 /* Count (and emit) n pages of one kind starting at pfn, clipped to the
@@ -223,6 +241,10 @@ static void record(struct pageclass *pc, uint64_t pfn, uint64_t n,
 	}
 }
 
+/* What a blank page's count and cgroup were: 0, or absent (not read). */
+#define BC (pc->blank_count)
+#define BG (pc->blank_cgroup)
+
 static size_t zone_of(const struct pageclass *pc, uint64_t pfn)
 {
 	for (size_t z = 0; z < pc->cfg.n_zones; z++)
@@ -249,13 +271,13 @@ static void settle_block(struct pageclass *pc)
 	record(pc, pc->pend_pfn, 1, PU_FREE, PL_FREE, pc->pend_flags,
 	       pc->pend_flags, pc->pend_count, pc->pend_cgroup, pc->pend_pfn);
 	if (size > 1)
-		record(pc, pc->pend_pfn + 1, size - 1, PU_FREE, PL_FREE, 0, 0, 0,
-		       0, pc->pend_pfn);
+		record(pc, pc->pend_pfn + 1, size - 1, PU_FREE, PL_FREE, 0, 0, BC,
+		       BG, pc->pend_pfn);
 	rest = pc->pend_len - size;
 	if (rest) {
 		pc->c.blank_after_block += rest;
-		record(pc, pc->pend_pfn + size, rest, PU_KERNEL, PL_NONE, 0, 0,
-		       0, 0, pc->pend_pfn + size);
+		pc->blank_pfn = pc->pend_pfn + size;
+		pc->blank_len = rest;
 	}
 	if (pc->pend_pfn >= pc->cfg.lo &&
 	    (!pc->cfg.hi || pc->pend_pfn < pc->cfg.hi)) {
@@ -263,6 +285,63 @@ static void settle_block(struct pageclass *pc)
 		pc->c.free_blocks[z][order]++;
 		if (pc->cfg.emit_block)
 			pc->cfg.emit_block(pc->cfg.ctx, pc->pend_pfn, order, z);
+	}
+}
+
+/* A blank piece known to be all RAM or all not: split off whole sections
+ * (uninit), the rest is kernel; outside RAM, holes. */
+static void blank_piece(struct pageclass *pc, uint64_t p, uint64_t n, bool ram)
+{
+	uint64_t sec = pc->cfg.section_pages, a, b;
+
+	if (!ram) {
+		pc->c.blank_not_ram += n;
+		record(pc, p, n, PU_HOLE, PL_NONE, 0, 0, BC, BG, p);
+		return;
+	}
+	a = (p + sec - 1) / sec * sec;
+	b = (p + n) / sec * sec;
+	if (a >= b) {
+		record(pc, p, n, PU_KERNEL, PL_NONE, 0, 0, BC, BG, p);
+		return;
+	}
+	if (a > p)
+		record(pc, p, a - p, PU_KERNEL, PL_NONE, 0, 0, BC, BG, p);
+	record(pc, a, b - a, PU_UNINIT, PL_FREE, 0, 0, BC, BG, a);
+	if (p + n > b)
+		record(pc, b, p + n - b, PU_KERNEL, PL_NONE, 0, 0, BC, BG,
+		       b);
+}
+
+/* The blank run ends: cut it at System RAM boundaries. */
+static void settle_blank(struct pageclass *pc)
+{
+	uint64_t p = pc->blank_pfn, end = p + pc->blank_len;
+
+	if (pc->blank_len == 0)
+		return;
+	pc->blank_len = 0;
+	if (pc->cfg.n_ram == 0) {
+		blank_piece(pc, p, end - p, true);
+		return;
+	}
+	while (p < end) {
+		uint64_t next = end;
+		bool ram = false;
+
+		for (size_t i = 0; i < pc->cfg.n_ram; i++) {
+			const struct pageclass_zone *r = &pc->cfg.ram[i];
+
+			if (p >= r->start && p < r->end) {
+				ram = true;
+				next = r->end < end ? r->end : end;
+				break;
+			}
+			if (r->start > p && r->start < next)
+				next = r->start;
+		}
+		blank_piece(pc, p, next - p, ram);
+		p = next;
 	}
 }
 
@@ -280,18 +359,19 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 		return -EINVAL;
 	pc->started = true;
 	pc->next_pfn = pfn + n;
+	pc->blank_count = counts ? 0 : VAL_ABSENT;
+	pc->blank_cgroup = cgroups ? 0 : VAL_ABSENT;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t f = flags[i], p = pfn + i;
 		uint64_t cnt = counts ? counts[i] : VAL_ABSENT;
 		uint64_t cg = cgroups ? cgroups[i] : VAL_ABSENT;
+		bool blank = f == 0 && (!counts || cnt == 0) &&
+			     (!cgroups || cg == 0);
 		enum page_use u;
 		enum page_list l;
 
 		if (pc->pending) {
-			bool blank = f == 0 && (!counts || cnt == 0) &&
-				     (!cgroups || cg == 0);
-
 			if (blank) {
 				pc->pend_len++;
 				if (pc->pend_len ==
@@ -301,6 +381,14 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 			}
 			settle_block(pc);
 		}
+		if (blank) {
+			if (pc->blank_len == 0)
+				pc->blank_pfn = p;
+			pc->blank_len++;
+			pc->in_compound = false;
+			continue;
+		}
+		settle_blank(pc);
 
 		if (f & KPF(COMPOUND_TAIL)) {
 			if (pc->in_compound) {
@@ -343,6 +431,7 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 void pageclass_finish(struct pageclass *pc)
 {
 	settle_block(pc);
+	settle_blank(pc);
 	pc->in_compound = false;
 }
 
@@ -362,6 +451,7 @@ void pageclass_counts_add(struct pageclass_counts *dst,
 	dst->compound_tails += src->compound_tails;
 	dst->orphan_tails += src->orphan_tails;
 	dst->blank_after_block += src->blank_after_block;
+	dst->blank_not_ram += src->blank_not_ram;
 	dst->total += src->total;
 }
 

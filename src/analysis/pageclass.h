@@ -26,7 +26,11 @@
  *   kernel    pages with no flag: taken straight from the page allocator
  *             by drivers, vmalloc, kernel stacks, pipes, per-CPU lists
  *             (the `unaccounted` of `usage`, plus the counted ones)
- *   hole      no struct page here (NOPAGE): not RAM or offline
+ *   uninit    whole memory sections with no flag at all: struct pages
+ *             not initialised yet (deferred_init=lazy, memory the kernel
+ *             has not handed to its allocator; MemFree counts it)
+ *   hole      no struct page here (NOPAGE), or a blank page outside
+ *             every System RAM range when those are given
  * Lists: free, active, inactive, unevictable, none (not on an LRU). */
 #ifndef MEMTALLY_PAGECLASS_H
 #define MEMTALLY_PAGECLASS_H
@@ -50,6 +54,7 @@ enum page_use {
 	PU_HWPOISON,
 	PU_RESERVED,
 	PU_KERNEL,
+	PU_UNINIT,
 	PU_HOLE,
 	_PU_MAX,
 };
@@ -110,6 +115,10 @@ struct pageclass_cfg {
 			     * hi == 0 means no upper bound */
 	const struct pageclass_zone *zones;
 	size_t n_zones;     /* at most PC_ZONES_MAX */
+	/* System RAM ranges (iomem), sorted; none: every PFN is RAM */
+	const struct pageclass_zone *ram;
+	size_t n_ram;
+	uint64_t section_pages; /* memory section size; 0 means 32768 */
 	void (*emit)(void *ctx, const struct page_run *run);
 	/* a free block found: its first PFN, inferred order, zone index
 	 * (n_zones when outside every zone) */
@@ -126,6 +135,7 @@ struct pageclass_counts {
 	uint64_t compound_heads, compound_tails, orphan_tails;
 	uint64_t blank_after_block; /* flagless pages right after a free
 				     * block's inferred end */
+	uint64_t blank_not_ram;     /* flagless pages outside System RAM */
 	uint64_t total;             /* pages counted */
 };
 
@@ -143,6 +153,9 @@ struct pageclass {
 	bool pending;
 	uint64_t pend_pfn, pend_flags, pend_count, pend_cgroup, pend_len;
 	unsigned pend_max_order;
+	/* run of blank pages (no flag, count, cgroup) not in a free block */
+	uint64_t blank_pfn, blank_len;
+	uint64_t blank_count, blank_cgroup; /* 0, or VAL_ABSENT: not read */
 };
 
 void pageclass_init(struct pageclass *pc, const struct pageclass_cfg *cfg);

@@ -279,6 +279,37 @@ static void test_zones_and_window(void **state)
 	assert_int_equal(pc.c.free_blocks[2][3], 1);
 }
 
+static void test_blank_runs(void **state)
+{
+	/* 40 pages from PFN 4: sections of 8 pages (at 8, 16, 24, 32, 40);
+	 * RAM is [0, 30) and [36, 100) */
+	uint64_t f[40] = { 0 };
+	struct pageclass_zone ram[2] = { { 0, 30 }, { 36, 100 } };
+	struct pageclass_cfg cfg = { .section_pages = 8 };
+	struct pageclass pc;
+
+	(void)state;
+	f[20] = KPF(SLAB); /* PFN 24 */
+	for (size_t batch = 1; batch <= 40; batch++) {
+		/* no RAM list: [4,24) blank: 4-7 kernel, 8-23 uninit; 24 slab;
+		 * [25,44): 25-31 kernel, 32-39 uninit, 40-43 kernel */
+		pc = run(f, NULL, NULL, 40, 4, batch, &cfg);
+		assert_int_equal(pageclass_use_pages(&pc.c, PU_UNINIT), 24);
+		assert_int_equal(pc.c.pages[PU_UNINIT][PL_FREE], 24);
+		assert_int_equal(pageclass_use_pages(&pc.c, PU_KERNEL), 15);
+		assert_int_equal(pageclass_use_pages(&pc.c, PU_SLAB), 1);
+	}
+	cfg.ram = ram;
+	cfg.n_ram = 2;
+	pc = run(f, NULL, NULL, 40, 4, 7, &cfg);
+	/* [25,30) kernel, [30,36) hole, [36,44): 36-39 kernel, 40-43 kernel */
+	assert_int_equal(pageclass_use_pages(&pc.c, PU_HOLE), 6);
+	assert_int_equal(pc.c.blank_not_ram, 6);
+	assert_int_equal(pageclass_use_pages(&pc.c, PU_UNINIT), 16);
+	assert_int_equal(pageclass_use_pages(&pc.c, PU_KERNEL), 4 + 5 + 8);
+	assert_int_equal(pc.c.total, 40);
+}
+
 struct collect {
 	struct page_run r[64];
 	size_t n;
@@ -364,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_free_every_order),
 		cmocka_unit_test(test_free_inference_limits),
 		cmocka_unit_test(test_zones_and_window),
+		cmocka_unit_test(test_blank_runs),
 		cmocka_unit_test(test_emit),
 		cmocka_unit_test(test_batches_must_follow),
 	};
