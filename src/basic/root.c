@@ -986,6 +986,11 @@ int root_file_size(struct root_file *f, uint64_t *ret)
 	return 0;
 }
 
+int root_file_fd(const struct root_file *f)
+{
+	return f->fd;
+}
+
 void root_file_close(struct root_file *f)
 {
 	if (!f)

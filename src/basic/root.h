@@ -105,6 +105,9 @@ ssize_t root_file_pread(struct root_file *f, void *buf, size_t n,
  * report 0; the caller then probes, see pagescan.c). */
 int root_file_size(struct root_file *f, uint64_t *ret);
 void root_file_close(struct root_file *f);
+/* The descriptor behind f for an ioctl (PAGEMAP_SCAN), or -1 when f is a
+ * snapshot member. Still owned by f. */
+int root_file_fd(const struct root_file *f);
 
 /* Record the whole of path into r's recording (directory roots that
  * record only), reading it in large pieces; a failure is recorded with

@@ -82,7 +82,7 @@ struct lister {
 	bool only_owned;
 	uint64_t page_size;
 	/* the run being folded */
-	bool have;
+	bool have, header_done;
 	struct page_run cur;
 	uint64_t cur_flags;
 	/* totals */
@@ -107,6 +107,9 @@ static void fmt_cgroup(const struct lister *l, uint64_t ino, char *buf,
 
 static void print_header(struct lister *l)
 {
+	if (l->header_done)
+		return;
+	l->header_done = true;
 	if (l->json) {
 		fputs("{\n  \"rows\": [", l->out);
 		return;
@@ -129,6 +132,7 @@ static void print_row(struct lister *l, const struct page_run *r,
 		now = pfn_owners_find(l->owners, r->pfn, &ow);
 	if (l->only_owned && now == 0)
 		return;
+	print_header(l);
 	l->rows++;
 	l->pages += r->n;
 	l->by_use[r->use] += r->n;
@@ -495,13 +499,13 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 	so.emit = on_run;
 	so.ctx = &l;
 	so.threads = 1;
-	print_header(&l);
 	if (pages_scan(ctx, &so, &res) < 0) {
-		if (l.json)
+		if (l.header_done && l.json)
 			fputs("]}\n", l.out);
 		goto out;
 	}
 	flush_run(&l);
+	print_header(&l);
 	if (l.json) {
 		json_object *o = json_object_new_object(), *bu;
 
@@ -525,10 +529,12 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 		char hb[32];
 
 		human_bytes(l.pages * l.page_size, hb, sizeof(hb));
-		fprintf(l.out, "%" PRIu64 " %s, %" PRIu64 " pages (%s) listed "
-			       "of PFNs %#" PRIx64 "-%#" PRIx64 "\n",
-			l.rows, l.per_page ? "pages" : "runs", l.pages, hb,
-			res.lo, res.hi);
+		if (!l.per_page)
+			fprintf(l.out, "%" PRIu64 " runs, ", l.rows);
+		fprintf(l.out,
+			"%" PRIu64 " pages (%s) listed of PFNs %#" PRIx64
+			"-%#" PRIx64 "\n",
+			l.pages, hb, res.lo, res.hi);
 		if (!res.have_count || !res.have_cgroup) {
 			struct table *t = table_new(NULL);
 

@@ -61,9 +61,15 @@ int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 		char *p2 = root_display_path(root, "proc/kpageflags");
 
 		log_error("'%s' is absent: this %s has no page flags "
-			  "(capture it with 'memtally snapshot --pages')",
-			  p2, ctx->file ? "snapshot" : "tree");
+			  "(capture them with %s)",
+			  p2, ctx->file ? "snapshot" : "tree",
+			  ctx->file ? "'memtally snapshot --pages'"
+				    : "tools/capture-kpages.sh");
 		free(p2);
+		return r;
+	}
+	if (r == -EINVAL && err.parse.msg[0]) {
+		log_error("%s", err.parse.msg);
 		return r;
 	}
 	source_err_format(&err, line, sizeof(line));

@@ -52,7 +52,8 @@ size_t pfn_owners_find(const struct pfn_owners *o, uint64_t pfn,
 const char *pfn_owners_comm(const struct pfn_owners *o, int pid);
 void pfn_owners_release(struct pfn_owners *o);
 
-/* Parse one /proc/PID/maps line's address range. Pure. */
+/* Parse the address range of a /proc/PID/maps or smaps range line
+ * ("7f00-7f80 r-xp ..."). Pure; -EINVAL for other lines. */
 int pagemap_maps_range(const char *line, size_t len, uint64_t *ret_start,
 		       uint64_t *ret_end);
 
