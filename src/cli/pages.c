@@ -135,3 +135,35 @@ int pages_parse_pfn_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi)
 	*ret_hi = b;
 	return 0;
 }
+
+int snapshot_record_pages(struct root *root, bool quiet)
+{
+	static const char *const paths[] = {
+		"proc/kpageflags",
+		"proc/kpagecount",
+		"proc/kpagecgroup",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+		int r = root_record_file(root, paths[i]);
+
+		if (r == 0)
+			continue;
+		if (i == 0) {
+			if (r == -EACCES || r == -EPERM)
+				log_error("snapshot --pages: reading "
+					  "'/proc/kpageflags' needs root "
+					  "(CAP_SYS_ADMIN)");
+			else
+				log_error_errno(r,
+						"snapshot --pages: cannot read "
+						"'/%s'",
+						paths[i]);
+			return r;
+		}
+		if (!quiet)
+			fprintf(stderr, "memtally: note: '/%s': %s\n",
+				paths[i], strerror(-r));
+	}
+	return 0;
+}
