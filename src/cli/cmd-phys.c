@@ -377,7 +377,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 			l.per_page = true;
 			continue;
 		case OPT_PFN:
-			if (pages_parse_pfn_range(optarg, &so.lo, &so.hi) < 0)
+			if (pagescan_parse_range(optarg, &so.lo, &so.hi) < 0)
 				return cli_usage_error(
 					ctx, "bad PFN range '%s' (A-B, A+N or A)",
 					optarg);

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include "../basic/log.h"
-#include "../basic/parse.h"
 #include "pages.h"
 
 struct progress {
@@ -98,42 +97,6 @@ void pages_add_notes(struct table *t, const struct pagescan_result *r)
 		source_err_format(&r->cgroup_err, line, sizeof(line));
 		table_add_note(t, "memory cgroups unavailable: %s", line);
 	}
-}
-
-static int parse_num(const char *p, size_t len, uint64_t *ret)
-{
-	struct span s = { p, len };
-
-	if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		return span_x64(s, ret);
-	return span_u64(s, ret);
-}
-
-int pages_parse_pfn_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi)
-{
-	const char *sep = strpbrk(s, "-+");
-	uint64_t a, b;
-
-	if (!sep) {
-		if (parse_num(s, strlen(s), &a) < 0 || a == UINT64_MAX)
-			return -EINVAL;
-		*ret_lo = a;
-		*ret_hi = a + 1;
-		return 0;
-	}
-	if (parse_num(s, (size_t)(sep - s), &a) < 0 ||
-	    parse_num(sep + 1, strlen(sep + 1), &b) < 0)
-		return -EINVAL;
-	if (*sep == '+') {
-		if (b == 0 || b > UINT64_MAX - a)
-			return -EINVAL;
-		b += a;
-	}
-	if (b <= a)
-		return -EINVAL;
-	*ret_lo = a;
-	*ret_hi = b;
-	return 0;
 }
 
 int snapshot_record_pages(struct root *root, bool quiet)

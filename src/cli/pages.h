@@ -20,9 +20,6 @@ uint64_t pages_page_size(struct ctx *ctx);
 /* Notes every page view adds: files that could not be read, and why. */
 void pages_add_notes(struct table *t, const struct pagescan_result *r);
 
-/* Parse "A-B" (end excluded), "A+N" or "A"; numbers decimal or 0x hex. */
-int pages_parse_pfn_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi);
-
 /* `snapshot --pages`: record the three kpage files into root's
  * recording. Fails (one line printed) when kpageflags cannot be read;
  * the other two are noted on stderr unless quiet, and recorded as

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../basic/parse.h"
 #include "../basic/xalloc.h"
 #include "pagescan.h"
 
@@ -332,4 +333,40 @@ out:
 	for (int i = 0; i < 3; i++)
 		root_file_close(f[i]);
 	return r;
+}
+
+static int parse_num(const char *p, size_t len, uint64_t *ret)
+{
+	struct span s = { p, len };
+
+	if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return span_x64(s, ret);
+	return span_u64(s, ret);
+}
+
+int pagescan_parse_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi)
+{
+	const char *sep = strpbrk(s, "-+");
+	uint64_t a, b;
+
+	if (!sep) {
+		if (parse_num(s, strlen(s), &a) < 0 || a == UINT64_MAX)
+			return -EINVAL;
+		*ret_lo = a;
+		*ret_hi = a + 1;
+		return 0;
+	}
+	if (parse_num(s, (size_t)(sep - s), &a) < 0 ||
+	    parse_num(sep + 1, strlen(sep + 1), &b) < 0)
+		return -EINVAL;
+	if (*sep == '+') {
+		if (b == 0 || b > UINT64_MAX - a)
+			return -EINVAL;
+		b += a;
+	}
+	if (b <= a)
+		return -EINVAL;
+	*ret_lo = a;
+	*ret_hi = b;
+	return 0;
 }

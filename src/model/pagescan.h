@@ -59,4 +59,8 @@ int pagescan_run(struct root *root, const struct pagescan_opts *o,
 /* One past the highest PFN the kpageflags file covers. */
 int pagescan_pfn_end(struct root *root, uint64_t *ret, struct source_err *err);
 
+/* Parse a PFN range: "A-B" (B excluded), "A+N" or "A"; numbers decimal
+ * or 0x hex. -EINVAL when malformed or empty. */
+int pagescan_parse_range(const char *s, uint64_t *ret_lo, uint64_t *ret_hi);
+
 #endif
