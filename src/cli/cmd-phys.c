@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../basic/human.h"
@@ -50,6 +51,9 @@ const char cmd_phys_help[] =
 	"                       map each page (implies --pages; reads every\n"
 	"                       process's /proc/PID/pagemap)\n"
 	"      --pid PID        only pages mapped by PID, with their owners\n"
+	"      --cgroup CG      only pages charged to memory cgroup CG: a path\n"
+	"                       in the memory hierarchy (/system.slice), a\n"
+	"                       directory under /sys/fs/cgroup, or @INODE\n"
 	"      --threads N      scan with N threads (default: one per CPU, up\n"
 	"                       to 4; listings use one)\n"
 	"      --batch PAGES    pages per read (default 65536)\n"
@@ -66,6 +70,7 @@ enum {
 	OPT_FLAGS,
 	OPT_OWNERS,
 	OPT_PID,
+	OPT_CGROUP,
 	OPT_THREADS,
 	OPT_BATCH,
 };
@@ -80,6 +85,8 @@ struct lister {
 	struct cgino_map *cg;
 	struct pfn_owners *owners; /* NULL without --owners */
 	bool only_owned;
+	bool has_cg;
+	uint64_t cg_ino;
 	uint64_t page_size;
 	/* the run being folded */
 	bool have, header_done;
@@ -237,6 +244,8 @@ static void on_run(void *ctx, const struct page_run *r)
 		return;
 	if (l->has_expr && !kpf_expr_match(&l->expr, kpf_expand(r->flags)))
 		return;
+	if (l->has_cg && r->cgroup != l->cg_ino)
+		return;
 	if (l->per_page) {
 		struct page_run one = *r;
 
@@ -353,6 +362,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 		{ "flags", required_argument, NULL, OPT_FLAGS },
 		{ "owners", no_argument, NULL, OPT_OWNERS },
 		{ "pid", required_argument, NULL, OPT_PID },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "batch", required_argument, NULL, OPT_BATCH },
 		CLI_COMMON_LONGOPTS,
@@ -363,6 +373,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 	struct pagescan_result res;
 	struct pfn_owners owners = { 0 };
 	bool summary = false, want_owners = false;
+	const char *cg_arg = NULL;
 	unsigned long pid = 0, v;
 	struct root *root;
 	int c, r, rc = EXIT_FAIL;
@@ -423,6 +434,9 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 						       optarg);
 			want_owners = true;
 			continue;
+		case OPT_CGROUP:
+			cg_arg = optarg;
+			continue;
 		case OPT_THREADS:
 			if (cli_parse_uint(optarg, &v) < 0 || v == 0 ||
 			    v > PAGESCAN_THREADS_MAX)
@@ -448,10 +462,11 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 				       argv[optind]);
-	if (summary && (want_owners || l.per_page))
+	if (summary && (want_owners || l.per_page || cg_arg || l.has_expr ||
+			l.use_mask != ~0u))
 		return cli_usage_error(ctx,
-				       "--summary cannot be combined with "
-				       "--pages, --owners or --pid");
+				       "--summary counts every page of the PFN "
+				       "range; it takes no other filter");
 	root = ctx_root(ctx);
 	if (!root)
 		return EXIT_FAIL;
@@ -495,6 +510,31 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 	}
 	if (root_is_live(root))
 		cgino_map_build(NULL, &l.cg);
+	if (cg_arg) {
+		struct stat st;
+		uint64_t ino = 0;
+
+		if (cg_arg[0] == '@') {
+			struct span sp = { cg_arg + 1, strlen(cg_arg + 1) };
+
+			if (span_u64(sp, &ino) < 0)
+				ino = 0;
+		} else if (strncmp(cg_arg, "/sys/", 5) == 0 &&
+			   stat(cg_arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+			ino = (uint64_t)st.st_ino;
+		} else {
+			ino = cgino_find_path(l.cg, cg_arg);
+		}
+		if (ino == 0) {
+			log_error("no memory cgroup '%s'%s", cg_arg,
+				  l.cg ? ""
+				       : " (paths are resolved on the live "
+					 "system only; give @INODE)");
+			goto out;
+		}
+		l.has_cg = true;
+		l.cg_ino = ino;
+	}
 
 	so.emit = on_run;
 	so.ctx = &l;

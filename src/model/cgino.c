@@ -151,6 +151,16 @@ const char *cgino_lookup(const struct cgino_map *m, uint64_t ino)
 	return e ? e->path : NULL;
 }
 
+uint64_t cgino_find_path(const struct cgino_map *m, const char *path)
+{
+	if (!m)
+		return 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (streq(m->v[i].path, path))
+			return m->v[i].ino;
+	return 0;
+}
+
 size_t cgino_count(const struct cgino_map *m)
 {
 	return m ? m->n : 0;

@@ -23,6 +23,9 @@ int cgino_map_build(const char *base, struct cgino_map **ret);
  * for the root), or NULL when ino is not a current cgroup (one removed
  * since the page was charged). */
 const char *cgino_lookup(const struct cgino_map *m, uint64_t ino);
+/* The inode of the cgroup at path (relative to the hierarchy, "/a/b"),
+ * or 0 when there is none. */
+uint64_t cgino_find_path(const struct cgino_map *m, const char *path);
 size_t cgino_count(const struct cgino_map *m);
 void cgino_map_free(struct cgino_map *m);
 
