@@ -271,64 +271,14 @@ static void on_run(void *ctx, const struct page_run *r)
 
 static void print_summary(struct ctx *ctx, const struct pagescan_result *res)
 {
-	const struct pageclass_counts *c = &res->c;
-	uint64_t ps = pages_page_size(ctx), tot[_PL_MAX] = { 0 };
-	uint64_t attr_tot[3] = { 0 };
-	struct table *t = table_new(NULL);
-	size_t row;
+	uint64_t ps = pages_page_size(ctx);
+	struct table *t = pages_matrix_table(&res->c, ps);
 
-	table_add_col(t, "USE", "use", COL_STR);
-	table_add_col(t, "PAGES", "pages", COL_COUNT);
-	table_add_col(t, "SIZE", "bytes", COL_BYTES);
-	table_add_col(t, "ACTIVE", "active", COL_BYTES);
-	table_add_col(t, "INACTIVE", "inactive", COL_BYTES);
-	table_add_col(t, "UNEVICT", "unevictable", COL_BYTES);
-	table_add_col(t, "OFF-LRU", "none", COL_BYTES);
-	table_add_col(t, "FREE", "free", COL_BYTES);
-	table_add_col(t, "DIRTY", "dirty", COL_BYTES);
-	table_add_col(t, "WRITEBACK", "writeback", COL_BYTES);
-	table_add_col(t, "MAPPED", "mapped", COL_BYTES);
-	for (int u = 0; u < _PU_MAX; u++) {
-		uint64_t n = pageclass_use_pages(c, u);
-
-		if (n == 0)
-			continue;
-		row = table_add_row(t);
-		table_set_str(t, row, 0, page_use_name(u));
-		table_set_u64(t, row, 1, n);
-		table_set_u64(t, row, 2, n * ps);
-		table_set_u64(t, row, 3, c->pages[u][PL_ACTIVE] * ps);
-		table_set_u64(t, row, 4, c->pages[u][PL_INACTIVE] * ps);
-		table_set_u64(t, row, 5, c->pages[u][PL_UNEVICTABLE] * ps);
-		table_set_u64(t, row, 6, c->pages[u][PL_NONE] * ps);
-		table_set_u64(t, row, 7, c->pages[u][PL_FREE] * ps);
-		table_set_u64(t, row, 8, c->attr[u][PA_DIRTY] * ps);
-		table_set_u64(t, row, 9, c->attr[u][PA_WRITEBACK] * ps);
-		table_set_u64(t, row, 10, c->attr[u][PA_MAPPED] * ps);
-		for (int l = 0; l < _PL_MAX; l++)
-			tot[l] += c->pages[u][l];
-		attr_tot[0] += c->attr[u][PA_DIRTY];
-		attr_tot[1] += c->attr[u][PA_WRITEBACK];
-		attr_tot[2] += c->attr[u][PA_MAPPED];
-	}
-	row = table_add_row(t);
-	table_row_total(t, row);
-	table_set_str(t, row, 0, "total");
-	table_set_u64(t, row, 1, c->total);
-	table_set_u64(t, row, 2, c->total * ps);
-	table_set_u64(t, row, 3, tot[PL_ACTIVE] * ps);
-	table_set_u64(t, row, 4, tot[PL_INACTIVE] * ps);
-	table_set_u64(t, row, 5, tot[PL_UNEVICTABLE] * ps);
-	table_set_u64(t, row, 6, tot[PL_NONE] * ps);
-	table_set_u64(t, row, 7, tot[PL_FREE] * ps);
-	table_set_u64(t, row, 8, attr_tot[0] * ps);
-	table_set_u64(t, row, 9, attr_tot[1] * ps);
-	table_set_u64(t, row, 10, attr_tot[2] * ps);
 	table_add_note(t,
 		       "PFNs %#" PRIx64 "-%#" PRIx64 " (%" PRIu64
 		       " pages, %" PRIu64 " compound tails counted with "
 		       "their head)",
-		       res->lo, res->hi, c->total, c->compound_tails);
+		       res->lo, res->hi, res->c.total, res->c.compound_tails);
 	table_add_note(t, "hole: PFNs without RAM behind them; kernel: pages "
 			  "with no flag (drivers, vmalloc, stacks, pipes, "
 			  "per-CPU free lists)");
@@ -340,8 +290,9 @@ static void print_summary(struct ctx *ctx, const struct pagescan_result *res)
 				       json_object_new_uint64(ps));
 		json_object_object_add(o, "pfn_end",
 				       json_object_new_uint64(res->pfn_end));
-		json_object_object_add(o, "total_bytes",
-				       json_object_new_uint64(c->total * ps));
+		json_object_object_add(
+			o, "total_bytes",
+			json_object_new_uint64(res->c.total * ps));
 		json_object_object_add(o, "rows", table_json_rows(t));
 		json_object_object_add(o, "notes", table_json_notes(t));
 		json_print(stdout, o);

@@ -20,6 +20,12 @@ uint64_t pages_page_size(struct ctx *ctx);
 /* Notes every page view adds: files that could not be read, and why. */
 void pages_add_notes(struct table *t, const struct pagescan_result *r);
 
+/* The use x list matrix of a scan as a table (phys --summary, usage
+ * --exact): a row per use with pages, bytes, the lists and the dirty,
+ * writeback and mapped bytes, and a total row. */
+struct table *pages_matrix_table(const struct pageclass_counts *c,
+				 uint64_t page_size);
+
 /* `snapshot --pages`: record the three kpage files into root's
  * recording. Fails (one line printed) when kpageflags cannot be read;
  * the other two are noted on stderr unless quiet, and recorded as
