@@ -82,7 +82,7 @@ enum page_attr {
 };
 
 #define PC_ORDER_MAX 20 /* largest buddy order we can count (10 on x86) */
-#define PC_ZONES_MAX 8
+#define PC_ZONES_MAX 32
 
 const char *page_use_name(enum page_use u);
 const char *page_list_name(enum page_list l);

@@ -22,9 +22,14 @@
  *
  * Why they differ, beyond the scan not being atomic (a few MiB move
  * while it runs on a busy machine):
- *   - free: pages on the per-CPU free lists count in MemFree but carry no
- *     BUDDY flag (the scan sees kernel pages); free pages being merged or
- *     split at the moment of reading; the block extent is inferred.
+ *   - free: pages on the per-CPU free lists are in neither MemFree (the
+ *     kernel takes them off NR_FREE_PAGES when it moves them to a CPU's
+ *     list) nor the BUDDY pages: both sides leave them to "kernel", so
+ *     they cause no difference. Sections not yet initialised by deferred
+ *     struct page init are counted in MemFree on kernels that defer it
+ *     (our "uninit"), and the guess that recognises them also takes in
+ *     the struct page array and any flagless hole not excluded by
+ *     /proc/iomem; free blocks merge and split during the scan.
  *   - anon: a THP being split, pages isolated for migration or reclaim
  *     still say ANON; AnonPages counts a large folio when it is mapped.
  *   - file: pages just truncated or being read in are in the page cache
@@ -96,9 +101,9 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 
 	set_row(&p.cat[RC_FREE], "free", "free", "free+uninit", "MemFree",
 		u[PU_FREE] + u[PU_UNINIT], mi_get(mi, MI_MEMFREE),
-		"per-CPU free lists count in MemFree but carry no BUDDY flag "
-		"(seen as kernel pages); blocks merge and split during the "
-		"scan");
+		"'uninit' sections (deferred struct page init) may take in "
+		"flagless memory that is not free, such as the struct page "
+		"array; free blocks merge and split during the scan");
 	set_row(&p.cat[RC_ANON], "anon", "anonymous", "anon+thp+ksm",
 		"AnonPages+SwapCached", u[PU_ANON] + u[PU_THP] + u[PU_KSM],
 		add2(mi_get(mi, MI_ANONPAGES), mi_get(mi, MI_SWAPCACHED)),
@@ -144,8 +149,8 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 		"MemTotal-above (stacks, vmalloc, per-CPU, unaccounted)",
 		u[PU_KERNEL] + u[PU_ZERO] + u[PU_OFFLINE] + u[PU_HWPOISON],
 		rest,
-		"also holds the per-CPU free lists (counted free above) and "
-		"every counter's moment-to-moment error");
+		"also holds the per-CPU free lists (in neither MemFree nor "
+		"the BUDDY pages) and every counter's moment-to-moment error");
 	set_row(&p.cat[RC_RESERVED], "reserved", "reserved at boot",
 		"reserved", "System RAM (iomem)-MemTotal", u[PU_RESERVED],
 		val_has(ram_bytes) && val_has(total) && ram_bytes >= total
