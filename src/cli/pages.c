@@ -71,6 +71,10 @@ int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 		log_error("%s", err.parse.msg);
 		return r;
 	}
+	if (r == -ENODATA && err.parse.msg[0]) {
+		log_error("'%s' %s", err.path, err.parse.msg);
+		return r;
+	}
 	source_err_format(&err, line, sizeof(line));
 	log_error("%s", line);
 	return r;

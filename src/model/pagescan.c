@@ -133,8 +133,9 @@ struct worker {
 	int err_file;
 };
 
-/* Read n words at pfn into buf; a short read is an error (the file
- * shrank: memory hot-unplug while scanning). */
+/* Read n words at pfn into buf; a short read is -ENODATA: the file ends
+ * before kpageflags does (a damaged capture, or memory hot-unplugged
+ * while scanning). */
 static int read_words(struct root_file *f, uint64_t *buf, uint64_t pfn,
 		      size_t n)
 {
@@ -143,7 +144,7 @@ static int read_words(struct root_file *f, uint64_t *buf, uint64_t pfn,
 	if (k < 0)
 		return (int)k;
 	if ((size_t)k != n * 8)
-		return -EIO;
+		return -ENODATA;
 	return 0;
 }
 
@@ -238,6 +239,13 @@ int pagescan_run(struct root *root, const struct pagescan_opts *o,
 		goto out;
 	}
 	res.pfn_end = end;
+	if (end == 0) {
+		err_fill(root, kpage_paths[0], -ENODATA, err);
+		snprintf(err->parse.msg, sizeof(err->parse.msg),
+			 "is empty");
+		r = -ENODATA;
+		goto out;
+	}
 	res.lo = o->lo;
 	res.hi = o->hi && o->hi < end ? o->hi : end;
 	if (res.lo >= res.hi) {
@@ -322,6 +330,11 @@ int pagescan_run(struct root *root, const struct pagescan_opts *o,
 		if (w[t].err < 0) {
 			r = w[t].err;
 			err_fill(root, kpage_paths[w[t].err_file], r, err);
+			if (r == -ENODATA)
+				snprintf(err->parse.msg, sizeof(err->parse.msg),
+					 "is shorter than kpageflags (which "
+					 "covers PFNs 0-%#llx)",
+					 (unsigned long long)(res.pfn_end - 1));
 			goto out;
 		}
 		pageclass_counts_add(&res.c, &w[t].pc.c);

@@ -230,6 +230,15 @@ static void test_optional_files(void **state)
 	assert_non_null(strstr(res.cgroup_err.path, "proc/kpagecgroup"));
 	assert_int_equal(rename("/tmp/memtally-test-pagescan-cg", p), 0);
 	free(p);
+
+	/* a count file shorter than kpageflags: refused, and said so */
+	assert_true(asprintf(&p, "%s/proc/kpagecount", tmpdir) > 0);
+	assert_int_equal(truncate(p, 8 * 1000 + 3), 0);
+	assert_int_equal(pagescan_run(r, &o, &res, &err), -ENODATA);
+	assert_non_null(strstr(err.parse.msg, "shorter than kpageflags"));
+	assert_non_null(strstr(err.path, "kpagecount"));
+	write_words("kpagecount", counts, NPAGES);
+	free(p);
 	root_free(r);
 
 	/* no kpageflags: the scan fails and says which file */
