@@ -6,10 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../src/sources/iomem.h"
+#include "../../src/sources/meminfo.h"
 #include "testutil.h"
 
 static int parse_bad(const char *text, struct parse_err *err)
@@ -171,6 +173,37 @@ static void test_read_through_root(void **state)
 	root_free(root);
 }
 
+/* The live file: as root the addresses show and System RAM holds at
+ * least MemTotal (the kernel keeps some for itself); as anyone else every
+ * address is hidden and no size is claimed. */
+static void test_live(void **state)
+{
+	struct source_err err;
+	struct meminfo mi;
+	struct root *root;
+	struct iomem io;
+
+	(void)state;
+	if (root_open_dir("/", &root) < 0)
+		skip();
+	if (iomem_read(root, &io, &err) < 0 ||
+	    meminfo_read(root, &mi, &err) < 0) {
+		root_free(root);
+		skip();
+	}
+	if (geteuid() == 0) {
+		assert_false(io.addr_hidden);
+		assert_true(val_has(iomem_system_ram(&io)));
+		assert_true(iomem_system_ram(&io) >= mi.v[MI_MEMTOTAL]);
+	} else {
+		assert_true(io.addr_hidden);
+		assert_int_equal(iomem_system_ram(&io), VAL_ABSENT);
+	}
+	meminfo_release(&mi);
+	iomem_release(&io);
+	root_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_tree_and_names),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_read_through_root),
+		cmocka_unit_test(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
