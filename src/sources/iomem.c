@@ -5,7 +5,10 @@
  * indent per level of nesting, start and end (inclusive) in lowercase hex
  * padded to at least 8 digits (more when the address needs them), then
  * " : " and the name, which may hold spaces and colons ("PCI ECAM 0000
- * [bus 00-00]"). Children follow their parent, one level deeper.
+ * [bus 00-00]") or be empty ("... : " with nothing after). Children
+ * follow their parent, one level deeper. The kernel caps the printed depth
+ * at MAX_IORES_LEVEL (5), so a resource nested deeper shows as a sibling
+ * of its level-5 ancestor; we keep what is printed.
  *
  * Quirks: since 4.15 ("/proc/iomem: only expose physical resource
  * addresses to privileged users") an opener without CAP_SYS_ADMIN sees

@@ -126,6 +126,12 @@ static void test_tree_and_names(void **state)
 	assert_int_equal(iomem_system_ram(&io), 0xbfffffffULL - 0x100000 + 1);
 	iomem_release(&io);
 
+	/* a nameless resource prints "START-END : " */
+	t = "00000000-00000fff : \n";
+	assert_int_equal(iomem_parse(t, strlen(t), &io, NULL), 0);
+	assert_string_equal(io.ranges[0].name, "");
+	iomem_release(&io);
+
 	/* no System RAM at all: unknown */
 	t = "00000000-00000fff : Reserved\n";
 	assert_int_equal(iomem_parse(t, strlen(t), &io, NULL), 0);
