@@ -42,9 +42,6 @@ static void test_captured_all(void **state)
 		seen++;
 		assert_true(p.some.present);
 		assert_true(p.full.present);
-		/* "full" stalls are a subset of "some" */
-		assert_true(p.full.total_us <= p.some.total_us ||
-			    strcmp(names[i], "procfs-testdata") == 0);
 		pressure_release(&p);
 		free(buf);
 	}
