@@ -3,6 +3,10 @@
 #ifndef MEMTALLY_ALLPARSERS_H
 #define MEMTALLY_ALLPARSERS_H
 
+#include "iomem.h"
 #include "meminfo.h"
+#include "pressure.h"
+#include "swaps.h"
+#include "vmstat.h"
 
 #endif
