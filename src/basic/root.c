@@ -182,7 +182,7 @@ bool root_is_live(const struct root *r)
 char *root_display_path(const struct root *r, const char *path)
 {
 	if (r->dirfd < 0)
-		return xasprintf("%s:%s", r->dir, path);
+		return xasprintf("%s:/%s", r->dir, path);
 	if (streq(r->dir, "/"))
 		return xasprintf("/%s", path);
 	return xasprintf("%s/%s", r->dir, path);
