@@ -9,6 +9,7 @@
 #include "../basic/human.h"
 #include "../basic/log.h"
 #include "../model/snapshot.h"
+#include "../sources/iomem.h"
 #include "cli.h"
 
 const char cmd_usage_help[] =
@@ -47,6 +48,11 @@ const char cmd_usage_help[] =
 	"Count, and the /proc/meminfo fields it comes from. A category this\n"
 	"kernel does not report is left out and named in a note; its memory is\n"
 	"then part of 'unaccounted'.\n"
+	"\n"
+	"Above the table, as root: physical RAM (the System RAM ranges of\n"
+	"/proc/iomem) and how much of it the kernel reserved at boot (its own\n"
+	"image, the struct page array, firmware tables, crashkernel): memory\n"
+	"outside MemTotal that no category can hold.\n"
 	"\n"
 	"The page-list table is RAMMap's columns: pages on the LRU lists,\n"
 	"active and inactive, for swap-backed memory (anonymous and shmem) and\n"
@@ -275,6 +281,38 @@ static json_object *lists_json(const struct acct_lists *l)
 	return o;
 }
 
+/* Physical RAM from /proc/iomem's "System RAM" ranges, when readable and
+ * when it is at least MemTotal (the difference is what the kernel reserved
+ * at boot and never handed to the page allocator). VAL_ABSENT otherwise,
+ * with the reason in why. */
+static uint64_t physical_ram(const struct snapshot *snap,
+			     const struct accounting *a, char *why, size_t n)
+{
+	const struct iomem *io = snapshot_get(snap, SRC_IOMEM);
+	uint64_t ram;
+
+	if (!io) {
+		snapshot_why(snap, SRC_IOMEM, why, n);
+		return VAL_ABSENT;
+	}
+	if (io->addr_hidden) {
+		snprintf(why, n, "/proc/iomem hides addresses from non-root "
+				 "users");
+		return VAL_ABSENT;
+	}
+	ram = iomem_system_ram(io);
+	if (!val_has(ram)) {
+		snprintf(why, n, "/proc/iomem has no System RAM range");
+		return VAL_ABSENT;
+	}
+	if (ram < a->total) {
+		snprintf(why, n, "/proc/iomem's System RAM is smaller than "
+				 "MemTotal (memory hotplug or ballooning?)");
+		return VAL_ABSENT;
+	}
+	return ram;
+}
+
 int cmd_usage(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -289,7 +327,8 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	const struct meminfo *mi;
 	struct table *cats, *lists = NULL;
 	struct root *root;
-	char verdict[512], h1[32], h2[32];
+	char verdict[512], h1[32], h2[32], phys_why[400];
+	uint64_t phys;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "s:" CLI_COMMON_SHORTOPTS,
@@ -319,7 +358,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	if (!root)
 		return EXIT_FAIL;
 
-	snapshot_collect(root, SRC_BIT(SRC_MEMINFO), &snap);
+	snapshot_collect(root, SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM), &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
 		char why[400];
@@ -335,6 +374,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		return EXIT_FAIL;
 	}
 	accounting_verdict(&a, verdict, sizeof(verdict));
+	phys = physical_ram(&snap, &a, phys_why, sizeof(phys_why));
 	cats = categories_table(&a, &o);
 	add_notes(cats, &a, mi);
 	if (!o.no_lists)
@@ -352,6 +392,17 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 					       : NULL);
 		json_object_object_add(top, "verdict",
 				       json_object_new_string(verdict));
+		json_object_object_add(top, "physical_ram_bytes",
+				       val_has(phys) ? json_object_new_uint64(phys)
+						     : NULL);
+		json_object_object_add(
+			top, "reserved_at_boot_bytes",
+			val_has(phys) ? json_object_new_uint64(phys - a.total)
+				      : NULL);
+		if (!val_has(phys))
+			json_object_object_add(
+				top, "physical_ram_unavailable",
+				json_object_new_string(phys_why));
 		json_object_object_add(top, "categories",
 				       categories_json(&a, &o));
 		if (!o.no_lists)
@@ -366,7 +417,15 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		if (val_has(a.available))
 			printf(", %s available",
 			       human_bytes(a.available, h2, sizeof(h2)));
-		printf("\nVerdict: %s\n\n", verdict);
+		putchar('\n');
+		if (val_has(phys)) {
+			printf("Physical RAM: %s, of which %s reserved at boot "
+			       "(kernel image, struct page array, firmware; "
+			       "outside MemTotal)\n",
+			       human_bytes(phys, h1, sizeof(h1)),
+			       human_bytes(phys - a.total, h2, sizeof(h2)));
+		}
+		printf("Verdict: %s\n\n", verdict);
 		table_print(cats, stdout, &ctx->out);
 		if (lists) {
 			putchar('\n');
