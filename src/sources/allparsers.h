@@ -5,4 +5,10 @@
 
 #include "meminfo.h"
 
+/* pools */
+#include "allocinfo.h"
+#include "slab_sysfs.h"
+#include "slabinfo.h"
+#include "vmallocinfo.h"
+
 #endif
