@@ -405,9 +405,14 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 	}
 
 	if (si) {
-		have_ss = slab_sysfs_read_attrs(
-				  root, SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
-				  &ss_err) == 0;
+		_cleanup_free_ char **names =
+			xcalloc(si->n_caches + 1, sizeof(char *));
+
+		for (size_t i = 0; i < si->n_caches; i++)
+			names[i] = si->caches[i].name;
+		have_ss = slab_sysfs_read_names(root, names, si->n_caches,
+						SA_BIT(SA_RECLAIM_ACCOUNT),
+						&ss, &ss_err) == 0;
 		pools_add_slab(&set, si, have_ss ? &ss : NULL, page_size);
 		if (!have_ss) {
 			char why[400];

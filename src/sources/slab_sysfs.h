@@ -66,6 +66,13 @@ const char *slab_sysfs_attr_name(enum slab_attr a);
 /* Read every cache's attributes in mask (SA_ALL for all). */
 int slab_sysfs_read_attrs(struct root *root, unsigned mask,
 			  struct slab_sysfs *ret, struct source_err *err);
+/* Read only what resolving names[0..n) needs: each name's link (or its
+ * directory) and the attributes in mask of the caches they resolve to.
+ * Cheaper than listing everything when a view knows its names (pools
+ * knows them from /proc/slabinfo). Names not in sysfs are left out. */
+int slab_sysfs_read_names(struct root *root, char *const *names, size_t n,
+			  unsigned mask, struct slab_sysfs *ret,
+			  struct source_err *err);
 int slab_sysfs_read(struct root *root, struct slab_sysfs *ret,
 		    struct source_err *err);
 void slab_sysfs_release(struct slab_sysfs *ss);

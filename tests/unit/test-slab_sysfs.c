@@ -119,6 +119,46 @@ static void test_every_slabinfo_name_resolves(void **state)
 	root_free(root);
 }
 
+static void test_read_names(void **state)
+{
+	struct root *root = fixture_root("debian12-6.18-x86_64");
+	char *names[] = { "dentry", "jbd2_transaction_s", "no-such-cache",
+			  "ext4_io_end_vec", "../slab", "kmalloc-64" };
+	char *none[] = { "no-such-cache" };
+	const struct slab_sysfs_cache *c;
+	struct source_err err;
+	struct slab_sysfs ss;
+
+	(void)state;
+	assert_int_equal(slab_sysfs_read_names(root, names, 6,
+					       SA_BIT(SA_RECLAIM_ACCOUNT) |
+						       SA_BIT(SA_OBJECT_SIZE),
+					       &ss, &err),
+			 0);
+	/* two links read, three directories, the rest skipped */
+	assert_int_equal(ss.n_aliases, 2);
+	assert_int_equal(ss.n_caches, 4);
+	c = slab_sysfs_resolve(&ss, "jbd2_transaction_s");
+	assert_string_equal(c->name, ":a-0000192");
+	assert_int_equal(c->v[SA_RECLAIM_ACCOUNT], 1);
+	assert_int_equal(c->v[SA_OBJECT_SIZE], 192);
+	c = slab_sysfs_resolve(&ss, "dentry");
+	assert_int_equal(c->v[SA_RECLAIM_ACCOUNT], 1);
+	assert_false(val_has(c->v[SA_SLABS])); /* not asked for */
+	assert_int_equal(slab_sysfs_resolve(&ss, "kmalloc-64")
+				 ->v[SA_RECLAIM_ACCOUNT],
+			 0);
+	assert_null(slab_sysfs_resolve(&ss, "no-such-cache"));
+	slab_sysfs_release(&ss);
+	/* nothing found at all: the directory is as good as absent */
+	assert_int_equal(slab_sysfs_read_names(root, none, 1,
+					       SA_BIT(SA_RECLAIM_ACCOUNT),
+					       &ss, &err),
+			 -ENOENT);
+	assert_non_null(strstr(err.path, "sys/kernel/slab"));
+	root_free(root);
+}
+
 static void test_absent(void **state)
 {
 	struct root *root = fixture_root("allocinfo-v1");
@@ -138,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_merged_names),
 		cmocka_unit_test(test_captured),
 		cmocka_unit_test(test_every_slabinfo_name_resolves),
+		cmocka_unit_test(test_read_names),
 		cmocka_unit_test(test_absent),
 	};
 
