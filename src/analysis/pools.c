@@ -33,10 +33,10 @@
 #include "pools.h"
 
 static const char *const source_names[_POOL_SOURCE_MAX] = {
-	[POOL_SLAB] = "slab",
-	[POOL_VMALLOC] = "vmalloc",
-	[POOL_ALLOCINFO] = "allocinfo",
-	[POOL_BPF] = "bpf",
+    [POOL_SLAB] = "slab",
+    [POOL_VMALLOC] = "vmalloc",
+    [POOL_ALLOCINFO] = "allocinfo",
+    [POOL_BPF] = "bpf",
 };
 
 const char *pool_source_name(enum pool_source s)
@@ -70,8 +70,8 @@ static struct pool_row *add_row(struct pool_set *set, const char *tag,
 {
 	struct pool_row *r;
 
-	set->rows = xgrow(set->rows, &set->alloc, set->n + 1,
-			  sizeof(*set->rows));
+	set->rows =
+	    xgrow(set->rows, &set->alloc, set->n + 1, sizeof(*set->rows));
 	r = &set->rows[set->n++];
 	memset(r, 0, sizeof(*r));
 	r->tag = xstrdup(tag);
@@ -90,11 +90,11 @@ static void set_per_alloc(struct pool_row *r)
 
 /* reclaimable? from sysfs, else from a merged name's flags, else from the
  * kmalloc-rcl- naming (KMALLOC_RECLAIM caches, 4.20+). */
-static enum pool_type slab_type(const char *name,
-				const struct slab_sysfs *ss, bool *guessed)
+static enum pool_type slab_type(const char *name, const struct slab_sysfs *ss,
+				bool *guessed)
 {
-	const struct slab_sysfs_cache *c = ss ? slab_sysfs_resolve(ss, name)
-					      : NULL;
+	const struct slab_sysfs_cache *c =
+	    ss ? slab_sysfs_resolve(ss, name) : NULL;
 	int f;
 
 	*guessed = false;
@@ -186,7 +186,7 @@ void pools_add_allocinfo(struct pool_set *set, const struct allocinfo *ai)
 	for (size_t i = 0; i < ai->n_sites; i++) {
 		const struct allocinfo_site *s = &ai->sites[i];
 		_cleanup_free_ char *tag =
-			xasprintf("%s@%s:%u", s->func, s->file, s->line);
+		    xasprintf("%s@%s:%u", s->func, s->file, s->line);
 		struct pool_row *r = add_row(set, tag, POOL_ALLOCINFO);
 
 		if (s->module)
@@ -206,9 +206,9 @@ void pools_add_allocinfo(struct pool_set *set, const struct allocinfo *ai)
 int pool_sort_from_name(const char *name)
 {
 	static const char *const names[] = {
-		[POOL_SORT_TAG] = "tag",	 [POOL_SORT_ALLOCS] = "allocs",
-		[POOL_SORT_FREES] = "frees",	 [POOL_SORT_DIFF] = "diff",
-		[POOL_SORT_BYTES] = "bytes", [POOL_SORT_PER_ALLOC] = "per-alloc",
+	    [POOL_SORT_TAG] = "tag",	 [POOL_SORT_ALLOCS] = "allocs",
+	    [POOL_SORT_FREES] = "frees", [POOL_SORT_DIFF] = "diff",
+	    [POOL_SORT_BYTES] = "bytes", [POOL_SORT_PER_ALLOC] = "per-alloc",
 	};
 
 	if (streq(name, "per_alloc"))

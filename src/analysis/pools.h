@@ -40,26 +40,26 @@ struct pool_row {
 	enum pool_source source;
 	enum pool_type type;
 	uint64_t allocs, frees; /* VAL_ABSENT unless a source counts them */
-	uint64_t diff;          /* live allocations */
-	uint64_t bytes;         /* memory held */
-	uint64_t per_alloc;     /* bytes / diff; absent when diff is 0 */
-	char *module;           /* NULL = built-in or unknown */
-	uint64_t objsize;       /* slab: object size; else VAL_ABSENT */
-	uint64_t objects;       /* slab: allocated objects (num_objs) */
+	uint64_t diff;		/* live allocations */
+	uint64_t bytes;		/* memory held */
+	uint64_t per_alloc;	/* bytes / diff; absent when diff is 0 */
+	char *module;		/* NULL = built-in or unknown */
+	uint64_t objsize;	/* slab: object size; else VAL_ABSENT */
+	uint64_t objects;	/* slab: allocated objects (num_objs) */
 };
 
 struct pool_set {
 	struct pool_row *rows;
 	size_t n, alloc;
-	size_t n_type_guessed; /* slab rows typed from a ":a-" name */
-	size_t n_type_unknown; /* slab rows with no type at all */
+	size_t n_type_guessed;	  /* slab rows typed from a ":a-" name */
+	size_t n_type_unknown;	  /* slab rows with no type at all */
 	size_t n_vmalloc_skipped; /* areas without caller (unpurged, ...) */
-	size_t n_negative;        /* allocinfo rows read negative */
-	size_t n_inaccurate;      /* allocinfo rows with accurate:no */
+	size_t n_negative;	  /* allocinfo rows read negative */
+	size_t n_inaccurate;	  /* allocinfo rows with accurate:no */
 };
 
 const char *pool_source_name(enum pool_source s);
-int pool_source_from_name(const char *name); /* -1 if unknown */
+int pool_source_from_name(const char *name);  /* -1 if unknown */
 const char *pool_type_name(enum pool_type t); /* NULL for unknown */
 
 /* Add one row per slabinfo cache. ss may be NULL (sysfs unreadable):
@@ -94,8 +94,8 @@ enum pool_type_filter {
 
 struct pool_filter {
 	enum pool_type_filter type;
-	unsigned sources;      /* POOL_SRC_BIT()s; 0 means all */
-	char *const *include;  /* fnmatch patterns on the tag; none = all */
+	unsigned sources;     /* POOL_SRC_BIT()s; 0 means all */
+	char *const *include; /* fnmatch patterns on the tag; none = all */
 	size_t n_include;
 	char *const *exclude;
 	size_t n_exclude;

@@ -16,6 +16,7 @@
 #include "../model/snapshot.h"
 #include "cli.h"
 
+/* clang-format off */
 const char cmd_pools_help[] =
 	"Usage: memtally pools [options]\n"
 	"\n"
@@ -82,6 +83,7 @@ const char cmd_pools_help[] =
 	"\"reason\"}], \"notes\": [...]}; sizes are bytes, absent figures null.\n"
 	"Totals cover every row that passed -t/-i/-x/--source, including rows\n"
 	"cut by --top.\n" CLI_COMMON_HELP;
+/* clang-format on */
 
 struct pools_opts {
 	enum pool_sort sort;
@@ -94,9 +96,9 @@ struct pools_opts {
 };
 
 static const enum source_id pool_src_ids[] = {
-	[POOL_SLAB] = SRC_SLABINFO,
-	[POOL_VMALLOC] = SRC_VMALLOCINFO,
-	[POOL_ALLOCINFO] = SRC_ALLOCINFO,
+    [POOL_SLAB] = SRC_SLABINFO,
+    [POOL_VMALLOC] = SRC_VMALLOCINFO,
+    [POOL_ALLOCINFO] = SRC_ALLOCINFO,
 };
 
 static int parse_sources(struct ctx *ctx, const char *arg, unsigned *ret)
@@ -139,20 +141,18 @@ static json_object *rows_json(const struct pool_set *set)
 		json_object_object_add(o, "tag",
 				       json_object_new_string(r->tag));
 		json_object_object_add(
-			o, "source",
-			json_object_new_string(pool_source_name(r->source)));
-		json_object_object_add(o, "type",
-				       type ? json_object_new_string(type)
-					    : NULL);
+		    o, "source",
+		    json_object_new_string(pool_source_name(r->source)));
+		json_object_object_add(
+		    o, "type", type ? json_object_new_string(type) : NULL);
 		json_object_object_add(o, "allocs", json_u64(r->allocs));
 		json_object_object_add(o, "frees", json_u64(r->frees));
 		json_object_object_add(o, "diff", json_u64(r->diff));
 		json_object_object_add(o, "bytes", json_u64(r->bytes));
 		json_object_object_add(o, "per_alloc", json_u64(r->per_alloc));
-		json_object_object_add(o, "module",
-				       r->module
-					       ? json_object_new_string(r->module)
-					       : NULL);
+		json_object_object_add(
+		    o, "module",
+		    r->module ? json_object_new_string(r->module) : NULL);
 		json_object_object_add(o, "objsize", json_u64(r->objsize));
 		json_object_object_add(o, "objects", json_u64(r->objects));
 		json_object_array_add(a, o);
@@ -171,12 +171,12 @@ static json_object *totals_json(const struct pool_totals *t, unsigned srcs)
 		if (!(srcs & POOL_SRC_BIT(s)))
 			continue;
 		x = json_object_new_object();
-		json_object_object_add(x, "rows",
-				       json_object_new_int64((int64_t)t->rows[s]));
-		json_object_object_add(x, "diff",
-				       json_object_new_int64((int64_t)t->diff[s]));
 		json_object_object_add(
-			x, "bytes", json_object_new_int64((int64_t)t->bytes[s]));
+		    x, "rows", json_object_new_int64((int64_t)t->rows[s]));
+		json_object_object_add(
+		    x, "diff", json_object_new_int64((int64_t)t->diff[s]));
+		json_object_object_add(
+		    x, "bytes", json_object_new_int64((int64_t)t->bytes[s]));
 		json_object_object_add(by, pool_source_name(s), x);
 	}
 	json_object_object_add(o, "rows",
@@ -241,16 +241,15 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 		      struct pools_opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "sort", required_argument, NULL, 's' },
-		{ "type", required_argument, NULL, 't' },
-		{ "include", required_argument, NULL, 'i' },
-		{ "exclude", required_argument, NULL, 'x' },
-		{ "totals", no_argument, NULL, 'e' },
-		{ "top", required_argument, NULL, 'n' },
-		{ "source", required_argument, NULL, 0x200 },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"sort", required_argument, NULL, 's'},
+	    {"type", required_argument, NULL, 't'},
+	    {"include", required_argument, NULL, 'i'},
+	    {"exclude", required_argument, NULL, 'x'},
+	    {"totals", no_argument, NULL, 'e'},
+	    {"top", required_argument, NULL, 'n'},
+	    {"source", required_argument, NULL, 0x200},
+	    {NULL, 0, NULL, 0}};
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:t:i:x:en:",
@@ -260,10 +259,10 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			r = pool_sort_from_name(optarg);
 			if (r < 0)
 				return cli_usage_error(
-					ctx,
-					"unknown sort key '%s' (tag, allocs, "
-					"frees, diff, bytes, per-alloc)",
-					optarg);
+				    ctx,
+				    "unknown sort key '%s' (tag, allocs, "
+				    "frees, diff, bytes, per-alloc)",
+				    optarg);
 			o->sort = r;
 			continue;
 		case 't':
@@ -275,10 +274,10 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 				o->filter.type = POOL_FILTER_ALL;
 			else
 				return cli_usage_error(
-					ctx,
-					"unknown type '%s' (reclaimable, "
-					"unreclaimable, all)",
-					optarg);
+				    ctx,
+				    "unknown type '%s' (reclaimable, "
+				    "unreclaimable, all)",
+				    optarg);
 			continue;
 		case 'i':
 			o->include = xgrow(o->include, &o->alloc_inc,
@@ -296,8 +295,8 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 		case 'n':
 			if (cli_parse_uint(optarg, &o->top) < 0)
 				return cli_usage_error(
-					ctx, "--top wants a number, not '%s'",
-					optarg);
+				    ctx, "--top wants a number, not '%s'",
+				    optarg);
 			o->has_top = true;
 			continue;
 		case 0x200:
@@ -334,18 +333,19 @@ static uint64_t pick_page_size(struct root *root, const struct vmallocinfo *vi,
 	if (ps)
 		return ps;
 	if (vi || slab_read)
-		note_add(ns, xstrdup("page size assumed 4096 bytes (not derivable "
-			     "from this tree's vmallocinfo)"));
+		note_add(ns,
+			 xstrdup("page size assumed 4096 bytes (not derivable "
+				 "from this tree's vmallocinfo)"));
 	return 4096;
 }
 
 int cmd_pools(int argc, char **argv, struct ctx *ctx)
 {
-	struct pools_opts o = { .sort = POOL_SORT_BYTES };
-	struct notes ns = { 0 };
-	struct pool_set set = { 0 };
+	struct pools_opts o = {.sort = POOL_SORT_BYTES};
+	struct notes ns = {0};
+	struct pool_set set = {0};
 	struct pool_totals tot;
-	struct slab_sysfs ss = { 0 };
+	struct slab_sysfs ss = {0};
 	bool have_ss = false;
 	struct source_err ss_err;
 	struct snapshot snap;
@@ -365,10 +365,10 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 	o.filter.n_include = o.n_inc;
 	o.filter.exclude = o.exclude;
 	o.filter.n_exclude = o.n_exc;
-	srcs = o.filter.sources ? o.filter.sources
-				: POOL_SRC_BIT(POOL_SLAB) |
-					  POOL_SRC_BIT(POOL_VMALLOC) |
-					  POOL_SRC_BIT(POOL_ALLOCINFO);
+	srcs = o.filter.sources
+		   ? o.filter.sources
+		   : POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
+			 POOL_SRC_BIT(POOL_ALLOCINFO);
 	root = ctx_root(ctx);
 	if (!root) {
 		r = EXIT_FAIL;
@@ -397,8 +397,9 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 		snapshot_why(&snap, pool_src_ids[s], why, sizeof(why));
 		u = json_object_new_object();
 		json_object_object_add(
-			u, "source", json_object_new_string(pool_source_name(s)));
-		json_object_object_add(u, "reason", json_object_new_string(why));
+		    u, "source", json_object_new_string(pool_source_name(s)));
+		json_object_object_add(u, "reason",
+				       json_object_new_string(why));
 		json_object_array_add(unavail, u);
 		note_add(&ns, xasprintf("%s rows unavailable: %s",
 					pool_source_name(s), why));
@@ -406,13 +407,13 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 
 	if (si) {
 		_cleanup_free_ char **names =
-			xcalloc(si->n_caches + 1, sizeof(char *));
+		    xcalloc(si->n_caches + 1, sizeof(char *));
 
 		for (size_t i = 0; i < si->n_caches; i++)
 			names[i] = si->caches[i].name;
 		have_ss = slab_sysfs_read_names(root, names, si->n_caches,
-						SA_BIT(SA_RECLAIM_ACCOUNT),
-						&ss, &ss_err) == 0;
+						SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
+						&ss_err) == 0;
 		pools_add_slab(&set, si, have_ss ? &ss : NULL, page_size);
 		if (!have_ss) {
 			char why[400];
@@ -445,9 +446,10 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 	}
 	if (ai) {
 		pools_add_allocinfo(&set, ai);
-		note_add(&ns, xstrdup("allocinfo TYPE n/a: /proc/allocinfo does "
-				      "not say; its bytes overlap slab and "
-				      "vmalloc rows (compare, do not add)"));
+		note_add(&ns,
+			 xstrdup("allocinfo TYPE n/a: /proc/allocinfo does "
+				 "not say; its bytes overlap slab and "
+				 "vmalloc rows (compare, do not add)"));
 		if (set.n_inaccurate)
 			note_add(&ns, xasprintf("%zu allocinfo site(s) marked "
 						"accurate:no by the kernel",
@@ -479,8 +481,9 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 		json_object_object_add(doc, "rows", rows_json(&set));
 		json_object_object_add(doc, "totals", totals_json(&tot, avail));
 		json_object_object_add(doc, "unavailable", unavail);
-		json_object_object_add(doc, "page_size",
-				       json_object_new_int64((int64_t)page_size));
+		json_object_object_add(
+		    doc, "page_size",
+		    json_object_new_int64((int64_t)page_size));
 		json_object_object_add(doc, "notes", jn);
 		json_print(stdout, doc);
 		json_object_put(doc);

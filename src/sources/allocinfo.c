@@ -91,12 +91,16 @@ static int parse_site(struct span line, unsigned lineno,
 				  "func:name'");
 	r = span_i64(f[0], &s->bytes);
 	if (r < 0)
-		return parse_fail_errno(err, r, lineno, "size '%.*s' is not "
-					"a number", (int)f[0].len, f[0].p);
+		return parse_fail_errno(err, r, lineno,
+					"size '%.*s' is not "
+					"a number",
+					(int)f[0].len, f[0].p);
 	r = span_u64(f[1], &s->calls);
 	if (r < 0)
-		return parse_fail_errno(err, r, lineno, "calls '%.*s' is not "
-					"a number", (int)f[1].len, f[1].p);
+		return parse_fail_errno(err, r, lineno,
+					"calls '%.*s' is not "
+					"a number",
+					(int)f[1].len, f[1].p);
 	/* file:line; a file name may itself hold ':' so take the last */
 	colon = NULL;
 	for (size_t k = f[2].len; k > 0; k--)
@@ -108,8 +112,8 @@ static int parse_site(struct span line, unsigned lineno,
 		return parse_fail(err, lineno, "'%.*s' is not file:line",
 				  (int)f[2].len, f[2].p);
 	{
-		struct span l = { colon + 1,
-				  f[2].len - (size_t)(colon + 1 - f[2].p) };
+		struct span l = {colon + 1,
+				 f[2].len - (size_t)(colon + 1 - f[2].p)};
 
 		if (span_u64(l, &ln) < 0 || ln > UINT32_MAX)
 			return parse_fail(err, lineno,
@@ -139,14 +143,15 @@ static int parse_site(struct span line, unsigned lineno,
 int allocinfo_parse(const char *buf, size_t len, struct allocinfo *ret,
 		    struct parse_err *err)
 {
-	struct allocinfo ai = { 0 };
+	struct allocinfo ai = {0};
 	size_t alloc = 0;
 	struct line_iter it;
 	struct span line;
 	int r;
 
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 	line_iter_init(&it, buf, len);
 	if (!line_next(&it, &line))
 		return parse_fail(err, 0, "empty file");
@@ -158,8 +163,8 @@ int allocinfo_parse(const char *buf, size_t len, struct allocinfo *ret,
 
 		if (t.len == 0 || t.p[0] == '#')
 			continue;
-		ai.sites = xgrow(ai.sites, &alloc, ai.n_sites + 1,
-				 sizeof(*ai.sites));
+		ai.sites =
+		    xgrow(ai.sites, &alloc, ai.n_sites + 1, sizeof(*ai.sites));
 		r = parse_site(t, it.lineno, &ai.sites[ai.n_sites], err);
 		if (r < 0) {
 			site_free(&ai.sites[ai.n_sites]);
@@ -199,13 +204,13 @@ static void allocinfo_release_cb(void *data)
 }
 
 const struct source_desc allocinfo_source = {
-	.id = SRC_ALLOCINFO,
-	.name = "allocinfo",
-	.path = "/proc/allocinfo",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_ROOT,
-	.size = sizeof(struct allocinfo),
-	.read = allocinfo_read_cb,
-	.release = allocinfo_release_cb,
-	.summary = "allocation call sites: bytes and live count (6.10+)",
+    .id = SRC_ALLOCINFO,
+    .name = "allocinfo",
+    .path = "/proc/allocinfo",
+    .scope = SCOPE_SYSTEM,
+    .needs = NEEDS_ROOT,
+    .size = sizeof(struct allocinfo),
+    .read = allocinfo_read_cb,
+    .release = allocinfo_release_cb,
+    .summary = "allocation call sites: bytes and live count (6.10+)",
 };

@@ -13,9 +13,9 @@
 #include "source.h"
 
 struct allocinfo_site {
-	int64_t bytes;  /* %lli in the kernel: may read negative in a race */
+	int64_t bytes;	/* %lli in the kernel: may read negative in a race */
 	uint64_t calls; /* live allocations */
-	char *file;     /* "mm/slub.c" */
+	char *file;	/* "mm/slub.c" */
 	unsigned line;
 	char *module; /* NULL for built-in code */
 	char *func;

@@ -29,17 +29,17 @@
 #include "sources.h"
 
 static const char *const attr_names[_SA_MAX] = {
-	[SA_OBJECT_SIZE] = "object_size",
-	[SA_SLAB_SIZE] = "slab_size",
-	[SA_OBJS_PER_SLAB] = "objs_per_slab",
-	[SA_ORDER] = "order",
-	[SA_OBJECTS] = "objects",
-	[SA_TOTAL_OBJECTS] = "total_objects",
-	[SA_SLABS] = "slabs",
-	[SA_RECLAIM_ACCOUNT] = "reclaim_account",
-	[SA_ALIGN] = "align",
-	[SA_CACHE_DMA] = "cache_dma",
-	[SA_ALIASES] = "aliases",
+    [SA_OBJECT_SIZE] = "object_size",
+    [SA_SLAB_SIZE] = "slab_size",
+    [SA_OBJS_PER_SLAB] = "objs_per_slab",
+    [SA_ORDER] = "order",
+    [SA_OBJECTS] = "objects",
+    [SA_TOTAL_OBJECTS] = "total_objects",
+    [SA_SLABS] = "slabs",
+    [SA_RECLAIM_ACCOUNT] = "reclaim_account",
+    [SA_ALIGN] = "align",
+    [SA_CACHE_DMA] = "cache_dma",
+    [SA_ALIASES] = "aliases",
 };
 
 const char *slab_sysfs_attr_name(enum slab_attr a)
@@ -56,7 +56,8 @@ int slab_sysfs_attr_parse(const char *buf, size_t len,
 	int r;
 
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 	line_iter_init(&it, buf, len);
 	if (!line_next(&it, &line))
 		return parse_fail(err, 0, "empty file");
@@ -180,7 +181,7 @@ static void read_cache(struct root *root, const char *name, unsigned mask,
 int slab_sysfs_read_attrs(struct root *root, unsigned mask,
 			  struct slab_sysfs *ret, struct source_err *err)
 {
-	struct slab_sysfs ss = { .attrs = mask & SA_ALL };
+	struct slab_sysfs ss = {.attrs = mask & SA_ALL};
 	size_t n, alloc_c = 0, alloc_a = 0;
 	struct source_err local;
 	char **names;
@@ -203,12 +204,12 @@ int slab_sysfs_read_attrs(struct root *root, unsigned mask,
 		if (r == 0) {
 			const char *base = strrchr(target, '/');
 
-			ss.aliases = xgrow(ss.aliases, &alloc_a,
-					   ss.n_aliases + 1,
-					   sizeof(*ss.aliases));
+			ss.aliases =
+			    xgrow(ss.aliases, &alloc_a, ss.n_aliases + 1,
+				  sizeof(*ss.aliases));
 			ss.aliases[ss.n_aliases].name = xstrdup(names[i]);
 			ss.aliases[ss.n_aliases].target =
-				xstrdup(base ? base + 1 : target);
+			    xstrdup(base ? base + 1 : target);
 			ss.n_aliases++;
 			free(target);
 			continue;
@@ -258,7 +259,7 @@ int slab_sysfs_read_names(struct root *root, char *const *names, size_t n,
 			  unsigned mask, struct slab_sysfs *ret,
 			  struct source_err *err)
 {
-	struct slab_sysfs ss = { .attrs = mask & SA_ALL };
+	struct slab_sysfs ss = {.attrs = mask & SA_ALL};
 	size_t alloc_c = 0, alloc_a = 0, found = 0;
 	struct source_err local;
 	int r;
@@ -278,9 +279,9 @@ int slab_sysfs_read_names(struct root *root, char *const *names, size_t n,
 			const char *base = strrchr(target, '/');
 
 			real = base ? base + 1 : target;
-			ss.aliases = xgrow(ss.aliases, &alloc_a,
-					   ss.n_aliases + 1,
-					   sizeof(*ss.aliases));
+			ss.aliases =
+			    xgrow(ss.aliases, &alloc_a, ss.n_aliases + 1,
+				  sizeof(*ss.aliases));
 			ss.aliases[ss.n_aliases].name = xstrdup(names[i]);
 			ss.aliases[ss.n_aliases].target = xstrdup(real);
 			ss.n_aliases++;
@@ -311,8 +312,7 @@ int slab_sysfs_read_names(struct root *root, char *const *names, size_t n,
 		return -ENOENT;
 	}
 	if (ss.n_aliases > 1)
-		qsort(ss.aliases, ss.n_aliases, sizeof(*ss.aliases),
-		      alias_cmp);
+		qsort(ss.aliases, ss.n_aliases, sizeof(*ss.aliases), alias_cmp);
 	if (ss.n_caches > 1)
 		qsort(ss.caches, ss.n_caches, sizeof(*ss.caches), cache_cmp);
 	memset(err, 0, sizeof(*err));
@@ -338,13 +338,13 @@ static void slab_sysfs_release_cb(void *data)
 }
 
 const struct source_desc slab_sysfs_source = {
-	.id = SRC_SLAB_SYSFS,
-	.name = "slab_sysfs",
-	.path = "/sys/kernel/slab",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_NOTHING,
-	.size = sizeof(struct slab_sysfs),
-	.read = slab_sysfs_read_cb,
-	.release = slab_sysfs_release_cb,
-	.summary = "SLUB caches: reclaimable flag, aliases, object layout",
+    .id = SRC_SLAB_SYSFS,
+    .name = "slab_sysfs",
+    .path = "/sys/kernel/slab",
+    .scope = SCOPE_SYSTEM,
+    .needs = NEEDS_NOTHING,
+    .size = sizeof(struct slab_sysfs),
+    .read = slab_sysfs_read_cb,
+    .release = slab_sysfs_release_cb,
+    .summary = "SLUB caches: reclaimable flag, aliases, object layout",
 };

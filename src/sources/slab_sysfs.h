@@ -33,7 +33,7 @@ enum slab_attr {
 #define SA_ALL ((1u << _SA_MAX) - 1)
 
 struct slab_sysfs_cache {
-	char *name;          /* directory name */
+	char *name;	     /* directory name */
 	uint64_t v[_SA_MAX]; /* VAL_ABSENT when not readable */
 };
 

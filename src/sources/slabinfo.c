@@ -88,8 +88,10 @@ static int parse_cache(struct span line, unsigned lineno,
 	nf = span_fields(line, f, ELEMENTSOF(f));
 	/* name 5 numbers : tunables 3 : slabdata 3 = 16 fields */
 	if (nf < 15)
-		return parse_fail(err, lineno, "cache line has %zu fields, "
-				  "expected 16", nf);
+		return parse_fail(err, lineno,
+				  "cache line has %zu fields, "
+				  "expected 16",
+				  nf);
 	if (!span_eq(f[6], ":") || !span_eq(f[7], "tunables") ||
 	    !span_eq(f[11], ":") || !span_eq(f[12], "slabdata"))
 		return parse_fail(err, lineno,
@@ -99,23 +101,22 @@ static int parse_cache(struct span line, unsigned lineno,
 		int r = span_u64(f[1 + i], &n[i]);
 
 		if (r < 0)
-			return parse_fail_errno(err, r, lineno,
-						"'%.*s' field %d is not a number",
-						(int)f[0].len, f[0].p, 2 + i);
+			return parse_fail_errno(
+			    err, r, lineno, "'%.*s' field %d is not a number",
+			    (int)f[0].len, f[0].p, 2 + i);
 	}
 	for (int i = 0; i < 2; i++) {
 		int r = span_u64(f[13 + i], &n[5 + i]);
 
 		if (r < 0)
-			return parse_fail_errno(err, r, lineno,
-						"'%.*s' slabdata is not a number",
-						(int)f[0].len, f[0].p);
+			return parse_fail_errno(
+			    err, r, lineno, "'%.*s' slabdata is not a number",
+			    (int)f[0].len, f[0].p);
 	}
 	/* absurd: the bytes this cache holds do not fit in 64 bits even at
 	 * the smallest page size */
 	if (mul_u64(n[6], n[4], &bytes) < 0 ||
-	    mul_u64(bytes, 4096, &bytes) < 0 ||
-	    mul_u64(n[1], n[2], &bytes) < 0)
+	    mul_u64(bytes, 4096, &bytes) < 0 || mul_u64(n[1], n[2], &bytes) < 0)
 		return parse_fail_errno(err, -ERANGE, lineno,
 					"'%.*s' is too large", (int)f[0].len,
 					f[0].p);
@@ -133,14 +134,15 @@ static int parse_cache(struct span line, unsigned lineno,
 int slabinfo_parse(const char *buf, size_t len, struct slabinfo *ret,
 		   struct parse_err *err)
 {
-	struct slabinfo si = { 0 };
+	struct slabinfo si = {0};
 	size_t alloc = 0;
 	struct line_iter it;
 	struct span line;
 	int r;
 
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 	line_iter_init(&it, buf, len);
 	if (!line_next(&it, &line))
 		return parse_fail(err, 0, "empty file");
@@ -175,8 +177,8 @@ static int slabinfo_parse_cb(const char *buf, size_t len, void *ret,
 int slabinfo_read(struct root *root, struct slabinfo *ret,
 		  struct source_err *err)
 {
-	return source_read_parse(root, "proc/slabinfo", slabinfo_parse_cb,
-				 ret, err);
+	return source_read_parse(root, "proc/slabinfo", slabinfo_parse_cb, ret,
+				 err);
 }
 
 static int slabinfo_read_cb(struct root *root, void *ret,
@@ -191,13 +193,13 @@ static void slabinfo_release_cb(void *data)
 }
 
 const struct source_desc slabinfo_source = {
-	.id = SRC_SLABINFO,
-	.name = "slabinfo",
-	.path = "/proc/slabinfo",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_ROOT,
-	.size = sizeof(struct slabinfo),
-	.read = slabinfo_read_cb,
-	.release = slabinfo_release_cb,
-	.summary = "slab caches: objects, object size, slabs",
+    .id = SRC_SLABINFO,
+    .name = "slabinfo",
+    .path = "/proc/slabinfo",
+    .scope = SCOPE_SYSTEM,
+    .needs = NEEDS_ROOT,
+    .size = sizeof(struct slabinfo),
+    .read = slabinfo_read_cb,
+    .release = slabinfo_release_cb,
+    .summary = "slab caches: objects, object size, slabs",
 };

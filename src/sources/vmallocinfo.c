@@ -42,10 +42,13 @@ static const struct {
 	const char *word;
 	unsigned flag;
 } flag_words[] = {
-	{ "vmalloc", VMF_VMALLOC },   { "vmap", VMF_VMAP },
-	{ "ioremap", VMF_IOREMAP },   { "user", VMF_USER },
-	{ "vpages", VMF_VPAGES },     { "sparse", VMF_SPARSE },
-	{ "dma-coherent", VMF_DMA_COHERENT },
+    {"vmalloc", VMF_VMALLOC},
+    {"vmap", VMF_VMAP},
+    {"ioremap", VMF_IOREMAP},
+    {"user", VMF_USER},
+    {"vpages", VMF_VPAGES},
+    {"sparse", VMF_SPARSE},
+    {"dma-coherent", VMF_DMA_COHERENT},
 };
 
 /* "0xA-0xB" */
@@ -95,8 +98,8 @@ static bool looks_like_caller(struct span s)
 	       (span_startswith(s, "0x") && !memchr(s.p, '=', s.len));
 }
 
-static int parse_area(struct span line, unsigned lineno,
-		      struct vmalloc_area *a, struct parse_err *err)
+static int parse_area(struct span line, unsigned lineno, struct vmalloc_area *a,
+		      struct parse_err *err)
 {
 	struct span f[32];
 	size_t nf, i = 2;
@@ -147,7 +150,7 @@ static int parse_area(struct span line, unsigned lineno,
 			if (r < 0)
 				return parse_fail_errno(err, r, lineno,
 							"bad pages= value");
-			if (mul_u64(a->pages, 65536, &(uint64_t){ 0 }) < 0)
+			if (mul_u64(a->pages, 65536, &(uint64_t){0}) < 0)
 				return parse_fail_errno(err, -ERANGE, lineno,
 							"pages= too large");
 			continue;
@@ -171,20 +174,21 @@ static int parse_area(struct span line, unsigned lineno,
 int vmallocinfo_parse(const char *buf, size_t len, struct vmallocinfo *ret,
 		      struct parse_err *err)
 {
-	struct vmallocinfo vi = { 0 };
+	struct vmallocinfo vi = {0};
 	size_t alloc = 0;
 	struct line_iter it;
 	struct span line;
 	int r;
 
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
 		if (span_trim(line).len == 0)
 			continue;
-		vi.areas = xgrow(vi.areas, &alloc, vi.n_areas + 1,
-				 sizeof(*vi.areas));
+		vi.areas =
+		    xgrow(vi.areas, &alloc, vi.n_areas + 1, sizeof(*vi.areas));
 		r = parse_area(line, it.lineno, &vi.areas[vi.n_areas], err);
 		if (r < 0) {
 			free(vi.areas[vi.n_areas].func);
@@ -203,7 +207,7 @@ fail:
 uint64_t vmallocinfo_page_size(const struct vmallocinfo *vi)
 {
 	/* votes for 4 KiB .. 64 KiB pages */
-	size_t votes[5] = { 0 }, n = 0, best = 0;
+	size_t votes[5] = {0}, n = 0, best = 0;
 
 	for (size_t i = 0; i < vi->n_areas; i++) {
 		const struct vmalloc_area *a = &vi->areas[i];
@@ -237,8 +241,8 @@ static int vmallocinfo_parse_cb(const char *buf, size_t len, void *ret,
 int vmallocinfo_read(struct root *root, struct vmallocinfo *ret,
 		     struct source_err *err)
 {
-	return source_read_parse(root, "proc/vmallocinfo",
-				 vmallocinfo_parse_cb, ret, err);
+	return source_read_parse(root, "proc/vmallocinfo", vmallocinfo_parse_cb,
+				 ret, err);
 }
 
 static int vmallocinfo_read_cb(struct root *root, void *ret,
@@ -253,13 +257,13 @@ static void vmallocinfo_release_cb(void *data)
 }
 
 const struct source_desc vmallocinfo_source = {
-	.id = SRC_VMALLOCINFO,
-	.name = "vmallocinfo",
-	.path = "/proc/vmallocinfo",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_ROOT,
-	.size = sizeof(struct vmallocinfo),
-	.read = vmallocinfo_read_cb,
-	.release = vmallocinfo_release_cb,
-	.summary = "vmalloc areas: caller, pages held, ioremap/vmap",
+    .id = SRC_VMALLOCINFO,
+    .name = "vmallocinfo",
+    .path = "/proc/vmallocinfo",
+    .scope = SCOPE_SYSTEM,
+    .needs = NEEDS_ROOT,
+    .size = sizeof(struct vmallocinfo),
+    .read = vmallocinfo_read_cb,
+    .release = vmallocinfo_release_cb,
+    .summary = "vmalloc areas: caller, pages held, ioremap/vmap",
 };

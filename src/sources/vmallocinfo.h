@@ -18,7 +18,7 @@ enum vmalloc_flag {
 	VMF_IOREMAP = 1 << 2,
 	VMF_USER = 1 << 3,
 	VMF_VPAGES = 1 << 4,
-	VMF_UNPURGED = 1 << 5,   /* "unpurged vm_area": lazily freed */
+	VMF_UNPURGED = 1 << 5,	 /* "unpurged vm_area": lazily freed */
 	VMF_VM_MAP_RAM = 1 << 6, /* "vm_map_ram": no vm_struct, no caller */
 	VMF_SPARSE = 1 << 7,
 	VMF_DMA_COHERENT = 1 << 8,
@@ -26,13 +26,13 @@ enum vmalloc_flag {
 
 struct vmalloc_area {
 	uint64_t start, end; /* %pK: may be hashed or zero */
-	uint64_t size;       /* bytes of address space, guard page included */
-	char *func;          /* caller function, or NULL */
+	uint64_t size;	     /* bytes of address space, guard page included */
+	char *func;	     /* caller function, or NULL */
 	uint64_t offset;     /* offset into func, VAL_ABSENT if unknown */
-	char *module;        /* "[module]" without brackets, or NULL */
-	uint64_t pages;      /* pages=N; VAL_ABSENT when not printed */
-	uint64_t phys;       /* phys=; VAL_ABSENT when not printed */
-	unsigned flags;      /* enum vmalloc_flag */
+	char *module;	     /* "[module]" without brackets, or NULL */
+	uint64_t pages;	     /* pages=N; VAL_ABSENT when not printed */
+	uint64_t phys;	     /* phys=; VAL_ABSENT when not printed */
+	unsigned flags;	     /* enum vmalloc_flag */
 };
 
 struct vmallocinfo {

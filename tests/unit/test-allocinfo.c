@@ -23,8 +23,7 @@ static int parse_bad(const char *text, struct parse_err *err)
 	return allocinfo_parse(text, strlen(text), &ai, err);
 }
 
-static void check_fixture(const char *name, unsigned major,
-			  size_t inaccurate)
+static void check_fixture(const char *name, unsigned major, size_t inaccurate)
 {
 	struct root *root = fixture_root(name);
 	struct source_err err;
@@ -86,8 +85,7 @@ static void test_versions(void **state)
 	assert_int_equal(parse_bad("allocinfo - version: 3.0\n", &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "not supported"));
-	assert_int_equal(parse_bad("slabinfo - version: 2.1\n", &err),
-			 -EINVAL);
+	assert_int_equal(parse_bad("slabinfo - version: 2.1\n", &err), -EINVAL);
 	assert_int_equal(err.line, 1);
 	assert_int_equal(parse_bad("", &err), -EINVAL);
 }
@@ -95,8 +93,8 @@ static void test_versions(void **state)
 static void test_pairs_and_sign(void **state)
 {
 	const char *t = HDR2
-		"        4096        1 a/b.c:7 func:f accurate:no future:yes \n"
-		"         -64        2 x.c:1 [m] func:g \n";
+	    "        4096        1 a/b.c:7 func:f accurate:no future:yes \n"
+	    "         -64        2 x.c:1 [m] func:g \n";
 	struct allocinfo ai;
 
 	(void)state;
@@ -118,12 +116,9 @@ static void test_malformed(void **state)
 	assert_int_equal(parse_bad(HDR2 " 1 2 a.c:3 f\n", &err), -EINVAL);
 	assert_int_equal(err.line, 3);
 	assert_int_equal(parse_bad(HDR2 " 1 2 a.c func:f\n", &err), -EINVAL);
-	assert_int_equal(parse_bad(HDR2 " 1 2 a.c:x func:f\n", &err),
-			 -EINVAL);
-	assert_int_equal(parse_bad(HDR2 " x 2 a.c:3 func:f\n", &err),
-			 -EINVAL);
-	assert_int_equal(parse_bad(HDR2 " 1 -2 a.c:3 func:f\n", &err),
-			 -EINVAL);
+	assert_int_equal(parse_bad(HDR2 " 1 2 a.c:x func:f\n", &err), -EINVAL);
+	assert_int_equal(parse_bad(HDR2 " x 2 a.c:3 func:f\n", &err), -EINVAL);
+	assert_int_equal(parse_bad(HDR2 " 1 -2 a.c:3 func:f\n", &err), -EINVAL);
 	assert_int_equal(parse_bad(HDR2 " 1 2 a.c:3 [m] func:\n", &err),
 			 -EINVAL);
 	assert_int_equal(parse_bad(HDR2 " 1 2 a.c:3 func:f", &err), -EINVAL);
@@ -136,11 +131,11 @@ static void test_absurd(void **state)
 
 	(void)state;
 	assert_int_equal(parse_bad(HDR2 " 99999999999999999999 2 a.c:3 "
-				       "func:f\n",
+					"func:f\n",
 				   &err),
 			 -ERANGE);
 	assert_int_equal(parse_bad(HDR2 " 1 99999999999999999999 a.c:3 "
-				       "func:f\n",
+					"func:f\n",
 				   &err),
 			 -ERANGE);
 }
@@ -148,12 +143,12 @@ static void test_absurd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_absent_on_this_kernel),
-		cmocka_unit_test(test_versions),
-		cmocka_unit_test(test_pairs_and_sign),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_absurd),
+	    cmocka_unit_test(test_fixtures),
+	    cmocka_unit_test(test_absent_on_this_kernel),
+	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_pairs_and_sign),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_absurd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

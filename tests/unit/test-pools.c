@@ -14,27 +14,27 @@
 #include "testutil.h"
 
 static const char slab_text[] =
-	"slabinfo - version: 2.1\n"
-	"dentry 100 120 192 21 1 : tunables 0 0 0 : slabdata 6 6 0\n"
-	"kmalloc-64 10 64 64 64 1 : tunables 0 0 0 : slabdata 1 1 0\n"
-	"task_struct 5 8 7040 4 8 : tunables 0 0 0 : slabdata 2 2 0\n"
-	"empty 0 0 32 128 1 : tunables 0 0 0 : slabdata 0 0 0\n"
-	"kmalloc-rcl-96 1 42 96 42 1 : tunables 0 0 0 : slabdata 1 1 0\n"
-	"jbd2_transaction_s 3 21 192 21 1 : tunables 0 0 0 : slabdata 1 1 0\n";
+    "slabinfo - version: 2.1\n"
+    "dentry 100 120 192 21 1 : tunables 0 0 0 : slabdata 6 6 0\n"
+    "kmalloc-64 10 64 64 64 1 : tunables 0 0 0 : slabdata 1 1 0\n"
+    "task_struct 5 8 7040 4 8 : tunables 0 0 0 : slabdata 2 2 0\n"
+    "empty 0 0 32 128 1 : tunables 0 0 0 : slabdata 0 0 0\n"
+    "kmalloc-rcl-96 1 42 96 42 1 : tunables 0 0 0 : slabdata 1 1 0\n"
+    "jbd2_transaction_s 3 21 192 21 1 : tunables 0 0 0 : slabdata 1 1 0\n";
 
 static const char vm_text[] =
-	"0x0-0x0 20480 kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n"
-	"0x0-0x0 20480 kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n"
-	"0x0-0x0 8192 probe+0x1/0x2 [e1000e] phys=0x1000 ioremap\n"
-	"0x0-0x0 12288 probe+0x1/0x2 [e1000e] pages=2 vmalloc\n"
-	"0x0-0x0 12288 probe+0x1/0x2 pages=2 vmalloc\n"
-	"0x0-0x0 20480 unpurged vm_area\n";
+    "0x0-0x0 20480 kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n"
+    "0x0-0x0 20480 kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n"
+    "0x0-0x0 8192 probe+0x1/0x2 [e1000e] phys=0x1000 ioremap\n"
+    "0x0-0x0 12288 probe+0x1/0x2 [e1000e] pages=2 vmalloc\n"
+    "0x0-0x0 12288 probe+0x1/0x2 pages=2 vmalloc\n"
+    "0x0-0x0 20480 unpurged vm_area\n";
 
 static const char ai_text[] =
-	"allocinfo - version: 2.0\n"
-	"#     <size>  <calls> <tag info>\n"
-	"     8192        2 mm/slub.c:10 func:alloc_slab_page \n"
-	"      -64        1 lib/x.c:1 [mod] func:racy accurate:no \n";
+    "allocinfo - version: 2.0\n"
+    "#     <size>  <calls> <tag info>\n"
+    "     8192        2 mm/slub.c:10 func:alloc_slab_page \n"
+    "      -64        1 lib/x.c:1 [mod] func:racy accurate:no \n";
 
 struct fx {
 	struct slabinfo si;
@@ -51,15 +51,12 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	assert_int_equal(slabinfo_parse(slab_text, strlen(slab_text), &f->si,
-					NULL),
-			 0);
-	assert_int_equal(vmallocinfo_parse(vm_text, strlen(vm_text), &f->vi,
-					   NULL),
-			 0);
-	assert_int_equal(allocinfo_parse(ai_text, strlen(ai_text), &f->ai,
-					 NULL),
-			 0);
+	assert_int_equal(
+	    slabinfo_parse(slab_text, strlen(slab_text), &f->si, NULL), 0);
+	assert_int_equal(
+	    vmallocinfo_parse(vm_text, strlen(vm_text), &f->vi, NULL), 0);
+	assert_int_equal(
+	    allocinfo_parse(ai_text, strlen(ai_text), &f->ai, NULL), 0);
 	/* sysfs, built by hand: dentry reclaimable, kmalloc-64 not; the
 	 * jbd2 alias points to a merged cache without reclaim_account */
 	for (int i = 0; i < 2; i++)
@@ -100,7 +97,7 @@ static const struct pool_row *find(const struct pool_set *s, const char *tag,
 		if (streq(s->rows[i].tag, tag) &&
 		    (!module ? !s->rows[i].module
 			     : s->rows[i].module &&
-				       streq(s->rows[i].module, module)))
+				   streq(s->rows[i].module, module)))
 			return &s->rows[i];
 	return NULL;
 }
@@ -132,7 +129,7 @@ static void test_figures(void **state)
 	assert_int_equal(r->bytes, 8 * 4096);
 	assert_int_equal(r->type, POOL_UNRECLAIMABLE);
 	r = find(&f->set, "probe", "e1000e");
-	assert_int_equal(r->diff, 2);          /* ioremap area counts... */
+	assert_int_equal(r->diff, 2);	      /* ioremap area counts... */
 	assert_int_equal(r->bytes, 2 * 4096); /* ...but holds no RAM */
 	r = find(&f->set, "probe", NULL);
 	assert_int_equal(r->diff, 1);
@@ -155,8 +152,7 @@ static void test_types(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(find(&f->set, "dentry", NULL)->type,
-			 POOL_RECLAIMABLE);
+	assert_int_equal(find(&f->set, "dentry", NULL)->type, POOL_RECLAIMABLE);
 	/* merged cache without the attribute: from ":a-" */
 	assert_int_equal(find(&f->set, "jbd2_transaction_s", NULL)->type,
 			 POOL_RECLAIMABLE);
@@ -176,10 +172,11 @@ static void test_sort(void **state)
 {
 	struct fx *f = *state;
 
+	/* 64 KiB, 32 KiB, 24 KiB */
 	pools_sort(&f->set, POOL_SORT_BYTES);
-	assert_string_equal(f->set.rows[0].tag, "task_struct"); /* 64 KiB */
-	assert_string_equal(f->set.rows[1].tag, "kernel_clone"); /* 32 KiB */
-	assert_string_equal(f->set.rows[2].tag, "dentry");       /* 24 KiB */
+	assert_string_equal(f->set.rows[0].tag, "task_struct");
+	assert_string_equal(f->set.rows[1].tag, "kernel_clone");
+	assert_string_equal(f->set.rows[2].tag, "dentry");
 	/* the absent bytes sort last, after the zeros */
 	assert_string_equal(f->set.rows[f->set.n - 1].tag, "racy@lib/x.c:1");
 	assert_int_equal(f->set.rows[f->set.n - 2].bytes, 0);
@@ -190,8 +187,8 @@ static void test_sort(void **state)
 	assert_string_equal(f->set.rows[0].tag, "dentry");
 	pools_sort(&f->set, POOL_SORT_TAG);
 	for (size_t i = 1; i < f->set.n; i++)
-		assert_true(strcmp(f->set.rows[i - 1].tag,
-				   f->set.rows[i].tag) <= 0);
+		assert_true(
+		    strcmp(f->set.rows[i - 1].tag, f->set.rows[i].tag) <= 0);
 	/* every allocs is absent: order falls back to the tag */
 	pools_sort(&f->set, POOL_SORT_ALLOCS);
 	assert_string_equal(f->set.rows[0].tag, "alloc_slab_page@mm/slub.c:10");
@@ -209,12 +206,10 @@ static void test_sort(void **state)
 static void test_filters(void **state)
 {
 	struct fx *f = *state;
-	char *inc[] = { "kmalloc*", "d?ntry" };
-	char *exc[] = { "*rcl*" };
-	struct pool_filter flt = { .include = inc,
-				   .n_include = 2,
-				   .exclude = exc,
-				   .n_exclude = 1 };
+	char *inc[] = {"kmalloc*", "d?ntry"};
+	char *exc[] = {"*rcl*"};
+	struct pool_filter flt = {
+	    .include = inc, .n_include = 2, .exclude = exc, .n_exclude = 1};
 
 	pools_filter(&f->set, &flt);
 	assert_int_equal(f->set.n, 2); /* kmalloc-64, dentry */
@@ -225,7 +220,7 @@ static void test_filters(void **state)
 static void test_type_filter(void **state)
 {
 	struct fx *f = *state;
-	struct pool_filter flt = { .type = POOL_FILTER_RECLAIMABLE };
+	struct pool_filter flt = {.type = POOL_FILTER_RECLAIMABLE};
 
 	pools_filter(&f->set, &flt);
 	/* unknown types do not pass a type filter */
@@ -237,8 +232,8 @@ static void test_type_filter(void **state)
 static void test_source_filter_top_totals(void **state)
 {
 	struct fx *f = *state;
-	struct pool_filter flt = { .sources = POOL_SRC_BIT(POOL_SLAB) |
-					      POOL_SRC_BIT(POOL_VMALLOC) };
+	struct pool_filter flt = {.sources = POOL_SRC_BIT(POOL_SLAB) |
+					     POOL_SRC_BIT(POOL_VMALLOC)};
 	struct pool_totals t;
 
 	pools_totals(&f->set, &t);
@@ -266,7 +261,7 @@ static void test_source_filter_top_totals(void **state)
 static void test_no_sysfs(void **state)
 {
 	struct fx *f = *state;
-	struct pool_set s = { 0 };
+	struct pool_set s = {0};
 
 	/* sysfs unreadable: names decide where they can */
 	pools_add_slab(&s, &f->si, NULL, 65536);
@@ -288,16 +283,15 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_types, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_type_filter, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_source_filter_top_totals,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_sysfs, setup, teardown),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_types, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_type_filter, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_source_filter_top_totals,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_sysfs, setup, teardown),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

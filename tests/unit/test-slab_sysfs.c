@@ -16,8 +16,8 @@
 
 static int attr(const char *text, uint64_t *v)
 {
-	struct slab_sysfs_attr a = { 0 };
-	struct parse_err err = { 0 };
+	struct slab_sysfs_attr a = {0};
+	struct parse_err err = {0};
 	int r = slab_sysfs_attr_parse(text, strlen(text), &a, &err);
 
 	*v = a.v;
@@ -100,13 +100,12 @@ static void test_every_slabinfo_name_resolves(void **state)
 
 	(void)state;
 	assert_int_equal(slabinfo_read(root, &si, NULL), 0);
-	assert_int_equal(slab_sysfs_read_attrs(root,
-					       SA_BIT(SA_RECLAIM_ACCOUNT),
-					       &ss, NULL),
-			 0);
+	assert_int_equal(
+	    slab_sysfs_read_attrs(root, SA_BIT(SA_RECLAIM_ACCOUNT), &ss, NULL),
+	    0);
 	for (size_t i = 0; i < si.n_caches; i++) {
 		const struct slab_sysfs_cache *c =
-			slab_sysfs_resolve(&ss, si.caches[i].name);
+		    slab_sysfs_resolve(&ss, si.caches[i].name);
 
 		if (!c)
 			fail_msg("%s not in sysfs", si.caches[i].name);
@@ -122,9 +121,10 @@ static void test_every_slabinfo_name_resolves(void **state)
 static void test_read_names(void **state)
 {
 	struct root *root = fixture_root("debian12-6.18-x86_64");
-	char *names[] = { "dentry", "jbd2_transaction_s", "no-such-cache",
-			  "ext4_io_end_vec", "../slab", "kmalloc-64" };
-	char *none[] = { "no-such-cache" };
+	char *names[] = {"dentry",	  "jbd2_transaction_s",
+			 "no-such-cache", "ext4_io_end_vec",
+			 "../slab",	  "kmalloc-64"};
+	char *none[] = {"no-such-cache"};
 	const struct slab_sysfs_cache *c;
 	struct source_err err;
 	struct slab_sysfs ss;
@@ -132,7 +132,7 @@ static void test_read_names(void **state)
 	(void)state;
 	assert_int_equal(slab_sysfs_read_names(root, names, 6,
 					       SA_BIT(SA_RECLAIM_ACCOUNT) |
-						       SA_BIT(SA_OBJECT_SIZE),
+						   SA_BIT(SA_OBJECT_SIZE),
 					       &ss, &err),
 			 0);
 	/* two links read, three directories, the rest skipped */
@@ -145,15 +145,14 @@ static void test_read_names(void **state)
 	c = slab_sysfs_resolve(&ss, "dentry");
 	assert_int_equal(c->v[SA_RECLAIM_ACCOUNT], 1);
 	assert_false(val_has(c->v[SA_SLABS])); /* not asked for */
-	assert_int_equal(slab_sysfs_resolve(&ss, "kmalloc-64")
-				 ->v[SA_RECLAIM_ACCOUNT],
-			 0);
+	assert_int_equal(
+	    slab_sysfs_resolve(&ss, "kmalloc-64")->v[SA_RECLAIM_ACCOUNT], 0);
 	assert_null(slab_sysfs_resolve(&ss, "no-such-cache"));
 	slab_sysfs_release(&ss);
 	/* nothing found at all: the directory is as good as absent */
 	assert_int_equal(slab_sysfs_read_names(root, none, 1,
-					       SA_BIT(SA_RECLAIM_ACCOUNT),
-					       &ss, &err),
+					       SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
+					       &err),
 			 -ENOENT);
 	assert_non_null(strstr(err.path, "sys/kernel/slab"));
 	root_free(root);
@@ -174,12 +173,12 @@ static void test_absent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_attr_values),
-		cmocka_unit_test(test_merged_names),
-		cmocka_unit_test(test_captured),
-		cmocka_unit_test(test_every_slabinfo_name_resolves),
-		cmocka_unit_test(test_read_names),
-		cmocka_unit_test(test_absent),
+	    cmocka_unit_test(test_attr_values),
+	    cmocka_unit_test(test_merged_names),
+	    cmocka_unit_test(test_captured),
+	    cmocka_unit_test(test_every_slabinfo_name_resolves),
+	    cmocka_unit_test(test_read_names),
+	    cmocka_unit_test(test_absent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,8 +30,7 @@ static void test_captured(void **state)
 {
 	struct slabinfo si;
 	size_t len;
-	char *buf = fixture_read("debian12-6.18-x86_64", "proc/slabinfo",
-				 &len);
+	char *buf = fixture_read("debian12-6.18-x86_64", "proc/slabinfo", &len);
 	const struct slabinfo_cache *c;
 
 	(void)state;
@@ -65,7 +64,7 @@ static void test_every_fixture(void **state)
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
 		struct slabinfo si;
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 		size_t len;
 		char *buf = fixture_read_opt(names[i], "proc/slabinfo", &len);
 
@@ -85,14 +84,11 @@ static void test_version(void **state)
 	struct parse_err err;
 
 	(void)state;
-	assert_int_equal(parse_bad("slabinfo - version: 1.1\n", &err),
-			 -EINVAL);
+	assert_int_equal(parse_bad("slabinfo - version: 1.1\n", &err), -EINVAL);
 	assert_int_equal(err.line, 1);
 	assert_non_null(strstr(err.msg, "not supported"));
-	assert_int_equal(parse_bad("slabinfo - version: 3.0\n", &err),
-			 -EINVAL);
-	assert_int_equal(parse_bad("slabinfo - version: two\n", &err),
-			 -EINVAL);
+	assert_int_equal(parse_bad("slabinfo - version: 3.0\n", &err), -EINVAL);
+	assert_int_equal(parse_bad("slabinfo - version: two\n", &err), -EINVAL);
 	assert_int_equal(parse_bad("kmalloc-64 1 1 64 64 1 : tunables 0 0 0 "
 				   ": slabdata 1 1 0\n",
 				   &err),
@@ -189,14 +185,14 @@ static void test_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured),
-		cmocka_unit_test(test_every_fixture),
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_minimal_and_extra),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_absurd),
-		cmocka_unit_test(test_read),
+	    cmocka_unit_test(test_captured),
+	    cmocka_unit_test(test_every_fixture),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_minimal_and_extra),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_absurd),
+	    cmocka_unit_test(test_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,8 +25,8 @@ static void test_captured(void **state)
 {
 	struct vmallocinfo vi;
 	size_t len, with_pages = 0, unpurged = 0, ioremap = 0;
-	char *buf = fixture_read("debian12-6.18-x86_64", "proc/vmallocinfo",
-				 &len);
+	char *buf =
+	    fixture_read("debian12-6.18-x86_64", "proc/vmallocinfo", &len);
 	const struct vmalloc_area *a;
 
 	(void)state;
@@ -64,15 +64,15 @@ static void test_captured(void **state)
 static void test_kinds(void **state)
 {
 	const char *t =
-		"0xffffc90000000000-0xffffc90000005000   20480 "
-		"kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n"
-		"0xffffc90000010000-0xffffc90000012000    8192 "
-		"e1000_probe+0x10/0x200 [e1000e] phys=0xfebc0000 ioremap\n"
-		"0x1-0x2   16384 vm_map_ram\n"
-		"0x0-0x0   20480 unpurged vm_area\n"
-		"0x0-0x0   16384 0xffffffffc0a01234 pages=3 vmalloc user "
-		"dma-coherent sparse shiny-new-flag\n"
-		"0x0-0x0   16384 fn+0x1/0x2 [mod] pages=3 vmalloc vpages\n";
+	    "0xffffc90000000000-0xffffc90000005000   20480 "
+	    "kernel_clone+0x94/0x3e0 pages=4 vmalloc N0=4\n"
+	    "0xffffc90000010000-0xffffc90000012000    8192 "
+	    "e1000_probe+0x10/0x200 [e1000e] phys=0xfebc0000 ioremap\n"
+	    "0x1-0x2   16384 vm_map_ram\n"
+	    "0x0-0x0   20480 unpurged vm_area\n"
+	    "0x0-0x0   16384 0xffffffffc0a01234 pages=3 vmalloc user "
+	    "dma-coherent sparse shiny-new-flag\n"
+	    "0x0-0x0   16384 fn+0x1/0x2 [mod] pages=3 vmalloc vpages\n";
 	struct vmallocinfo vi;
 
 	(void)state;
@@ -92,9 +92,8 @@ static void test_kinds(void **state)
 	/* a caller without a symbol is its address; unknown word ignored */
 	assert_string_equal(vi.areas[4].func, "0xffffffffc0a01234");
 	assert_false(val_has(vi.areas[4].offset));
-	assert_int_equal(vi.areas[4].flags,
-			 VMF_VMALLOC | VMF_USER | VMF_DMA_COHERENT |
-				 VMF_SPARSE);
+	assert_int_equal(vi.areas[4].flags, VMF_VMALLOC | VMF_USER |
+						VMF_DMA_COHERENT | VMF_SPARSE);
 	assert_true(vi.areas[5].flags & VMF_VPAGES);
 	assert_string_equal(vi.areas[5].module, "mod");
 	vmallocinfo_release(&vi);
@@ -158,11 +157,9 @@ static void test_absurd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured),
-		cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_page_size),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_absurd),
+	    cmocka_unit_test(test_captured),  cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_page_size), cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_absurd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
