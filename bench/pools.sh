@@ -7,10 +7,11 @@
 #
 # Prints the medians and the ratio memtally/slabtop; the raw hyperfine
 # JSON goes to OUTDIR (default a temporary directory, removed after).
-# Also times what pools reads from /sys/kernel/slab alone: only
-# reclaim_account (what the view reads) against every attribute (what the
-# slab_sysfs source row reads for a snapshot), via `memtally sources`-free
-# shell loops, to show why the view reads the one attribute.
+# Also times `pools --source slab` (the same files as slabtop plus
+# reclaim_account from /sys/kernel/slab), `pools --json`, and
+# `cat /proc/vmallocinfo` (the kernel's own cost of that file). Build
+# memtally without sanitizers for this (meson setup build-rel
+# --buildtype=release).
 set -eu
 M=${1:-build/memtally}
 out=${2:-}

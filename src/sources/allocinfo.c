@@ -54,7 +54,10 @@ static int parse_version(struct span line, struct allocinfo *ai,
 		return parse_fail(err, 1, "no 'allocinfo - version:' header");
 	v.p = line.p + strlen(pfx);
 	v.len = line.len - strlen(pfx);
-	v = span_trim(v);
+	/* the version is the first word: CONFIG_DEBUG_SLAB kernels print
+	 * "2.1 (statistics)" */
+	if (span_fields(v, &v, 1) != 1)
+		return parse_fail(err, 1, "no version number");
 	dot = memchr(v.p, '.', v.len);
 	if (!dot)
 		return parse_fail(err, 1, "version is not N.M");

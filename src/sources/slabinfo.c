@@ -7,10 +7,13 @@
  *     : tunables <limit> <batchcount> <sharedfactor>
  *     : slabdata <active_slabs> <num_slabs> <sharedavail>
  *   kmalloc-64  1815  1920  64  64  1 : tunables 0 0 0 : slabdata 30 30 0
- * Quirks: SLUB (the only allocator since 6.8, SLAB removed) prints the
- * tunables as zeros and active_slabs == num_slabs; SLAB with STATS added
- * " : globalstat ... : cpustat ..." after slabdata (ignored here). The file
- * is 0400 root (since Linux 2.6.37), so it NEEDS_ROOT.
+ * Quirks: the file exists only with CONFIG_SLUB_DEBUG (SLUB) or SLAB;
+ * CONFIG_DEBUG_SLAB kernels (SLAB, before 6.8) print the header as
+ * "slabinfo - version: 2.1 (statistics)" and add " : globalstat ... :
+ * cpustat ..." after slabdata (ignored here). SLUB (the only allocator
+ * since 6.8) prints the tunables as zeros and active_slabs == num_slabs.
+ * The file is 0400 root under SLUB (0600 under SLAB, whose tunables were
+ * writable), so it NEEDS_ROOT.
  * Merged SLUB caches are shown once, under the name of the first cache
  * created; /sys/kernel/slab (slab_sysfs.c) knows the aliases.
  *
@@ -55,7 +58,10 @@ static int parse_version(struct span line, unsigned *ret_major,
 		return parse_fail(err, 1, "no 'slabinfo - version:' header");
 	v.p = line.p + strlen(pfx);
 	v.len = line.len - strlen(pfx);
-	v = span_trim(v);
+	/* the version is the first word: CONFIG_DEBUG_SLAB kernels print
+	 * "2.1 (statistics)" */
+	if (span_fields(v, &v, 1) != 1)
+		return parse_fail(err, 1, "no version number");
 	dot = memchr(v.p, '.', v.len);
 	if (!dot)
 		return parse_fail(err, 1, "version '%.*s' is not N.M",

@@ -98,8 +98,9 @@ static void test_version(void **state)
 
 static void test_minimal_and_extra(void **state)
 {
-	/* 2.0 minor versions are fine; SLAB's globalstat columns ignored */
-	const char *t = "slabinfo - version: 2.0\n"
+	/* other 2.x versions are fine; SLAB's debug header and globalstat
+	 * columns are accepted and the statistics ignored */
+	const char *t = "slabinfo - version: 2.1 (statistics)\n"
 			"a 10 20 32 128 1 : tunables 0 0 0 : slabdata 1 1 0 "
 			": globalstat 1 2 3 : cpustat 4 5 6 7\n"
 			"b 0 0 4096 8 8 : tunables 0 0 0 : slabdata 0 0 0\n";
@@ -108,6 +109,7 @@ static void test_minimal_and_extra(void **state)
 	(void)state;
 	assert_int_equal(slabinfo_parse(t, strlen(t), &si, NULL), 0);
 	assert_int_equal(si.n_caches, 2);
+	assert_int_equal(si.version_minor, 1);
 	assert_int_equal(si.caches[0].active_objs, 10);
 	assert_int_equal(si.caches[0].num_objs, 20);
 	assert_int_equal(si.caches[1].pagesperslab, 8);
