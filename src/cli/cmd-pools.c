@@ -507,8 +507,9 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 					add_total(t, "total",
 						  pool_source_name(s),
 						  tot.diff[s], tot.bytes[s]);
-			add_total(t, "total", "all", tot.all_diff,
-				  tot.all_bytes);
+			if (avail)
+				add_total(t, "total", "all", tot.all_diff,
+					  tot.all_bytes);
 		}
 		for (size_t i = 0; i < ns.n; i++)
 			table_add_note(t, "%s", ns.v[i]);
