@@ -69,7 +69,9 @@ int slab_sysfs_read_attrs(struct root *root, unsigned mask,
 /* Read only what resolving names[0..n) needs: each name's link (or its
  * directory) and the attributes in mask of the caches they resolve to.
  * Cheaper than listing everything when a view knows its names (pools
- * knows them from /proc/slabinfo). Names not in sysfs are left out. */
+ * knows them from /proc/slabinfo). Names not in sysfs are left out.
+ * reclaim_account of a merged cache (":a-0000104") is taken from its
+ * name, which SLUB builds from the same flag, instead of read. */
 int slab_sysfs_read_names(struct root *root, char *const *names, size_t n,
 			  unsigned mask, struct slab_sysfs *ret,
 			  struct source_err *err);
