@@ -9,4 +9,10 @@
 #include "swaps.h"
 #include "vmstat.h"
 
+/* pools */
+#include "allocinfo.h"
+#include "slab_sysfs.h"
+#include "slabinfo.h"
+#include "vmallocinfo.h"
+
 #endif

@@ -22,9 +22,9 @@ static const struct source_desc *const table[_SRC_MAX] = {
 
 	[SRC_VMSTAT] = &vmstat_source,
 
-	/* [SRC_SLABINFO] = &slabinfo_source, */
+	[SRC_SLABINFO] = &slabinfo_source,
 
-	/* [SRC_SLAB_SYSFS] = &slab_sysfs_source, */
+	[SRC_SLAB_SYSFS] = &slab_sysfs_source,
 
 	/* [SRC_BUDDYINFO] = &buddyinfo_source, */
 
@@ -34,9 +34,9 @@ static const struct source_desc *const table[_SRC_MAX] = {
 
 	[SRC_IOMEM] = &iomem_source,
 
-	/* [SRC_VMALLOCINFO] = &vmallocinfo_source, */
+	[SRC_VMALLOCINFO] = &vmallocinfo_source,
 
-	/* [SRC_ALLOCINFO] = &allocinfo_source, */
+	[SRC_ALLOCINFO] = &allocinfo_source,
 
 	[SRC_SWAPS] = &swaps_source,
 
