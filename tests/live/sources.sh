@@ -19,7 +19,7 @@ rows=$(printf '%s\n' "$json" | awk -F'"' '
 fail=0 n=0
 while IFS=$'\t' read -r name path status; do
 	n=$((n + 1))
-	if [ -e "$path" ] && cat "$path" >/dev/null 2>&1; then
+	if { [ -d "$path" ] && ls "$path" >/dev/null 2>&1; } || { [ -f "$path" ] && cat "$path" >/dev/null 2>&1; }; then
 		if [ "$status" != available ]; then
 			echo "FAIL: $name: $path is readable here but status is '$status'"
 			fail=1
