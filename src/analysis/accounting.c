@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "../basic/human.h"
+#include "../basic/macro.h"
 #include "accounting.h"
 
 static const struct acct_cat_info infos[_ACCT_MAX] = {
@@ -228,6 +229,41 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 			a.biggest = c;
 	*ret = a;
 	return 0;
+}
+
+/* The functions that allocate task stacks with CONFIG_VMAP_STACK, as
+ * /proc/vmallocinfo names the caller: alloc_thread_stack_node() is usually
+ * inlined into dup_task_struct(), copy_process() or kernel_clone()
+ * (_do_fork() before 5.10), and vmallocinfo prints the first function the
+ * return address falls in. */
+static const char *const stack_callers[] = {
+	"alloc_thread_stack_node", "dup_task_struct", "copy_process",
+	"kernel_clone", "_do_fork",
+};
+
+uint64_t accounting_vmalloc_stacks(const struct vmallocinfo *vi,
+				   uint64_t kernel_stack)
+{
+	uint64_t page = 4096, sum = 0;
+
+	if (!vi)
+		return VAL_ABSENT;
+	if (vmallocinfo_page_size(vi))
+		page = vmallocinfo_page_size(vi);
+	for (size_t i = 0; i < vi->n_areas; i++) {
+		const struct vmalloc_area *ar = &vi->areas[i];
+
+		if (!ar->func || ar->module || !val_has(ar->pages))
+			continue;
+		for (size_t k = 0; k < ELEMENTSOF(stack_callers); k++)
+			if (streq(ar->func, stack_callers[k])) {
+				sum += ar->pages * page;
+				break;
+			}
+	}
+	if (val_has(kernel_stack) && sum > kernel_stack)
+		sum = kernel_stack;
+	return sum;
 }
 
 static double pct(const struct accounting *a, int64_t b)

@@ -328,7 +328,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	struct table *cats, *lists = NULL;
 	struct root *root;
 	char verdict[512], h1[32], h2[32], phys_why[400];
-	uint64_t phys;
+	uint64_t phys, stacks;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "s:" CLI_COMMON_SHORTOPTS,
@@ -358,7 +358,10 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	if (!root)
 		return EXIT_FAIL;
 
-	snapshot_collect(root, SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM), &snap);
+	snapshot_collect(root,
+			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM) |
+				 SRC_BIT(SRC_VMALLOCINFO),
+			 &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
 		char why[400];
@@ -368,7 +371,9 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
-	if (accounting_compute(mi, VAL_ABSENT, &a) < 0) {
+	stacks = accounting_vmalloc_stacks(
+		snapshot_get(&snap, SRC_VMALLOCINFO), mi->v[MI_KERNELSTACK]);
+	if (accounting_compute(mi, stacks, &a) < 0) {
 		log_error("'/proc/meminfo' lacks MemTotal or MemFree");
 		snapshot_release(&snap);
 		return EXIT_FAIL;

@@ -193,6 +193,27 @@ static void test_verdicts(void **state)
 	meminfo_release(&mi);
 }
 
+static void test_vmalloc_stacks(void **state)
+{
+	const char *text =
+		"0x0000000000000000-0x0000000000000000   20480 kernel_clone+0x9a/0x3b0 pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000   20480 dup_task_struct+0x4a/0x1b0 pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000   20480 irq_init_percpu_irqstack+0x12c/0x1c0 pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000   20480 kernel_clone+0x9a/0x3b0 [fakemod] pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000    8192 unpurged vm_area\n";
+	struct vmallocinfo vi;
+
+	(void)state;
+	assert_int_equal(vmallocinfo_parse(text, strlen(text), &vi, NULL), 0);
+	/* two task stacks of 4 pages; the IRQ stack and the module's area
+	 * are not task stacks */
+	assert_int_equal(accounting_vmalloc_stacks(&vi, VAL_ABSENT), 8 * 4096);
+	/* never more than KernelStack says */
+	assert_int_equal(accounting_vmalloc_stacks(&vi, 16384), 16384);
+	assert_int_equal(accounting_vmalloc_stacks(NULL, 16384), VAL_ABSENT);
+	vmallocinfo_release(&vi);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_old_kernel_fields_missing),
 		cmocka_unit_test(test_negative_remainder),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_vmalloc_stacks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
