@@ -3,6 +3,9 @@
 #ifndef MEMTALLY_ALLPARSERS_H
 #define MEMTALLY_ALLPARSERS_H
 
+#include "buddyinfo.h"
 #include "meminfo.h"
+#include "pagetypeinfo.h"
+#include "zoneinfo.h"
 
 #endif
