@@ -430,6 +430,15 @@ static json_object *j_u64(uint64_t v)
 	return val_has(v) ? json_object_new_uint64(v) : NULL;
 }
 
+/* A 0..1 fraction rounded to 6 decimals, so output is stable. */
+static json_object *j_fraction(double d)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.6f", d);
+	return json_object_new_double_s(d, buf);
+}
+
 static json_object *j_orders(const struct freelists_orders *o, uint64_t ps,
 			     json_object *obj)
 {
@@ -440,8 +449,7 @@ static json_object *j_orders(const struct freelists_orders *o, uint64_t ps,
 	for (unsigned i = 0; i < o->n_orders; i++) {
 		json_object_array_add(blocks,
 				      json_object_new_uint64(o->blocks[i]));
-		json_object_array_add(unus,
-				      json_object_new_double(o->unusable[i]));
+		json_object_array_add(unus, j_fraction(o->unusable[i]));
 		if (o->at_least & (UINT64_C(1) << i))
 			json_object_array_add(capped,
 					      json_object_new_int((int)i));
@@ -548,8 +556,9 @@ static void print_json(const struct freelists *fl, const struct free_opts *fo,
 		json_object_object_add(jz, "zone",
 				       json_object_new_string(z->zone));
 		j_orders(&z->o, fl->page_size, jz);
-		json_object_object_add(jz, "nr_free_pages",
-				       j_u64(z->nr_free_pages));
+		json_object_object_add(
+		    jz, "nr_free_bytes",
+		    j_u64(pages_bytes(z->nr_free_pages, fl->page_size)));
 		json_object_object_add(
 		    jz, "pcp_bytes",
 		    j_u64(pages_bytes(z->pcp_pages, fl->page_size)));
@@ -662,8 +671,15 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 			 &snap);
 	buddy = snapshot_get(&snap, SRC_BUDDYINFO);
 	if (!buddy) {
-		snapshot_why(&snap, SRC_BUDDYINFO, why, sizeof(why));
-		log_error("%s", why);
+		const struct source_err *e = &snap.err[SRC_BUDDYINFO];
+
+		/* one line, "cannot read 'PATH': reason" or "cannot parse" */
+		if (e->parse.msg[0] || !e->path[0]) {
+			snapshot_why(&snap, SRC_BUDDYINFO, why, sizeof(why));
+			log_error("%s", why);
+		} else {
+			log_error_errno(e->err, "cannot read '%s'", e->path);
+		}
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
@@ -706,8 +722,7 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 			print_types(&fl, &fo, ctx);
 		} else {
 			snapshot_why(&snap, SRC_PAGETYPEINFO, why, sizeof(why));
-			printf("Free memory by migrate type: unavailable (%s;"
-			       " /proc/pagetypeinfo needs root)\n",
+			printf("Free memory by migrate type: unavailable: %s\n",
 			       why);
 		}
 		fputc('\n', stdout);
