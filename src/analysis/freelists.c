@@ -278,7 +278,7 @@ int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 {
 	struct freelists_reconcile rc;
 	uint64_t ps = page_size, tol, worst;
-	bool unmanaged_explains = false;
+	bool unmanaged_explains = false, isolated_used = false;
 	int views = 0;
 
 	memset(&rc, 0, sizeof(rc));
@@ -355,16 +355,32 @@ int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 		rc.has_memfree_vs_buddy = true;
 	}
 
+	/* two independent comparisons; MemFree - buddy is their difference.
+	 * When no explanation applies the residuals equal the differences,
+	 * so explained && !agree means an explanation was used. */
 	rc.agree =
-	    (!rc.has_memfree_vs_zone || uabs(rc.memfree_vs_zone) <= tol) &&
-	    (!rc.has_buddy_vs_zone || uabs(rc.buddy_vs_zone) <= tol) &&
-	    (!rc.has_memfree_vs_buddy || uabs(rc.memfree_vs_buddy) <= tol);
+	    uabs(rc.memfree_vs_zone) <= tol && uabs(rc.buddy_vs_zone) <= tol;
 	rc.explained =
 	    uabs(rc.residual_memfree) <= tol && uabs(rc.residual_buddy) <= tol;
+	isolated_used =
+	    rc.has_buddy_vs_zone && val_has(rc.isolated) && rc.isolated > 0;
+	if (!rc.has_memfree_vs_zone && !rc.has_buddy_vs_zone &&
+	    rc.has_memfree_vs_buddy) {
+		/* no zoneinfo: only MemFree - buddy, expected -isolated,
+		 * and no tolerance figure to allow for */
+		rc.residual_buddy = rc.memfree_vs_buddy;
+		if (val_has(rc.isolated))
+			rc.residual_buddy += (int64_t)rc.isolated;
+		rc.agree = uabs(rc.memfree_vs_buddy) <= tol;
+		rc.explained = uabs(rc.residual_buddy) <= tol;
+		isolated_used = val_has(rc.isolated) && rc.isolated > 0;
+	}
 
-	worst = rc.has_memfree_vs_buddy ? uabs(rc.memfree_vs_buddy)
-		: rc.has_buddy_vs_zone	? uabs(rc.buddy_vs_zone)
-					: uabs(rc.memfree_vs_zone);
+	worst = uabs(rc.memfree_vs_buddy);
+	if (uabs(rc.memfree_vs_zone) > worst)
+		worst = uabs(rc.memfree_vs_zone);
+	if (uabs(rc.buddy_vs_zone) > worst)
+		worst = uabs(rc.buddy_vs_zone);
 	if (views < 2) {
 		snprintf(rc.verdict, sizeof(rc.verdict),
 			 "cannot compare: fewer than two views of free memory");
@@ -373,10 +389,11 @@ int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 			 "agree within %" PRIu64 " KiB", KIB(worst, ps));
 	} else if (rc.explained) {
 		snprintf(rc.verdict, sizeof(rc.verdict),
-			 "differ by %" PRIu64 " KiB, explained (%s)",
+			 "differ by %" PRIu64 " KiB, explained (%s%s%s)",
 			 KIB(worst, ps),
-			 unmanaged_explains ? "memory no zone manages"
-					    : "isolated free pages");
+			 unmanaged_explains ? "memory no zone manages" : "",
+			 unmanaged_explains && isolated_used ? ", " : "",
+			 isolated_used ? "isolated free pages" : "");
 	} else {
 		uint64_t left =
 		    uabs(rc.residual_memfree) > uabs(rc.residual_buddy)

@@ -239,7 +239,7 @@ static void print_types(const struct freelists *fl, const struct free_opts *fo,
 {
 	struct table *t = table_new("Free memory by migrate type");
 	size_t cfree, clarge, cblk, cfirst = 0, row;
-	bool capped_any = false;
+	bool capped_any = false, skipped = false;
 	char lbl[32];
 
 	table_add_col(t, "ZONE", "zone", COL_STR);
@@ -248,7 +248,8 @@ static void print_types(const struct freelists *fl, const struct free_opts *fo,
 		cfirst = table_cols(t);
 		for (unsigned o = 0; o < fl->n_orders; o++) {
 			order_label(fl->page_size << o, lbl, sizeof(lbl));
-			table_add_col(t, lbl, lbl, COL_STR);
+			table_col_left(t, table_add_col(t, lbl, lbl, COL_STR),
+				       false);
 		}
 	}
 	cfree = table_add_col(t, "FREE", "free_bytes", COL_BYTES);
@@ -311,6 +312,10 @@ static void print_types(const struct freelists *fl, const struct free_opts *fo,
 		if (!zone_wanted(fo, z))
 			continue;
 		for (unsigned k = 0; k < z->n_types; k++) {
+			if (z->types[k].o.free_pages == 0) {
+				skipped = true;
+				continue;
+			}
 			row = table_add_row(t);
 			table_set_str(t, row, 0, name);
 			table_set_str(t, row, 1, z->types[k].name);
@@ -320,6 +325,10 @@ static void print_types(const struct freelists *fl, const struct free_opts *fo,
 						     100.0);
 		}
 	}
+	if (skipped)
+		table_add_note(t,
+			       "types with no free pages are left out (their "
+			       "index is 100%% at every order)");
 	fputc('\n', stdout);
 	table_print(t, stdout, &ctx->out);
 	table_free(t);

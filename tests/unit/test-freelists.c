@@ -256,6 +256,32 @@ static void test_reconcile_missing(void **state)
 	assert_non_null(strstr(rc.verdict, "cannot compare"));
 }
 
+static void test_reconcile_no_zoneinfo(void **state)
+{
+	struct meminfo mi;
+	struct buddyinfo b;
+	struct zoneinfo zi;
+	struct zoneinfo_zone z;
+	struct zoneinfo_kv kv;
+	struct zoneinfo_pcp pcp[2];
+	struct freelists_reconcile rc;
+
+	(void)state;
+	/* MemFree 100 pages above the buddy lists, and no zoneinfo to give
+	 * a tolerance: not agreement, not explained */
+	mk_sources(&mi, &b, &zi, &z, &kv, pcp, 1100, 1000, 1000, 2000, 2000);
+	assert_int_equal(freelists_reconcile(&mi, &b, NULL, NULL, 4096, &rc),
+			 0);
+	assert_int_equal(rc.zone_free, VAL_ABSENT);
+	assert_false(rc.has_buddy_vs_zone);
+	assert_int_equal(rc.memfree_vs_buddy, 100);
+	assert_int_equal(rc.tolerance, 0);
+	assert_false(rc.agree);
+	assert_false(rc.explained);
+	assert_non_null(strstr(rc.verdict, "differ by 400 KiB, 400 KiB not"));
+	free(b.zones);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +294,7 @@ int main(void)
 	    cmocka_unit_test(test_reconcile_unmanaged),
 	    cmocka_unit_test(test_reconcile_unexplained),
 	    cmocka_unit_test(test_reconcile_missing),
+	    cmocka_unit_test(test_reconcile_no_zoneinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

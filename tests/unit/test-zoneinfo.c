@@ -162,6 +162,14 @@ static void test_malformed(void **state)
 	assert_int_equal(parse("Node 0, zone DMA\n  pages free 3", &zi, &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "truncated"));
+	assert_int_equal(
+	    parse("Node 0, zone DMA\n  protection: (0, 1", &zi, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "truncated"));
+	/* a last line closed by ')' is whole even without its newline */
+	assert_int_equal(
+	    parse("Node 0, zone DMA\n  protection: (0, 1)", &zi, &err), 0);
+	assert_int_equal(zi.zones[0].n_protection, 2);
+	zoneinfo_release(&zi);
 }
 
 static void test_absurd(void **state)
