@@ -45,7 +45,11 @@ const char cmd_free_help[] =
     "lists, MmNonPagedPoolFreeListHead[0..3] (free runs of 1, 2, 3 and 4\n"
     "or more pages, each run's first page an _MMFREE_POOL_ENTRY): here the\n"
     "lists are per order, and a free block's first page is marked BUDDY in\n"
-    "/proc/kpageflags.\n"
+    "/proc/kpageflags. Unlike the pool's runs of any length, buddy blocks\n"
+    "are powers of two, aligned, and merge with their free twin (their\n"
+    "\"buddy\") on release; few large blocks mean long-lived\n"
+    "allocations are scattered through memory. RAMMap's Free list is\n"
+    "the sum of all this (MemFree).\n"
     "\n"
     "Fragmentation. For each order, the unusable free space index is the\n"
     "share of free memory sitting in blocks too small for a request of\n"
@@ -64,8 +68,9 @@ const char cmd_free_help[] =
     "(/proc/meminfo), nr_free_pages per zone (/proc/zoneinfo), the blocks\n"
     "on the buddy lists (/proc/buddyinfo), and the pages CPUs keep on\n"
     "their per-CPU lists (zoneinfo 'count:'), which are free but counted by\n"
-    "none of the others. buddyinfo also holds free pages in isolated\n"
-    "pageblocks, which nr_free_pages leaves out. The files are read one\n"
+    "none of the others (like Windows' per-processor lookaside lists).\n"
+    "buddyinfo also holds free pages in isolated pageblocks, which\n"
+    "nr_free_pages leaves out. The files are read one\n"
     "after another, so small differences are normal; the tolerance comes\n"
     "from zoneinfo (per-CPU counter thresholds and batches). The verdict\n"
     "says whether the views agree, differ for a known reason, or differ\n"
@@ -721,7 +726,7 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 		print_json(&fl, &fo, &rc, &snap, ps_assumed);
 	} else {
 		if (ps_assumed)
-			printf("(page size assumed 4 KiB: a captured tree does "
+			printf("(page size assumed 4 KiB: captured files do "
 			       "not record it)\n\n");
 		print_orders(&fl, &fo, ctx);
 		fputc('\n', stdout);

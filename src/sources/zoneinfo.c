@@ -87,7 +87,9 @@ uint64_t zoneinfo_pcp_count(const struct zoneinfo_zone *z)
 	if (z->n_pcp == 0)
 		return VAL_ABSENT;
 	for (size_t i = 0; i < z->n_pcp; i++)
-		sum += z->pcp[i].count; /* each bounded at parse time */
+		sum = z->pcp[i].count > UINT64_MAX - sum
+			  ? UINT64_MAX - 1
+			  : sum + z->pcp[i].count;
 	return sum;
 }
 
