@@ -715,9 +715,21 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 	for (size_t i = 0; i < fl.n_zones; i++)
 		any |= zone_wanted(&fo, &fl.zones[i]);
 	if (!any) {
-		log_error("no zone matches%s%s%s%s", fo.zone ? " '" : "",
-			  fo.zone ? fo.zone : "", fo.zone ? "'" : "",
-			  fo.node >= 0 ? " on that node" : "");
+		_cleanup_free_ char *list = NULL;
+
+		for (size_t i = 0; i < fl.n_zones; i++) {
+			char *l = xasprintf("%s%s%u/%s", list ? list : "",
+					    list ? ", " : "", fl.zones[i].node,
+					    fl.zones[i].zone);
+
+			free(list);
+			list = l;
+		}
+		log_error("no zone matches%s%s%s%s (zones with free lists: %s)",
+			  fo.zone ? " '" : "", fo.zone ? fo.zone : "",
+			  fo.zone ? "'" : "",
+			  fo.node >= 0 ? " on that node" : "",
+			  list ? list : "none");
 		freelists_release(&fl);
 		snapshot_release(&snap);
 		return EXIT_FAIL;
