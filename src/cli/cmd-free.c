@@ -698,9 +698,19 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 		return EXIT_FAIL;
 	}
 	/* the page size is not in any of these files: the running system's
-	 * when live, otherwise 4 KiB, said so */
+	 * when live; for a snapshot of an x86 machine 4 KiB (its only base
+	 * page size); otherwise 4 KiB, said so */
+	ps = 4096;
 	ps_assumed = !root_is_live(root);
-	ps = ps_assumed ? 4096 : (uint64_t)sysconf(_SC_PAGESIZE);
+	if (!ps_assumed) {
+		ps = (uint64_t)sysconf(_SC_PAGESIZE);
+	} else {
+		const struct snapshot_meta *m = root_snapshot_meta(root);
+
+		if (m && (streq(m->machine, "x86_64") ||
+			  (m->machine[0] == 'i' && strstr(m->machine, "86"))))
+			ps_assumed = false;
+	}
 	r = freelists_build(buddy, snapshot_get(&snap, SRC_ZONEINFO),
 			    snapshot_get(&snap, SRC_PAGETYPEINFO), ps, &fl);
 	if (r < 0) {
