@@ -55,7 +55,11 @@
  * between per-CPU lists and the buddy lists in batches of "batch" pages
  * (zoneinfo) meanwhile. Our tolerance is therefore the sum of the per-CPU
  * vm stat thresholds plus one batch per CPU per zone, both taken from
- * zoneinfo, never a guessed constant. A difference within it is agreement.
+ * zoneinfo, never a guessed constant. On a live system the caller also
+ * reads MemFree again after the other files; how far it moved bounds the
+ * allocations and frees that happened during the reads (a heuristic: it
+ * sees the net movement only) and is added. A difference within the
+ * tolerance is agreement.
  *
  * One more explanation is checked because real kernels show it: when
  * MemTotal exceeds the zones' summed managed pages, memory is counted in
@@ -278,7 +282,7 @@ static void zoneinfo_sums(const struct zoneinfo *zi,
 int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 			const struct zoneinfo *zi,
 			const struct pagetypeinfo *pti, uint64_t page_size,
-			struct freelists_reconcile *ret)
+			uint64_t churn_pages, struct freelists_reconcile *ret)
 {
 	struct freelists_reconcile rc;
 	uint64_t ps = page_size, tol, worst;
@@ -335,6 +339,11 @@ int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 	if (val_has(rc.memtotal) && val_has(rc.managed) &&
 	    rc.memtotal > rc.managed)
 		rc.unmanaged = rc.memtotal - rc.managed;
+	rc.churn = churn_pages;
+	if (rc.tolerance > UINT64_MAX / 2 - churn_pages / 2)
+		rc.tolerance = UINT64_MAX / 2;
+	else
+		rc.tolerance += churn_pages;
 	tol = rc.tolerance;
 
 	if (val_has(rc.memfree) && val_has(rc.zone_free)) {
@@ -431,9 +440,9 @@ int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 	if (views >= 2)
 		append(rc.explanation, sizeof(rc.explanation),
 		       "Files are read one after another; tolerance %" PRIu64
-		       " KiB (per-CPU counter thresholds plus one batch per "
-		       "CPU)\n",
-		       KIB(tol, ps));
+		       " KiB (per-CPU counter thresholds, one batch per CPU, "
+		       "and %" PRIu64 " KiB MemFree moved during the reads)\n",
+		       KIB(tol, ps), KIB(churn_pages, ps));
 	*ret = rc;
 	return views < 2 ? -ENODATA : 0;
 }

@@ -75,7 +75,8 @@ struct freelists_reconcile {
 	uint64_t isolated;    /* free pages in Isolate blocks (pagetypeinfo) */
 	uint64_t unmanaged;   /* MemTotal - sum managed, when positive */
 	uint64_t drift_bound; /* sum of per-CPU vm stat thresholds */
-	uint64_t tolerance;   /* drift_bound + one pcp batch per CPU */
+	uint64_t churn;	      /* MemFree movement during the reads */
+	uint64_t tolerance;   /* drift_bound + one pcp batch per CPU + churn */
 	/* signed differences, pages */
 	int64_t memfree_vs_zone;  /* memfree - zone_free */
 	int64_t buddy_vs_zone;	  /* buddy - zone_free */
@@ -92,11 +93,13 @@ struct freelists_reconcile {
 
 /* Compare the views of free memory. Any source may be NULL; figures from
  * a missing source are VAL_ABSENT and the verdict says what is missing.
- * Returns 0, or -ENODATA when fewer than two views are available (the
- * struct is still filled). */
+ * churn_pages is how far MemFree moved while the files were read (the
+ * caller reads meminfo again after the others; 0 for captured files); it
+ * is added to the tolerance. Returns 0, or -ENODATA when fewer than two
+ * views are available (the struct is still filled). */
 int freelists_reconcile(const struct meminfo *mi, const struct buddyinfo *b,
 			const struct zoneinfo *zi,
 			const struct pagetypeinfo *pti, uint64_t page_size,
-			struct freelists_reconcile *ret);
+			uint64_t churn_pages, struct freelists_reconcile *ret);
 
 #endif

@@ -509,6 +509,8 @@ static json_object *j_reconcile(const struct freelists_reconcile *rc)
 			       j_u64(pages_bytes(rc->isolated, ps)));
 	json_object_object_add(o, "unmanaged_bytes",
 			       j_u64(pages_bytes(rc->unmanaged, ps)));
+	json_object_object_add(o, "churn_bytes",
+			       j_u64(pages_bytes(rc->churn, ps)));
 	json_object_object_add(o, "tolerance_bytes",
 			       j_u64(pages_bytes(rc->tolerance, ps)));
 #define DIFF(key, has, v)                                                      \
@@ -646,7 +648,7 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 	struct snapshot snap;
 	struct root *root;
 	bool ps_assumed, any = false;
-	uint64_t ps;
+	uint64_t ps, churn;
 	unsigned long ul;
 	char why[400];
 	int c, r;
@@ -718,10 +720,25 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
+	churn = 0;
+	if (root_is_live(root) && snapshot_get(&snap, SRC_MEMINFO)) {
+		/* read MemFree again: how far it moved while the files were
+		 * read is churn the cross-check must allow for */
+		const struct meminfo *m0 = snapshot_get(&snap, SRC_MEMINFO);
+		struct meminfo m1;
+
+		if (meminfo_read(root, &m1, NULL) == 0) {
+			uint64_t a = m0->v[MI_MEMFREE], b = m1.v[MI_MEMFREE];
+
+			if (val_has(a) && val_has(b))
+				churn = (a > b ? a - b : b - a) / ps;
+			meminfo_release(&m1);
+		}
+	}
 	(void)freelists_reconcile(snapshot_get(&snap, SRC_MEMINFO), buddy,
 				  snapshot_get(&snap, SRC_ZONEINFO),
 				  snapshot_get(&snap, SRC_PAGETYPEINFO), ps,
-				  &rc);
+				  churn, &rc);
 	for (size_t i = 0; i < fl.n_zones; i++)
 		any |= zone_wanted(&fo, &fl.zones[i]);
 	if (!any) {

@@ -165,7 +165,8 @@ static void test_reconcile_agree(void **state)
 
 	(void)state;
 	mk_sources(&mi, &b, &zi, &z, &kv, pcp, 1000, 1012, 1005, 2000, 2000);
-	assert_int_equal(freelists_reconcile(&mi, &b, &zi, NULL, 4096, &rc), 0);
+	assert_int_equal(freelists_reconcile(&mi, &b, &zi, NULL, 4096, 0, &rc),
+			 0);
 	assert_int_equal(rc.memfree, 1000);
 	assert_int_equal(rc.buddy, 1012);
 	assert_int_equal(rc.zone_free, 1005);
@@ -198,7 +199,8 @@ static void test_reconcile_unmanaged(void **state)
 	/* like this machine: MemTotal 5000 pages above the zones' managed
 	 * pages, MemFree 5003 above nr_free_pages */
 	mk_sources(&mi, &b, &zi, &z, &kv, pcp, 6003, 1000, 1000, 2000, 7000);
-	assert_int_equal(freelists_reconcile(&mi, &b, &zi, NULL, 4096, &rc), 0);
+	assert_int_equal(freelists_reconcile(&mi, &b, &zi, NULL, 4096, 0, &rc),
+			 0);
 	assert_int_equal(rc.unmanaged, 5000);
 	assert_int_equal(rc.memfree_vs_zone, 5003);
 	assert_int_equal(rc.residual_memfree, 3);
@@ -231,7 +233,7 @@ static void test_reconcile_unexplained(void **state)
 		p.zones[0].has_free[0] = true;
 		p.zones[0].free[0][0] = 100;
 		assert_int_equal(
-		    freelists_reconcile(&mi, &b, &zi, &p, 4096, &rc), 0);
+		    freelists_reconcile(&mi, &b, &zi, &p, 4096, 0, &rc), 0);
 		free(p.zones);
 	}
 	assert_int_equal(rc.isolated, 100);
@@ -249,8 +251,9 @@ static void test_reconcile_missing(void **state)
 	struct freelists_reconcile rc;
 
 	(void)state;
-	assert_int_equal(freelists_reconcile(NULL, NULL, NULL, NULL, 4096, &rc),
-			 -ENODATA);
+	assert_int_equal(
+	    freelists_reconcile(NULL, NULL, NULL, NULL, 4096, 0, &rc),
+	    -ENODATA);
 	assert_int_equal(rc.memfree, VAL_ABSENT);
 	assert_int_equal(rc.buddy, VAL_ABSENT);
 	assert_non_null(strstr(rc.verdict, "cannot compare"));
@@ -270,7 +273,7 @@ static void test_reconcile_no_zoneinfo(void **state)
 	/* MemFree 100 pages above the buddy lists, and no zoneinfo to give
 	 * a tolerance: not agreement, not explained */
 	mk_sources(&mi, &b, &zi, &z, &kv, pcp, 1100, 1000, 1000, 2000, 2000);
-	assert_int_equal(freelists_reconcile(&mi, &b, NULL, NULL, 4096, &rc),
+	assert_int_equal(freelists_reconcile(&mi, &b, NULL, NULL, 4096, 0, &rc),
 			 0);
 	assert_int_equal(rc.zone_free, VAL_ABSENT);
 	assert_false(rc.has_buddy_vs_zone);
@@ -279,6 +282,32 @@ static void test_reconcile_no_zoneinfo(void **state)
 	assert_false(rc.agree);
 	assert_false(rc.explained);
 	assert_non_null(strstr(rc.verdict, "differ by 400 KiB, 400 KiB not"));
+	free(b.zones);
+}
+
+static void test_reconcile_churn(void **state)
+{
+	struct meminfo mi;
+	struct buddyinfo b;
+	struct zoneinfo zi;
+	struct zoneinfo_zone z;
+	struct zoneinfo_kv kv;
+	struct zoneinfo_pcp pcp[2];
+	struct freelists_reconcile rc;
+
+	(void)state;
+	/* MemFree 100 pages below nr_free_pages: beyond the 30-page
+	 * tolerance, but MemFree moved 80 pages while the files were read */
+	mk_sources(&mi, &b, &zi, &z, &kv, pcp, 900, 1000, 1000, 2000, 2000);
+	assert_int_equal(freelists_reconcile(&mi, &b, &zi, NULL, 4096, 0, &rc),
+			 0);
+	assert_false(rc.agree);
+	assert_int_equal(freelists_reconcile(&mi, &b, &zi, NULL, 4096, 80, &rc),
+			 0);
+	assert_int_equal(rc.churn, 80);
+	assert_int_equal(rc.tolerance, 110);
+	assert_true(rc.agree);
+	assert_non_null(strstr(rc.explanation, "320 KiB MemFree moved"));
 	free(b.zones);
 }
 
@@ -295,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(test_reconcile_unexplained),
 	    cmocka_unit_test(test_reconcile_missing),
 	    cmocka_unit_test(test_reconcile_no_zoneinfo),
+	    cmocka_unit_test(test_reconcile_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
