@@ -15,4 +15,9 @@
 #include "slabinfo.h"
 #include "vmallocinfo.h"
 
+/* free */
+#include "buddyinfo.h"
+#include "pagetypeinfo.h"
+#include "zoneinfo.h"
+
 #endif

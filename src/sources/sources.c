@@ -26,11 +26,11 @@ static const struct source_desc *const table[_SRC_MAX] = {
 
 	[SRC_SLAB_SYSFS] = &slab_sysfs_source,
 
-	/* [SRC_BUDDYINFO] = &buddyinfo_source, */
+	[SRC_BUDDYINFO] = &buddyinfo_source,
 
-	/* [SRC_PAGETYPEINFO] = &pagetypeinfo_source, */
+	[SRC_PAGETYPEINFO] = &pagetypeinfo_source,
 
-	/* [SRC_ZONEINFO] = &zoneinfo_source, */
+	[SRC_ZONEINFO] = &zoneinfo_source,
 
 	[SRC_IOMEM] = &iomem_source,
 
