@@ -26,6 +26,13 @@
  *   GPUActive/GPUReclaim (proposed 2025) are each pages no other counter
  *   includes.
  *
+ * Free pages on the per-CPU lists (the page allocator's per-CPU caches,
+ * zoneinfo's "pagesets" counts) are in none of these: the kernel takes
+ * pages off NR_FREE_PAGES when it moves them to a per-CPU list. Since 6.7
+ * those lists tune their own size and can hold hundreds of MiB under
+ * churn, so they get a category of their own when zoneinfo is at hand
+ * (accounting_add_pcp), instead of swelling the remainder.
+ *
  * Everything else — memory drivers took straight from alloc_pages(), the
  * kernel's own code and data, the struct page array is NOT in MemTotal
  * (reserved at boot), page_pool, GPU TTM pools on kernels without the GPU
@@ -49,6 +56,9 @@
 static const struct acct_cat_info infos[_ACCT_MAX] = {
 	[ACCT_FREE] = { "free", "free", "Free / Zeroed", "MemFree",
 			RECLAIM_FREE },
+	[ACCT_FREE_PCP] = { "free_percpu", "free on per-CPU lists",
+			    "Free / Zeroed", "zoneinfo pagesets count",
+			    RECLAIM_FREE },
 	[ACCT_ANON] = { "anonymous", "anonymous (process private)",
 			"Process Private", "AnonPages", RECLAIM_SWAP },
 	[ACCT_PAGE_CACHE] = { "page_cache", "page cache (files)",
@@ -140,6 +150,16 @@ static void take(struct accounting *a, const struct meminfo *mi,
 	}
 }
 
+/* The largest category that is not free memory. */
+static void pick_biggest(struct accounting *a)
+{
+	a->biggest = ACCT_ANON;
+	for (int c = 0; c < _ACCT_MAX; c++)
+		if (infos[c].reclaim != RECLAIM_FREE && a->present[c] &&
+		    a->bytes[c] > a->bytes[a->biggest])
+			a->biggest = c;
+}
+
 int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 		       struct accounting *ret)
 {
@@ -222,13 +242,19 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 	a.lists.dirty = v[MI_DIRTY];
 	a.lists.writeback = v[MI_WRITEBACK];
 
-	a.biggest = ACCT_ANON;
-	for (int c = 0; c < _ACCT_MAX; c++)
-		if (c != ACCT_FREE && a.present[c] &&
-		    a.bytes[c] > a.bytes[a.biggest])
-			a.biggest = c;
+	pick_biggest(&a);
 	*ret = a;
 	return 0;
+}
+
+void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes)
+{
+	if (!val_has(pcp_bytes) || a->present[ACCT_FREE_PCP])
+		return;
+	a->present[ACCT_FREE_PCP] = true;
+	a->bytes[ACCT_FREE_PCP] = (int64_t)pcp_bytes;
+	a->bytes[ACCT_UNACCOUNTED] -= (int64_t)pcp_bytes;
+	pick_biggest(a);
 }
 
 /* The functions that allocate task stacks with CONFIG_VMAP_STACK, as

@@ -193,6 +193,30 @@ static void test_verdicts(void **state)
 	meminfo_release(&mi);
 }
 
+static void test_pcp(void **state)
+{
+	struct meminfo mi;
+	struct accounting a;
+	int64_t before;
+
+	(void)state;
+	parse(full, &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	before = a.bytes[ACCT_UNACCOUNTED];
+	accounting_add_pcp(&a, KB(1000));
+	assert_true(a.present[ACCT_FREE_PCP]);
+	assert_int_equal(a.bytes[ACCT_FREE_PCP], KB(1000));
+	assert_int_equal(a.bytes[ACCT_UNACCOUNTED], before - (int64_t)KB(1000));
+	assert_int_equal(sum(&a), (int64_t)KB(1000000));
+	/* once only, and absent means nothing */
+	accounting_add_pcp(&a, KB(1000));
+	assert_int_equal(sum(&a), (int64_t)KB(1000000));
+	accounting_compute(&mi, VAL_ABSENT, &a);
+	accounting_add_pcp(&a, VAL_ABSENT);
+	assert_false(a.present[ACCT_FREE_PCP]);
+	meminfo_release(&mi);
+}
+
 static void test_vmalloc_stacks(void **state)
 {
 	const char *text =
@@ -223,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_negative_remainder),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_vmalloc_stacks),
+		cmocka_unit_test(test_pcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
