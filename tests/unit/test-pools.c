@@ -102,6 +102,17 @@ static const struct pool_row *find(const struct pool_set *s, const char *tag,
 	return NULL;
 }
 
+/* find() that fails the test instead of returning NULL */
+static const struct pool_row *must(const struct pool_set *s, const char *tag,
+				   const char *module)
+{
+	const struct pool_row *r = find(s, tag, module);
+
+	if (!r)
+		fail_msg("no row '%s'", tag);
+	return r;
+}
+
 static void test_figures(void **state)
 {
 	struct fx *f = *state;
@@ -152,15 +163,15 @@ static void test_types(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(find(&f->set, "dentry", NULL)->type, POOL_RECLAIMABLE);
+	assert_int_equal(must(&f->set, "dentry", NULL)->type, POOL_RECLAIMABLE);
 	/* merged cache without the attribute: from ":a-" */
-	assert_int_equal(find(&f->set, "jbd2_transaction_s", NULL)->type,
+	assert_int_equal(must(&f->set, "jbd2_transaction_s", NULL)->type,
 			 POOL_RECLAIMABLE);
 	/* from the kmalloc-rcl- name */
-	assert_int_equal(find(&f->set, "kmalloc-rcl-96", NULL)->type,
+	assert_int_equal(must(&f->set, "kmalloc-rcl-96", NULL)->type,
 			 POOL_RECLAIMABLE);
 	/* not in sysfs at all, no telling name: unknown */
-	assert_int_equal(find(&f->set, "kmalloc-64", NULL)->type,
+	assert_int_equal(must(&f->set, "kmalloc-64", NULL)->type,
 			 POOL_TYPE_UNKNOWN);
 	assert_int_equal(f->set.n_type_guessed, 2);
 	assert_int_equal(f->set.n_type_unknown, 3);
@@ -265,10 +276,10 @@ static void test_no_sysfs(void **state)
 
 	/* sysfs unreadable: names decide where they can */
 	pools_add_slab(&s, &f->si, NULL, 65536);
-	assert_int_equal(find(&s, "dentry", NULL)->type, POOL_TYPE_UNKNOWN);
-	assert_int_equal(find(&s, "kmalloc-rcl-96", NULL)->type,
+	assert_int_equal(must(&s, "dentry", NULL)->type, POOL_TYPE_UNKNOWN);
+	assert_int_equal(must(&s, "kmalloc-rcl-96", NULL)->type,
 			 POOL_RECLAIMABLE);
-	assert_int_equal(find(&s, "dentry", NULL)->bytes, 6 * 65536);
+	assert_int_equal(must(&s, "dentry", NULL)->bytes, 6 * 65536);
 	pools_release(&s);
 }
 
