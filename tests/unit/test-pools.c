@@ -122,7 +122,7 @@ static void test_figures(void **state)
 	const struct pool_row *r;
 
 	assert_int_equal(f->set.n, 6 + 3 + 2);
-	r = find(&f->set, "task_struct", NULL);
+	r = must(&f->set, "task_struct", NULL);
 	assert_non_null(r);
 	assert_int_equal(r->source, POOL_SLAB);
 	assert_int_equal(r->diff, 5);
@@ -132,30 +132,30 @@ static void test_figures(void **state)
 	assert_int_equal(r->objects, 8);
 	assert_false(val_has(r->allocs));
 	assert_false(val_has(r->frees));
-	r = find(&f->set, "empty", NULL);
+	r = must(&f->set, "empty", NULL);
 	assert_int_equal(r->bytes, 0);
 	assert_int_equal(r->diff, 0);
 	assert_false(val_has(r->per_alloc)); /* 0/0 is not a size */
 	/* vmalloc: grouped per function and module */
-	r = find(&f->set, "kernel_clone", NULL);
+	r = must(&f->set, "kernel_clone", NULL);
 	assert_non_null(r);
 	assert_int_equal(r->diff, 2);
 	assert_int_equal(r->bytes, 8 * 4096);
 	assert_int_equal(r->type, POOL_UNRECLAIMABLE);
-	r = find(&f->set, "probe", "e1000e");
+	r = must(&f->set, "probe", "e1000e");
 	assert_int_equal(r->diff, 2);	      /* ioremap area counts... */
 	assert_int_equal(r->bytes, 2 * 4096); /* ...but holds no RAM */
-	r = find(&f->set, "probe", NULL);
+	r = must(&f->set, "probe", NULL);
 	assert_int_equal(r->diff, 1);
 	assert_int_equal(f->set.n_vmalloc_skipped, 1);
 	/* allocinfo */
-	r = find(&f->set, "alloc_slab_page@mm/slub.c:10", NULL);
+	r = must(&f->set, "alloc_slab_page@mm/slub.c:10", NULL);
 	assert_non_null(r);
 	assert_int_equal(r->bytes, 8192);
 	assert_int_equal(r->diff, 2);
 	assert_int_equal(r->per_alloc, 4096);
 	assert_int_equal(r->type, POOL_TYPE_UNKNOWN);
-	r = find(&f->set, "racy@lib/x.c:1", "mod");
+	r = must(&f->set, "racy@lib/x.c:1", "mod");
 	assert_non_null(r);
 	assert_false(val_has(r->bytes)); /* negative: unknown, not 0 */
 	assert_int_equal(f->set.n_negative, 1);
