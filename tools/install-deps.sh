@@ -18,6 +18,7 @@ test_pkgs=(
 	procps              # slabtop, free: peers in tests and benchmarks
 	hyperfine           # benchmarks
 	zstd tar            # inspecting snapshots in tests
+	jq                  # live tests read the JSON views
 )
 
 pkgs=("${build_pkgs[@]}")

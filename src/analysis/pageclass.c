@@ -25,33 +25,38 @@
  * starts inside a compound page) is classified on its own word and
  * counted as an orphan.
  *
- * Free blocks, and the essay they need. The buddy allocator marks only
- * the first page of a free block (PageBuddy, a page type) and keeps the
+ * Free blocks, and the essay they need. The buddy allocator marks the
+ * first page of a free block (PageBuddy, a page type) and keeps the
  * block's order in that page's private field, which /proc/kpageflags does
- * not export. The other pages of the block are left as the allocator
- * freed them: no flag, map count 0, no memory cgroup. So the order must be
- * inferred, and the inference has one blind spot:
- *   1. A block of order k starts at a PFN aligned to 2^k (the buddy system
- *      splits and merges only aligned blocks), so k <= ctz(head PFN), and
- *      k <= MAX_PAGE_ORDER (10 on x86-64 and most configurations; the
- *      caller may say otherwise, from the number of buddyinfo columns).
- *   2. Every page of the block after the head is blank (flags 0, count 0,
- *      cgroup 0 where those files are read).
- *   So we take the largest k allowed by 1 for which the 2^k - 1 pages
- *   after the head are all blank. Blank pages after the inferred end are
- *   "kernel" pages, and counted in blank_after_block.
- * The blind spot: a page allocated straight from the buddy allocator by
- * the kernel (alloc_pages() for a driver, a vmalloc area, a per-CPU list
- * page) is blank too. When such pages sit right after a free block, at
- * the places rule 1 allows, the block is taken for a bigger one than it
- * is. The order found is therefore an upper bound; `free --runs` compares
- * the histogram with /proc/buddyinfo, which has the true counts, and says
- * how far they differ. A memory cgroup charge (pipe buffers, for
- * instance) or a map count makes a page non-blank and ends the block,
- * which is why the other two files help when they are readable.
- * The measurement spans batches: the head and the count of blank pages
- * seen so far are state, settled when a non-blank page arrives, when the
- * largest possible block is complete, or at pageclass_finish().
+ * not export. Documentation/admin-guide/mm/pagemap.rst still says BUDDY is
+ * set "only for the first page", but stable_page_flags() has long added
+ *     else if (page_count(page) == 0 && is_free_buddy_page(page))
+ * (it is there in the 4.x KPF_BALLOON era and in 6.17's snapshot_page()),
+ * so on any kernel of the last years every page of a free block says
+ * BUDDY; this 6.18 machine shows it (its DMA zone reads as one run of
+ * 3840 BUDDY pages). Two ways follow:
+ *   Every page flagged (the default). A run of BUDDY pages is a sequence
+ *   of free blocks, and the buddy invariant fixes which: blocks are
+ *   aligned to their size and two free buddies are always merged, so
+ *   cutting the run greedily, at each PFN the largest block its alignment
+ *   (ctz(PFN)), MAX_PAGE_ORDER (10 on x86-64; the caller may say
+ *   otherwise, from buddyinfo's columns) and the pages left allow, gives
+ *   the allocator's own blocks. Exact except where merging is refused:
+ *   pageblocks of isolated or CMA migrate types next to others, and pages
+ *   freed or taken while the scan reads the run.
+ *   Head only (cfg.buddy_head_only, for old kernels or captures from
+ *   them). The pages after the head are left as the allocator freed them:
+ *   no flag, map count 0, no memory cgroup ("blank"). The block is the
+ *   largest aligned power of two within the head and the blank pages
+ *   after it; blank pages past it are counted in blank_after_block. The
+ *   blind spot: a page taken straight from the allocator (a driver's page,
+ *   vmalloc, a per-CPU list page) is blank too, so a block followed by
+ *   such pages looks bigger than it is: the order is an upper bound. A
+ *   map count or a cgroup charge (pipe buffers) ends a block, which is why
+ *   the other two files help when they are readable.
+ * Either way the measurement spans batches: the run's start and length
+ * are state, settled when a page that is not part of it arrives, at a
+ * 2^max_order boundary (no block crosses one), or at pageclass_finish().
  *
  * Blank pages outside free blocks are held as a run too, and settled the
  * same way, because their use depends on where the run lies:
@@ -253,38 +258,61 @@ static size_t zone_of(const struct pageclass *pc, uint64_t pfn)
 	return pc->cfg.n_zones;
 }
 
-/* The free block being measured ends here: it is the largest aligned
- * power of two that fits in the blank run; the rest are kernel pages. */
+static unsigned max_order_at(const struct pageclass *pc, uint64_t pfn);
+
+/* Count one free block [pfn, pfn + 2^order) and tell emit_block. */
+static void count_block(struct pageclass *pc, uint64_t pfn, unsigned order)
+{
+	size_t z;
+
+	if (pfn < pc->cfg.lo || (pc->cfg.hi && pfn >= pc->cfg.hi))
+		return;
+	z = zone_of(pc, pfn);
+	pc->c.free_blocks[z][order]++;
+	if (pc->cfg.emit_block)
+		pc->cfg.emit_block(pc->cfg.ctx, pfn, order, z);
+}
+
+/* The free run being measured ends here.
+ * Every page flagged: cut the run into the blocks the buddy allocator
+ * must hold, greedily: at each PFN the largest block its alignment and
+ * the pages left allow.
+ * Head only: the block is the largest aligned power of two that fits in
+ * the head and the blank pages after it; the rest are blank pages of
+ * unknown use, settled with the other blank runs. */
 static void settle_block(struct pageclass *pc)
 {
-	uint64_t size = 1, rest;
-	unsigned order = 0;
-	size_t z;
+	uint64_t p = pc->pend_pfn, left = pc->pend_len;
+	bool first = true;
 
 	if (!pc->pending)
 		return;
 	pc->pending = false;
-	while (order < pc->pend_max_order && size * 2 <= pc->pend_len) {
-		order++;
-		size *= 2;
-	}
-	record(pc, pc->pend_pfn, 1, PU_FREE, PL_FREE, pc->pend_flags,
-	       pc->pend_flags, pc->pend_count, pc->pend_cgroup, pc->pend_pfn);
-	if (size > 1)
-		record(pc, pc->pend_pfn + 1, size - 1, PU_FREE, PL_FREE, 0, 0, BC,
-		       BG, pc->pend_pfn);
-	rest = pc->pend_len - size;
-	if (rest) {
-		pc->c.blank_after_block += rest;
-		pc->blank_pfn = pc->pend_pfn + size;
-		pc->blank_len = rest;
-	}
-	if (pc->pend_pfn >= pc->cfg.lo &&
-	    (!pc->cfg.hi || pc->pend_pfn < pc->cfg.hi)) {
-		z = zone_of(pc, pc->pend_pfn);
-		pc->c.free_blocks[z][order]++;
-		if (pc->cfg.emit_block)
-			pc->cfg.emit_block(pc->cfg.ctx, pc->pend_pfn, order, z);
+	while (left) {
+		uint64_t size = 1, fl = first ? pc->pend_flags : KPF(BUDDY);
+		unsigned order = 0, cap = max_order_at(pc, p);
+
+		while (order < cap && size * 2 <= left) {
+			order++;
+			size *= 2;
+		}
+		record(pc, p, 1, PU_FREE, PL_FREE, fl, fl,
+		       first ? pc->pend_count : BC,
+		       first ? pc->pend_cgroup : BG, p);
+		if (size > 1)
+			record(pc, p + 1, size - 1, PU_FREE, PL_FREE,
+			       pc->cfg.buddy_head_only ? 0 : KPF(BUDDY), 0, BC,
+			       BG, p);
+		count_block(pc, p, order);
+		p += size;
+		left -= size;
+		first = false;
+		if (pc->cfg.buddy_head_only && left) {
+			pc->c.blank_after_block += left;
+			pc->blank_pfn = p;
+			pc->blank_len = left;
+			break;
+		}
 	}
 }
 
@@ -372,10 +400,23 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 		enum page_list l;
 
 		if (pc->pending) {
-			if (blank) {
+			bool more = pc->cfg.buddy_head_only ? blank
+				    : (f & (KPF(BUDDY) | KPF(NOPAGE))) ==
+					      KPF(BUDDY);
+
+			if (more) {
 				pc->pend_len++;
-				if (pc->pend_len ==
-				    (UINT64_C(1) << pc->pend_max_order))
+				/* settle what cannot change any more: the
+				 * head-only block at its largest, or an
+				 * all-flagged run at a boundary no block
+				 * crosses */
+				if (pc->cfg.buddy_head_only
+					    ? pc->pend_len ==
+						      (UINT64_C(1)
+						       << pc->pend_max_order)
+					    : ((p + 1) &
+					       ((UINT64_C(1)
+						 << pc->cfg.max_order) - 1)) == 0)
 					settle_block(pc);
 				continue;
 			}
@@ -411,7 +452,8 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 			pc->pend_cgroup = cg;
 			pc->pend_len = 1;
 			pc->pend_max_order = max_order_at(pc, p);
-			if (pc->pend_max_order == 0)
+			if (pc->cfg.buddy_head_only &&
+			    pc->pend_max_order == 0)
 				settle_block(pc);
 			continue;
 		}

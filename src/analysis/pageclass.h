@@ -119,6 +119,9 @@ struct pageclass_cfg {
 	const struct pageclass_zone *ram;
 	size_t n_ram;
 	uint64_t section_pages; /* memory section size; 0 means 32768 */
+	/* BUDDY on the first page of a free block only (old kernels); by
+	 * default every page of a free block carries it, see pageclass.c */
+	bool buddy_head_only;
 	void (*emit)(void *ctx, const struct page_run *run);
 	/* a free block found: its first PFN, inferred order, zone index
 	 * (n_zones when outside every zone) */

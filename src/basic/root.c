@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -147,7 +148,10 @@ int root_open_dir(const char *dir, struct root **ret)
 	r = xcalloc(1, sizeof(*r));
 	r->dirfd = fd;
 	r->dir = xstrdup(dir);
-	r->desc = xstrdup(dir);
+	/* "tree/" and "tree" name the same root: keep messages alike */
+	for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/'; n--)
+		r->dir[n - 1] = '\0';
+	r->desc = xstrdup(r->dir);
 	*ret = r;
 	return 0;
 }
@@ -181,7 +185,7 @@ bool root_is_live(const struct root *r)
 char *root_display_path(const struct root *r, const char *path)
 {
 	if (r->dirfd < 0)
-		return xasprintf("%s:%s", r->dir, path);
+		return xasprintf("%s:/%s", r->dir, path);
 	if (streq(r->dir, "/"))
 		return xasprintf("/%s", path);
 	return xasprintf("%s/%s", r->dir, path);
@@ -500,6 +504,83 @@ int root_readlink(struct root *r, const char *path, char **ret_target)
 	return 0;
 }
 
+/* --- libarchive, loaded on first use ------------------------------------
+ *
+ * Only snapshot files need libarchive, and linking it costs every run of
+ * every view about half a millisecond in the dynamic loader (it pulls in
+ * libxml2, ICU and libstdc++). So it is dlopen()ed the first time a
+ * snapshot is read or written, as systemd loads its optional libraries.
+ * The calls below go through AR(name), a pointer of the real prototype's
+ * type, so the compiler still checks every call against archive.h. */
+
+#define ARCHIVE_SYMS(X) \
+	X(archive_write_new) \
+	X(archive_write_add_filter_zstd) \
+	X(archive_write_set_format_pax_restricted) \
+	X(archive_write_open_filename) \
+	X(archive_error_string) \
+	X(archive_write_free) \
+	X(archive_entry_new) \
+	X(archive_entry_set_pathname) \
+	X(archive_entry_set_filetype) \
+	X(archive_entry_set_perm) \
+	X(archive_entry_set_mtime) \
+	X(archive_entry_set_symlink) \
+	X(archive_entry_set_size) \
+	X(archive_write_header) \
+	X(archive_entry_free) \
+	X(archive_write_data) \
+	X(archive_write_close) \
+	X(archive_read_new) \
+	X(archive_read_support_filter_zstd) \
+	X(archive_read_support_filter_none) \
+	X(archive_read_support_format_tar) \
+	X(archive_read_open_filename) \
+	X(archive_read_next_header) \
+	X(archive_entry_pathname) \
+	X(archive_entry_filetype) \
+	X(archive_entry_size) \
+	X(archive_read_data) \
+	X(archive_entry_symlink) \
+	X(archive_read_free)
+
+static struct {
+	void *handle;
+#define ARCHIVE_PTR(name) __typeof__(name) *name;
+	ARCHIVE_SYMS(ARCHIVE_PTR)
+#undef ARCHIVE_PTR
+} ar;
+
+#define AR(name) (ar.name)
+
+/* Load libarchive once. Returns 0, or -EOPNOTSUPP with a reason. */
+static int archive_load(char **ret_why)
+{
+	void *h;
+
+	if (ar.handle)
+		return 0;
+	h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		if (ret_why)
+			*ret_why = xasprintf("cannot load libarchive: %s",
+					     dlerror());
+		return -EOPNOTSUPP;
+	}
+#define ARCHIVE_LOAD(name)                                                     \
+	ar.name = (__typeof__(name) *)dlsym(h, #name);                        \
+	if (!ar.name) {                                                        \
+		if (ret_why)                                                   \
+			*ret_why = xstrdup("libarchive lacks " #name);         \
+		dlclose(h);                                                    \
+		return -EOPNOTSUPP;                                            \
+	}
+	ARCHIVE_SYMS(ARCHIVE_LOAD)
+#undef ARCHIVE_LOAD
+	ar.handle = h;
+	return 0;
+}
+
 /* --- snapshot files ---------------------------------------------------- */
 
 static uint64_t fnv1a64(const char *p, size_t n)
@@ -580,25 +661,25 @@ static char *manifest_build(const struct entries *es,
 static int write_member(struct archive *a, const char *path, mode_t type,
 			const char *data, size_t len, int64_t mtime)
 {
-	struct archive_entry *ae = archive_entry_new();
+	struct archive_entry *ae = AR(archive_entry_new)();
 	int r;
 
-	archive_entry_set_pathname(ae, path);
-	archive_entry_set_filetype(ae, type);
-	archive_entry_set_perm(ae, type == AE_IFDIR ? 0755 : 0644);
-	archive_entry_set_mtime(ae, mtime, 0);
+	AR(archive_entry_set_pathname)(ae, path);
+	AR(archive_entry_set_filetype)(ae, type);
+	AR(archive_entry_set_perm)(ae, type == AE_IFDIR ? 0755 : 0644);
+	AR(archive_entry_set_mtime)(ae, mtime, 0);
 	if (type == AE_IFLNK) {
-		archive_entry_set_symlink(ae, data);
-		archive_entry_set_size(ae, 0);
+		AR(archive_entry_set_symlink)(ae, data);
+		AR(archive_entry_set_size)(ae, 0);
 	} else {
-		archive_entry_set_size(ae, type == AE_IFREG ? (la_int64_t)len : 0);
+		AR(archive_entry_set_size)(ae, type == AE_IFREG ? (la_int64_t)len : 0);
 	}
-	r = archive_write_header(a, ae);
-	archive_entry_free(ae);
+	r = AR(archive_write_header)(a, ae);
+	AR(archive_entry_free)(ae);
 	if (r != ARCHIVE_OK)
 		return -EIO;
 	if (type == AE_IFREG && len > 0 &&
-	    archive_write_data(a, data, len) != (la_ssize_t)len)
+	    AR(archive_write_data)(a, data, len) != (la_ssize_t)len)
 		return -EIO;
 	return 0;
 }
@@ -612,20 +693,23 @@ int root_write_snapshot(struct root *r, const char *file,
 
 	if (!r->rec)
 		return -EINVAL;
+	e = archive_load(ret_why);
+	if (e < 0)
+		return e;
 	entries_sort(r->rec);
 	manifest = manifest_build(r->rec, meta);
 	tmp = xasprintf("%s.tmp.%d", file, (int)getpid());
 
-	a = archive_write_new();
-	if (archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	a = AR(archive_write_new)();
+	if (AR(archive_write_add_filter_zstd)(a) != ARCHIVE_OK ||
+	    AR(archive_write_set_format_pax_restricted)(a) != ARCHIVE_OK ||
+	    AR(archive_write_open_filename)(a, tmp) != ARCHIVE_OK) {
 		if (ret_why)
-			*ret_why = xstrdup(archive_error_string(a)
-						   ? archive_error_string(a)
+			*ret_why = xstrdup(AR(archive_error_string)(a)
+						   ? AR(archive_error_string)(a)
 						   : "cannot start archive");
 		e = -EIO;
-		archive_write_free(a);
+		AR(archive_write_free)(a);
 		goto out;
 	}
 	e = write_member(a, MANIFEST_NAME, AE_IFREG, manifest, strlen(manifest),
@@ -643,13 +727,13 @@ int root_write_snapshot(struct root *r, const char *file,
 			e = write_member(a, en->path, AE_IFLNK, en->data, 0,
 					 meta->created);
 	}
-	if (e == 0 && archive_write_close(a) != ARCHIVE_OK)
+	if (e == 0 && AR(archive_write_close)(a) != ARCHIVE_OK)
 		e = -EIO;
 	if (e < 0 && ret_why)
-		*ret_why = xstrdup(archive_error_string(a)
-					   ? archive_error_string(a)
+		*ret_why = xstrdup(AR(archive_error_string)(a)
+					   ? AR(archive_error_string)(a)
 					   : "write failed");
-	archive_write_free(a);
+	AR(archive_write_free)(a);
 	if (e == 0) {
 		fd = open(tmp, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || fsync(fd) < 0)
@@ -795,23 +879,26 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 
 	if (access(file, R_OK) < 0)
 		return -errno;
+	e = archive_load(ret_why);
+	if (e < 0)
+		return e;
 	r = xcalloc(1, sizeof(*r));
 	r->dirfd = -1;
 	r->dir = xstrdup(file);
 	r->desc = xasprintf("snapshot %s", file);
 
-	a = archive_read_new();
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
-		e = snap_fail(ret_why, "%s", archive_error_string(a));
+	a = AR(archive_read_new)();
+	AR(archive_read_support_filter_zstd)(a);
+	AR(archive_read_support_filter_none)(a);
+	AR(archive_read_support_format_tar)(a);
+	if (AR(archive_read_open_filename)(a, file, 1 << 16) != ARCHIVE_OK) {
+		e = snap_fail(ret_why, "%s", AR(archive_error_string)(a));
 		goto out;
 	}
-	while ((k = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *path = archive_entry_pathname(ae);
-		mode_t type = archive_entry_filetype(ae);
-		int64_t size = archive_entry_size(ae);
+	while ((k = AR(archive_read_next_header)(a, &ae)) == ARCHIVE_OK) {
+		const char *path = AR(archive_entry_pathname)(ae);
+		mode_t type = AR(archive_entry_filetype)(ae);
+		int64_t size = AR(archive_entry_size)(ae);
 		char *data = NULL;
 
 		if (!path) {
@@ -835,7 +922,7 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 				goto out;
 			}
 			data = xmalloc((size_t)size + 1);
-			got = size ? archive_read_data(a, data, (size_t)size)
+			got = size ? AR(archive_read_data)(a, data, (size_t)size)
 				   : 0;
 			if (got != (la_ssize_t)size) {
 				free(data);
@@ -866,14 +953,14 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 				    (size_t)size, 0);
 		else if (type == AE_IFDIR)
 			entries_add(&r->snap, path, ENTRY_DIR, NULL, 0, 0);
-		else if (type == AE_IFLNK && archive_entry_symlink(ae))
+		else if (type == AE_IFLNK && AR(archive_entry_symlink)(ae))
 			entries_add(&r->snap, path, ENTRY_LINK,
-				    archive_entry_symlink(ae),
-				    strlen(archive_entry_symlink(ae)), 0);
+				    AR(archive_entry_symlink)(ae),
+				    strlen(AR(archive_entry_symlink)(ae)), 0);
 		free(data);
 	}
 	if (k != ARCHIVE_EOF) {
-		const char *msg = archive_error_string(a);
+		const char *msg = AR(archive_error_string)(a);
 
 		e = snap_fail(ret_why, "corrupt or truncated (%s)",
 			      msg ? msg : "unreadable archive");
@@ -887,7 +974,7 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 out:
 	free(manifest);
 	free(dirname);
-	archive_read_free(a);
+	AR(archive_read_free)(a);
 	if (e < 0) {
 		root_free(r);
 		return e;

@@ -109,6 +109,7 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx);
 int cmd_help(int argc, char **argv, struct ctx *ctx);
 int cmd_sources(int argc, char **argv, struct ctx *ctx);
 int cmd_phys(int argc, char **argv, struct ctx *ctx);
+int cmd_ranges(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -117,5 +118,6 @@ extern const char cmd_snapshot_help[];
 extern const char cmd_help_help[];
 extern const char cmd_sources_help[];
 extern const char cmd_phys_help[];
+extern const char cmd_ranges_help[];
 
 #endif

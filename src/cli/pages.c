@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "../basic/log.h"
+#include "../basic/xalloc.h"
+#include "../sources/iomem.h"
 #include "pages.h"
 
 struct progress {
@@ -24,17 +26,50 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		fputs("\r                                \r", stderr);
 }
 
+/* The top-level System RAM ranges of /proc/iomem as PFN ranges, so that
+ * flagless PFNs outside them are holes; NULL (every PFN taken for RAM)
+ * when iomem cannot be read or hides its addresses. */
+static struct pageclass_zone *ram_ranges(struct root *root, uint64_t ps,
+					 size_t *ret_n)
+{
+	struct pageclass_zone *v = NULL;
+	size_t n = 0, alloc = 0;
+	struct iomem io;
+
+	*ret_n = 0;
+	if (iomem_read(root, &io, NULL) < 0)
+		return NULL;
+	for (size_t i = 0; !io.addr_hidden && i < io.n; i++) {
+		const struct iomem_range *g = &io.ranges[i];
+
+		if (g->depth != 0 || !streq(g->name, "System RAM"))
+			continue;
+		v = xgrow(v, &alloc, n + 1, sizeof(*v));
+		v[n].start = g->start / ps;
+		v[n].end = (g->end + 1) / ps;
+		n++;
+	}
+	iomem_release(&io);
+	*ret_n = n;
+	return v;
+}
+
 int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 	       struct pagescan_result *ret)
 {
 	struct progress p = { .on = isatty(STDERR_FILENO), .last = -1 };
 	struct source_err err = { 0 };
 	struct root *root = ctx_root(ctx);
+	struct pageclass_zone *ram = NULL;
 	char line[512];
 	int r;
 
 	if (!root)
 		return -EINVAL;
+	if (!o->ram) {
+		ram = ram_ranges(root, pages_page_size(ctx), &o->n_ram);
+		o->ram = ram;
+	}
 	/* the progress callback shares ctx with emit: only install it when
 	 * the caller has no context of its own */
 	if (!o->progress && !o->ctx) {
@@ -42,6 +77,11 @@ int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 		o->ctx = &p;
 	}
 	r = pagescan_run(root, o, ret, &err);
+	if (ram) {
+		free(ram);
+		o->ram = NULL;
+		o->n_ram = 0;
+	}
 	if (o->ctx == &p) {
 		if (p.on && p.last >= 0 && p.last < 100)
 			fputs("\r                                \r", stderr);
@@ -59,11 +99,9 @@ int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 	if (r == -ENOENT && !root_is_live(root)) {
 		char *p2 = root_display_path(root, "proc/kpageflags");
 
-		log_error("'%s' is absent: this %s has no page flags "
-			  "(capture them with %s)",
-			  p2, ctx->file ? "snapshot" : "tree",
-			  ctx->file ? "'memtally snapshot --pages'"
-				    : "tools/capture-kpages.sh");
+		log_error("'%s' is absent: no page flags were captured "
+			  "('memtally snapshot --pages' saves them)",
+			  p2);
 		free(p2);
 		return r;
 	}
@@ -116,7 +154,7 @@ int snapshot_record_pages(struct root *root, bool quiet)
 
 		if (r == 0)
 			continue;
-		if (i == 0) {
+		if (i == 0 && r != -ENOENT) {
 			if (r == -EACCES || r == -EPERM)
 				log_error("snapshot --pages: reading "
 					  "'/proc/kpageflags' needs root "
@@ -128,7 +166,7 @@ int snapshot_record_pages(struct root *root, bool quiet)
 						paths[i]);
 			return r;
 		}
-		if (!quiet)
+		if (!quiet && root_is_live(root))
 			fprintf(stderr, "memtally: note: '/%s': %s\n",
 				paths[i], strerror(-r));
 	}

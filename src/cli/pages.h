@@ -27,9 +27,10 @@ struct table *pages_matrix_table(const struct pageclass_counts *c,
 				 uint64_t page_size);
 
 /* `snapshot --pages`: record the three kpage files into root's
- * recording. Fails (one line printed) when kpageflags cannot be read;
- * the other two are noted on stderr unless quiet, and recorded as
- * unavailable. */
+ * recording. Fails (one line printed) when kpageflags is there but cannot
+ * be read (not root); a file that is absent (a kernel without
+ * CONFIG_PROC_PAGE_MONITOR, a tree captured without them) is recorded as
+ * unavailable, and on the live system noted on stderr unless quiet. */
 int snapshot_record_pages(struct root *root, bool quiet);
 
 #endif

@@ -9,13 +9,16 @@
  * Needs root; without it the one-line error says what the counter-based
  * `usage` offers instead. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/pagerecon.h"
 #include "../basic/human.h"
 #include "../basic/log.h"
 #include "../model/snapshot.h"
+#include "../sources/iomem.h"
 #include "../sources/meminfo.h"
+#include "../sources/zoneinfo.h"
 #include "pages.h"
 #include "usage-exact.h"
 
@@ -107,8 +110,11 @@ static json_object *recon_json(const struct recon_row *rows, size_t n)
 	return a;
 }
 
-int usage_exact(struct ctx *ctx, uint64_t ram_bytes)
+int usage_exact(struct ctx *ctx)
 {
+	uint64_t ram_bytes = VAL_ABSENT, pcp = 0;
+	struct zoneinfo zi;
+	struct iomem io;
 	struct pagescan_opts so = { 0 };
 	struct pagescan_result res;
 	struct pagerecon rc;
@@ -123,6 +129,21 @@ int usage_exact(struct ctx *ctx, uint64_t ram_bytes)
 		return EXIT_FAIL;
 	if (pages_scan(ctx, &so, &res) < 0)
 		return EXIT_FAIL;
+	if (iomem_read(root, &io, NULL) == 0) {
+		ram_bytes = iomem_system_ram(&io);
+		iomem_release(&io);
+	}
+	if (zoneinfo_read(root, &zi, NULL) == 0) {
+		for (size_t i = 0; i < zi.n_zones; i++) {
+			uint64_t n = zoneinfo_pcp_count(&zi.zones[i]);
+
+			if (val_has(n) && val_has(pcp))
+				pcp += n;
+		}
+		zoneinfo_release(&zi);
+	} else {
+		pcp = VAL_ABSENT;
+	}
 	ps = pages_page_size(ctx);
 	have_mi = meminfo_read(root, &mi, &se) == 0;
 	pagerecon_meminfo(&res.c, ps, have_mi ? &mi : NULL, ram_bytes, &rc);
@@ -160,8 +181,39 @@ int usage_exact(struct ctx *ctx, uint64_t ram_bytes)
 			       "slice): the two columns are not comparable",
 			       res.pfn_end);
 	} else {
+		const struct recon_row *f = &rc.cat[RC_FREE],
+				       *rs = &rc.cat[RC_RESERVED];
+
 		add_why_notes(ct, rc.cat, _RC_MAX);
 		add_why_notes(lt, rc.list, _RL_MAX);
+		/* free over and reserved under by the same amount: the same
+		 * pages, flagless boot allocations taken for uninit */
+		if (val_has(f->counted) && val_has(rs->counted) &&
+		    f->diff > (4 << 20) && rs->diff < 0 &&
+		    llabs(f->diff + rs->diff) * 20 < f->diff) {
+			char h[32];
+
+			human_bytes((uint64_t)f->diff, h, sizeof(h));
+			table_add_note(ct,
+				       "free is over and reserved under by "
+				       "the same %s: pages the kernel "
+				       "allocated at boot without a flag "
+				       "(the struct page array) inside "
+				       "sections taken for uninitialised "
+				       "ones",
+				       h);
+		}
+	}
+	if (val_has(pcp)) {
+		char h[32];
+
+		human_bytes(pcp * ps, h, sizeof(h));
+		table_add_note(ct,
+			       "per-CPU free lists hold %s now (zoneinfo): "
+			       "free to the allocator, but in neither MemFree "
+			       "nor the BUDDY pages; both sides count them "
+			       "in 'kernel'",
+			       h);
 	}
 	table_add_note(ct,
 		       "the scan took %.2f s with %u thread(s); memory moved "

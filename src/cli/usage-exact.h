@@ -7,8 +7,8 @@
 #include "cli.h"
 
 /* Scan every page and print the matrix and the comparison with the
- * counters. ram_bytes: System RAM from /proc/iomem, or VAL_ABSENT.
- * Returns an exit code; prints its own one-line error. */
-int usage_exact(struct ctx *ctx, uint64_t ram_bytes);
+ * counters (meminfo; iomem for the RAM reserved at boot; zoneinfo for the
+ * per-CPU lists). Returns an exit code; prints its own one-line error. */
+int usage_exact(struct ctx *ctx);
 
 #endif

@@ -158,6 +158,8 @@ static void *worker_main(void *arg)
 		.hi = w->hi,
 		.zones = w->o->zones,
 		.n_zones = w->o->n_zones,
+		.ram = w->o->ram,
+		.n_ram = w->o->n_ram,
 		.emit = w->o->emit,
 		.emit_block = w->o->emit_block,
 		.ctx = w->o->ctx,

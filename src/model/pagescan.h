@@ -31,6 +31,9 @@ struct pagescan_opts {
 	unsigned max_order;       /* 0: 10 */
 	const struct pageclass_zone *zones;
 	size_t n_zones;
+	/* System RAM ranges (iomem); none: every PFN taken for RAM */
+	const struct pageclass_zone *ram;
+	size_t n_ram;
 	void (*emit)(void *ctx, const struct page_run *run);
 	void (*emit_block)(void *ctx, uint64_t pfn, unsigned order,
 			   size_t zone);

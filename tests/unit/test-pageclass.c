@@ -160,8 +160,11 @@ static void test_holes(void **state)
 	assert_int_equal(pageclass_list_pages(&pc.c, PL_NONE), 5);
 }
 
-/* A free block of every order 0..10 at an aligned PFN, each followed by
- * a page that ends it (an LRU file page), in every batch size. */
+static const struct pageclass_cfg ho = { .buddy_head_only = true };
+
+/* Head-only kernels: a free block of every order 0..10 at an aligned PFN,
+ * each followed by a page that ends it (an LRU file page), in every batch
+ * size. */
 static void test_free_every_order(void **state)
 {
 	size_t n = 0, cap = 12 * 2048;
@@ -181,7 +184,7 @@ static void test_free_every_order(void **state)
 	}
 	assert_true(n <= cap);
 	for (size_t batch = 1; batch <= 4096; batch *= 4) {
-		struct pageclass pc = run(f, NULL, NULL, n, base, batch, NULL);
+		struct pageclass pc = run(f, NULL, NULL, n, base, batch, &ho);
 		uint64_t free_pages = 0;
 
 		for (unsigned k = 0; k <= 10; k++) {
@@ -213,27 +216,27 @@ static void test_free_inference_limits(void **state)
 	uint64_t g4[] = { 0, 0, 0, 77 };
 	/* a long blank run is capped at the configured max order */
 	uint64_t f5[64] = { KPF(BUDDY) };
-	struct pageclass_cfg cfg = { .max_order = 3 };
+	struct pageclass_cfg cfg = { .max_order = 3, .buddy_head_only = true };
 	struct pageclass pc;
 
 	(void)state;
-	pc = run(f1, NULL, NULL, 4, 1, 4, NULL);
+	pc = run(f1, NULL, NULL, 4, 1, 4, &ho);
 	assert_int_equal(pc.c.free_blocks[0][0], 1);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_FREE), 1);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_KERNEL), 3);
 
-	pc = run(f2, NULL, NULL, 7, 8, 3, NULL);
+	pc = run(f2, NULL, NULL, 7, 8, 3, &ho);
 	assert_int_equal(pc.c.free_blocks[0][2], 1);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_FREE), 4);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_KERNEL), 2);
 	assert_int_equal(pc.c.blank_after_block, 2);
 
-	pc = run(f3, c3, g3, 4, 16, 1, NULL);
+	pc = run(f3, c3, g3, 4, 16, 1, &ho);
 	assert_int_equal(pc.c.free_blocks[0][1], 1);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_FREE), 2);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_KERNEL), 2);
 
-	pc = run(f3, c4, g4, 4, 16, 2, NULL);
+	pc = run(f3, c4, g4, 4, 16, 2, &ho);
 	assert_int_equal(pc.c.free_blocks[0][1], 1);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_FREE), 2);
 
@@ -243,16 +246,62 @@ static void test_free_inference_limits(void **state)
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_KERNEL), 56);
 
 	/* a block still open at the end of input is settled by finish */
-	pc = run(f5, NULL, NULL, 6, 64, 6, NULL);
+	pc = run(f5, NULL, NULL, 6, 64, 6, &ho);
 	assert_int_equal(pc.c.free_blocks[0][2], 1);
 	assert_int_equal(pageclass_use_pages(&pc.c, PU_FREE), 4);
+}
+
+/* Every page of a free block flagged (the kernel's is_free_buddy_page()
+ * check, every kernel of the last years): runs of BUDDY pages are cut
+ * into the blocks the allocator holds, exactly. */
+static void test_free_all_flagged(void **state)
+{
+	uint64_t f[64] = { 0 };
+	struct pageclass_cfg cfg = { .max_order = 3 };
+	struct pageclass pc;
+
+	(void)state;
+	/* PFNs 8..13 free: order 2 at 8, order 1 at 12 */
+	for (int i = 8; i < 14; i++)
+		f[i] = KPF(BUDDY);
+	/* 15..33: order 0 at 15, 3 at 16 (capped), 3 at 24, 1 at 32 */
+	for (int i = 15; i < 34; i++)
+		f[i] = KPF(BUDDY);
+	/* a lone free page at an aligned PFN followed by a blank kernel
+	 * page: order 0, the blank page is not taken in */
+	f[40] = KPF(BUDDY);
+	f[42] = KPF(SLAB);
+	for (size_t batch = 1; batch <= 64; batch++) {
+		pc = run(f, NULL, NULL, 64, 0, batch, &cfg);
+		assert_int_equal(pc.c.free_blocks[0][0], 2);
+		assert_int_equal(pc.c.free_blocks[0][1], 2);
+		assert_int_equal(pc.c.free_blocks[0][2], 1);
+		assert_int_equal(pc.c.free_blocks[0][3], 2);
+		assert_int_equal(pageclass_use_pages(&pc.c, PU_FREE),
+				 6 + 19 + 1);
+		assert_int_equal(pageclass_use_pages(&pc.c, PU_SLAB), 1);
+		assert_int_equal(pc.c.blank_after_block, 0);
+		assert_int_equal(pc.c.total, 64);
+	}
+	/* the default cap is order 10 */
+	{
+		uint64_t *g = calloc(4096, 8);
+
+		for (int i = 0; i < 4096; i++)
+			g[i] = KPF(BUDDY);
+		pc = run(g, NULL, NULL, 4096, 0, 1000, NULL);
+		assert_int_equal(pc.c.free_blocks[0][10], 4);
+		free(g);
+	}
 }
 
 static void test_zones_and_window(void **state)
 {
 	uint64_t f[32] = { 0 };
 	struct pageclass_zone z[2] = { { 0, 16 }, { 16, 24 } };
-	struct pageclass_cfg cfg = { .zones = z, .n_zones = 2 };
+	struct pageclass_cfg cfg = { .zones = z,
+				     .n_zones = 2,
+				     .buddy_head_only = true };
 	struct pageclass pc;
 
 	(void)state;
@@ -339,7 +388,8 @@ static void test_emit(void **state)
 			 KPF(COMPOUND_TAIL), 0 };
 	uint64_t cnt[] = { 0, 0, 0, 0, 2, 1, 0 };
 	struct collect c = { 0 };
-	struct pageclass_cfg cfg = { .emit = on_run,
+	struct pageclass_cfg cfg = { .buddy_head_only = true,
+				     .emit = on_run,
 				     .emit_block = on_block,
 				     .ctx = &c };
 	uint64_t next = 4;
@@ -394,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_holes),
 		cmocka_unit_test(test_free_every_order),
 		cmocka_unit_test(test_free_inference_limits),
+		cmocka_unit_test(test_free_all_flagged),
 		cmocka_unit_test(test_zones_and_window),
 		cmocka_unit_test(test_blank_runs),
 		cmocka_unit_test(test_emit),
