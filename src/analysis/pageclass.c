@@ -82,34 +82,34 @@
 #include "pageclass.h"
 
 static const char *const use_names[_PU_MAX] = {
-	[PU_FREE] = "free",	  [PU_ANON] = "anon",
-	[PU_THP] = "thp",	  [PU_KSM] = "ksm",
-	[PU_FILE] = "file",	  [PU_SHMEM] = "shmem",
-	[PU_SLAB] = "slab",	  [PU_PGTABLE] = "pgtable",
-	[PU_HUGETLB] = "hugetlb", [PU_ZERO] = "zero",
-	[PU_OFFLINE] = "offline", [PU_HWPOISON] = "hwpoison",
-	[PU_RESERVED] = "reserved", [PU_KERNEL] = "kernel",
-	[PU_UNINIT] = "uninit",	  [PU_HOLE] = "hole",
+    [PU_FREE] = "free",		[PU_ANON] = "anon",
+    [PU_THP] = "thp",		[PU_KSM] = "ksm",
+    [PU_FILE] = "file",		[PU_SHMEM] = "shmem",
+    [PU_SLAB] = "slab",		[PU_PGTABLE] = "pgtable",
+    [PU_HUGETLB] = "hugetlb",	[PU_ZERO] = "zero",
+    [PU_OFFLINE] = "offline",	[PU_HWPOISON] = "hwpoison",
+    [PU_RESERVED] = "reserved", [PU_KERNEL] = "kernel",
+    [PU_UNINIT] = "uninit",	[PU_HOLE] = "hole",
 };
 
 static const char *const list_names[_PL_MAX] = {
-	[PL_FREE] = "free",		[PL_ACTIVE] = "active",
-	[PL_INACTIVE] = "inactive",	[PL_UNEVICTABLE] = "unevictable",
-	[PL_NONE] = "none",
+    [PL_FREE] = "free",		[PL_ACTIVE] = "active",
+    [PL_INACTIVE] = "inactive", [PL_UNEVICTABLE] = "unevictable",
+    [PL_NONE] = "none",
 };
 
 static const char *const attr_names[_PA_MAX] = {
-	[PA_DIRTY] = "dirty",	      [PA_WRITEBACK] = "writeback",
-	[PA_LOCKED] = "locked",	      [PA_IDLE] = "idle",
-	[PA_REFERENCED] = "referenced", [PA_MAPPED] = "mapped",
-	[PA_SWAPCACHE] = "swapcache", [PA_MLOCKED] = "mlocked",
+    [PA_DIRTY] = "dirty",	    [PA_WRITEBACK] = "writeback",
+    [PA_LOCKED] = "locked",	    [PA_IDLE] = "idle",
+    [PA_REFERENCED] = "referenced", [PA_MAPPED] = "mapped",
+    [PA_SWAPCACHE] = "swapcache",   [PA_MLOCKED] = "mlocked",
 };
 
 static const uint64_t attr_bits[_PA_MAX] = {
-	[PA_DIRTY] = KPF(DIRTY),	   [PA_WRITEBACK] = KPF(WRITEBACK),
-	[PA_LOCKED] = KPF(LOCKED),	   [PA_IDLE] = KPF(IDLE),
-	[PA_REFERENCED] = KPF(REFERENCED), [PA_MAPPED] = KPF(MMAP),
-	[PA_SWAPCACHE] = KPF(SWAPCACHE),   [PA_MLOCKED] = KPF(MLOCKED),
+    [PA_DIRTY] = KPF(DIRTY),	       [PA_WRITEBACK] = KPF(WRITEBACK),
+    [PA_LOCKED] = KPF(LOCKED),	       [PA_IDLE] = KPF(IDLE),
+    [PA_REFERENCED] = KPF(REFERENCED), [PA_MAPPED] = KPF(MMAP),
+    [PA_SWAPCACHE] = KPF(SWAPCACHE),   [PA_MLOCKED] = KPF(MLOCKED),
 };
 
 const char *page_use_name(enum page_use u)
@@ -136,9 +136,9 @@ int page_use_lookup(const char *name)
 }
 
 #define FILE_SIGNS                                                             \
-	(KPF(LRU) | KPF(MMAP) | KPF(UPTODATE) | KPF(DIRTY) |                   \
-	 KPF(WRITEBACK) | KPF(ACTIVE) | KPF(UNEVICTABLE) | KPF(RECLAIM) |      \
-	 KPF(SWAPCACHE) | KPF(PRIVATE))
+	(KPF(LRU) | KPF(MMAP) | KPF(UPTODATE) | KPF(DIRTY) | KPF(WRITEBACK) |  \
+	 KPF(ACTIVE) | KPF(UNEVICTABLE) | KPF(RECLAIM) | KPF(SWAPCACHE) |      \
+	 KPF(PRIVATE))
 
 static enum page_use use_of(uint64_t f)
 {
@@ -232,14 +232,14 @@ static void record(struct pageclass *pc, uint64_t pfn, uint64_t n,
 				pc->c.attr[u][a] += n;
 	if (pc->cfg.emit) {
 		struct page_run r = {
-			.pfn = pfn,
-			.n = n,
-			.use = u,
-			.list = l,
-			.flags = flags,
-			.count = count,
-			.cgroup = cgroup,
-			.head = head,
+		    .pfn = pfn,
+		    .n = n,
+		    .use = u,
+		    .list = l,
+		    .flags = flags,
+		    .count = count,
+		    .cgroup = cgroup,
+		    .head = head,
 		};
 
 		pc->cfg.emit(pc->cfg.ctx, &r);
@@ -337,8 +337,7 @@ static void blank_piece(struct pageclass *pc, uint64_t p, uint64_t n, bool ram)
 		record(pc, p, a - p, PU_KERNEL, PL_NONE, 0, 0, BC, BG, p);
 	record(pc, a, b - a, PU_UNINIT, PL_FREE, 0, 0, BC, BG, a);
 	if (p + n > b)
-		record(pc, b, p + n - b, PU_KERNEL, PL_NONE, 0, 0, BC, BG,
-		       b);
+		record(pc, b, p + n - b, PU_KERNEL, PL_NONE, 0, 0, BC, BG, b);
 }
 
 /* The blank run ends: cut it at System RAM boundaries. */
@@ -394,14 +393,15 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 		uint64_t f = flags[i], p = pfn + i;
 		uint64_t cnt = counts ? counts[i] : VAL_ABSENT;
 		uint64_t cg = cgroups ? cgroups[i] : VAL_ABSENT;
-		bool blank = f == 0 && (!counts || cnt == 0) &&
-			     (!cgroups || cg == 0);
+		bool blank =
+		    f == 0 && (!counts || cnt == 0) && (!cgroups || cg == 0);
 		enum page_use u;
 		enum page_list l;
 
 		if (pc->pending) {
-			bool more = pc->cfg.buddy_head_only ? blank
-				    : (f & (KPF(BUDDY) | KPF(NOPAGE))) ==
+			bool more = pc->cfg.buddy_head_only
+					? blank
+					: (f & (KPF(BUDDY) | KPF(NOPAGE))) ==
 					      KPF(BUDDY);
 
 			if (more) {
@@ -411,12 +411,12 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 				 * all-flagged run at a boundary no block
 				 * crosses */
 				if (pc->cfg.buddy_head_only
-					    ? pc->pend_len ==
-						      (UINT64_C(1)
-						       << pc->pend_max_order)
-					    : ((p + 1) &
-					       ((UINT64_C(1)
-						 << pc->cfg.max_order) - 1)) == 0)
+					? pc->pend_len ==
+					      (UINT64_C(1)
+					       << pc->pend_max_order)
+					: ((p + 1) &
+					   ((UINT64_C(1) << pc->cfg.max_order) -
+					    1)) == 0)
 					settle_block(pc);
 				continue;
 			}
@@ -452,8 +452,7 @@ int pageclass_feed(struct pageclass *pc, uint64_t pfn, const uint64_t *flags,
 			pc->pend_cgroup = cg;
 			pc->pend_len = 1;
 			pc->pend_max_order = max_order_at(pc, p);
-			if (pc->cfg.buddy_head_only &&
-			    pc->pend_max_order == 0)
+			if (pc->cfg.buddy_head_only && pc->pend_max_order == 0)
 				settle_block(pc);
 			continue;
 		}
@@ -497,8 +496,7 @@ void pageclass_counts_add(struct pageclass_counts *dst,
 	dst->total += src->total;
 }
 
-uint64_t pageclass_use_pages(const struct pageclass_counts *c,
-			     enum page_use u)
+uint64_t pageclass_use_pages(const struct pageclass_counts *c, enum page_use u)
 {
 	uint64_t s = 0;
 

@@ -97,10 +97,10 @@ struct page_run {
 	uint64_t pfn, n;
 	enum page_use use;
 	enum page_list list;
-	uint64_t flags;  /* the raw kpageflags word */
-	uint64_t count;  /* kpagecount (map count); VAL_ABSENT if unread */
+	uint64_t flags;	 /* the raw kpageflags word */
+	uint64_t count;	 /* kpagecount (map count); VAL_ABSENT if unread */
 	uint64_t cgroup; /* kpagecgroup inode; VAL_ABSENT if unread */
-	uint64_t head;   /* first PFN of the compound page or free block it
+	uint64_t head;	 /* first PFN of the compound page or free block it
 			  * belongs to (its own PFN otherwise) */
 };
 
@@ -114,7 +114,7 @@ struct pageclass_cfg {
 	uint64_t lo, hi;    /* count and emit only PFNs in [lo, hi);
 			     * hi == 0 means no upper bound */
 	const struct pageclass_zone *zones;
-	size_t n_zones;     /* at most PC_ZONES_MAX */
+	size_t n_zones; /* at most PC_ZONES_MAX */
 	/* System RAM ranges (iomem), sorted; none: every PFN is RAM */
 	const struct pageclass_zone *ram;
 	size_t n_ram;
@@ -138,8 +138,8 @@ struct pageclass_counts {
 	uint64_t compound_heads, compound_tails, orphan_tails;
 	uint64_t blank_after_block; /* flagless pages right after a free
 				     * block's inferred end */
-	uint64_t blank_not_ram;     /* flagless pages outside System RAM */
-	uint64_t total;             /* pages counted */
+	uint64_t blank_not_ram;	    /* flagless pages outside System RAM */
+	uint64_t total;		    /* pages counted */
 };
 
 struct pageclass {
@@ -179,8 +179,7 @@ void pageclass_one(uint64_t flags, enum page_use *ret_use,
 		   enum page_list *ret_list);
 
 /* Sum of one use over all lists, one list over all uses. */
-uint64_t pageclass_use_pages(const struct pageclass_counts *c,
-			     enum page_use u);
+uint64_t pageclass_use_pages(const struct pageclass_counts *c, enum page_use u);
 uint64_t pageclass_list_pages(const struct pageclass_counts *c,
 			      enum page_list l);
 

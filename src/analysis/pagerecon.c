@@ -75,14 +75,14 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 	struct pagerecon p;
 	uint64_t u[_PU_MAX];
 	uint64_t total = mi_get(mi, MI_MEMTOTAL), rest, hugetlb, file;
-	uint64_t lru[_PL_MAX][2] = { { 0 } }; /* [list][anon?] */
+	uint64_t lru[_PL_MAX][2] = {{0}}; /* [list][anon?] */
 
 	memset(&p, 0, sizeof(p));
 	for (int i = 0; i < _PU_MAX; i++)
 		u[i] = pageclass_use_pages(c, i) * ps;
 	for (int i = 0; i < _PU_MAX; i++) {
-		int anon = i == PU_ANON || i == PU_THP || i == PU_KSM ||
-			   i == PU_SHMEM;
+		int anon =
+		    i == PU_ANON || i == PU_THP || i == PU_KSM || i == PU_SHMEM;
 
 		for (int l = 0; l < _PL_MAX; l++)
 			lru[l][anon] += c->pages[i][l] * ps;
@@ -121,15 +121,15 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 	set_row(&p.cat[RC_SLAB], "slab", "slab", "slab", "Slab", u[PU_SLAB],
 		mi_get(mi, MI_SLAB),
 		"slabs allocated or freed during the scan");
-	set_row(&p.cat[RC_PGTABLE], "page_tables", "page tables", "pgtable",
-		"PageTables+SecPageTables", u[PU_PGTABLE],
-		val_has(mi_get(mi, MI_SECPAGETABLES))
-			? add2(mi_get(mi, MI_PAGETABLES),
-			       mi_get(mi, MI_SECPAGETABLES))
-			: mi_get(mi, MI_PAGETABLES),
-		"page tables of processes starting or exiting during the "
-		"scan; KVM/IOMMU tables (SecPageTables) carry no PGTABLE "
-		"flag");
+	set_row(
+	    &p.cat[RC_PGTABLE], "page_tables", "page tables", "pgtable",
+	    "PageTables+SecPageTables", u[PU_PGTABLE],
+	    val_has(mi_get(mi, MI_SECPAGETABLES))
+		? add2(mi_get(mi, MI_PAGETABLES), mi_get(mi, MI_SECPAGETABLES))
+		: mi_get(mi, MI_PAGETABLES),
+	    "page tables of processes starting or exiting during the "
+	    "scan; KVM/IOMMU tables (SecPageTables) carry no PGTABLE "
+	    "flag");
 	set_row(&p.cat[RC_HUGETLB], "hugetlb", "HugeTLB pool", "hugetlb",
 		"Hugetlb", u[PU_HUGETLB], hugetlb,
 		"surplus pages being added or freed");
@@ -151,11 +151,11 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 		rest,
 		"also holds the per-CPU free lists (in neither MemFree nor "
 		"the BUDDY pages) and every counter's moment-to-moment error");
-	set_row(&p.cat[RC_RESERVED], "reserved", "reserved at boot",
-		"reserved", "System RAM (iomem)-MemTotal", u[PU_RESERVED],
+	set_row(&p.cat[RC_RESERVED], "reserved", "reserved at boot", "reserved",
+		"System RAM (iomem)-MemTotal", u[PU_RESERVED],
 		val_has(ram_bytes) && val_has(total) && ram_bytes >= total
-			? ram_bytes - total
-			: VAL_ABSENT,
+		    ? ram_bytes - total
+		    : VAL_ABSENT,
 		"the struct page array and memblock areas freed late (initrd, "
 		"EFI) are counted on one side only");
 	set_row(&p.cat[RC_HOLE], "hole", "holes (not RAM)", "hole", "-",
@@ -195,10 +195,11 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 			"the flags include dirty anonymous and shmem pages; "
 			"Dirty counts file pages only");
 		set_row(&p.list[RL_WRITEBACK], "writeback", "writeback",
-			"WRITEBACK", "Writeback", wb,
-			mi_get(mi, MI_WRITEBACK), "");
-		set_row(&p.list[RL_MAPPED], "mapped", "mapped file", "file+shmem, MMAP",
-			"Mapped", mapped, mi_get(mi, MI_MAPPED), "");
+			"WRITEBACK", "Writeback", wb, mi_get(mi, MI_WRITEBACK),
+			"");
+		set_row(&p.list[RL_MAPPED], "mapped", "mapped file",
+			"file+shmem, MMAP", "Mapped", mapped,
+			mi_get(mi, MI_MAPPED), "");
 	}
 	p.scan_total = c->total * ps;
 	p.scan_in_total = p.scan_total - u[PU_HOLE] - u[PU_RESERVED];
@@ -209,7 +210,7 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 void pagerecon_free(const uint64_t *scan, const uint64_t *buddy,
 		    unsigned orders, struct free_recon *ret)
 {
-	struct free_recon r = { .orders = orders };
+	struct free_recon r = {.orders = orders};
 	uint64_t most;
 
 	for (unsigned o = 0; o < orders; o++) {
@@ -220,7 +221,7 @@ void pagerecon_free(const uint64_t *scan, const uint64_t *buddy,
 		r.same_blocks += scan[o] < buddy[o] ? scan[o] : buddy[o];
 	}
 	most = r.scan_blocks > r.buddy_blocks ? r.scan_blocks : r.buddy_blocks;
-	r.agreement = most ? 100.0 * (double)r.same_blocks / (double)most
-			   : 100.0;
+	r.agreement =
+	    most ? 100.0 * (double)r.same_blocks / (double)most : 100.0;
 	*ret = r;
 }

@@ -33,9 +33,9 @@ struct recon_row {
 	const char *label;   /* "free" */
 	const char *uses;    /* page uses summed: "free+uninit" */
 	const char *counter; /* the meminfo fields: "MemFree" */
-	uint64_t scan;       /* bytes from the page flags */
+	uint64_t scan;	     /* bytes from the page flags */
 	uint64_t counted;    /* bytes from the counters; VAL_ABSENT if none */
-	int64_t diff;        /* scan - counted; 0 when counted is absent */
+	int64_t diff;	     /* scan - counted; 0 when counted is absent */
 	const char *why;     /* why they may differ */
 };
 
@@ -56,10 +56,10 @@ enum recon_list {
 struct pagerecon {
 	struct recon_row cat[_RC_MAX];
 	struct recon_row list[_RL_MAX];
-	uint64_t scan_total;    /* every page scanned, holes included */
+	uint64_t scan_total;	/* every page scanned, holes included */
 	uint64_t scan_in_total; /* the pages MemTotal should hold: all but
 				 * holes and boot-time reserved pages */
-	uint64_t mem_total;     /* MemTotal */
+	uint64_t mem_total;	/* MemTotal */
 };
 
 /* Build the rows. ram_bytes is the System RAM of /proc/iomem, or
@@ -72,9 +72,9 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t page_size,
 struct free_recon {
 	unsigned orders; /* columns compared */
 	uint64_t scan_pages, buddy_pages;
-	uint64_t same_blocks;  /* sum over orders of min(scan, buddy) */
+	uint64_t same_blocks; /* sum over orders of min(scan, buddy) */
 	uint64_t scan_blocks, buddy_blocks;
-	double agreement;      /* same_blocks / max(scan, buddy) blocks, % */
+	double agreement; /* same_blocks / max(scan, buddy) blocks, % */
 };
 
 void pagerecon_free(const uint64_t *scan, const uint64_t *buddy,

@@ -24,43 +24,44 @@
 #include "pages.h"
 
 const char cmd_phys_help[] =
-	"Usage: memtally phys [options]\n"
-	"\n"
-	"List physical memory page by page, as RAMMap's Physical Pages tab:\n"
-	"PFN, physical address, use, list, flags, map count and memory\n"
-	"cgroup of every page, from /proc/kpageflags, /proc/kpagecount and\n"
-	"/proc/kpagecgroup (root only). Contiguous pages of the same use,\n"
-	"list, map count and cgroup are folded into one run (FLAGS then shows\n"
-	"every flag seen in the run).\n"
-	"\n"
-	"Uses: free anon thp ksm file shmem slab pgtable hugetlb zero offline\n"
-	"hwpoison reserved kernel hole. Lists: free active inactive\n"
-	"unevictable none.\n"
-	"\n"
-	"Options:\n"
-	"      --summary        the use x list matrix of all pages instead\n"
-	"      --pages          one line per page instead of runs\n"
-	"      --pfn RANGE      only PFNs A-B (B excluded), A+N or A; decimal\n"
-	"                       or 0x hex\n"
-	"      --use LIST       only these uses, comma-separated\n"
-	"      --flags EXPR     only pages whose flags match EXPR: names\n"
-	"                       joined by ',' (and), '~' negates, '|' joins\n"
-	"                       alternatives, '=a,b' means exactly a and b;\n"
-	"                       e.g. anon,~lru   slab|pgtable\n"
-	"      --owners         add the processes and virtual addresses that\n"
-	"                       map each page (implies --pages; reads every\n"
-	"                       process's /proc/PID/pagemap)\n"
-	"      --pid PID        only pages mapped by PID, with their owners\n"
-	"      --cgroup CG      only pages charged to memory cgroup CG: a path\n"
-	"                       in the memory hierarchy (/system.slice), a\n"
-	"                       directory under /sys/fs/cgroup, or @INODE\n"
-	"      --threads N      scan with N threads (default: one per CPU, up\n"
-	"                       to 4; listings use one)\n"
-	"      --batch PAGES    pages per read (default 65536)\n"
-	"\n"
-	"The scan is not atomic: pages change while it runs. Free blocks are\n"
-	"inferred (the kernel does not export a block's order): see\n"
-	"'memtally free --runs'.\n";
+    "Usage: memtally phys [options]\n"
+    "\n"
+    "List physical memory page by page, as RAMMap's Physical Pages tab:\n"
+    "PFN, physical address, use, list, flags, map count and memory\n"
+    "cgroup of every page, from /proc/kpageflags, /proc/kpagecount and\n"
+    "/proc/kpagecgroup (root only). Contiguous pages of the same use,\n"
+    "list, map count and cgroup are folded into one run (FLAGS then shows\n"
+    "every flag seen in the run).\n"
+    "\n"
+    "Uses: free anon thp ksm file shmem slab pgtable hugetlb zero offline\n"
+    "hwpoison reserved kernel hole. Lists: free active inactive\n"
+    "unevictable none.\n"
+    "\n"
+    "Options:\n"
+    "      --summary        the use x list matrix of all pages instead\n"
+    "      --pages          one line per page instead of runs\n"
+    "      --pfn RANGE      only PFNs A-B (B excluded), A+N or A; decimal\n"
+    "                       or 0x hex\n"
+    "      --use LIST       only these uses, comma-separated\n"
+    "      --flags EXPR     only pages whose flags match EXPR: names\n"
+    "                       joined by ',' (and), '~' negates, '|' joins\n"
+    "                       alternatives, '=a,b' means exactly a and b;\n"
+    "                       e.g. anon,~lru   slab|pgtable\n"
+    "      --owners         add the processes and virtual addresses that\n"
+    "                       map each page (implies --pages; reads every\n"
+    "                       process's /proc/PID/pagemap)\n"
+    "      --pid PID        only pages mapped by PID, with their owners\n"
+    "      --cgroup CG      only pages charged to memory cgroup CG: a path\n"
+    "                       in the memory hierarchy (/system.slice), a\n"
+    "                       directory under /sys/fs/cgroup, or @INODE\n"
+    "      --threads N      scan with N threads (default: one per CPU, up\n"
+    "                       to 4; listings use one)\n"
+    "      --batch PAGES    pages per read (default 65536)\n"
+    "\n"
+    "The scan is not atomic: pages change while it runs. Tail pages of a\n"
+    "compound page (THP, slab, HugeTLB) take their head's use and list.\n"
+    "Free blocks by order: 'memtally free --runs'; the use x list matrix\n"
+    "against the kernel's counters: 'memtally usage --exact'.\n";
 
 enum {
 	OPT_SUMMARY = _OPT_COMMON_END + 1,
@@ -148,31 +149,32 @@ static void print_row(struct lister *l, const struct page_run *r,
 	if (l->json) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "pfn", json_object_new_uint64(r->pfn));
-		json_object_object_add(o, "pages", json_object_new_uint64(r->n));
+		json_object_object_add(o, "pfn",
+				       json_object_new_uint64(r->pfn));
+		json_object_object_add(o, "pages",
+				       json_object_new_uint64(r->n));
 		json_object_object_add(
-			o, "address",
-			json_object_new_uint64(r->pfn * l->page_size));
-		json_object_object_add(o, "bytes", json_object_new_uint64(bytes));
-		json_object_object_add(o, "use",
-				       json_object_new_string(
-					       page_use_name(r->use)));
-		json_object_object_add(o, "list",
-				       json_object_new_string(
-					       page_list_name(r->list)));
+		    o, "address",
+		    json_object_new_uint64(r->pfn * l->page_size));
+		json_object_object_add(o, "bytes",
+				       json_object_new_uint64(bytes));
+		json_object_object_add(
+		    o, "use", json_object_new_string(page_use_name(r->use)));
+		json_object_object_add(
+		    o, "list", json_object_new_string(page_list_name(r->list)));
 		json_object_object_add(o, "flags", json_object_new_string(fl));
 		json_object_object_add(o, "map_count",
 				       r->count == VAL_ABSENT
-					       ? NULL
-					       : json_object_new_uint64(r->count));
+					   ? NULL
+					   : json_object_new_uint64(r->count));
 		json_object_object_add(o, "cgroup_ino",
 				       r->cgroup == VAL_ABSENT
-					       ? NULL
-					       : json_object_new_uint64(r->cgroup));
+					   ? NULL
+					   : json_object_new_uint64(r->cgroup));
 		json_object_object_add(o, "cgroup",
 				       r->cgroup == VAL_ABSENT || r->cgroup == 0
-					       ? NULL
-					       : json_object_new_string(cg));
+					   ? NULL
+					   : json_object_new_string(cg));
 		if (r->head != r->pfn)
 			json_object_object_add(o, "head",
 					       json_object_new_uint64(r->head));
@@ -183,21 +185,21 @@ static void print_row(struct lister *l, const struct page_run *r,
 				json_object *x = json_object_new_object();
 
 				json_object_object_add(
-					x, "pid", json_object_new_int(ow[i].pid));
+				    x, "pid", json_object_new_int(ow[i].pid));
 				json_object_object_add(
-					x, "comm",
-					json_object_new_string(pfn_owners_comm(
-						l->owners, ow[i].pid)));
+				    x, "comm",
+				    json_object_new_string(
+					pfn_owners_comm(l->owners, ow[i].pid)));
 				json_object_object_add(
-					x, "vaddr",
-					json_object_new_uint64(ow[i].vaddr));
+				    x, "vaddr",
+				    json_object_new_uint64(ow[i].vaddr));
 				json_object_array_add(a, x);
 			}
 			json_object_object_add(o, "owners", a);
 		}
-		fprintf(l->out, "%s\n    %s", l->rows > 1 ? "," : "",
-			json_object_to_json_string_ext(o,
-						       JSON_C_TO_STRING_PLAIN));
+		fprintf(
+		    l->out, "%s\n    %s", l->rows > 1 ? "," : "",
+		    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 		return;
 	}
@@ -218,7 +220,8 @@ static void print_row(struct lister *l, const struct page_run *r,
 		fputs("  ", l->out);
 		for (size_t i = 0; i < now && i < 4; i++)
 			fprintf(l->out, "%s%d:%s@%#" PRIx64, i ? "," : "",
-				ow[i].pid, pfn_owners_comm(l->owners, ow[i].pid),
+				ow[i].pid,
+				pfn_owners_comm(l->owners, ow[i].pid),
 				ow[i].vaddr);
 		if (now > 4)
 			fprintf(l->out, ",+%zu more", now - 4);
@@ -291,8 +294,8 @@ static void print_summary(struct ctx *ctx, const struct pagescan_result *res)
 		json_object_object_add(o, "pfn_end",
 				       json_object_new_uint64(res->pfn_end));
 		json_object_object_add(
-			o, "total_bytes",
-			json_object_new_uint64(res->c.total * ps));
+		    o, "total_bytes",
+		    json_object_new_uint64(res->c.total * ps));
 		json_object_object_add(o, "rows", table_json_rows(t));
 		json_object_object_add(o, "notes", table_json_notes(t));
 		json_print(stdout, o);
@@ -306,23 +309,23 @@ static void print_summary(struct ctx *ctx, const struct pagescan_result *res)
 int cmd_phys(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "pages", no_argument, NULL, OPT_PAGES },
-		{ "pfn", required_argument, NULL, OPT_PFN },
-		{ "use", required_argument, NULL, OPT_USE },
-		{ "flags", required_argument, NULL, OPT_FLAGS },
-		{ "owners", no_argument, NULL, OPT_OWNERS },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "batch", required_argument, NULL, OPT_BATCH },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"summary", no_argument, NULL, OPT_SUMMARY},
+	    {"pages", no_argument, NULL, OPT_PAGES},
+	    {"pfn", required_argument, NULL, OPT_PFN},
+	    {"use", required_argument, NULL, OPT_USE},
+	    {"flags", required_argument, NULL, OPT_FLAGS},
+	    {"owners", no_argument, NULL, OPT_OWNERS},
+	    {"pid", required_argument, NULL, OPT_PID},
+	    {"cgroup", required_argument, NULL, OPT_CGROUP},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"batch", required_argument, NULL, OPT_BATCH},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
-	struct lister l = { .ctx = ctx, .out = stdout, .use_mask = ~0u };
-	struct pagescan_opts so = { 0 };
+	struct lister l = {.ctx = ctx, .out = stdout, .use_mask = ~0u};
+	struct pagescan_opts so = {0};
 	struct pagescan_result res;
-	struct pfn_owners owners = { 0 };
+	struct pfn_owners owners = {0};
 	bool summary = false, want_owners = false;
 	const char *cg_arg = NULL;
 	unsigned long pid = 0, v;
@@ -341,8 +344,8 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 		case OPT_PFN:
 			if (pagescan_parse_range(optarg, &so.lo, &so.hi) < 0)
 				return cli_usage_error(
-					ctx, "bad PFN range '%s' (A-B, A+N or A)",
-					optarg);
+				    ctx, "bad PFN range '%s' (A-B, A+N or A)",
+				    optarg);
 			continue;
 		case OPT_USE: {
 			char *dup = strdup(optarg), *save = NULL, *tok;
@@ -353,8 +356,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 				int u = page_use_lookup(tok);
 
 				if (u < 0) {
-					cli_usage_error(ctx,
-							"unknown use '%s'",
+					cli_usage_error(ctx, "unknown use '%s'",
 							tok);
 					free(dup);
 					return EXIT_USAGE;
@@ -367,7 +369,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 			continue;
 		}
 		case OPT_FLAGS: {
-			struct parse_err pe = { 0 };
+			struct parse_err pe = {0};
 
 			if (kpf_expr_parse(optarg, &l.expr, &pe) < 0)
 				return cli_usage_error(ctx, "--flags: %s",
@@ -392,15 +394,15 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 			if (cli_parse_uint(optarg, &v) < 0 || v == 0 ||
 			    v > PAGESCAN_THREADS_MAX)
 				return cli_usage_error(
-					ctx, "--threads wants 1 to %d",
-					PAGESCAN_THREADS_MAX);
+				    ctx, "--threads wants 1 to %d",
+				    PAGESCAN_THREADS_MAX);
 			so.threads = (unsigned)v;
 			continue;
 		case OPT_BATCH:
 			if (cli_parse_uint(optarg, &v) < 0 || v < 1 ||
 			    v > (1ul << 24))
 				return cli_usage_error(
-					ctx, "--batch wants 1 to 16777216 pages");
+				    ctx, "--batch wants 1 to 16777216 pages");
 			so.batch_pages = v;
 			continue;
 		}
@@ -466,7 +468,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 		uint64_t ino = 0;
 
 		if (cg_arg[0] == '@') {
-			struct span sp = { cg_arg + 1, strlen(cg_arg + 1) };
+			struct span sp = {cg_arg + 1, strlen(cg_arg + 1)};
 
 			if (span_u64(sp, &ino) < 0)
 				ino = 0;
@@ -504,16 +506,17 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 		for (int u = 0; u < _PU_MAX; u++)
 			if (l.by_use[u])
 				json_object_object_add(
-					bu, page_use_name(u),
-					json_object_new_uint64(l.by_use[u] *
-							       l.page_size));
-		fprintf(l.out, "\n  ],\n  \"page_size\": %" PRIu64
-			       ",\n  \"pfn_end\": %" PRIu64
-			       ",\n  \"pages_listed\": %" PRIu64
-			       ",\n  \"bytes_by_use\": %s\n}\n",
-			l.page_size, res.pfn_end, l.pages,
-			json_object_to_json_string_ext(bu,
-						       JSON_C_TO_STRING_PLAIN));
+				    bu, page_use_name(u),
+				    json_object_new_uint64(l.by_use[u] *
+							   l.page_size));
+		fprintf(
+		    l.out,
+		    "\n  ],\n  \"page_size\": %" PRIu64
+		    ",\n  \"pfn_end\": %" PRIu64
+		    ",\n  \"pages_listed\": %" PRIu64
+		    ",\n  \"bytes_by_use\": %s\n}\n",
+		    l.page_size, res.pfn_end, l.pages,
+		    json_object_to_json_string_ext(bu, JSON_C_TO_STRING_PLAIN));
 		json_object_put(bu);
 		json_object_put(o);
 	} else {

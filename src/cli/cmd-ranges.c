@@ -25,19 +25,19 @@
 #include "pages.h"
 
 const char cmd_ranges_help[] =
-	"Usage: memtally ranges\n"
-	"\n"
-	"Physical memory ranges, as RAMMap's Physical Ranges tab: every\n"
-	"System RAM range of /proc/iomem, cut at zone boundaries\n"
-	"(/proc/zoneinfo), and the gaps between them, each with its node,\n"
-	"zone, and its pages by use from the page flags (/proc/kpageflags;\n"
-	"root only). Then each zone: the PFNs it spans, the RAM present in it,\n"
-	"the pages the allocator manages, and what the flags say the rest is.\n"
-	"\n"
-	"Columns: FREE free blocks and sections not yet initialised; ANON\n"
-	"anonymous, THP and KSM; FILE page cache; SHMEM tmpfs and shared\n"
-	"memory; SLAB; KERNEL pages with no flag, page tables, the zero page;\n"
-	"RESERVED pages the kernel kept at boot; HOLE PFNs with no RAM.\n";
+    "Usage: memtally ranges\n"
+    "\n"
+    "Physical memory ranges, as RAMMap's Physical Ranges tab: every\n"
+    "System RAM range of /proc/iomem, cut at zone boundaries\n"
+    "(/proc/zoneinfo), and the gaps between them, each with its node,\n"
+    "zone, and its pages by use from the page flags (/proc/kpageflags;\n"
+    "root only). Then each zone: the PFNs it spans, the RAM present in it,\n"
+    "the pages the allocator manages, and what the flags say the rest is.\n"
+    "\n"
+    "Columns: FREE free blocks and sections not yet initialised; ANON\n"
+    "anonymous, THP and KSM; FILE page cache; SHMEM tmpfs and shared\n"
+    "memory; SLAB; KERNEL pages with no flag, page tables, the zero page;\n"
+    "RESERVED pages the kernel kept at boot; HOLE PFNs with no RAM.\n";
 
 enum {
 	G_FREE,
@@ -52,11 +52,14 @@ enum {
 };
 
 static const char *const group_cols[_G_MAX][2] = {
-	[G_FREE] = { "FREE", "free" },	     [G_ANON] = { "ANON", "anon" },
-	[G_FILE] = { "FILE", "file" },	     [G_SHMEM] = { "SHMEM", "shmem" },
-	[G_SLAB] = { "SLAB", "slab" },	     [G_KERNEL] = { "KERNEL", "kernel" },
-	[G_RESERVED] = { "RESERVED", "reserved" },
-	[G_HOLE] = { "HOLE", "hole" },
+    [G_FREE] = {"FREE", "free"},
+    [G_ANON] = {"ANON", "anon"},
+    [G_FILE] = {"FILE", "file"},
+    [G_SHMEM] = {"SHMEM", "shmem"},
+    [G_SLAB] = {"SLAB", "slab"},
+    [G_KERNEL] = {"KERNEL", "kernel"},
+    [G_RESERVED] = {"RESERVED", "reserved"},
+    [G_HOLE] = {"HOLE", "hole"},
 };
 
 static int group_of(enum page_use u)
@@ -88,9 +91,9 @@ static int group_of(enum page_use u)
 struct piece {
 	uint64_t start, end; /* PFNs, [start, end) */
 	const char *kind;    /* "System RAM" or the iomem name of a gap */
-	long zone;           /* index into zoneinfo, -1 none */
+	long zone;	     /* index into zoneinfo, -1 none */
 	uint64_t pages[_G_MAX];
-	uint64_t uninit;     /* of pages[G_FREE] */
+	uint64_t uninit; /* of pages[G_FREE] */
 };
 
 struct pieces {
@@ -114,8 +117,7 @@ static void add_piece(struct pieces *ps, uint64_t s, uint64_t e,
 }
 
 /* Cut [s, e) of kind at the zone boundaries. */
-static void add_cut(struct pieces *ps, uint64_t s, uint64_t e,
-		    const char *kind)
+static void add_cut(struct pieces *ps, uint64_t s, uint64_t e, const char *kind)
 {
 	while (s < e) {
 		uint64_t next = e;
@@ -195,10 +197,10 @@ static const char *iomem_name_at(const struct iomem *io, uint64_t addr)
 
 int cmd_ranges(int argc, char **argv, struct ctx *ctx)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { NULL, 0, NULL, 0 } };
-	struct pieces ps = { 0 };
-	struct pagescan_opts so = { 0 };
+	static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+						 {NULL, 0, NULL, 0}};
+	struct pieces ps = {0};
+	struct pagescan_opts so = {0};
 	struct pagescan_result res;
 	struct zoneinfo zi;
 	struct iomem io;
@@ -245,7 +247,7 @@ int cmd_ranges(int argc, char **argv, struct ctx *ctx)
 	 * nothing of the ranges above it */
 	if (pagescan_pfn_end(root, &kend, &se) < 0) {
 		/* let the scan say why, in its words */
-		struct pagescan_opts o0 = { 0 };
+		struct pagescan_opts o0 = {0};
 
 		pages_scan(ctx, &o0, &res);
 		goto out;
@@ -313,34 +315,34 @@ int cmd_ranges(int argc, char **argv, struct ctx *ctx)
 			json_object *o = json_object_new_object(), *u = NULL;
 
 			json_object_object_add(
-				o, "start", json_object_new_uint64(pc->start * pgsz));
+			    o, "start",
+			    json_object_new_uint64(pc->start * pgsz));
 			json_object_object_add(
-				o, "end",
-				json_object_new_uint64(pc->end * pgsz - 1));
+			    o, "end",
+			    json_object_new_uint64(pc->end * pgsz - 1));
 			json_object_object_add(
-				o, "bytes",
-				json_object_new_uint64((pc->end - pc->start) *
-						       pgsz));
+			    o, "bytes",
+			    json_object_new_uint64((pc->end - pc->start) *
+						   pgsz));
 			json_object_object_add(
-				o, "node",
-				pc->zone >= 0
-					? json_object_new_int(
-						  (int)zi.zones[pc->zone].node)
-					: NULL);
+			    o, "node",
+			    pc->zone >= 0 ? json_object_new_int(
+						(int)zi.zones[pc->zone].node)
+					  : NULL);
 			json_object_object_add(
-				o, "zone",
-				pc->zone >= 0 ? json_object_new_string(
-							zi.zones[pc->zone].zone)
-					      : NULL);
-			json_object_object_add(o, "type",
-					       json_object_new_string(pc->kind));
+			    o, "zone",
+			    pc->zone >= 0 ? json_object_new_string(
+						zi.zones[pc->zone].zone)
+					  : NULL);
+			json_object_object_add(
+			    o, "type", json_object_new_string(pc->kind));
 			if (scanned) {
 				u = json_object_new_object();
 				for (int g = 0; g < _G_MAX; g++)
 					json_object_object_add(
-						u, group_cols[g][1],
-						json_object_new_uint64(
-							pc->pages[g] * pgsz));
+					    u, group_cols[g][1],
+					    json_object_new_uint64(
+						pc->pages[g] * pgsz));
 			}
 			json_object_object_add(o, "by_use", u);
 			json_object_array_add(jr, o);
@@ -352,9 +354,9 @@ int cmd_ranges(int argc, char **argv, struct ctx *ctx)
 			       ": ranges above show n/a",
 			       res.pfn_end);
 	if (!have_zi)
-		table_add_note(rt, "zones unavailable: %s",
-			       (source_err_format(&se, line, sizeof(line)),
-				line));
+		table_add_note(
+		    rt, "zones unavailable: %s",
+		    (source_err_format(&se, line, sizeof(line)), line));
 	pages_add_notes(rt, &res);
 
 	zt = table_new(NULL);

@@ -79,7 +79,7 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 	struct zoneinfo zi;
 	struct buddyinfo bi;
 	struct source_err se;
-	struct runs_ctx rc = { 0 };
+	struct runs_ctx rc = {0};
 	struct table *ht, *at, *tt;
 	json_object *jz, *jl;
 	bool have_bi;
@@ -106,7 +106,7 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 	ps = pages_page_size(ctx);
 	if (pagescan_pfn_end(root, &kend, &se) < 0) {
 		/* let the scan say why, in its words */
-		struct pagescan_opts o0 = { 0 };
+		struct pagescan_opts o0 = {0};
 		struct pagescan_result r0;
 
 		pages_scan(ctx, &o0, &r0);
@@ -138,13 +138,13 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 	for (size_t zidx = 0; zidx < zi.n_zones; zidx++) {
 		const struct zoneinfo_zone *z = &zi.zones[zidx];
 		const struct buddyinfo_zone *bz =
-			have_bi ? buddy_zone(&bi, z->node, z->zone) : NULL;
+		    have_bi ? buddy_zone(&bi, z->node, z->zone) : NULL;
 		struct pageclass_zone span;
-		struct pagescan_opts so = { 0 };
+		struct pagescan_opts so = {0};
 		struct pagescan_result res;
 		struct free_recon fr;
-		uint64_t scan_o[PC_ORDER_MAX + 1] = { 0 };
-		uint64_t buddy_o[PC_ORDER_MAX + 1] = { 0 };
+		uint64_t scan_o[PC_ORDER_MAX + 1] = {0};
+		uint64_t buddy_o[PC_ORDER_MAX + 1] = {0};
 		uint64_t pcp;
 		size_t row;
 
@@ -193,8 +193,7 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 		if (bz) {
 			for (unsigned o = 0; o < orders; o++)
 				table_set_u64(ht, row, 3 + o, buddy_o[o]);
-			table_set_u64(ht, row, 3 + orders,
-				      fr.buddy_pages * ps);
+			table_set_u64(ht, row, 3 + orders, fr.buddy_pages * ps);
 		}
 
 		pcp = zoneinfo_pcp_count(z);
@@ -204,10 +203,10 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 		table_set_u64(at, row, 2, fr.scan_pages * ps);
 		if (bz) {
 			table_set_u64(at, row, 3, fr.buddy_pages * ps);
-			table_set_i64(at, row, 4,
-				      ((int64_t)fr.scan_pages -
-				       (int64_t)fr.buddy_pages) *
-					      (int64_t)ps);
+			table_set_i64(
+			    at, row, 4,
+			    ((int64_t)fr.scan_pages - (int64_t)fr.buddy_pages) *
+				(int64_t)ps);
 			table_set_double(at, row, 5, fr.agreement);
 		}
 		table_set_u64(at, row, 6, val_has(pcp) ? pcp * ps : VAL_ABSENT);
@@ -222,38 +221,36 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 
 			for (unsigned k = 0; k < orders; k++) {
 				json_object_array_add(
-					a, json_object_new_uint64(scan_o[k]));
+				    a, json_object_new_uint64(scan_o[k]));
 				if (b)
 					json_object_array_add(
-						b,
-						json_object_new_uint64(buddy_o[k]));
+					    b,
+					    json_object_new_uint64(buddy_o[k]));
 			}
-			json_object_object_add(o, "node",
-					       json_object_new_int((int)z->node));
+			json_object_object_add(
+			    o, "node", json_object_new_int((int)z->node));
 			json_object_object_add(o, "zone",
 					       json_object_new_string(z->zone));
 			json_object_object_add(o, "free_blocks", a);
 			json_object_object_add(o, "buddyinfo_blocks", b);
 			json_object_object_add(
-				o, "scan_bytes",
-				json_object_new_uint64(fr.scan_pages * ps));
+			    o, "scan_bytes",
+			    json_object_new_uint64(fr.scan_pages * ps));
 			json_object_object_add(
-				o, "buddyinfo_bytes",
-				bz ? json_object_new_uint64(fr.buddy_pages * ps)
-				   : NULL);
+			    o, "buddyinfo_bytes",
+			    bz ? json_object_new_uint64(fr.buddy_pages * ps)
+			       : NULL);
 			json_object_object_add(
-				o, "agreement",
-				bz ? json_object_new_double(fr.agreement)
-				   : NULL);
+			    o, "agreement",
+			    bz ? json_object_new_double(fr.agreement) : NULL);
 			json_object_object_add(
-				o, "percpu_bytes",
-				val_has(pcp) ? json_object_new_uint64(pcp * ps)
-					     : NULL);
+			    o, "percpu_bytes",
+			    val_has(pcp) ? json_object_new_uint64(pcp * ps)
+					 : NULL);
 			json_object_object_add(
-				o, "uninit_bytes",
-				json_object_new_uint64(
-					pageclass_use_pages(&res.c, PU_UNINIT) *
-					ps));
+			    o, "uninit_bytes",
+			    json_object_new_uint64(
+				pageclass_use_pages(&res.c, PU_UNINIT) * ps));
 			json_object_array_add(jz, o);
 		}
 	}
@@ -284,27 +281,28 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 		table_set_str(tt, row, 0, a);
 		table_set_str(tt, row, 1, b);
 		table_set_u64(tt, row, 2, rc.top[i].order);
-		table_set_u64(tt, row, 3, (UINT64_C(1) << rc.top[i].order) * ps);
+		table_set_u64(tt, row, 3,
+			      (UINT64_C(1) << rc.top[i].order) * ps);
 		table_set_str(tt, row, 4, zi.zones[rc.top[i].zone].zone);
 		{
 			json_object *o = json_object_new_object();
 
 			json_object_object_add(
-				o, "pfn", json_object_new_uint64(rc.top[i].pfn));
+			    o, "pfn", json_object_new_uint64(rc.top[i].pfn));
 			json_object_object_add(
-				o, "address",
-				json_object_new_uint64(rc.top[i].pfn * ps));
+			    o, "address",
+			    json_object_new_uint64(rc.top[i].pfn * ps));
 			json_object_object_add(
-				o, "order",
-				json_object_new_int((int)rc.top[i].order));
+			    o, "order",
+			    json_object_new_int((int)rc.top[i].order));
 			json_object_object_add(
-				o, "bytes",
-				json_object_new_uint64(
-					(UINT64_C(1) << rc.top[i].order) * ps));
+			    o, "bytes",
+			    json_object_new_uint64(
+				(UINT64_C(1) << rc.top[i].order) * ps));
 			json_object_object_add(
-				o, "zone",
-				json_object_new_string(
-					zi.zones[rc.top[i].zone].zone));
+			    o, "zone",
+			    json_object_new_string(
+				zi.zones[rc.top[i].zone].zone));
 			json_object_array_add(jl, o);
 		}
 	}
@@ -326,7 +324,8 @@ int free_runs(struct ctx *ctx, long node, const char *zone)
 			table_add_note(at,
 				       "the scan found %s %s free memory than "
 				       "the allocator's lists hold",
-				       d, tot_scan > tot_buddy ? "more" : "less");
+				       d,
+				       tot_scan > tot_buddy ? "more" : "less");
 	}
 	table_add_note(at, "BLOCKS AGREE: blocks counted alike by order, as a "
 			   "share of the larger count");

@@ -57,8 +57,8 @@ static struct pageclass_zone *ram_ranges(struct root *root, uint64_t ps,
 int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 	       struct pagescan_result *ret)
 {
-	struct progress p = { .on = isatty(STDERR_FILENO), .last = -1 };
-	struct source_err err = { 0 };
+	struct progress p = {.on = isatty(STDERR_FILENO), .last = -1};
+	struct source_err err = {0};
 	struct root *root = ctx_root(ctx);
 	struct pageclass_zone *ram = NULL;
 	char line[512];
@@ -144,9 +144,9 @@ void pages_add_notes(struct table *t, const struct pagescan_result *r)
 int snapshot_record_pages(struct root *root, bool quiet)
 {
 	static const char *const paths[] = {
-		"proc/kpageflags",
-		"proc/kpagecount",
-		"proc/kpagecgroup",
+	    "proc/kpageflags",
+	    "proc/kpagecount",
+	    "proc/kpagecgroup",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
@@ -167,16 +167,16 @@ int snapshot_record_pages(struct root *root, bool quiet)
 			return r;
 		}
 		if (!quiet && root_is_live(root))
-			fprintf(stderr, "memtally: note: '/%s': %s\n",
-				paths[i], strerror(-r));
+			fprintf(stderr, "memtally: note: '/%s': %s\n", paths[i],
+				strerror(-r));
 	}
 	return 0;
 }
 
 struct table *pages_matrix_table(const struct pageclass_counts *c, uint64_t ps)
 {
-	uint64_t tot[_PL_MAX] = { 0 };
-	uint64_t attr_tot[3] = { 0 };
+	uint64_t tot[_PL_MAX] = {0};
+	uint64_t attr_tot[3] = {0};
 	struct table *t = table_new(NULL);
 	size_t row;
 

@@ -70,7 +70,8 @@ static void add_why_notes(struct table *t, const struct recon_row *rows,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct recon_row *r = &rows[i];
-		uint64_t ad = r->diff < 0 ? (uint64_t)-r->diff : (uint64_t)r->diff;
+		uint64_t ad =
+		    r->diff < 0 ? (uint64_t)-r->diff : (uint64_t)r->diff;
 		char h[32];
 
 		if (!val_has(r->counted) || !r->why[0])
@@ -90,21 +91,24 @@ static json_object *recon_json(const struct recon_row *rows, size_t n)
 		const struct recon_row *r = &rows[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "name", json_object_new_string(r->key));
+		json_object_object_add(o, "name",
+				       json_object_new_string(r->key));
 		json_object_object_add(o, "bytes",
 				       json_object_new_uint64(r->scan));
 		json_object_object_add(o, "counter_bytes",
 				       val_has(r->counted)
-					       ? json_object_new_uint64(r->counted)
-					       : NULL);
+					   ? json_object_new_uint64(r->counted)
+					   : NULL);
 		json_object_object_add(o, "difference",
 				       val_has(r->counted)
-					       ? json_object_new_int64(r->diff)
-					       : NULL);
-		json_object_object_add(o, "uses", json_object_new_string(r->uses));
+					   ? json_object_new_int64(r->diff)
+					   : NULL);
+		json_object_object_add(o, "uses",
+				       json_object_new_string(r->uses));
 		json_object_object_add(o, "counter",
 				       json_object_new_string(r->counter));
-		json_object_object_add(o, "why", json_object_new_string(r->why));
+		json_object_object_add(o, "why",
+				       json_object_new_string(r->why));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -115,7 +119,7 @@ int usage_exact(struct ctx *ctx)
 	uint64_t ram_bytes = VAL_ABSENT, pcp = 0;
 	struct zoneinfo zi;
 	struct iomem io;
-	struct pagescan_opts so = { 0 };
+	struct pagescan_opts so = {0};
 	struct pagescan_result res;
 	struct pagerecon rc;
 	struct meminfo mi;
@@ -169,10 +173,9 @@ int usage_exact(struct ctx *ctx)
 		source_err_format(&se, line, sizeof(line));
 		table_add_note(ct, "counters unavailable: %s", line);
 	}
-	table_add_note(ct,
-		       "PAGE FLAGS: every page classified from "
-		       "/proc/kpageflags; COUNTERS: the same category from "
-		       "/proc/meminfo, as 'memtally usage' counts it");
+	table_add_note(ct, "PAGE FLAGS: every page classified from "
+			   "/proc/kpageflags; COUNTERS: the same category from "
+			   "/proc/meminfo, as 'memtally usage' counts it");
 	partial = val_has(ram_bytes) && res.pfn_end * ps < ram_bytes;
 	if (partial) {
 		table_add_note(ct,
@@ -228,17 +231,17 @@ int usage_exact(struct ctx *ctx)
 		json_object_object_add(o, "total_bytes",
 				       json_object_new_uint64(sum_scan));
 		json_object_object_add(
-			o, "mem_total",
-			have_mi && val_has(mi.v[MI_MEMTOTAL])
-				? json_object_new_uint64(mi.v[MI_MEMTOTAL])
-				: NULL);
+		    o, "mem_total",
+		    have_mi && val_has(mi.v[MI_MEMTOTAL])
+			? json_object_new_uint64(mi.v[MI_MEMTOTAL])
+			: NULL);
 		json_object_object_add(o, "page_size",
 				       json_object_new_uint64(ps));
 		json_object_object_add(o, "categories",
 				       recon_json(rc.cat, _RC_MAX - 1));
-		json_object_object_add(o, "holes_bytes",
-				       json_object_new_uint64(
-					       rc.cat[RC_HOLE].scan));
+		json_object_object_add(
+		    o, "holes_bytes",
+		    json_object_new_uint64(rc.cat[RC_HOLE].scan));
 		json_object_object_add(o, "lists",
 				       recon_json(rc.list, _RL_MAX));
 		json_object_object_add(o, "matrix", table_json_rows(mt));

@@ -62,8 +62,8 @@ static void walk(struct cgino_map *m, int dirfd, const char *rel, int depth)
 			close(fd);
 			continue;
 		}
-		sub = xasprintf("%s/%s", streq(rel, "/") ? "" : rel,
-				de->d_name);
+		sub =
+		    xasprintf("%s/%s", streq(rel, "/") ? "" : rel, de->d_name);
 		add(m, (uint64_t)st.st_ino, sub);
 		if (depth < 64)
 			walk(m, fd, sub, depth + 1);
@@ -108,9 +108,9 @@ static bool has_memory(const char *dir)
 int cgino_map_build(const char *base, struct cgino_map **ret)
 {
 	static const char *const candidates[] = {
-		"/sys/fs/cgroup/memory",
-		"/sys/fs/cgroup",
-		"/sys/fs/cgroup/unified",
+	    "/sys/fs/cgroup/memory",
+	    "/sys/fs/cgroup",
+	    "/sys/fs/cgroup/unified",
 	};
 	const char *dir = base;
 	struct cgino_map *m;
@@ -143,7 +143,7 @@ int cgino_map_build(const char *base, struct cgino_map **ret)
 
 const char *cgino_lookup(const struct cgino_map *m, uint64_t ino)
 {
-	struct cg_entry key = { .ino = ino }, *e;
+	struct cg_entry key = {.ino = ino}, *e;
 
 	if (!m || m->n == 0)
 		return NULL;

@@ -6,9 +6,10 @@
  * keeping present entries whose PFN is in the window. Skipping empty
  * ranges matters: runtimes reserve terabytes of address space (PROT_NONE
  * arenas), and reading their pagemap entries took 17 s for one view.
- * (PAGEMAP_SCAN, 6.7+, would find present ranges in one ioctl.) [vsyscall] is skipped (it is above the user address space and
- * pagemap refuses it on some kernels). Everything goes through the root
- * seam, so a captured tree with pagemaps works too (snapshots carry none).
+ * (PAGEMAP_SCAN, 6.7+, would find present ranges in one ioctl.) [vsyscall] is
+ * skipped (it is above the user address space and pagemap refuses it on some
+ * kernels). Everything goes through the root seam, so a captured tree with
+ * pagemaps works too (snapshots carry none).
  *
  * A process can exit at any point: a failed read of its maps or pagemap
  * skips it and counts it. If the only present entries of every process
@@ -88,8 +89,9 @@ static int read_entries(struct walk *w, uint64_t start, uint64_t end)
 			o->v[o->n].pfn = pfn;
 			o->v[o->n].vaddr = (v + i) * 4096;
 			o->v[o->n].pid = w->pid;
-			o->v[o->n].flags = (e & PM_FILE ? PM_OWNER_FILE : 0) |
-					   (e & PM_EXCL ? PM_OWNER_EXCLUSIVE : 0);
+			o->v[o->n].flags =
+			    (e & PM_FILE ? PM_OWNER_FILE : 0) |
+			    (e & PM_EXCL ? PM_OWNER_EXCLUSIVE : 0);
 			o->n++;
 		}
 		v += n;
@@ -106,13 +108,13 @@ static int read_range(struct walk *w, uint64_t start, uint64_t end)
 
 	while (w->scan_ok && fd >= 0 && start < end) {
 		struct mt_pm_scan_arg a = {
-			.size = sizeof(a),
-			.start = start,
-			.end = end,
-			.vec = (uint64_t)(uintptr_t)reg,
-			.vec_len = SCAN_REGIONS,
-			.category_mask = MT_PAGE_IS_PRESENT,
-			.return_mask = MT_PAGE_IS_PRESENT,
+		    .size = sizeof(a),
+		    .start = start,
+		    .end = end,
+		    .vec = (uint64_t)(uintptr_t)reg,
+		    .vec_len = SCAN_REGIONS,
+		    .category_mask = MT_PAGE_IS_PRESENT,
+		    .return_mask = MT_PAGE_IS_PRESENT,
 		};
 		int n = ioctl(fd, MT_PAGEMAP_SCAN, &a);
 
@@ -144,7 +146,7 @@ static int read_range(struct walk *w, uint64_t start, uint64_t end)
 int pagemap_maps_range(const char *line, size_t len, uint64_t *ret_start,
 		       uint64_t *ret_end)
 {
-	struct span s = { line, len }, f[2];
+	struct span s = {line, len}, f[2];
 	const char *dash;
 	struct span a, b;
 	uint64_t x, y;
@@ -198,7 +200,7 @@ static int walk_pid(struct root *root, int pid, uint64_t lo, uint64_t hi,
 	size_t len, clen;
 	uint64_t start = 0, end = 0;
 	bool have_range = false;
-	struct walk w = { 0 };
+	struct walk w = {0};
 	struct line_iter it;
 	struct span line;
 	int r;
@@ -223,11 +225,11 @@ static int walk_pid(struct root *root, int pid, uint64_t lo, uint64_t hi,
 		o->procs = xgrow(o->procs, &o->procs_alloc, o->n_procs + 1,
 				 sizeof(*o->procs));
 		o->procs[o->n_procs].pid = pid;
-		snprintf(o->procs[o->n_procs].comm,
-			 sizeof(o->procs[o->n_procs].comm), "%.*s",
-			 (int)(clen && comm[clen - 1] == '\n' ? clen - 1
-							       : clen),
-			 comm);
+		snprintf(
+		    o->procs[o->n_procs].comm,
+		    sizeof(o->procs[o->n_procs].comm), "%.*s",
+		    (int)(clen && comm[clen - 1] == '\n' ? clen - 1 : clen),
+		    comm);
 		o->n_procs++;
 	}
 	free(path);
@@ -245,7 +247,7 @@ static int walk_pid(struct root *root, int pid, uint64_t lo, uint64_t hi,
 	 * read when its Rss line says it has resident pages */
 	line_iter_init(&it, maps, len);
 	while (line_next(&it, &line)) {
-		struct span rss = { 0 };
+		struct span rss = {0};
 		uint64_t kb;
 
 		if (pagemap_maps_range(line.p, line.len, &start, &end) == 0 &&
@@ -277,7 +279,7 @@ out:
 int pfn_owners_collect(struct root *root, int pid, uint64_t lo, uint64_t hi,
 		       struct pfn_owners *ret)
 {
-	struct pfn_owners o = { 0 };
+	struct pfn_owners o = {0};
 	bool present = false, nonzero = false;
 	char **names = NULL;
 	size_t n = 0;
@@ -296,7 +298,7 @@ int pfn_owners_collect(struct root *root, int pid, uint64_t lo, uint64_t hi,
 			return r;
 		for (size_t i = 0; i < n; i++) {
 			unsigned long p;
-			struct span s = { names[i], strlen(names[i]) };
+			struct span s = {names[i], strlen(names[i])};
 			uint64_t v;
 
 			if (!is_pid(names[i]) || span_u64(s, &v) < 0 ||

@@ -37,7 +37,7 @@ struct pfn_owners {
 	struct {
 		int pid;
 		char comm[32];
-	} *procs;
+	} * procs;
 	size_t n_procs, procs_alloc;
 };
 

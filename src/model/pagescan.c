@@ -40,9 +40,9 @@
 #define SPLIT_ALIGN (UINT64_C(1) << 18)
 
 static const char *const kpage_paths[3] = {
-	"proc/kpageflags",
-	"proc/kpagecount",
-	"proc/kpagecgroup",
+    "proc/kpageflags",
+    "proc/kpagecount",
+    "proc/kpagecgroup",
 };
 
 static void err_fill(struct root *root, const char *path, int e,
@@ -122,12 +122,12 @@ int pagescan_pfn_end(struct root *root, uint64_t *ret, struct source_err *err)
 struct worker {
 	const struct pagescan_opts *o;
 	struct root_file *f[3]; /* flags, count, cgroup (NULL: absent) */
-	uint64_t start, end;    /* PFNs this worker reads */
-	uint64_t lo, hi;        /* the window counted */
+	uint64_t start, end;	/* PFNs this worker reads */
+	uint64_t lo, hi;	/* the window counted */
 	size_t batch;
 	struct pageclass pc;
 	uint64_t *done; /* shared progress counter, or NULL */
-	bool report;    /* this worker calls progress */
+	bool report;	/* this worker calls progress */
 	uint64_t total;
 	int err;
 	int err_file;
@@ -151,18 +151,18 @@ static int read_words(struct root_file *f, uint64_t *buf, uint64_t pfn,
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	uint64_t *buf[3] = { NULL, NULL, NULL };
+	uint64_t *buf[3] = {NULL, NULL, NULL};
 	struct pageclass_cfg cfg = {
-		.max_order = w->o->max_order,
-		.lo = w->lo,
-		.hi = w->hi,
-		.zones = w->o->zones,
-		.n_zones = w->o->n_zones,
-		.ram = w->o->ram,
-		.n_ram = w->o->n_ram,
-		.emit = w->o->emit,
-		.emit_block = w->o->emit_block,
-		.ctx = w->o->ctx,
+	    .max_order = w->o->max_order,
+	    .lo = w->lo,
+	    .hi = w->hi,
+	    .zones = w->o->zones,
+	    .n_zones = w->o->n_zones,
+	    .ram = w->o->ram,
+	    .n_ram = w->o->n_ram,
+	    .emit = w->o->emit,
+	    .emit_block = w->o->emit_block,
+	    .ctx = w->o->ctx,
 	};
 
 	pageclass_init(&w->pc, &cfg);
@@ -170,8 +170,8 @@ static void *worker_main(void *arg)
 		if (w->f[i])
 			buf[i] = xmalloc(w->batch * 8);
 	for (uint64_t p = w->start; p < w->end; p += w->batch) {
-		size_t n = (size_t)(w->end - p < w->batch ? w->end - p
-							    : w->batch);
+		size_t n =
+		    (size_t)(w->end - p < w->batch ? w->end - p : w->batch);
 
 		for (int i = 0; i < 3; i++) {
 			int r;
@@ -187,8 +187,8 @@ static void *worker_main(void *arg)
 		}
 		pageclass_feed(&w->pc, p, buf[0], buf[1], buf[2], n);
 		if (w->done) {
-			uint64_t d = __atomic_add_fetch(w->done, n,
-							__ATOMIC_RELAXED);
+			uint64_t d =
+			    __atomic_add_fetch(w->done, n, __ATOMIC_RELAXED);
 
 			if (w->report && w->o->progress)
 				w->o->progress(w->o->ctx, d, w->total);
@@ -221,8 +221,8 @@ static unsigned default_threads(void)
 int pagescan_run(struct root *root, const struct pagescan_opts *o,
 		 struct pagescan_result *ret, struct source_err *err)
 {
-	struct pagescan_result res = { 0 };
-	struct root_file *f[3] = { NULL, NULL, NULL };
+	struct pagescan_result res = {0};
+	struct root_file *f[3] = {NULL, NULL, NULL};
 	struct worker *w = NULL;
 	pthread_t tid[PAGESCAN_THREADS_MAX];
 	uint64_t end, start, span, done = 0;
@@ -243,8 +243,7 @@ int pagescan_run(struct root *root, const struct pagescan_opts *o,
 	res.pfn_end = end;
 	if (end == 0) {
 		err_fill(root, kpage_paths[0], -ENODATA, err);
-		snprintf(err->parse.msg, sizeof(err->parse.msg),
-			 "is empty");
+		snprintf(err->parse.msg, sizeof(err->parse.msg), "is empty");
 		r = -ENODATA;
 		goto out;
 	}
@@ -260,7 +259,8 @@ int pagescan_run(struct root *root, const struct pagescan_opts *o,
 		goto out;
 	}
 	for (int i = 1; i < 3; i++) {
-		struct source_err *e = i == 1 ? &res.count_err : &res.cgroup_err;
+		struct source_err *e =
+		    i == 1 ? &res.count_err : &res.cgroup_err;
 
 		if ((i == 1 && o->no_count) || (i == 2 && o->no_cgroup))
 			continue;
@@ -273,8 +273,8 @@ int pagescan_run(struct root *root, const struct pagescan_opts *o,
 	r = 0;
 	res.have_count = f[1] != NULL;
 	res.have_cgroup = f[2] != NULL;
-	res.batch_pages = o->batch_pages ? o->batch_pages
-					 : PAGESCAN_BATCH_DEFAULT;
+	res.batch_pages =
+	    o->batch_pages ? o->batch_pages : PAGESCAN_BATCH_DEFAULT;
 
 	/* start a little before the window, at an aligned PFN, so that a
 	 * compound page or free block cut by the window is still seen
@@ -352,7 +352,7 @@ out:
 
 static int parse_num(const char *p, size_t len, uint64_t *ret)
 {
-	struct span s = { p, len };
+	struct span s = {p, len};
 
 	if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		return span_x64(s, ret);

@@ -24,11 +24,11 @@
 #define PAGESCAN_THREADS_MAX 16
 
 struct pagescan_opts {
-	size_t batch_pages; /* 0: PAGESCAN_BATCH_DEFAULT */
-	unsigned threads;   /* 0: one per CPU, at most 4 */
-	uint64_t lo, hi;    /* PFN window; hi == 0: to the last PFN */
+	size_t batch_pages;	  /* 0: PAGESCAN_BATCH_DEFAULT */
+	unsigned threads;	  /* 0: one per CPU, at most 4 */
+	uint64_t lo, hi;	  /* PFN window; hi == 0: to the last PFN */
 	bool no_count, no_cgroup; /* skip those files (faster) */
-	unsigned max_order;       /* 0: 10 */
+	unsigned max_order;	  /* 0: 10 */
 	const struct pageclass_zone *zones;
 	size_t n_zones;
 	/* System RAM ranges (iomem); none: every PFN taken for RAM */
@@ -44,8 +44,8 @@ struct pagescan_opts {
 
 struct pagescan_result {
 	struct pageclass_counts c;
-	uint64_t pfn_end;         /* one past the highest PFN the files cover */
-	uint64_t lo, hi;          /* the window scanned */
+	uint64_t pfn_end; /* one past the highest PFN the files cover */
+	uint64_t lo, hi;  /* the window scanned */
 	bool have_count, have_cgroup;
 	struct source_err count_err, cgroup_err; /* why a file is absent */
 	unsigned threads;

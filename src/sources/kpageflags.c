@@ -32,50 +32,50 @@ struct kpf_info {
 };
 
 static const struct kpf_info info[64] = {
-	[KPF_LOCKED] = { "locked", 'L' },
-	[KPF_ERROR] = { "error", 'E' },
-	[KPF_REFERENCED] = { "referenced", 'R' },
-	[KPF_UPTODATE] = { "uptodate", 'U' },
-	[KPF_DIRTY] = { "dirty", 'D' },
-	[KPF_LRU] = { "lru", 'l' },
-	[KPF_ACTIVE] = { "active", 'A' },
-	[KPF_SLAB] = { "slab", 'S' },
-	[KPF_WRITEBACK] = { "writeback", 'W' },
-	[KPF_RECLAIM] = { "reclaim", 'I' },
-	[KPF_BUDDY] = { "buddy", 'B' },
-	[KPF_MMAP] = { "mmap", 'M' },
-	[KPF_ANON] = { "anonymous", 'a' },
-	[KPF_SWAPCACHE] = { "swapcache", 's' },
-	[KPF_SWAPBACKED] = { "swapbacked", 'b' },
-	[KPF_COMPOUND_HEAD] = { "compound_head", 'H' },
-	[KPF_COMPOUND_TAIL] = { "compound_tail", 'T' },
-	[KPF_HUGE] = { "huge", 'G' },
-	[KPF_UNEVICTABLE] = { "unevictable", 'u' },
-	[KPF_HWPOISON] = { "hwpoison", 'X' },
-	[KPF_NOPAGE] = { "nopage", 'n' },
-	[KPF_KSM] = { "ksm", 'x' },
-	[KPF_THP] = { "thp", 't' },
-	[KPF_OFFLINE] = { "offline", 'o' },
-	[KPF_ZERO_PAGE] = { "zero_page", 'z' },
-	[KPF_IDLE] = { "idle_page", 'i' },
-	[KPF_PGTABLE] = { "pgtable", 'g' },
-	[KPF_RESERVED] = { "reserved", 'r' },
-	[KPF_MLOCKED] = { "mlocked", 'm' },
-	[KPF_OWNER_2] = { "owner_2", 'd' },
-	[KPF_PRIVATE] = { "private", 'P' },
-	[KPF_PRIVATE_2] = { "private_2", 'p' },
-	[KPF_OWNER_PRIVATE] = { "owner_private", 'O' },
-	[KPF_ARCH] = { "arch", 'h' },
-	[KPF_UNCACHED] = { "uncached", 'c' },
-	[KPF_SOFTDIRTY] = { "softdirty", 'f' },
-	[KPF_ARCH_2] = { "arch_2", 'H' },
-	[KPF_ANON_EXCLUSIVE] = { "anon_exclusive", 'd' },
-	[KPF_READAHEAD] = { "readahead", 'I' },
-	[KPF_SLUB_FROZEN] = { "slub_frozen", 'A' },
-	[KPF_SLUB_DEBUG] = { "slub_debug", 'E' },
-	[KPF_FILE] = { "file", 'F' },
-	[KPF_SWAP] = { "swap", 'w' },
-	[KPF_MMAP_EXCLUSIVE] = { "mmap_exclusive", '1' },
+    [KPF_LOCKED] = {"locked", 'L'},
+    [KPF_ERROR] = {"error", 'E'},
+    [KPF_REFERENCED] = {"referenced", 'R'},
+    [KPF_UPTODATE] = {"uptodate", 'U'},
+    [KPF_DIRTY] = {"dirty", 'D'},
+    [KPF_LRU] = {"lru", 'l'},
+    [KPF_ACTIVE] = {"active", 'A'},
+    [KPF_SLAB] = {"slab", 'S'},
+    [KPF_WRITEBACK] = {"writeback", 'W'},
+    [KPF_RECLAIM] = {"reclaim", 'I'},
+    [KPF_BUDDY] = {"buddy", 'B'},
+    [KPF_MMAP] = {"mmap", 'M'},
+    [KPF_ANON] = {"anonymous", 'a'},
+    [KPF_SWAPCACHE] = {"swapcache", 's'},
+    [KPF_SWAPBACKED] = {"swapbacked", 'b'},
+    [KPF_COMPOUND_HEAD] = {"compound_head", 'H'},
+    [KPF_COMPOUND_TAIL] = {"compound_tail", 'T'},
+    [KPF_HUGE] = {"huge", 'G'},
+    [KPF_UNEVICTABLE] = {"unevictable", 'u'},
+    [KPF_HWPOISON] = {"hwpoison", 'X'},
+    [KPF_NOPAGE] = {"nopage", 'n'},
+    [KPF_KSM] = {"ksm", 'x'},
+    [KPF_THP] = {"thp", 't'},
+    [KPF_OFFLINE] = {"offline", 'o'},
+    [KPF_ZERO_PAGE] = {"zero_page", 'z'},
+    [KPF_IDLE] = {"idle_page", 'i'},
+    [KPF_PGTABLE] = {"pgtable", 'g'},
+    [KPF_RESERVED] = {"reserved", 'r'},
+    [KPF_MLOCKED] = {"mlocked", 'm'},
+    [KPF_OWNER_2] = {"owner_2", 'd'},
+    [KPF_PRIVATE] = {"private", 'P'},
+    [KPF_PRIVATE_2] = {"private_2", 'p'},
+    [KPF_OWNER_PRIVATE] = {"owner_private", 'O'},
+    [KPF_ARCH] = {"arch", 'h'},
+    [KPF_UNCACHED] = {"uncached", 'c'},
+    [KPF_SOFTDIRTY] = {"softdirty", 'f'},
+    [KPF_ARCH_2] = {"arch_2", 'H'},
+    [KPF_ANON_EXCLUSIVE] = {"anon_exclusive", 'd'},
+    [KPF_READAHEAD] = {"readahead", 'I'},
+    [KPF_SLUB_FROZEN] = {"slub_frozen", 'A'},
+    [KPF_SLUB_DEBUG] = {"slub_debug", 'E'},
+    [KPF_FILE] = {"file", 'F'},
+    [KPF_SWAP] = {"swap", 'w'},
+    [KPF_MMAP_EXCLUSIVE] = {"mmap_exclusive", '1'},
 };
 
 /* Short names people type; page-types accepts prefixes of the long names,
@@ -84,10 +84,10 @@ static const struct {
 	const char *alias;
 	unsigned bit;
 } aliases[] = {
-	{ "anon", KPF_ANON },   { "zero", KPF_ZERO_PAGE },
-	{ "idle", KPF_IDLE },   { "balloon", KPF_OFFLINE },
-	{ "head", KPF_COMPOUND_HEAD }, { "tail", KPF_COMPOUND_TAIL },
-	{ "hugetlb", KPF_HUGE }, { "mappedtodisk", KPF_OWNER_2 },
+    {"anon", KPF_ANON},		 {"zero", KPF_ZERO_PAGE},
+    {"idle", KPF_IDLE},		 {"balloon", KPF_OFFLINE},
+    {"head", KPF_COMPOUND_HEAD}, {"tail", KPF_COMPOUND_TAIL},
+    {"hugetlb", KPF_HUGE},	 {"mappedtodisk", KPF_OWNER_2},
 };
 
 const char *kpf_name(unsigned bit)
@@ -187,7 +187,7 @@ static int expr_bit(const char *p, size_t len, struct parse_err *err,
 
 int kpf_expr_parse(const char *s, struct kpf_expr *ret, struct parse_err *err)
 {
-	struct kpf_expr e = { 0 };
+	struct kpf_expr e = {0};
 	bool exact = false;
 	uint64_t all = 0;
 	const char *p = s;
@@ -225,10 +225,10 @@ int kpf_expr_parse(const char *s, struct kpf_expr *ret, struct parse_err *err)
 						  "'|' cannot be combined "
 						  "with '~' or '='");
 			while (q <= qend) {
-				const char *b2 = memchr(q, '|',
-							(size_t)(qend - q));
-				size_t l2 = b2 ? (size_t)(b2 - q)
-					       : (size_t)(qend - q);
+				const char *b2 =
+				    memchr(q, '|', (size_t)(qend - q));
+				size_t l2 =
+				    b2 ? (size_t)(b2 - q) : (size_t)(qend - q);
 
 				r = expr_bit(q, l2, err, &bit);
 				if (r < 0)

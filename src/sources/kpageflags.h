@@ -39,11 +39,11 @@ enum kpf_bit {
 	KPF_UNEVICTABLE = 18,
 	KPF_HWPOISON = 19,
 	KPF_NOPAGE = 20,
-	KPF_KSM = 21,       /* 2.6.32 */
-	KPF_THP = 22,       /* 3.4 */
+	KPF_KSM = 21,	    /* 2.6.32 */
+	KPF_THP = 22,	    /* 3.4 */
 	KPF_OFFLINE = 23,   /* 3.18 as BALLOON, renamed 5.0 */
 	KPF_ZERO_PAGE = 24, /* 4.0 */
-	KPF_IDLE = 25,      /* 4.3, CONFIG_IDLE_PAGE_TRACKING */
+	KPF_IDLE = 25,	    /* 4.3, CONFIG_IDLE_PAGE_TRACKING */
 	KPF_PGTABLE = 26,   /* 4.18 */
 	/* raw kernel bits, always exported, hidden by page-types without -r */
 	KPF_RESERVED = 32,
@@ -107,8 +107,7 @@ struct kpf_expr {
 };
 #define KPF_EXPR_ANY UINT64_MAX
 
-int kpf_expr_parse(const char *s, struct kpf_expr *ret,
-		   struct parse_err *err);
+int kpf_expr_parse(const char *s, struct kpf_expr *ret, struct parse_err *err);
 bool kpf_expr_match(const struct kpf_expr *e, uint64_t flags);
 
 #endif

@@ -26,9 +26,9 @@ static void test_names(void **state)
 	assert_int_equal(kpf_lookup("lru", 3), KPF_LRU);
 	assert_int_equal(kpf_lookup("lr", 2), -1);
 	assert_int_equal(kpf_lookup("mlocked", 7), KPF_MLOCKED);
-	assert_string_equal(kpf_format(KPF(ANON) | KPF(LRU) | KPF(RESERVED),
-				       buf, sizeof(buf)),
-			    "lru,anonymous,reserved");
+	assert_string_equal(
+	    kpf_format(KPF(ANON) | KPF(LRU) | KPF(RESERVED), buf, sizeof(buf)),
+	    "lru,anonymous,reserved");
 	assert_string_equal(kpf_format(0, buf, sizeof(buf)), "");
 	assert_string_equal(kpf_format(UINT64_C(1) << 30, buf, sizeof(buf)),
 			    "bit30");
@@ -66,7 +66,7 @@ static void test_expand(void **state)
 static struct kpf_expr parse(const char *s)
 {
 	struct kpf_expr e;
-	struct parse_err err = { 0 };
+	struct parse_err err = {0};
 
 	if (kpf_expr_parse(s, &e, &err) != 0)
 		fail_msg("'%s': %s", s, err.msg);
@@ -130,9 +130,9 @@ static void test_expr(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_expand),
-		cmocka_unit_test(test_expr),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_expand),
+	    cmocka_unit_test(test_expr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,17 +48,16 @@ static void test_rules(void **state)
 	expect_one(KPF(KSM) | KPF(ANON) | KPF(LRU) | KPF(MMAP), PU_KSM,
 		   PL_INACTIVE);
 	expect_one(KPF(ANON) | KPF(SWAPBACKED) | KPF(LRU) | KPF(ACTIVE) |
-			   KPF(MMAP),
+		       KPF(MMAP),
 		   PU_ANON, PL_ACTIVE);
-	expect_one(KPF(ANON) | KPF(SWAPBACKED) | KPF(THP) |
-			   KPF(COMPOUND_HEAD) | KPF(LRU),
+	expect_one(KPF(ANON) | KPF(SWAPBACKED) | KPF(THP) | KPF(COMPOUND_HEAD) |
+		       KPF(LRU),
 		   PU_THP, PL_INACTIVE);
 	expect_one(KPF(SWAPBACKED) | KPF(LRU) | KPF(UPTODATE), PU_SHMEM,
 		   PL_INACTIVE);
 	expect_one(KPF(SWAPBACKED) | KPF(THP) | KPF(LRU), PU_SHMEM,
 		   PL_INACTIVE);
-	expect_one(KPF(SWAPBACKED) | KPF(UNEVICTABLE) | KPF(LRU) |
-			   KPF(MLOCKED),
+	expect_one(KPF(SWAPBACKED) | KPF(UNEVICTABLE) | KPF(LRU) | KPF(MLOCKED),
 		   PU_SHMEM, PL_UNEVICTABLE);
 	expect_one(KPF(RESERVED), PU_RESERVED, PL_NONE);
 	expect_one(KPF(RESERVED) | KPF(MMAP), PU_RESERVED, PL_NONE);
@@ -93,7 +92,7 @@ static struct pageclass run(const uint64_t *f, const uint64_t *cnt,
 			    size_t batch, const struct pageclass_cfg *cfg)
 {
 	struct pageclass pc;
-	struct pageclass_cfg def = { 0 };
+	struct pageclass_cfg def = {0};
 
 	pageclass_init(&pc, cfg ? cfg : &def);
 	for (size_t i = 0; i < n; i += batch) {
@@ -115,17 +114,17 @@ static void test_compound(void **state)
 	uint64_t thp = KPF(ANON) | KPF(SWAPBACKED) | KPF(THP) | KPF(LRU) |
 		       KPF(ACTIVE) | KPF(DIRTY);
 	uint64_t f[] = {
-		thp | KPF(COMPOUND_HEAD),
-		thp | KPF(COMPOUND_TAIL),
-		thp | KPF(COMPOUND_TAIL),
-		thp | KPF(COMPOUND_TAIL),
-		KPF(SLAB) | KPF(COMPOUND_HEAD),
-		KPF(COMPOUND_TAIL),
-		KPF(HUGE) | KPF(COMPOUND_HEAD),
-		KPF(COMPOUND_TAIL),
-		KPF(COMPOUND_TAIL),
-		KPF(LRU) | KPF(UPTODATE),
-		KPF(COMPOUND_TAIL), /* orphan: no head before it */
+	    thp | KPF(COMPOUND_HEAD),
+	    thp | KPF(COMPOUND_TAIL),
+	    thp | KPF(COMPOUND_TAIL),
+	    thp | KPF(COMPOUND_TAIL),
+	    KPF(SLAB) | KPF(COMPOUND_HEAD),
+	    KPF(COMPOUND_TAIL),
+	    KPF(HUGE) | KPF(COMPOUND_HEAD),
+	    KPF(COMPOUND_TAIL),
+	    KPF(COMPOUND_TAIL),
+	    KPF(LRU) | KPF(UPTODATE),
+	    KPF(COMPOUND_TAIL), /* orphan: no head before it */
 	};
 	size_t n = ELEMENTSOF(f);
 
@@ -148,8 +147,8 @@ static void test_compound(void **state)
 
 static void test_holes(void **state)
 {
-	uint64_t f[] = { KPF(NOPAGE), KPF(NOPAGE), KPF(RESERVED), 0,
-			 KPF(NOPAGE) };
+	uint64_t f[] = {KPF(NOPAGE), KPF(NOPAGE), KPF(RESERVED), 0,
+			KPF(NOPAGE)};
 	struct pageclass pc;
 
 	(void)state;
@@ -160,7 +159,7 @@ static void test_holes(void **state)
 	assert_int_equal(pageclass_list_pages(&pc.c, PL_NONE), 5);
 }
 
-static const struct pageclass_cfg ho = { .buddy_head_only = true };
+static const struct pageclass_cfg ho = {.buddy_head_only = true};
 
 /* Head-only kernels: a free block of every order 0..10 at an aligned PFN,
  * each followed by a page that ends it (an LRU file page), in every batch
@@ -204,19 +203,19 @@ static void test_free_every_order(void **state)
 static void test_free_inference_limits(void **state)
 {
 	/* head at an odd PFN: order 0 whatever follows */
-	uint64_t f1[] = { KPF(BUDDY), 0, 0, 0 };
+	uint64_t f1[] = {KPF(BUDDY), 0, 0, 0};
 	/* head at PFN 8 (ctz 3) followed by 5 blank pages: the largest
 	 * power of two in 6 is 4, the 2 left are kernel pages */
-	uint64_t f2[] = { KPF(BUDDY), 0, 0, 0, 0, 0, KPF(SLAB) };
+	uint64_t f2[] = {KPF(BUDDY), 0, 0, 0, 0, 0, KPF(SLAB)};
 	/* a blank page with a map count or a cgroup ends the block */
-	uint64_t f3[] = { KPF(BUDDY), 0, 0, 0 };
-	uint64_t c3[] = { 0, 0, 1, 0 };
-	uint64_t g3[] = { 0, 0, 0, 0 };
-	uint64_t c4[] = { 0, 0, 0, 0 };
-	uint64_t g4[] = { 0, 0, 0, 77 };
+	uint64_t f3[] = {KPF(BUDDY), 0, 0, 0};
+	uint64_t c3[] = {0, 0, 1, 0};
+	uint64_t g3[] = {0, 0, 0, 0};
+	uint64_t c4[] = {0, 0, 0, 0};
+	uint64_t g4[] = {0, 0, 0, 77};
 	/* a long blank run is capped at the configured max order */
-	uint64_t f5[64] = { KPF(BUDDY) };
-	struct pageclass_cfg cfg = { .max_order = 3, .buddy_head_only = true };
+	uint64_t f5[64] = {KPF(BUDDY)};
+	struct pageclass_cfg cfg = {.max_order = 3, .buddy_head_only = true};
 	struct pageclass pc;
 
 	(void)state;
@@ -256,8 +255,8 @@ static void test_free_inference_limits(void **state)
  * into the blocks the allocator holds, exactly. */
 static void test_free_all_flagged(void **state)
 {
-	uint64_t f[64] = { 0 };
-	struct pageclass_cfg cfg = { .max_order = 3 };
+	uint64_t f[64] = {0};
+	struct pageclass_cfg cfg = {.max_order = 3};
 	struct pageclass pc;
 
 	(void)state;
@@ -297,15 +296,14 @@ static void test_free_all_flagged(void **state)
 
 static void test_zones_and_window(void **state)
 {
-	uint64_t f[32] = { 0 };
-	struct pageclass_zone z[2] = { { 0, 16 }, { 16, 24 } };
-	struct pageclass_cfg cfg = { .zones = z,
-				     .n_zones = 2,
-				     .buddy_head_only = true };
+	uint64_t f[32] = {0};
+	struct pageclass_zone z[2] = {{0, 16}, {16, 24}};
+	struct pageclass_cfg cfg = {
+	    .zones = z, .n_zones = 2, .buddy_head_only = true};
 	struct pageclass pc;
 
 	(void)state;
-	f[0] = KPF(BUDDY);  /* order 0: f[1] is not blank */
+	f[0] = KPF(BUDDY); /* order 0: f[1] is not blank */
 	f[1] = KPF(SLAB);
 	f[16] = KPF(BUDDY); /* order 2 */
 	f[20] = KPF(SLAB);
@@ -332,9 +330,9 @@ static void test_blank_runs(void **state)
 {
 	/* 40 pages from PFN 4: sections of 8 pages (at 8, 16, 24, 32, 40);
 	 * RAM is [0, 30) and [36, 100) */
-	uint64_t f[40] = { 0 };
-	struct pageclass_zone ram[2] = { { 0, 30 }, { 36, 100 } };
-	struct pageclass_cfg cfg = { .section_pages = 8 };
+	uint64_t f[40] = {0};
+	struct pageclass_zone ram[2] = {{0, 30}, {36, 100}};
+	struct pageclass_cfg cfg = {.section_pages = 8};
 	struct pageclass pc;
 
 	(void)state;
@@ -384,14 +382,15 @@ static void on_block(void *ctx, uint64_t pfn, unsigned order, size_t zone)
 
 static void test_emit(void **state)
 {
-	uint64_t f[] = { KPF(BUDDY), 0, 0, 0, KPF(ANON) | KPF(COMPOUND_HEAD),
-			 KPF(COMPOUND_TAIL), 0 };
-	uint64_t cnt[] = { 0, 0, 0, 0, 2, 1, 0 };
-	struct collect c = { 0 };
-	struct pageclass_cfg cfg = { .buddy_head_only = true,
-				     .emit = on_run,
-				     .emit_block = on_block,
-				     .ctx = &c };
+	uint64_t f[] = {
+	    KPF(BUDDY),		0, 0, 0, KPF(ANON) | KPF(COMPOUND_HEAD),
+	    KPF(COMPOUND_TAIL), 0};
+	uint64_t cnt[] = {0, 0, 0, 0, 2, 1, 0};
+	struct collect c = {0};
+	struct pageclass_cfg cfg = {.buddy_head_only = true,
+				    .emit = on_run,
+				    .emit_block = on_block,
+				    .ctx = &c};
 	uint64_t next = 4;
 
 	(void)state;
@@ -418,10 +417,10 @@ static void test_emit(void **state)
 
 static void test_batches_must_follow(void **state)
 {
-	uint64_t f[2] = { 0, 0 };
+	uint64_t f[2] = {0, 0};
 	struct pageclass pc;
-	struct pageclass_cfg cfg = { 0 };
-	struct pageclass_counts sum = { 0 };
+	struct pageclass_cfg cfg = {0};
+	struct pageclass_counts sum = {0};
 
 	(void)state;
 	pageclass_init(&pc, &cfg);
@@ -438,17 +437,17 @@ static void test_batches_must_follow(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rules),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_compound),
-		cmocka_unit_test(test_holes),
-		cmocka_unit_test(test_free_every_order),
-		cmocka_unit_test(test_free_inference_limits),
-		cmocka_unit_test(test_free_all_flagged),
-		cmocka_unit_test(test_zones_and_window),
-		cmocka_unit_test(test_blank_runs),
-		cmocka_unit_test(test_emit),
-		cmocka_unit_test(test_batches_must_follow),
+	    cmocka_unit_test(test_rules),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_compound),
+	    cmocka_unit_test(test_holes),
+	    cmocka_unit_test(test_free_every_order),
+	    cmocka_unit_test(test_free_inference_limits),
+	    cmocka_unit_test(test_free_all_flagged),
+	    cmocka_unit_test(test_zones_and_window),
+	    cmocka_unit_test(test_blank_runs),
+	    cmocka_unit_test(test_emit),
+	    cmocka_unit_test(test_batches_must_follow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

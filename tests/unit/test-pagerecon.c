@@ -10,37 +10,35 @@
 
 #include "../../src/analysis/pagerecon.h"
 
-static const char meminfo_text[] =
-	"MemTotal:  1000 kB\n"
-	"MemFree:    400 kB\n"
-	"Buffers:      8 kB\n"
-	"Cached:     200 kB\n"
-	"SwapCached:   4 kB\n"
-	"Active(anon): 40 kB\n"
-	"Inactive(anon): 60 kB\n"
-	"Active(file): 100 kB\n"
-	"Inactive(file): 80 kB\n"
-	"Unevictable:  0 kB\n"
-	"Mlocked:      0 kB\n"
-	"Dirty:        8 kB\n"
-	"Writeback:    0 kB\n"
-	"AnonPages:   96 kB\n"
-	"Mapped:      16 kB\n"
-	"Shmem:       20 kB\n"
-	"Slab:        60 kB\n"
-	"PageTables:  12 kB\n"
-	"Hugetlb:      0 kB\n";
+static const char meminfo_text[] = "MemTotal:  1000 kB\n"
+				   "MemFree:    400 kB\n"
+				   "Buffers:      8 kB\n"
+				   "Cached:     200 kB\n"
+				   "SwapCached:   4 kB\n"
+				   "Active(anon): 40 kB\n"
+				   "Inactive(anon): 60 kB\n"
+				   "Active(file): 100 kB\n"
+				   "Inactive(file): 80 kB\n"
+				   "Unevictable:  0 kB\n"
+				   "Mlocked:      0 kB\n"
+				   "Dirty:        8 kB\n"
+				   "Writeback:    0 kB\n"
+				   "AnonPages:   96 kB\n"
+				   "Mapped:      16 kB\n"
+				   "Shmem:       20 kB\n"
+				   "Slab:        60 kB\n"
+				   "PageTables:  12 kB\n"
+				   "Hugetlb:      0 kB\n";
 
 static void test_meminfo(void **state)
 {
-	struct pageclass_counts c = { 0 };
+	struct pageclass_counts c = {0};
 	struct meminfo mi;
 	struct pagerecon r;
 
 	(void)state;
-	assert_int_equal(meminfo_parse(meminfo_text, strlen(meminfo_text), &mi,
-				       NULL),
-			 0);
+	assert_int_equal(
+	    meminfo_parse(meminfo_text, strlen(meminfo_text), &mi, NULL), 0);
 	/* 1 KiB pages keep the arithmetic readable */
 	c.pages[PU_FREE][PL_FREE] = 390;
 	c.pages[PU_UNINIT][PL_FREE] = 8;
@@ -93,7 +91,7 @@ static void test_meminfo(void **state)
 
 static void test_free_recon(void **state)
 {
-	uint64_t scan[4] = { 10, 5, 0, 2 }, buddy[4] = { 12, 5, 1, 2 };
+	uint64_t scan[4] = {10, 5, 0, 2}, buddy[4] = {12, 5, 1, 2};
 	struct free_recon r;
 
 	(void)state;
@@ -113,8 +111,8 @@ static void test_free_recon(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_meminfo),
-		cmocka_unit_test(test_free_recon),
+	    cmocka_unit_test(test_meminfo),
+	    cmocka_unit_test(test_free_recon),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,8 +72,8 @@ static void make_tree(void)
 			if (i + 4 <= NPAGES) {
 				flags[i] = KPF(SLAB) | KPF(COMPOUND_HEAD);
 				for (int t = 1; t < 4; t++)
-					flags[i + t] = KPF(SLAB) |
-						       KPF(COMPOUND_TAIL);
+					flags[i + t] =
+					    KPF(SLAB) | KPF(COMPOUND_TAIL);
 				i += 4;
 				break;
 			}
@@ -130,7 +130,7 @@ static struct pageclass_counts reference(uint64_t lo, uint64_t hi,
 					 bool with_extra)
 {
 	struct pageclass pc;
-	struct pageclass_cfg cfg = { .lo = lo, .hi = hi };
+	struct pageclass_cfg cfg = {.lo = lo, .hi = hi};
 
 	pageclass_init(&pc, &cfg);
 	pageclass_feed(&pc, 0, flags, with_extra ? counts : NULL,
@@ -153,16 +153,16 @@ static void test_threads_and_batches(void **state)
 {
 	struct pageclass_counts ref = reference(0, 0, true);
 	struct root *r;
-	static const unsigned threads[] = { 1, 2, 3, 4, 16 };
-	static const size_t batches[] = { 1000, 4096, 65536, 524288 };
+	static const unsigned threads[] = {1, 2, 3, 4, 16};
+	static const size_t batches[] = {1000, 4096, 65536, 524288};
 
 	(void)state;
 	assert_int_equal(ref.total, NPAGES);
 	assert_int_equal(root_open_dir(tmpdir, &r), 0);
 	for (size_t t = 0; t < ELEMENTSOF(threads); t++) {
 		for (size_t b = 0; b < ELEMENTSOF(batches); b++) {
-			struct pagescan_opts o = { .threads = threads[t],
-						   .batch_pages = batches[b] };
+			struct pagescan_opts o = {.threads = threads[t],
+						  .batch_pages = batches[b]};
 			struct pagescan_result res;
 			struct source_err err;
 
@@ -181,7 +181,7 @@ static void test_window(void **state)
 	struct root *r;
 	uint64_t lo = 262144 - 77, hi = 2 * 262144 + 999;
 	struct pageclass_counts ref = reference(lo, hi, true);
-	struct pagescan_opts o = { .lo = lo, .hi = hi, .threads = 2 };
+	struct pagescan_opts o = {.lo = lo, .hi = hi, .threads = 2};
 	struct pagescan_result res;
 	struct source_err err;
 
@@ -206,7 +206,7 @@ static void test_window(void **state)
 static void test_optional_files(void **state)
 {
 	struct pageclass_counts ref = reference(0, 0, false);
-	struct pagescan_opts o = { .no_count = true };
+	struct pagescan_opts o = {.no_count = true};
 	struct pagescan_result res;
 	struct source_err err;
 	struct root *r;
@@ -265,13 +265,13 @@ static void on_run(void *ctx, const struct page_run *run)
 
 static void test_emit_in_order(void **state)
 {
-	struct order_check c = { .next = 1000, .ok = true };
-	struct pagescan_opts o = { .lo = 1000,
-				   .hi = 600000,
-				   .threads = 4,
-				   .batch_pages = 3000,
-				   .emit = on_run,
-				   .ctx = &c };
+	struct order_check c = {.next = 1000, .ok = true};
+	struct pagescan_opts o = {.lo = 1000,
+				  .hi = 600000,
+				  .threads = 4,
+				  .batch_pages = 3000,
+				  .emit = on_run,
+				  .ctx = &c};
 	struct pagescan_result res;
 	struct source_err err;
 	struct root *r;
@@ -322,9 +322,8 @@ static void test_parsers(void **state)
 	assert_int_equal(pagescan_parse_range("1+0", &a, &b), -EINVAL);
 	assert_int_equal(pagescan_parse_range("-5", &a, &b), -EINVAL);
 	assert_int_equal(pagescan_parse_range("", &a, &b), -EINVAL);
-	assert_int_equal(
-		pagescan_parse_range("18446744073709551615", &a, &b),
-		-EINVAL);
+	assert_int_equal(pagescan_parse_range("18446744073709551615", &a, &b),
+			 -EINVAL);
 
 	assert_int_equal(pagemap_maps_range(l, strlen(l), &a, &b), 0);
 	assert_int_equal(a, 0x7f3f9aace000);
@@ -346,8 +345,8 @@ static void test_cgino(void **state)
 	{
 		char *cmd;
 
-		assert_true(asprintf(&cmd, "mkdir -p '%s' '%s/cg/c'", p,
-				     tmpdir) > 0);
+		assert_true(
+		    asprintf(&cmd, "mkdir -p '%s' '%s/cg/c'", p, tmpdir) > 0);
 		assert_int_equal(system(cmd), 0);
 		free(cmd);
 	}
@@ -375,13 +374,13 @@ static void test_cgino(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_threads_and_batches),
-		cmocka_unit_test(test_window),
-		cmocka_unit_test(test_optional_files),
-		cmocka_unit_test(test_emit_in_order),
-		cmocka_unit_test(test_live_end),
-		cmocka_unit_test(test_parsers),
-		cmocka_unit_test(test_cgino),
+	    cmocka_unit_test(test_threads_and_batches),
+	    cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_optional_files),
+	    cmocka_unit_test(test_emit_in_order),
+	    cmocka_unit_test(test_live_end),
+	    cmocka_unit_test(test_parsers),
+	    cmocka_unit_test(test_cgino),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -89,7 +89,7 @@ static void check_reads(struct root *r)
 
 static void test_dir_and_snapshot(void **state)
 {
-	struct snapshot_meta meta = { .created = 1 };
+	struct snapshot_meta meta = {.created = 1};
 	struct root *r, *s;
 	char *file, *why = NULL;
 
@@ -132,8 +132,8 @@ static void test_proc_size_unknown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir_and_snapshot),
-		cmocka_unit_test(test_proc_size_unknown),
+	    cmocka_unit_test(test_dir_and_snapshot),
+	    cmocka_unit_test(test_proc_size_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
