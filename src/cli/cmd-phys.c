@@ -457,6 +457,13 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 						    : "");
 			return EXIT_FAIL;
 		}
+		if (owners.procs_walked == 0) {
+			log_error("--owners reads every process's "
+				  "/proc/PID/pagemap: %s has none",
+				  root_is_live(root) ? "this system"
+						     : root_describe(root));
+			goto out;
+		}
 		l.owners = &owners;
 		l.per_page = true;
 		l.only_owned = pid > 0;

@@ -434,6 +434,38 @@ static void test_batches_must_follow(void **state)
 	assert_int_equal(sum.pages[PU_KERNEL][PL_NONE], 8);
 }
 
+/* Any words at all, in any batch sizes: every page counted once, in one
+ * use and one list, whatever the flags say. */
+static void test_random_words(void **state)
+{
+	uint64_t seed = 99;
+
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		size_t n = 5000;
+		uint64_t *f = malloc(n * 8), sum = 0;
+		struct pageclass pc;
+		struct pageclass_cfg cfg = { .buddy_head_only = round & 1,
+					     .section_pages = 64 };
+
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ULL +
+			       1442695040888963407ULL;
+			/* mostly sparse words, so runs and blocks form */
+			f[i] = (seed >> 7) % 5 ? 0 : seed;
+			if ((seed >> 20) % 3 == 0)
+				f[i] = KPF(BUDDY);
+		}
+		pc = run(f, NULL, NULL, n, seed % 100000, 1 + seed % 777,
+			 &cfg);
+		for (int u = 0; u < _PU_MAX; u++)
+			sum += pageclass_use_pages(&pc.c, u);
+		assert_int_equal(sum, n);
+		assert_int_equal(pc.c.total, n);
+		free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +480,7 @@ int main(void)
 	    cmocka_unit_test(test_blank_runs),
 	    cmocka_unit_test(test_emit),
 	    cmocka_unit_test(test_batches_must_follow),
+	    cmocka_unit_test(test_random_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
