@@ -69,11 +69,16 @@ const char cmd_usage_help[] =
 	"\n"
 	"Options:\n"
 	"  -s, --sort size    order categories by size (default: fixed order)\n"
-	"      --no-lists     leave out the page-list table\n";
+	"      --no-lists     leave out the page-list table\n"
+	"  -d, --deep         also read /proc/vmallocinfo (root; the kernel\n"
+	"                     takes a few ms to print it) to take vmalloc'd\n"
+	"                     kernel stacks out of vmalloc: they are counted\n"
+	"                     in 'kernel stacks' already\n";
 
 struct usage_opts {
 	bool sort_size;
 	bool no_lists;
+	bool deep;
 };
 
 static double share(const struct accounting *a, int64_t b)
@@ -208,7 +213,7 @@ static void add_notes(struct table *t, const struct accounting *a,
 		table_add_note(t,
 			       "vmalloc may include kernel stacks (CONFIG_VMAP_"
 			       "STACK), also counted in 'kernel stacks'; "
-			       "/proc/vmallocinfo (root) would tell how much.");
+			       "'usage --deep' (root) tells how much.");
 	if (a->present[ACCT_VMALLOC] && val_has(a->vmalloc_stacks))
 		table_add_note(t,
 			       "vmalloc excludes %s of kernel stacks (from "
@@ -348,6 +353,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	static const struct option longopts[] = {
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-lists", no_argument, NULL, 'L' },
+		{ "deep", no_argument, NULL, 'd' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -361,7 +367,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	uint64_t phys, stacks;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "s:" CLI_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "s:d" CLI_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -373,6 +379,9 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 			continue;
 		case 'L':
 			o.no_lists = true;
+			continue;
+		case 'd':
+			o.deep = true;
 			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);
@@ -386,9 +395,11 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	if (!root)
 		return EXIT_FAIL;
 
+	/* vmallocinfo costs the kernel ~3 ms to print: only with --deep */
 	snapshot_collect(root,
 			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM) |
-				 SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_ZONEINFO),
+				 SRC_BIT(SRC_ZONEINFO) |
+				 (o.deep ? SRC_BIT(SRC_VMALLOCINFO) : 0),
 			 &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
