@@ -71,6 +71,10 @@ const char cmd_usage_help[] =
 	"Options:\n"
 	"  -s, --sort size    order categories by size (default: fixed order)\n"
 	"      --no-lists     leave out the page-list table\n"
+	"  -d, --deep         also read /proc/vmallocinfo (root; the kernel\n"
+	"                     takes a few ms to print it) to take vmalloc'd\n"
+	"                     kernel stacks out of vmalloc: they are counted\n"
+	"                     in 'kernel stacks' already\n"
 	"      --exact        classify every physical page from its flags\n"
 	"                     (/proc/kpageflags, root only) and show, next to\n"
 	"                     each counter-based category, the bytes the page\n"
@@ -81,6 +85,7 @@ struct usage_opts {
 	bool exact; /* usage --exact: usage-exact.c */
 	bool sort_size;
 	bool no_lists;
+	bool deep;
 };
 
 static double share(const struct accounting *a, int64_t b)
@@ -215,7 +220,7 @@ static void add_notes(struct table *t, const struct accounting *a,
 		table_add_note(t,
 			       "vmalloc may include kernel stacks (CONFIG_VMAP_"
 			       "STACK), also counted in 'kernel stacks'; "
-			       "/proc/vmallocinfo (root) would tell how much.");
+			       "'usage --deep' (root) tells how much.");
 	if (a->present[ACCT_VMALLOC] && val_has(a->vmalloc_stacks))
 		table_add_note(t,
 			       "vmalloc excludes %s of kernel stacks (from "
@@ -356,6 +361,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-lists", no_argument, NULL, 'L' },
 		{ "exact", no_argument, NULL, 'X' },
+		{ "deep", no_argument, NULL, 'd' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -369,7 +375,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	uint64_t phys, stacks;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "s:" CLI_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "s:d" CLI_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -385,12 +391,13 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		case 'X':
 			o.exact = true;
 			continue;
+		case 'd':
+			o.deep = true;
+			continue;
 		}
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
@@ -401,9 +408,11 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	if (o.exact)
 		return usage_exact(ctx);
 
+	/* vmallocinfo costs the kernel ~3 ms to print: only with --deep */
 	snapshot_collect(root,
 			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM) |
-				 SRC_BIT(SRC_VMALLOCINFO) | SRC_BIT(SRC_ZONEINFO),
+				 SRC_BIT(SRC_ZONEINFO) |
+				 (o.deep ? SRC_BIT(SRC_VMALLOCINFO) : 0),
 			 &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {

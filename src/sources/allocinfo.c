@@ -182,38 +182,5 @@ fail:
 	return r;
 }
 
-static int allocinfo_parse_cb(const char *buf, size_t len, void *ret,
-			      struct parse_err *err)
-{
-	return allocinfo_parse(buf, len, ret, err);
-}
-
-int allocinfo_read(struct root *root, struct allocinfo *ret,
-		   struct source_err *err)
-{
-	return source_read_parse(root, "proc/allocinfo", allocinfo_parse_cb,
-				 ret, err);
-}
-
-static int allocinfo_read_cb(struct root *root, void *ret,
-			     struct source_err *err)
-{
-	return allocinfo_read(root, ret, err);
-}
-
-static void allocinfo_release_cb(void *data)
-{
-	allocinfo_release(data);
-}
-
-const struct source_desc allocinfo_source = {
-    .id = SRC_ALLOCINFO,
-    .name = "allocinfo",
-    .path = "/proc/allocinfo",
-    .scope = SCOPE_SYSTEM,
-    .needs = NEEDS_ROOT,
-    .size = sizeof(struct allocinfo),
-    .read = allocinfo_read_cb,
-    .release = allocinfo_release_cb,
-    .summary = "allocation call sites: bytes and live count (6.10+)",
-};
+SOURCE_DEFINE_FILE(allocinfo, "proc/allocinfo", SRC_ALLOCINFO, NEEDS_ROOT,
+		   "allocation call sites: bytes and live count (6.10+)");

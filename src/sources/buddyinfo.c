@@ -155,38 +155,5 @@ fail:
 	return r;
 }
 
-static int buddyinfo_parse_cb(const char *buf, size_t len, void *ret,
-			      struct parse_err *err)
-{
-	return buddyinfo_parse(buf, len, ret, err);
-}
-
-int buddyinfo_read(struct root *root, struct buddyinfo *ret,
-		   struct source_err *err)
-{
-	return source_read_parse(root, "proc/buddyinfo", buddyinfo_parse_cb,
-				 ret, err);
-}
-
-static int buddyinfo_read_cb(struct root *root, void *ret,
-			     struct source_err *err)
-{
-	return buddyinfo_read(root, ret, err);
-}
-
-static void buddyinfo_release_cb(void *data)
-{
-	buddyinfo_release(data);
-}
-
-const struct source_desc buddyinfo_source = {
-    .id = SRC_BUDDYINFO,
-    .name = "buddyinfo",
-    .path = "/proc/buddyinfo",
-    .scope = SCOPE_SYSTEM,
-    .needs = NEEDS_NOTHING,
-    .size = sizeof(struct buddyinfo),
-    .read = buddyinfo_read_cb,
-    .release = buddyinfo_release_cb,
-    .summary = "free blocks per order in each zone's buddy lists",
-};
+SOURCE_DEFINE_FILE(buddyinfo, "proc/buddyinfo", SRC_BUDDYINFO, NEEDS_NOTHING,
+		   "free blocks per order in each zone's buddy lists");

@@ -170,35 +170,6 @@ fail:
 	return r;
 }
 
-static int iomem_parse_cb(const char *buf, size_t len, void *ret,
-			  struct parse_err *err)
-{
-	return iomem_parse(buf, len, ret, err);
-}
-
-int iomem_read(struct root *root, struct iomem *ret, struct source_err *err)
-{
-	return source_read_parse(root, "proc/iomem", iomem_parse_cb, ret, err);
-}
-
-static int iomem_read_cb(struct root *root, void *ret, struct source_err *err)
-{
-	return iomem_read(root, ret, err);
-}
-
-static void iomem_release_cb(void *data)
-{
-	iomem_release(data);
-}
-
-const struct source_desc iomem_source = {
-	.id = SRC_IOMEM,
-	.name = "iomem",
-	.path = "/proc/iomem",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_ROOT, /* readable by all, but addresses read 0 */
-	.size = sizeof(struct iomem),
-	.read = iomem_read_cb,
-	.release = iomem_release_cb,
-	.summary = "physical address map: System RAM, reserved, kernel image",
-};
+/* readable by all, but addresses read 0 */
+SOURCE_DEFINE_FILE(iomem, "proc/iomem", SRC_IOMEM, NEEDS_ROOT,
+		   "physical address map: System RAM, reserved, kernel image");

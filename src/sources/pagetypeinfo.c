@@ -321,38 +321,5 @@ fail:
 	return r;
 }
 
-static int pagetypeinfo_parse_cb(const char *buf, size_t len, void *ret,
-				 struct parse_err *err)
-{
-	return pagetypeinfo_parse(buf, len, ret, err);
-}
-
-int pagetypeinfo_read(struct root *root, struct pagetypeinfo *ret,
-		      struct source_err *err)
-{
-	return source_read_parse(root, "proc/pagetypeinfo",
-				 pagetypeinfo_parse_cb, ret, err);
-}
-
-static int pagetypeinfo_read_cb(struct root *root, void *ret,
-				struct source_err *err)
-{
-	return pagetypeinfo_read(root, ret, err);
-}
-
-static void pagetypeinfo_release_cb(void *data)
-{
-	pagetypeinfo_release(data);
-}
-
-const struct source_desc pagetypeinfo_source = {
-    .id = SRC_PAGETYPEINFO,
-    .name = "pagetypeinfo",
-    .path = "/proc/pagetypeinfo",
-    .scope = SCOPE_SYSTEM,
-    .needs = NEEDS_ROOT,
-    .size = sizeof(struct pagetypeinfo),
-    .read = pagetypeinfo_read_cb,
-    .release = pagetypeinfo_release_cb,
-    .summary = "free blocks per order and migrate type; pageblocks per type",
-};
+SOURCE_DEFINE_FILE(pagetypeinfo, "proc/pagetypeinfo", SRC_PAGETYPEINFO, NEEDS_ROOT,
+		   "free blocks per order and migrate type; pageblocks per type");

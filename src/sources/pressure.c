@@ -136,38 +136,5 @@ int pressure_parse(const char *buf, size_t len, struct pressure *ret,
 	return 0;
 }
 
-static int pressure_parse_cb(const char *buf, size_t len, void *ret,
-			     struct parse_err *err)
-{
-	return pressure_parse(buf, len, ret, err);
-}
-
-int pressure_read(struct root *root, struct pressure *ret,
-		  struct source_err *err)
-{
-	return source_read_parse(root, "proc/pressure/memory",
-				 pressure_parse_cb, ret, err);
-}
-
-static int pressure_read_cb(struct root *root, void *ret,
-			    struct source_err *err)
-{
-	return pressure_read(root, ret, err);
-}
-
-static void pressure_release_cb(void *data)
-{
-	pressure_release(data);
-}
-
-const struct source_desc pressure_source = {
-	.id = SRC_PRESSURE,
-	.name = "pressure",
-	.path = "/proc/pressure/memory",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_NOTHING,
-	.size = sizeof(struct pressure),
-	.read = pressure_read_cb,
-	.release = pressure_release_cb,
-	.summary = "memory pressure (PSI): share of time stalled on memory",
-};
+SOURCE_DEFINE_FILE(pressure, "proc/pressure/memory", SRC_PRESSURE, NEEDS_NOTHING,
+		   "memory pressure (PSI): share of time stalled on memory");

@@ -174,38 +174,5 @@ fail:
 	return r;
 }
 
-static int slabinfo_parse_cb(const char *buf, size_t len, void *ret,
-			     struct parse_err *err)
-{
-	return slabinfo_parse(buf, len, ret, err);
-}
-
-int slabinfo_read(struct root *root, struct slabinfo *ret,
-		  struct source_err *err)
-{
-	return source_read_parse(root, "proc/slabinfo", slabinfo_parse_cb, ret,
-				 err);
-}
-
-static int slabinfo_read_cb(struct root *root, void *ret,
-			    struct source_err *err)
-{
-	return slabinfo_read(root, ret, err);
-}
-
-static void slabinfo_release_cb(void *data)
-{
-	slabinfo_release(data);
-}
-
-const struct source_desc slabinfo_source = {
-    .id = SRC_SLABINFO,
-    .name = "slabinfo",
-    .path = "/proc/slabinfo",
-    .scope = SCOPE_SYSTEM,
-    .needs = NEEDS_ROOT,
-    .size = sizeof(struct slabinfo),
-    .read = slabinfo_read_cb,
-    .release = slabinfo_release_cb,
-    .summary = "slab caches: objects, object size, slabs",
-};
+SOURCE_DEFINE_FILE(slabinfo, "proc/slabinfo", SRC_SLABINFO, NEEDS_ROOT,
+		   "slab caches: objects, object size, slabs");

@@ -191,35 +191,5 @@ fail:
 	return r;
 }
 
-static int swaps_parse_cb(const char *buf, size_t len, void *ret,
-			  struct parse_err *err)
-{
-	return swaps_parse(buf, len, ret, err);
-}
-
-int swaps_read(struct root *root, struct swaps *ret, struct source_err *err)
-{
-	return source_read_parse(root, "proc/swaps", swaps_parse_cb, ret, err);
-}
-
-static int swaps_read_cb(struct root *root, void *ret, struct source_err *err)
-{
-	return swaps_read(root, ret, err);
-}
-
-static void swaps_release_cb(void *data)
-{
-	swaps_release(data);
-}
-
-const struct source_desc swaps_source = {
-	.id = SRC_SWAPS,
-	.name = "swaps",
-	.path = "/proc/swaps",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_NOTHING,
-	.size = sizeof(struct swaps),
-	.read = swaps_read_cb,
-	.release = swaps_release_cb,
-	.summary = "swap areas: device or file, size, used, priority",
-};
+SOURCE_DEFINE_FILE(swaps, "proc/swaps", SRC_SWAPS, NEEDS_NOTHING,
+		   "swap areas: device or file, size, used, priority");

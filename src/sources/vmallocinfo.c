@@ -232,38 +232,5 @@ uint64_t vmallocinfo_page_size(const struct vmallocinfo *vi)
 	return UINT64_C(4096) << best;
 }
 
-static int vmallocinfo_parse_cb(const char *buf, size_t len, void *ret,
-				struct parse_err *err)
-{
-	return vmallocinfo_parse(buf, len, ret, err);
-}
-
-int vmallocinfo_read(struct root *root, struct vmallocinfo *ret,
-		     struct source_err *err)
-{
-	return source_read_parse(root, "proc/vmallocinfo", vmallocinfo_parse_cb,
-				 ret, err);
-}
-
-static int vmallocinfo_read_cb(struct root *root, void *ret,
-			       struct source_err *err)
-{
-	return vmallocinfo_read(root, ret, err);
-}
-
-static void vmallocinfo_release_cb(void *data)
-{
-	vmallocinfo_release(data);
-}
-
-const struct source_desc vmallocinfo_source = {
-    .id = SRC_VMALLOCINFO,
-    .name = "vmallocinfo",
-    .path = "/proc/vmallocinfo",
-    .scope = SCOPE_SYSTEM,
-    .needs = NEEDS_ROOT,
-    .size = sizeof(struct vmallocinfo),
-    .read = vmallocinfo_read_cb,
-    .release = vmallocinfo_release_cb,
-    .summary = "vmalloc areas: caller, pages held, ioremap/vmap",
-};
+SOURCE_DEFINE_FILE(vmallocinfo, "proc/vmallocinfo", SRC_VMALLOCINFO, NEEDS_ROOT,
+		   "vmalloc areas: caller, pages held, ioremap/vmap");

@@ -163,37 +163,5 @@ fail:
 	return r;
 }
 
-static int vmstat_parse_cb(const char *buf, size_t len, void *ret,
-			   struct parse_err *err)
-{
-	return vmstat_parse(buf, len, ret, err);
-}
-
-int vmstat_read(struct root *root, struct vmstat *ret, struct source_err *err)
-{
-	return source_read_parse(root, "proc/vmstat", vmstat_parse_cb, ret,
-				 err);
-}
-
-static int vmstat_read_cb(struct root *root, void *ret,
-			  struct source_err *err)
-{
-	return vmstat_read(root, ret, err);
-}
-
-static void vmstat_release_cb(void *data)
-{
-	vmstat_release(data);
-}
-
-const struct source_desc vmstat_source = {
-	.id = SRC_VMSTAT,
-	.name = "vmstat",
-	.path = "/proc/vmstat",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_NOTHING,
-	.size = sizeof(struct vmstat),
-	.read = vmstat_read_cb,
-	.release = vmstat_release_cb,
-	.summary = "virtual-memory counters: LRU pages, faults, reclaim, ...",
-};
+SOURCE_DEFINE_FILE(vmstat, "proc/vmstat", SRC_VMSTAT, NEEDS_NOTHING,
+		   "virtual-memory counters: LRU pages, faults, reclaim, ...");

@@ -400,38 +400,5 @@ fail:
 	return r;
 }
 
-static int zoneinfo_parse_cb(const char *buf, size_t len, void *ret,
-			     struct parse_err *err)
-{
-	return zoneinfo_parse(buf, len, ret, err);
-}
-
-int zoneinfo_read(struct root *root, struct zoneinfo *ret,
-		  struct source_err *err)
-{
-	return source_read_parse(root, "proc/zoneinfo", zoneinfo_parse_cb, ret,
-				 err);
-}
-
-static int zoneinfo_read_cb(struct root *root, void *ret,
-			    struct source_err *err)
-{
-	return zoneinfo_read(root, ret, err);
-}
-
-static void zoneinfo_release_cb(void *data)
-{
-	zoneinfo_release(data);
-}
-
-const struct source_desc zoneinfo_source = {
-    .id = SRC_ZONEINFO,
-    .name = "zoneinfo",
-    .path = "/proc/zoneinfo",
-    .scope = SCOPE_SYSTEM,
-    .needs = NEEDS_NOTHING,
-    .size = sizeof(struct zoneinfo),
-    .read = zoneinfo_read_cb,
-    .release = zoneinfo_release_cb,
-    .summary = "per zone: free, watermarks, sizes, counters, per-CPU lists",
-};
+SOURCE_DEFINE_FILE(zoneinfo, "proc/zoneinfo", SRC_ZONEINFO, NEEDS_NOTHING,
+		   "per zone: free, watermarks, sizes, counters, per-CPU lists");
