@@ -14,8 +14,10 @@
 # Then the peak RSS of each memtally variant (/usr/bin/time -v).
 # The kernel's tools/mm/page-types is the natural peer; Debian ships no
 # package for it and this project does not build it, so it is timed only
-# when PAGE_TYPES=/path/to/page-types is given (page-types -N reads
-# kpageflags only; page-types -l -C -M -N reads all three files).
+# when PAGE_TYPES=/path/to/page-types is given (build it yourself from a
+# kernel tree: make -C tools/mm page-types). page-types' summary reads
+# kpageflags only (compare with memtally --flags-only); page-types
+# -l -C -M -N reads all three files (compare with memtally-default).
 #
 # Results go to bench/results/pagescan-DATE.{md,json} (not committed).
 set -euo pipefail
@@ -51,9 +53,10 @@ args=(
 	-n "memtally-1thr-4M" "$M phys --summary --threads 1 --batch 524288"
 	-n "memtally-2thr-4M" "$M phys --summary --threads 2 --batch 524288"
 	-n "memtally-default" "$M phys --summary"
+	-n "memtally-flags-only" "$M phys --summary --flags-only"
 )
 if [ -n "${PAGE_TYPES:-}" ]; then
-	args+=(-n page-types-flags "$PAGE_TYPES -N")
+	args+=(-n page-types-summary "$PAGE_TYPES")
 	args+=(-n page-types-all "$PAGE_TYPES -l -C -M -N")
 fi
 echo "PFNs: $pfns ($(( pfns * 8 / 1048576 )) MiB per kpage file)"

@@ -131,6 +131,11 @@ void pages_add_notes(struct table *t, const struct pagescan_result *r)
 {
 	char line[512];
 
+	if (!r->have_count && !r->count_err.err) {
+		table_add_note(t, "map counts and cgroups not read "
+				  "(--flags-only)");
+		return;
+	}
 	if (!r->have_count) {
 		source_err_format(&r->count_err, line, sizeof(line));
 		table_add_note(t, "map counts unavailable: %s", line);
