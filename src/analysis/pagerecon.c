@@ -183,23 +183,30 @@ void pagerecon_meminfo(const struct pageclass_counts *c, uint64_t ps,
 
 		for (int i = 0; i < _PU_MAX; i++) {
 			ml += c->attr[i][PA_MLOCKED] * ps;
-			dirty += c->attr[i][PA_DIRTY] * ps;
 			wb += c->attr[i][PA_WRITEBACK] * ps;
 		}
+		/* Dirty counts pages of mappings that write back (files);
+		 * tmpfs and anonymous pages are dirty without counting */
+		dirty = c->attr[PU_FILE][PA_DIRTY] * ps;
 		mapped = c->attr[PU_FILE][PA_MAPPED] * ps +
 			 c->attr[PU_SHMEM][PA_MAPPED] * ps;
 		set_row(&p.list[RL_MLOCKED], "mlocked", "mlocked", "MLOCKED",
 			"Mlocked", ml, mi_get(mi, MI_MLOCKED), "");
-		set_row(&p.list[RL_DIRTY], "dirty", "dirty", "DIRTY", "Dirty",
-			dirty, mi_get(mi, MI_DIRTY),
-			"the flags include dirty anonymous and shmem pages; "
-			"Dirty counts file pages only");
+		set_row(&p.list[RL_DIRTY], "dirty", "dirty", "file, DIRTY",
+			"Dirty", dirty, mi_get(mi, MI_DIRTY),
+			"pages dirtied or cleaned during the scan");
 		set_row(&p.list[RL_WRITEBACK], "writeback", "writeback",
 			"WRITEBACK", "Writeback", wb, mi_get(mi, MI_WRITEBACK),
 			"");
 		set_row(&p.list[RL_MAPPED], "mapped", "mapped file",
 			"file+shmem, MMAP", "Mapped", mapped,
 			mi_get(mi, MI_MAPPED), "");
+		set_row(&p.list[RL_ANON_THP], "anon_thp", "anonymous THP",
+			"thp", "AnonHugePages", u[PU_THP],
+			mi_get(mi, MI_ANONHUGEPAGES),
+			"AnonHugePages counts PMD-mapped THPs; the flags "
+			"also see smaller large folios (mTHP) and THPs "
+			"mapped by PTEs");
 	}
 	p.scan_total = c->total * ps;
 	p.scan_in_total = p.scan_total - u[PU_HOLE] - u[PU_RESERVED];

@@ -50,6 +50,7 @@ enum recon_list {
 	RL_DIRTY,
 	RL_WRITEBACK,
 	RL_MAPPED,
+	RL_ANON_THP,
 	_RL_MAX,
 };
 
