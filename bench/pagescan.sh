@@ -62,6 +62,35 @@ fi
 echo "PFNs: $pfns ($(( pfns * 8 / 1048576 )) MiB per kpage file)"
 hyperfine "${args[@]}"
 
+# hyperfine runs each command's runs back to back, so a burst of other
+# work on a shared machine lands on one command; round-robin runs spread
+# it over all of them. Medians of interleaved runs:
+echo
+echo "interleaved medians (${RUNS:-15} rounds, every command once a round):"
+python3 - "${RUNS:-15}" "$raw" "$M" "${PAGE_TYPES:-}" <<'PY'
+import statistics, subprocess, sys, time
+runs, raw, m, pt = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+cmds = {
+    "raw-dd": ["sh", "-c", raw],
+    "memtally-1thr": [m, "phys", "--summary", "--threads", "1"],
+    "memtally-2thr": [m, "phys", "--summary", "--threads", "2"],
+    "memtally-flags-only": [m, "phys", "--summary", "--flags-only"],
+}
+if pt:
+    cmds["page-types-summary"] = [pt]
+    cmds["page-types-all"] = [pt, "-l", "-C", "-M", "-N"]
+t = {k: [] for k in cmds}
+for _ in range(runs):
+    for k, c in cmds.items():
+        s = time.perf_counter()
+        subprocess.run(c, stdout=subprocess.DEVNULL, check=True)
+        t[k].append(time.perf_counter() - s)
+base = statistics.median(t["raw-dd"])
+for k, v in t.items():
+    med = statistics.median(v)
+    print("  %-20s median %.3f s  min %.3f s  %.2fx raw-dd" % (k, med, min(v), med / base))
+PY
+
 echo
 echo "peak RSS (KiB), /usr/bin/time -v:"
 for v in "--threads 1 --batch 65536" "--threads 2 --batch 65536" \
