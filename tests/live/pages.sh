@@ -78,6 +78,15 @@ hold() {
 	echo "FAIL: holder did not start"
 	exit 1
 }
+# wait until the holder has printed WORD N times
+waitfor() {
+	for _ in $(seq 200); do
+		[ "$(grep -c "^$1" "$tmp/ready" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "FAIL: holder did not say '$1'"
+	exit 1
+}
 release() {
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
@@ -86,21 +95,52 @@ release() {
 
 # --- anonymous memory --------------------------------------------------
 t_anon() {
-b=$(used anon)
+# the holder starts first and allocates on SIGUSR1, frees on SIGUSR2, so
+# that the interpreter's own memory is in the baseline
 hold '
 import mmap, signal, sys
-m = mmap.mmap(-1, 256 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-for i in range(0, len(m), 4096):
-    m[i] = 1
+held = []
+def alloc(*_):
+    m = mmap.mmap(-1, 256 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    for i in range(0, len(m), 4096):
+        m[i] = 1
+    held.append(m)
+    print("allocated", flush=True)
+def free(*_):
+    held.pop().close()
+    print("freed", flush=True)
+signal.signal(signal.SIGUSR1, alloc)
+signal.signal(signal.SIGUSR2, free)
 print("ready", flush=True)
-signal.pause()'
+while True:
+    signal.pause()'
+b=$(used anon)
+kill -USR1 "$holder"
+waitfor allocated 1
 d=$(used anon)
+kill -USR2 "$holder"
+waitfor freed 1
+a=$(used anon)
+kill -USR1 "$holder"
+waitfor allocated 2
 # the owner walk must find the holder's pages under its pid
 own=$("$M" --json phys --pid "$holder" --use anon,thp | python3 -c '
 import json, sys
 print(json.load(sys.stdin)["pages_listed"] * 4096)')
+# and the walk of every process finds them too, under the holder's pid
+all=$("$M" --json phys --owners --use anon,thp | python3 -c '
+import json, sys
+pid = int(sys.argv[1])
+d = json.load(sys.stdin)
+print(sum(r["pages"] for r in d["rows"]
+          if any(o["pid"] == pid for o in r.get("owners", []))) * 4096)' "$holder")
 release
-a=$(used anon)
+if [ $((all * 100)) -ge $((want * 99)) ]; then
+	echo "ok: phys --owners found $((all / MiB)) MiB of anonymous pages owned by the holder"
+else
+	echo "miss: phys --owners found $((all / MiB)) MiB owned by the holder, want >= 256 MiB"
+	return 1
+fi
 if [ $((own * 100)) -ge $((want * 99)) ]; then
 	echo "ok: phys --pid found $((own / MiB)) MiB of anonymous pages under the holder"
 else
