@@ -18,6 +18,7 @@
 
 #include "../basic/human.h"
 #include "../basic/log.h"
+#include "../basic/xalloc.h"
 #include "../model/cgino.h"
 #include "../model/pagemap.h"
 #include "../sources/kpageflags.h"
@@ -355,7 +356,7 @@ int cmd_phys(int argc, char **argv, struct ctx *ctx)
 				    optarg);
 			continue;
 		case OPT_USE: {
-			char *dup = strdup(optarg), *save = NULL, *tok;
+			char *dup = xstrdup(optarg), *save = NULL, *tok;
 
 			l.use_mask = 0;
 			for (tok = strtok_r(dup, ",", &save); tok;
