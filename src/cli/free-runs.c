@@ -3,9 +3,10 @@
  *
  * The seed's debugger walk of MmNonPagedPoolFreeListHead, for Linux: every
  * zone of /proc/zoneinfo is scanned over its PFN span (model/pagescan.c);
- * a BUDDY page starts a free block whose order is inferred from its
- * alignment and the blank pages after it (analysis/pageclass.c says how,
- * and why the order is an upper bound). The histogram by order is shown
+ * every page of a free block says BUDDY, and each run of such pages is cut
+ * into the blocks the buddy allocator holds by their alignment
+ * (analysis/pageclass.c says how, and what old kernels that flag only a
+ * block's first page change). The histogram by order is shown
  * next to /proc/buddyinfo's, with how well they agree and why they may
  * not:
  *   - the scan is not atomic: blocks are taken, freed, split and merged

@@ -11,9 +11,12 @@
  *     anonymous, lru, thp and compound_tail; before, a tail carried little
  *     more than compound_tail. The classifier counts tails with their head
  *     either way.
- *   - BUDDY, SLAB, PGTABLE, OFFLINE are page *types*, not flags; BUDDY is
- *     set only on the first page of a free block, SLAB on every page of a
- *     slab folio since 6.x (on the head only before).
+ *   - BUDDY, SLAB, PGTABLE, OFFLINE are page *types*, not flags. The
+ *     kernel marks only a free block's first page PageBuddy, but
+ *     stable_page_flags() reports BUDDY on every page of the block
+ *     (is_free_buddy_page(); pagemap.rst still says "first page only",
+ *     see analysis/pageclass.c). SLAB is on every page of a slab folio
+ *     since 6.x (on the head only before).
  *   - ERROR is no longer set by any kernel (PG_error went in 6.9).
  *   - Bits 32-41 are raw kernel flags exported as they are: page-types
  *     hides them unless -r; we show them, named, because "reserved" and
