@@ -177,6 +177,11 @@ const char *root_describe(const struct root *r)
 	return r->desc;
 }
 
+bool root_is_recording(const struct root *r)
+{
+	return r->rec != NULL;
+}
+
 bool root_is_live(const struct root *r)
 {
 	return r->dirfd >= 0 && streq(r->dir, "/");
@@ -460,7 +465,7 @@ int root_list(struct root *r, const char *dir, char ***ret_names,
 		if (types[i] == DT_DIR) {
 			entries_add(r->rec, p, ENTRY_DIR, NULL, 0, 0);
 		} else if (types[i] == DT_LNK) {
-			char *t;
+			char *t = NULL;
 
 			if (dir_readlink(r, p, &t) == 0) {
 				entries_add(r->rec, p, ENTRY_LINK, t, strlen(t),
@@ -486,7 +491,7 @@ void root_names_free(char **names, size_t n)
 
 int root_readlink(struct root *r, const char *path, char **ret_target)
 {
-	char *t;
+	char *t = NULL;
 	int e;
 
 	if (r->dirfd < 0)

@@ -63,6 +63,9 @@ int root_readlink(struct root *r, const char *path, char **ret_target);
 
 /* Start keeping everything read through r (directory roots only). */
 int root_record(struct root *r);
+/* True while r records. Reads through a recording root must come from one
+ * thread at a time; any other root may be read from several threads. */
+bool root_is_recording(const struct root *r);
 
 struct snapshot_meta {
 	char hostname[256];

@@ -207,7 +207,7 @@ int kpf_expr_parse(const char *s, struct kpf_expr *ret, struct parse_err *err)
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		const char *bar = memchr(p, '|', len);
 		bool neg = false;
-		uint64_t bit;
+		uint64_t bit = 0;
 
 		if (e.n == KPF_EXPR_MAX)
 			return parse_fail(err, 0,
