@@ -4,5 +4,6 @@
 #define MEMTALLY_ALLPARSERS_H
 
 #include "meminfo.h"
+#include "kallsyms.h"
 
 #endif
