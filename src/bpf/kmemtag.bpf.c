@@ -68,12 +68,17 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 site_bits = 13;
 const volatile __u32 obj_bits = 18;
 const volatile __u32 sample_shift = 0;
+/* 0: programs return at once (the bench's floor); 1: count allocations
+ * per site only; 2: also track objects and count frees */
+const volatile __u32 level = 2;
 const volatile __u32 n_ranges = 0;
 const volatile __u64 range_lo[KT_MAX_RANGES] = {};
 const volatile __u64 range_hi[KT_MAX_RANGES] = {};
 const volatile __u8 range_kind[KT_MAX_RANGES] = {};
 
 #define SITE_PROBES 8
+
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -180,6 +185,8 @@ static __always_inline void track(struct kt_site *s, __u64 site, __u64 ptr,
 	__u32 size_kind;
 	int empty = -1;
 
+	if (level < 2)
+		return;
 	if (!sampled(ptr)) {
 		stat_inc(KT_STAT_SAMPLED_OUT);
 		return;
@@ -227,7 +234,7 @@ static __always_inline void untrack(__u64 ptr)
 {
 	struct kt_bucket *b;
 
-	if (!ptr || !sampled(ptr))
+	if (level < 2 || !ptr || !sampled(ptr))
 		return;
 	b = bucket_of(ptr);
 	if (!b)
@@ -239,9 +246,11 @@ static __always_inline void untrack(__u64 ptr)
 			__u32 site_lo = b->slot[i].site_lo;
 			__u32 size_kind = b->slot[i].size_kind;
 
-			if (__sync_val_compare_and_swap(&b->slot[i].ptr, ptr,
-							0) == ptr)
-				count_free(site_lo, size_kind);
+			/* a plain store: no other CPU writes a slot that
+			 * holds a live pointer (allocations only claim
+			 * empty slots), and one object is freed once */
+			WRITE_ONCE(b->slot[i].ptr, 0);
+			count_free(site_lo, size_kind);
 		}
 		return;
 	}
@@ -290,8 +299,7 @@ static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
 	bool fresh = false;
 	struct kt_site *s;
 
-	stat_inc(KT_STAT_KMALLOC);
-	if (!ptr)
+	if (level == 0 || !ptr)
 		return 0;
 	s = count_alloc(site, KT_KIND_KMALLOC, bytes, &fresh);
 	if (!s)
@@ -302,17 +310,16 @@ static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
 	return 0;
 }
 
+/* size: the cache's object size, read by the caller (a plain load in a
+ * tp_btf program, a probe read in a raw_tp one) */
 static __always_inline int on_cache_alloc(__u64 site, __u64 ptr,
-					  struct kmem_cache *c)
+					  struct kmem_cache *c, __u64 size)
 {
 	bool fresh = false;
 	struct kt_site *s;
-	__u64 size;
 
-	stat_inc(KT_STAT_KMEM_CACHE_ALLOC);
 	if (!ptr || !c)
 		return 0;
-	size = BPF_CORE_READ(c, size);
 	s = count_alloc(site, KT_KIND_SLAB, size, &fresh);
 	if (!s)
 		return 0;
@@ -347,20 +354,23 @@ SEC("tp_btf/kmem_cache_alloc")
 int BPF_PROG(kt_cache_alloc_btf, unsigned long call_site, const void *ptr,
 	     struct kmem_cache *c, gfp_t gfp, int node)
 {
-	return on_cache_alloc(call_site, (__u64)ptr, c);
+	if (level == 0 || !c)
+		return 0;
+	return on_cache_alloc(call_site, (__u64)ptr, c, c->size);
 }
 
 SEC("raw_tp/kmem_cache_alloc")
 int BPF_PROG(kt_cache_alloc_raw, unsigned long call_site, const void *ptr,
 	     struct kmem_cache *c, gfp_t gfp, int node)
 {
-	return on_cache_alloc(call_site, (__u64)ptr, c);
+	if (level == 0 || !c)
+		return 0;
+	return on_cache_alloc(call_site, (__u64)ptr, c, BPF_CORE_READ(c, size));
 }
 
 SEC("tp_btf/kfree")
 int BPF_PROG(kt_kfree_btf, unsigned long call_site, const void *ptr)
 {
-	stat_inc(KT_STAT_KFREE);
 	untrack((__u64)ptr);
 	return 0;
 }
@@ -368,7 +378,6 @@ int BPF_PROG(kt_kfree_btf, unsigned long call_site, const void *ptr)
 SEC("raw_tp/kfree")
 int BPF_PROG(kt_kfree_raw, unsigned long call_site, const void *ptr)
 {
-	stat_inc(KT_STAT_KFREE);
 	untrack((__u64)ptr);
 	return 0;
 }
@@ -376,7 +385,6 @@ int BPF_PROG(kt_kfree_raw, unsigned long call_site, const void *ptr)
 SEC("tp_btf/kmem_cache_free")
 int BPF_PROG(kt_cache_free_btf, unsigned long call_site, const void *ptr)
 {
-	stat_inc(KT_STAT_KMEM_CACHE_FREE);
 	untrack((__u64)ptr);
 	return 0;
 }
@@ -384,12 +392,22 @@ int BPF_PROG(kt_cache_free_btf, unsigned long call_site, const void *ptr)
 SEC("raw_tp/kmem_cache_free")
 int BPF_PROG(kt_cache_free_raw, unsigned long call_site, const void *ptr)
 {
-	stat_inc(KT_STAT_KMEM_CACHE_FREE);
 	untrack((__u64)ptr);
 	return 0;
 }
 
 /* ---- pages ----------------------------------------------------------- */
+
+/* A tp_btf program sees struct page * as a typed kernel pointer, on which
+ * the verifier forbids the arithmetic of our hash; copy it out as a
+ * number. */
+static __always_inline __u64 page_addr(struct page *page)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &page);
+	return v;
+}
 
 /* Binary search of the loader's sorted ranges: the kind of addr, 0 when
  * outside them all. */
@@ -426,8 +444,7 @@ static __always_inline int on_page_alloc(void *ctx, __u64 page,
 	__u64 site = 0;
 	long n;
 
-	stat_inc(KT_STAT_PAGE_ALLOC);
-	if (!page || !n_ranges)
+	if (level == 0 || !page || !n_ranges)
 		return 0;
 	if (migratetype == bpf_core_enum_value(enum migratetype,
 					       MIGRATE_MOVABLE)) {
@@ -477,7 +494,7 @@ SEC("tp_btf/mm_page_alloc")
 int BPF_PROG(kt_page_alloc_btf, struct page *page, unsigned int order,
 	     gfp_t gfp, int migratetype)
 {
-	return on_page_alloc(ctx, (__u64)page, order, migratetype);
+	return on_page_alloc(ctx, page_addr(page), order, migratetype);
 }
 
 SEC("raw_tp/mm_page_alloc")
@@ -490,15 +507,13 @@ int BPF_PROG(kt_page_alloc_raw, struct page *page, unsigned int order,
 SEC("tp_btf/mm_page_free")
 int BPF_PROG(kt_page_free_btf, struct page *page, unsigned int order)
 {
-	stat_inc(KT_STAT_PAGE_FREE);
-	untrack((__u64)page);
+	untrack(page_addr(page));
 	return 0;
 }
 
 SEC("raw_tp/mm_page_free")
 int BPF_PROG(kt_page_free_raw, struct page *page, unsigned int order)
 {
-	stat_inc(KT_STAT_PAGE_FREE);
 	untrack((__u64)page);
 	return 0;
 }
@@ -506,15 +521,13 @@ int BPF_PROG(kt_page_free_raw, struct page *page, unsigned int order)
 SEC("tp_btf/mm_page_free_batched")
 int BPF_PROG(kt_page_free_batched_btf, struct page *page)
 {
-	stat_inc(KT_STAT_PAGE_FREE);
-	untrack((__u64)page);
+	untrack(page_addr(page));
 	return 0;
 }
 
 SEC("raw_tp/mm_page_free_batched")
 int BPF_PROG(kt_page_free_batched_raw, struct page *page)
 {
-	stat_inc(KT_STAT_PAGE_FREE);
 	untrack((__u64)page);
 	return 0;
 }
@@ -527,8 +540,7 @@ static __always_inline int on_percpu_alloc(__u64 site, __u64 ptr,
 	bool fresh = false;
 	struct kt_site *s;
 
-	stat_inc(KT_STAT_PERCPU_ALLOC);
-	if (!ptr)
+	if (level == 0 || !ptr)
 		return 0;
 	s = count_alloc(site, KT_KIND_PERCPU, bytes, &fresh);
 	if (s)
@@ -555,7 +567,6 @@ int BPF_PROG(kt_percpu_alloc_raw, unsigned long call_site, bool reserved,
 SEC("tp_btf/percpu_free_percpu")
 int BPF_PROG(kt_percpu_free_btf, void *base_addr, int off, void *ptr)
 {
-	stat_inc(KT_STAT_PERCPU_FREE);
 	untrack((__u64)ptr);
 	return 0;
 }
@@ -563,7 +574,6 @@ int BPF_PROG(kt_percpu_free_btf, void *base_addr, int off, void *ptr)
 SEC("raw_tp/percpu_free_percpu")
 int BPF_PROG(kt_percpu_free_raw, void *base_addr, int off, void *ptr)
 {
-	stat_inc(KT_STAT_PERCPU_FREE);
 	untrack((__u64)ptr);
 	return 0;
 }

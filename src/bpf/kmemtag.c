@@ -32,14 +32,6 @@
 #include "kmemtag.h"
 
 static const char *const stat_names[_KT_STAT_MAX] = {
-	[KT_STAT_KMALLOC] = "kmalloc",
-	[KT_STAT_KMEM_CACHE_ALLOC] = "kmem_cache_alloc",
-	[KT_STAT_KFREE] = "kfree",
-	[KT_STAT_KMEM_CACHE_FREE] = "kmem_cache_free",
-	[KT_STAT_PAGE_ALLOC] = "mm_page_alloc",
-	[KT_STAT_PAGE_FREE] = "mm_page_free",
-	[KT_STAT_PERCPU_ALLOC] = "percpu_alloc_percpu",
-	[KT_STAT_PERCPU_FREE] = "percpu_free_percpu",
 	[KT_STAT_SITES_FULL] = "sites_full",
 	[KT_STAT_OBJS_FULL] = "objects_full",
 	[KT_STAT_UNMATCHED_FREE] = "unmatched_frees",
@@ -112,6 +104,7 @@ struct kmemtag {
 	struct kmemtag_probe probes[KMEMTAG_MAX_PROBES];
 	char names[KMEMTAG_MAX_PROBES][48];
 	unsigned sample_shift, site_bits, obj_bits;
+	int level;
 	int ncpus;
 	struct timespec start;
 };
@@ -218,6 +211,7 @@ static int load(struct kmemtag *k, const struct kmemtag_opts *o,
 	s->rodata->site_bits = k->site_bits;
 	s->rodata->obj_bits = k->obj_bits;
 	s->rodata->sample_shift = k->sample_shift;
+	s->rodata->level = (__u32)k->level;
 	if (n_ranges > KT_MAX_RANGES)
 		n_ranges = KT_MAX_RANGES;
 	if (n_ranges) {
@@ -294,6 +288,7 @@ int kmemtag_open(const struct kmemtag_opts *o,
 
 	k = xcalloc(1, sizeof(*k));
 	k->sample_shift = o->sample_shift > 16 ? 16 : o->sample_shift;
+	k->level = o->level < 0 || o->level > 2 ? 2 : o->level;
 	k->site_bits = log2_ceil(o->sites ? o->sites : 8192, 8, 20);
 	/* four objects a bucket */
 	k->obj_bits = log2_ceil((o->objects ? o->objects : 1u << 20) / 4,
@@ -498,6 +493,7 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 		res.mem_bytes += fd_memlock(bpf_program__fd(k->prog[i]));
 	}
 	res.sample_shift = k->sample_shift;
+	res.level = k->level;
 	res.sites_per_cpu = 1u << k->site_bits;
 	res.objects = (1u << k->obj_bits) * KT_BUCKET_SLOTS;
 	clock_gettime(CLOCK_MONOTONIC, &now);

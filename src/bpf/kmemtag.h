@@ -77,14 +77,6 @@ struct kt_bucket {
 
 /* Counters of what the collector did and could not do (per CPU). */
 enum kt_stat {
-	KT_STAT_KMALLOC,
-	KT_STAT_KMEM_CACHE_ALLOC,
-	KT_STAT_KFREE,
-	KT_STAT_KMEM_CACHE_FREE,
-	KT_STAT_PAGE_ALLOC,
-	KT_STAT_PAGE_FREE,
-	KT_STAT_PERCPU_ALLOC,
-	KT_STAT_PERCPU_FREE,
 	KT_STAT_SITES_FULL,      /* site table full: event not counted */
 	KT_STAT_OBJS_FULL,       /* object bucket full: alloc not tracked */
 	KT_STAT_UNMATCHED_FREE,  /* freed object not in the table */
@@ -122,6 +114,10 @@ struct kmemtag_opts {
 	unsigned sample_shift; /* track 1 object in 2^shift (default 0) */
 	bool no_pages;         /* leave out mm_page_alloc/free */
 	bool no_percpu;        /* leave out the per-CPU allocator */
+	/* 2 (default): allocs, frees, live bytes; 1: allocs and bytes per
+	 * site only; 0: attach programs that do nothing (the cost of the
+	 * tracing machinery itself, for benchmarks); -1 = default */
+	int level;
 };
 
 /* One call site, summed over the CPUs. */
@@ -150,6 +146,7 @@ struct kmemtag_result {
 	uint64_t recursion_misses; /* events the kernel skipped: nesting */
 	uint64_t mem_bytes;        /* the tracer's maps and programs */
 	unsigned sample_shift;
+	int level;                 /* kmemtag_opts.level in effect */
 	unsigned sites_per_cpu, objects;
 	double elapsed;            /* seconds since attach */
 };

@@ -15,10 +15,11 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 		{ "duration", required_argument, NULL, 'D' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "sample", required_argument, NULL, 'P' },
+		{ "level", required_argument, NULL, 'L' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pools_bpf_opts o = { .duration = 5 };
+	struct pools_bpf_opts o = { .duration = 5, .level = -1 };
 	bool bpf = false;
 	int c, r;
 
@@ -33,6 +34,9 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 			continue;
 		case 'I':
 			o.interval = strtod(optarg, NULL);
+			continue;
+		case 'L':
+			o.level = (int)strtol(optarg, NULL, 10);
 			continue;
 		case 'P':
 			o.sample_shift = (unsigned)strtoul(optarg, NULL, 10);

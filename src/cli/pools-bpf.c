@@ -63,6 +63,7 @@ int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
 	ko.sample_shift = o ? o->sample_shift : 0;
 	ko.objects = o ? o->objects : 0;
 	ko.no_pages = o && o->no_pages;
+	ko.level = o ? o->level : -1;
 	r = kmemtag_open(&ko, ranges, nr, &b->k, ret_why);
 	if (r < 0) {
 		pools_bpf_stop(b);
@@ -130,6 +131,12 @@ void pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 			       "bpf: %llu events skipped by the kernel (a "
 			       "program was already running on that CPU)",
 			       (unsigned long long)res->recursion_misses);
+	if (res->level == 1)
+		table_add_note(t, "bpf: counting allocations only (--level 1): "
+				  "frees, diff and live bytes are not known");
+	if (res->level == 0)
+		table_add_note(t, "bpf: --level 0: the programs count nothing "
+				  "(benchmark floor)");
 	if (res->sample_shift)
 		table_add_note(t,
 			       "bpf: 1 object in %u tracked (by address): "
