@@ -136,11 +136,14 @@ void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n)
 		snprintf(buf, n, "percpu");
 		return;
 	}
-	/* kmalloc: the cache the kernel picks from size and gfp flags */
-	prefix = s->flags & KT_F_DMA		? "dma-kmalloc-"
-		 : s->flags & KT_F_RECLAIMABLE ? "kmalloc-rcl-"
-		 : s->flags & KT_F_ACCOUNT	? "kmalloc-cg-"
-						: "kmalloc-";
+	/* kmalloc: the tracepoint gives the size class, not the cache (it
+	 * may be a kmalloc-cg-, kmalloc-rcl-, a random copy or a dedicated
+	 * kmem_buckets set such as msg_msg-1k), so say only what is known:
+	 * "kmalloc 1k", with cg / rcl / dma from the gfp flags */
+	prefix = s->flags & KT_F_DMA		? "kmalloc-dma "
+		 : s->flags & KT_F_RECLAIMABLE ? "kmalloc-rcl "
+		 : s->flags & KT_F_ACCOUNT	? "kmalloc-cg "
+						: "kmalloc ";
 	if (s->flags & KT_F_MIXED)
 		snprintf(buf, n, "%s*", prefix);
 	else if (sz > 8192)
