@@ -380,47 +380,67 @@ static int cmp_site(const void *a, const void *b)
 	return x->site < y->site ? -1 : x->site > y->site;
 }
 
+/* Every CPU's copy of every slot, into vals (n_keys * ncpus values): one
+ * batch call where the kernel has it (5.6+), else a lookup per key. One
+ * call matters: the tracer's own reads are kernel allocations too, and a
+ * lookup per key would put its own syscalls at the top of the table. */
+static int read_all_slots(struct kmemtag *k, int fd, __u32 n_keys,
+			  struct kt_site *vals)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 out = 0, count = n_keys;
+	__u32 *keys = xcalloc(n_keys, sizeof(*keys));
+	int r;
+
+	r = bpf_map_lookup_batch(fd, NULL, &out, keys, vals, &count, &opts);
+	free(keys);
+	if ((r == 0 || errno == ENOENT) && count == n_keys)
+		return 0;
+	for (__u32 key = 0; key < n_keys; key++)
+		if (bpf_map_lookup_elem(fd, &key,
+					vals + (size_t)key * (size_t)k->ncpus) < 0)
+			return -errno;
+	return 0;
+}
+
 /* Read every CPU's slots, one row per (slot, CPU) in use, then sort by
  * site and fold the rows of the same site together. */
 static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 {
 	int fd = bpf_map__fd(k->skel->maps.sites);
 	__u32 n_keys = 1u << k->site_bits;
-	size_t vsz = sizeof(struct kt_site), alloc = 0, n = 0;
+	size_t alloc = 0, n = 0;
 	struct kmemtag_site *rows = NULL;
 	struct kt_site *vals;
+	int r;
 
-	vals = xcalloc((size_t)k->ncpus, vsz);
-	for (__u32 key = 0; key < n_keys; key++) {
-		if (bpf_map_lookup_elem(fd, &key, vals) < 0) {
-			int r = -errno;
+	vals = xcalloc((size_t)n_keys * (size_t)k->ncpus, sizeof(*vals));
+	r = read_all_slots(k, fd, n_keys, vals);
+	if (r < 0) {
+		free(vals);
+		return r;
+	}
+	for (size_t i = 0; i < (size_t)n_keys * (size_t)k->ncpus; i++) {
+		const struct kt_site *v = &vals[i];
+		struct kmemtag_site *o;
 
-			free(vals);
-			free(rows);
-			return r;
-		}
-		for (int c = 0; c < k->ncpus; c++) {
-			const struct kt_site *v = &vals[c];
-			struct kmemtag_site *o;
-
-			if (!v->site)
-				continue;
-			rows = xgrow(rows, &alloc, n + 1, sizeof(*rows));
-			o = &rows[n++];
-			memset(o, 0, sizeof(*o));
-			o->site = v->site;
-			o->allocs = v->allocs;
-			o->bytes = v->bytes;
-			o->t_allocs = v->t_allocs;
-			o->t_bytes = v->t_bytes;
-			o->t_frees = v->t_frees;
-			o->t_freed = v->t_freed;
-			o->first_size = v->allocs ? v->first_size : 0;
-			o->kind = v->kind;
-			o->flags = v->flags;
-			memcpy(o->cache, v->cache, sizeof(o->cache));
-			o->cache[sizeof(o->cache) - 1] = '\0';
-		}
+		if (!v->site)
+			continue;
+		rows = xgrow(rows, &alloc, n + 1, sizeof(*rows));
+		o = &rows[n++];
+		memset(o, 0, sizeof(*o));
+		o->site = v->site;
+		o->allocs = v->allocs;
+		o->bytes = v->bytes;
+		o->t_allocs = v->t_allocs;
+		o->t_bytes = v->t_bytes;
+		o->t_frees = v->t_frees;
+		o->t_freed = v->t_freed;
+		o->first_size = v->allocs ? v->first_size : 0;
+		o->kind = v->kind;
+		o->flags = v->flags;
+		memcpy(o->cache, v->cache, sizeof(o->cache));
+		o->cache[sizeof(o->cache) - 1] = '\0';
 	}
 	free(vals);
 	qsort(rows, n, sizeof(*rows), cmp_site);
