@@ -5,6 +5,10 @@
 # interleaved, medians of ROUNDS:
 #   memtally    memtally pools --source bpf (per call site: allocs, frees
 #               against the allocating site, live bytes)
+#   mt-sample16    the same, tracking 1 object in 16 (frees estimated)
+#   mt-count-only  allocations per site only (--level 1: no frees)
+#   mt-floor       programs attached that do nothing (--level 0): the cost
+#                  of the tracepoints and BPF machinery alone
 #   bt-count    bpftrace: allocations per slab cache name (counts only)
 #   bt-memleak  bpftrace: live allocations by kernel stack (memleak-style:
 #               ptr -> stack, size; deleted on free)
@@ -44,7 +48,7 @@ wait_for() {
 }
 
 run_memtally() {
-	"$M" pools --source bpf --duration 600 ${MEMTALLY_BPF_OPTS:-} >/dev/null 2>"$tmp/m.err" &
+	"$M" pools --source bpf --duration 600 "$@" ${MEMTALLY_BPF_OPTS:-} >/dev/null 2>"$tmp/m.err" &
 	local p=$!
 	wait_for "$tmp/m.err" tracing || { echo "memtally did not attach: $(cat "$tmp/m.err")" >&2; stop $p; return 1; }
 	loop
@@ -71,6 +75,11 @@ declare -A res
 for r in $(seq "$rounds"); do
 	res[base]+="$(loop) "
 	res[memtally]+="$(run_memtally) "
+	if [ "${BENCH_LEVELS:-1}" = 1 ]; then
+		res[mt-sample16]+="$(run_memtally --sample 4) "
+		res[mt-count-only]+="$(run_memtally --level 1) "
+		res[mt-floor]+="$(run_memtally --level 0) "
+	fi
 	if [ $have_bt = 1 ]; then
 		res[bt-count]+="$(run_bpftrace "$bt_count") "
 		res[bt-memleak]+="$(run_bpftrace "$bt_memleak") "
@@ -83,10 +92,10 @@ mkdir -p "$here/results"
 {
 	echo "bpf tracer overhead: $mode loop, ${secs}s x $rounds rounds, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
 	b=$(echo "${res[base]}" | median)
-	printf "%-12s %12s %8s   %s\n" tracer "ops/s" ratio "runs"
-	for k in base memtally bt-count bt-memleak; do
+	printf "%-14s %12s %8s   %s\n" tracer "ops/s" ratio "runs"
+	for k in base memtally mt-sample16 mt-count-only mt-floor bt-count bt-memleak; do
 		[ -n "${res[$k]:-}" ] || continue
 		m=$(echo "${res[$k]}" | median)
-		printf "%-12s %12.0f %8.3f   %s\n" "$k" "$m" "$(awk -v m="$m" -v b="$b" "BEGIN{print m/b}")" "${res[$k]}"
+		printf "%-14s %12.0f %8.3f   %s\n" "$k" "$m" "$(awk -v m="$m" -v b="$b" "BEGIN{print m/b}")" "${res[$k]}"
 	done
 } | tee "$here/results/bpf-$mode.txt"
