@@ -22,6 +22,7 @@ test_pkgs=(
 	procps              # slabtop, free: peers in tests and benchmarks
 	hyperfine           # benchmarks
 	zstd tar            # inspecting snapshots in tests
+	jq                  # live tests read the JSON views
 	tmux                # driving the top screen in tests/live/top.sh
 	bpftrace            # bench/bpf.sh: the peers the tracer is measured against
 )
