@@ -117,10 +117,11 @@ static __always_inline void stat_inc(int i)
 
 /* This CPU's slot for site, claimed if new (*ret_new set). NULL when the
  * probe sequence is full (counted). */
-static __always_inline struct kt_site *site_get(__u64 site, __u8 kind,
-						bool *ret_new)
+static __always_inline struct kt_site *site_get(__u64 site, __u32 key_size,
+						__u8 kind, bool *ret_new)
 {
-	__u32 h = (__u32)(hash64(site) >> (64 - site_bits));
+	__u32 h = (__u32)(hash64(site ^ ((__u64)key_size << 40)) >>
+			  (64 - site_bits));
 	__u32 mask = (1u << site_bits) - 1;
 
 	for (int i = 0; i < SITE_PROBES; i++) {
@@ -129,7 +130,7 @@ static __always_inline struct kt_site *site_get(__u64 site, __u8 kind,
 
 		if (!s)
 			return NULL;
-		if (s->site == site)
+		if (s->site == site && s->key_size == key_size)
 			return s;
 		if (s->site == 0) {
 			__u64 old = __sync_val_compare_and_swap(&s->site, 0,
@@ -137,11 +138,10 @@ static __always_inline struct kt_site *site_get(__u64 site, __u8 kind,
 
 			if (old == 0) {
 				s->kind = kind;
+				s->key_size = key_size;
 				*ret_new = true;
 				return s;
 			}
-			if (old == site)
-				return s;
 		}
 	}
 	stat_inc(KT_STAT_SITES_FULL);
@@ -165,11 +165,21 @@ static __always_inline struct kt_bucket *bucket_of(__u64 ptr)
 
 /* Count a free of a tracked object against the site that made it, on
  * this CPU's slot for that site. */
+static __always_inline __u32 key_size_of(__u8 kind, __u64 size)
+{
+	if (kind == KT_KIND_PERCPU)
+		return 0;
+	return size > KT_SIZE_MAX ? KT_SIZE_MAX : (__u32)size;
+}
+
 static __always_inline void count_free(__u32 site_lo, __u32 size_kind)
 {
 	__u64 site = 0xffffffff00000000ull | site_lo;
+	__u8 kind = (__u8)(size_kind >> 30);
 	bool fresh = false;
-	struct kt_site *s = site_get(site, (__u8)(size_kind >> 30), &fresh);
+	struct kt_site *s = site_get(site,
+				     key_size_of(kind, size_kind & KT_SIZE_MASK),
+				     kind, &fresh);
 
 	if (!s)
 		return;
@@ -264,7 +274,7 @@ static __always_inline struct kt_site *count_alloc(__u64 site, __u8 kind,
 
 	if ((site >> 32) != 0xffffffffull)
 		return NULL;
-	s = site_get(site, kind, ret_new);
+	s = site_get(site, key_size_of(kind, size), kind, ret_new);
 	if (!s)
 		return NULL;
 	s->allocs++;

@@ -377,7 +377,9 @@ static int cmp_site(const void *a, const void *b)
 {
 	const struct kmemtag_site *x = a, *y = b;
 
-	return x->site < y->site ? -1 : x->site > y->site;
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	return x->key_size < y->key_size ? -1 : x->key_size > y->key_size;
 }
 
 /* Every CPU's copy of every slot, into vals (n_keys * ncpus values): one
@@ -430,6 +432,7 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 		o = &rows[n++];
 		memset(o, 0, sizeof(*o));
 		o->site = v->site;
+		o->key_size = v->key_size;
 		o->allocs = v->allocs;
 		o->bytes = v->bytes;
 		o->t_allocs = v->t_allocs;
@@ -449,7 +452,8 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 		struct kmemtag_site *d;
 
 		if (res->n_sites &&
-		    rows[res->n_sites - 1].site == rows[i].site) {
+		    rows[res->n_sites - 1].site == rows[i].site &&
+		    rows[res->n_sites - 1].key_size == rows[i].key_size) {
 			d = &rows[res->n_sites - 1];
 			d->allocs += rows[i].allocs;
 			d->bytes += rows[i].bytes;

@@ -35,7 +35,9 @@ enum kt_kind {
 
 #define KT_CACHE_NAME 32
 
-/* One call site, in a per-CPU open-addressed table. The counters are
+/* One call site and size class (PoolMon shows a tag once per pool it
+ * uses; here a kmalloc site that asks for 1 KiB and for 4 KiB is two
+ * rows, one per kmalloc cache), in a per-CPU open-addressed table. The counters are
  * this CPU's share; the loader sums the CPUs. allocs and bytes count
  * every allocation; t_* count the allocations that were tracked in the
  * object table and the tracked ones that were freed since. Without
@@ -53,6 +55,8 @@ struct kt_site {
 	__u8 kind;        /* enum kt_kind */
 	__u8 flags;       /* KT_F_* */
 	__u16 pad;
+	__u32 key_size;   /* part of the key: the size class (0: per-CPU) */
+	__u32 pad2;
 	char cache[KT_CACHE_NAME]; /* slab cache name (KT_KIND_SLAB) */
 };
 
@@ -123,6 +127,7 @@ struct kmemtag_opts {
 /* One call site, summed over the CPUs. */
 struct kmemtag_site {
 	uint64_t site;
+	uint32_t key_size; /* the size class of the row; 0 for per-CPU */
 	uint64_t allocs, bytes;
 	uint64_t t_allocs, t_bytes, t_frees, t_freed;
 	uint32_t first_size;
@@ -140,7 +145,7 @@ struct kmemtag_probe {
 #define KMEMTAG_MAX_PROBES 9
 
 struct kmemtag_result {
-	struct kmemtag_site *sites; /* sorted by site address */
+	struct kmemtag_site *sites; /* sorted by site, then size class */
 	size_t n_sites;
 	uint64_t stats[_KT_STAT_MAX];
 	uint64_t recursion_misses; /* events the kernel skipped: nesting */

@@ -120,7 +120,7 @@ static void test_estimated_rows(void **state)
 	bpftags_rows(&res, &syms, &rows, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].tag, "anon_pipe_write+0x1a8");
-	assert_string_equal(rows[0].cache, "pages");
+	assert_string_equal(rows[0].cache, "pages 4k");
 	assert_true(rows[0].estimated);
 	assert_int_equal(rows[0].frees, 500);
 	assert_int_equal(rows[0].diff, 500);
