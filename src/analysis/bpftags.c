@@ -35,6 +35,7 @@
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
 #include "bpftags.h"
+#include "pools.h"
 
 static const char *const allocator_names[] = {
 	"__alloc_frozen_pages", "alloc_frozen_pages", "alloc_frozen_pages_nolock",
@@ -50,6 +51,13 @@ static const char *const allocator_names[] = {
 	"__page_frag_cache_refill", "alloc_pages_bulk",
 	"alloc_pages_bulk_mempolicy", "__alloc_pages_bulk",
 	"prep_new_page", "post_alloc_hook",
+	/* vmalloc's own page allocation: the tag is vmalloc's caller */
+	"__vmalloc_node_range", "__vmalloc_node", "__vmalloc", "vmalloc",
+	"vzalloc", "vmalloc_node", "vzalloc_node", "vmalloc_user",
+	"vmalloc_huge", "vmalloc_huge_node", "__vmalloc_area_node",
+	"vm_area_alloc_pages", "__vmalloc_array", "vmalloc_array",
+	"vmalloc_32", "vmalloc_32_user",
+	"__kvmalloc_node", "kvmalloc_node", "kvmalloc",
 };
 
 static const char *const ignore_names[] = {
@@ -130,7 +138,10 @@ void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n)
 		snprintf(buf, n, "%s", s->cache[0] ? s->cache : "?");
 		return;
 	case KT_KIND_PAGE:
-		snprintf(buf, n, "pages");
+		if (sz >= 1024 * 1024)
+			snprintf(buf, n, "pages %uM", sz / (1024 * 1024));
+		else
+			snprintf(buf, n, "pages %uk", sz / 1024);
 		return;
 	case KT_KIND_PERCPU:
 		snprintf(buf, n, "percpu");
@@ -231,4 +242,32 @@ void bpftags_rows(const struct kmemtag_result *res,
 	}
 	*ret = rows;
 	*ret_n = n;
+}
+
+void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct bpftag_row *b = &rows[i];
+		struct pool_row *r;
+
+		set->rows = xgrow(set->rows, &set->alloc, set->n + 1,
+				  sizeof(*set->rows));
+		r = &set->rows[set->n++];
+		memset(r, 0, sizeof(*r));
+		r->tag = xstrdup(b->tag);
+		r->source = POOL_BPF;
+		r->type = b->reclaimable ? POOL_RECLAIMABLE : POOL_UNRECLAIMABLE;
+		r->allocs = b->allocs;
+		r->frees = b->frees;
+		/* diff is live allocations: never negative, frees <= allocs */
+		r->diff = val_has(b->frees) ? (uint64_t)b->diff : VAL_ABSENT;
+		r->bytes = b->bytes;
+		r->per_alloc = b->per_alloc;
+		r->module = b->module[0] ? xstrdup(b->module) : NULL;
+		r->objsize = r->objects = VAL_ABSENT;
+		r->cache = xstrdup(b->cache);
+		r->estimated = b->estimated;
+		r->frees_err = b->estimated ? b->frees_err : VAL_ABSENT;
+	}
 }

@@ -47,6 +47,12 @@ void bpftags_rows(const struct kmemtag_result *res,
 		  const struct kallsyms *syms, struct bpftag_row **ret,
 		  size_t *ret_n);
 
+struct pool_set;
+/* Append rows to the pools view's set (source bpf): tag, type, allocs,
+ * frees, diff, live bytes, per-alloc, module, cache. */
+void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
+		      size_t n);
+
 /* The cache a site allocates from, from its kind, flags and size. */
 void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n);
 

@@ -5,8 +5,9 @@
  * table, refreshed every --interval seconds (PoolMon's is fixed at 5 s),
  * with every value that changed since the last refresh highlighted. The
  * rows are the BPF call sites when the tracer can run (root and BTF) and
- * the /proc pool sources beside them; without root or BTF the header
- * says why and the /proc sources carry on alone.
+ * the /proc pool sources beside them (slab caches, vmalloc callers,
+ * allocinfo call sites, as `pools` shows them); without root or BTF the
+ * header says why and the /proc sources carry on alone.
  *
  * The keys are PoolMon's: t a f d b m sort by tag, allocs, frees, diff,
  * bytes, per-alloc (the same key again reverses); ( sorts by the change
@@ -27,6 +28,8 @@
 #include <unistd.h>
 
 #include "../analysis/accounting.h"
+#include "../analysis/freelists.h"
+#include "../analysis/pools.h"
 #include "../basic/human.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
@@ -94,9 +97,10 @@ enum type_filter {
 
 struct top_row {
 	char tag[96];
+	char cache[40]; /* bpf: a site has a row per cache it uses */
 	char source[12];
 	char module[64];
-	bool reclaimable;
+	enum pool_type type;
 	/* VAL_ABSENT (or diff_absent) where unknown */
 	uint64_t v[_TC_MAX]; /* v[TC_TAG] unused; v[TC_DIFF] as int64 */
 	bool diff_absent;
@@ -126,6 +130,10 @@ struct top {
 	uint64_t prev_acct[_ACCT_MAX];
 	bool have_prev_acct;
 	char why_no_meminfo[200];
+	char proc_status[240];
+	struct freelists fl;
+	bool have_fl;
+	char why_no_fl[200];
 	unsigned refreshes;
 	bool help;
 };
@@ -137,7 +145,9 @@ static int cmp_key(const void *a, const void *b)
 	const struct top_row *x = a, *y = b;
 	int c = strcmp(x->source, y->source);
 
-	return c ? c : strcmp(x->tag, y->tag);
+	if (!c)
+		c = strcmp(x->tag, y->tag);
+	return c ? c : strcmp(x->cache, y->cache);
 }
 
 static void add_bpf_rows(struct top *t, size_t *alloc)
@@ -162,9 +172,11 @@ static void add_bpf_rows(struct top *t, size_t *alloc)
 		memset(r, 0, sizeof(*r));
 		snprintf(r->tag, sizeof(r->tag), "%s", br[i].tag);
 		snprintf(r->source, sizeof(r->source), "bpf");
+		snprintf(r->cache, sizeof(r->cache), "%s", br[i].cache);
 		snprintf(r->module, sizeof(r->module), "%s",
 			 br[i].module[0] ? br[i].module : "kernel");
-		r->reclaimable = br[i].reclaimable;
+		r->type = br[i].reclaimable ? POOL_RECLAIMABLE
+					    : POOL_UNRECLAIMABLE;
 		r->v[TC_ALLOCS] = br[i].allocs;
 		r->v[TC_FREES] = br[i].frees;
 		r->v[TC_DIFF] = (uint64_t)br[i].diff;
@@ -174,6 +186,101 @@ static void add_bpf_rows(struct top *t, size_t *alloc)
 	}
 	free(br);
 	kmemtag_result_release(&res);
+}
+
+/* The /proc pool sources, as `pools` reads them: slab caches (typed from
+ * /sys/kernel/slab's reclaim_account), vmalloc callers, allocinfo call
+ * sites. What cannot be read is said in the header. */
+static void add_proc_rows(struct top *t, size_t *alloc)
+{
+	struct root *root = ctx_root(t->ctx);
+	struct pool_set set = { 0 };
+	struct slab_sysfs ss = { 0 };
+	struct source_err ss_err;
+	const struct slabinfo *si;
+	const struct vmallocinfo *vi;
+	const struct allocinfo *ai;
+	struct snapshot snap;
+	bool have_ss = false;
+	long ps = sysconf(_SC_PAGESIZE);
+	uint64_t page_size = ps > 0 ? (uint64_t)ps : 4096;
+
+	snapshot_collect(root,
+			 SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
+				 SRC_BIT(SRC_ALLOCINFO),
+			 &snap);
+	si = snapshot_get(&snap, SRC_SLABINFO);
+	vi = snapshot_get(&snap, SRC_VMALLOCINFO);
+	ai = snapshot_get(&snap, SRC_ALLOCINFO);
+	if (si) {
+		char **names = xcalloc(si->n_caches + 1, sizeof(char *));
+
+		for (size_t i = 0; i < si->n_caches; i++)
+			names[i] = si->caches[i].name;
+		have_ss = slab_sysfs_read_names(root, names, si->n_caches,
+						SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
+						&ss_err) == 0;
+		free(names);
+		pools_add_slab(&set, si, have_ss ? &ss : NULL, page_size);
+		snprintf(t->proc_status, sizeof(t->proc_status), "slab%s%s",
+			 vi ? ", vmalloc" : "", ai ? ", allocinfo" : "");
+	} else {
+		char why[200];
+
+		snapshot_why(&snap, SRC_SLABINFO, why, sizeof(why));
+		snprintf(t->proc_status, sizeof(t->proc_status),
+			 "no slab rows: %s", why);
+	}
+	if (vi)
+		pools_add_vmalloc(&set, vi, page_size);
+	if (ai)
+		pools_add_allocinfo(&set, ai);
+	for (size_t i = 0; i < set.n; i++) {
+		const struct pool_row *p = &set.rows[i];
+		struct top_row *r;
+
+		t->rows = xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
+		r = &t->rows[t->n_rows++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->tag, sizeof(r->tag), "%s", p->tag);
+		snprintf(r->source, sizeof(r->source), "%s",
+			 pool_source_name(p->source));
+		snprintf(r->module, sizeof(r->module), "%s",
+			 p->module ? p->module : "");
+		r->type = p->type;
+		r->v[TC_ALLOCS] = p->allocs;
+		r->v[TC_FREES] = p->frees;
+		r->v[TC_DIFF] = p->diff;
+		r->diff_absent = !val_has(p->diff);
+		r->v[TC_BYTES] = p->bytes;
+		r->v[TC_PER_ALLOC] = p->per_alloc;
+	}
+	pools_release(&set);
+	if (have_ss)
+		slab_sysfs_release(&ss);
+	snapshot_release(&snap);
+}
+
+/* The free lists: one line per zone, free blocks by order. */
+static void collect_free(struct top *t)
+{
+	struct snapshot snap;
+	const struct buddyinfo *b;
+	long ps = sysconf(_SC_PAGESIZE);
+
+	freelists_release(&t->fl);
+	t->have_fl = false;
+	snapshot_collect(ctx_root(t->ctx),
+			 SRC_BIT(SRC_BUDDYINFO) | SRC_BIT(SRC_ZONEINFO), &snap);
+	b = snapshot_get(&snap, SRC_BUDDYINFO);
+	if (b)
+		t->have_fl = freelists_build(b, snapshot_get(&snap, SRC_ZONEINFO),
+					     NULL, ps > 0 ? (uint64_t)ps : 4096,
+					     &t->fl) == 0;
+	if (!t->have_fl)
+		snapshot_why(&snap, SRC_BUDDYINFO, t->why_no_fl,
+			     sizeof(t->why_no_fl));
+	snapshot_release(&snap);
 }
 
 static void diff_rows(struct top *t)
@@ -229,7 +336,10 @@ static void collect(struct top *t)
 	t->rows = NULL;
 	t->n_rows = 0;
 	add_bpf_rows(t, &alloc);
+	add_proc_rows(t, &alloc);
 	diff_rows(t);
+	if (t->view == VIEW_FREE)
+		collect_free(t);
 	t->refreshes++;
 }
 
@@ -271,9 +381,9 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 
 static bool row_shown(const struct top *t, const struct top_row *r)
 {
-	if (t->type == TYPE_RECLAIMABLE && !r->reclaimable)
+	if (t->type == TYPE_RECLAIMABLE && r->type != POOL_RECLAIMABLE)
 		return false;
-	if (t->type == TYPE_UNRECLAIMABLE && r->reclaimable)
+	if (t->type == TYPE_UNRECLAIMABLE && r->type != POOL_UNRECLAIMABLE)
 		return false;
 	if (t->include[0] && fnmatch(t->include, r->tag, 0) != 0)
 		return false;
@@ -333,8 +443,8 @@ static void draw_header(struct top *t, int *row)
 			  t->why_no_meminfo);
 	}
 	(*row)++;
-	tui_print(*row, 0, t->bpf ? TUI_DIM : TUI_WARN, " sources: %s",
-		  t->bpf_status);
+	tui_print(*row, 0, t->bpf ? TUI_DIM : TUI_WARN, " sources: %s; %s",
+		  t->bpf_status, t->proc_status);
 	(*row)++;
 }
 
@@ -357,9 +467,9 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 			idx[n++] = i;
 
 	tui_print(row, 0, TUI_REVERSE,
-		  " %-*s %-7s %-13s %10s %10s %10s %10s %9s  %s", tagw, "TAG",
-		  "SOURCE", "TYPE", "ALLOCS", "FREES", "DIFF", "BYTES",
-		  "PER-ALLOC", "MODULE");
+		  " %-*s %-7s %-13s %10s %10s %10s %10s %9s  %-8s %s", tagw,
+		  "TAG", "SOURCE", "TYPE", "ALLOCS", "FREES", "DIFF", "BYTES",
+		  "PER-ALLOC", "MODULE", "CACHE");
 	tui_fill(row, TUI_REVERSE);
 	row++;
 	body = rows - row - 1 - (t->totals ? 1 : 0);
@@ -391,7 +501,8 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 			  " %-*.*s", tagw, tagw, r->tag);
 		col += tagw + 1;
 		tui_print(row, col, 0, " %-7s %-13s", r->source,
-			  r->reclaimable ? "reclaimable" : "unreclaimable");
+			  pool_type_name(r->type) ? pool_type_name(r->type)
+						  : "n/a");
 		col += 22;
 		tui_print(row, col, hl[TC_ALLOCS], " %10s",
 			  val_has(r->v[TC_ALLOCS])
@@ -420,7 +531,7 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 		tui_print(row, col, hl[TC_PER_ALLOC], " %9s",
 			  hb(r->v[TC_PER_ALLOC], y, sizeof(y), t));
 		col += 10;
-		tui_print(row, col, 0, "  %s", r->module);
+		tui_print(row, col, 0, "  %-8s %s", r->module, r->cache);
 		row++;
 	}
 	if (n == 0)
@@ -474,6 +585,34 @@ static void draw_usage(struct top *t, int row, int rows)
 	}
 }
 
+static void draw_free(struct top *t, int row, int rows)
+{
+	char h[32];
+
+	if (!t->have_fl) {
+		tui_print(row, 1, TUI_WARN, "%s", t->why_no_fl);
+		return;
+	}
+	tui_print(row, 0, TUI_REVERSE, " %-4s %-8s %10s  free blocks by order 0..%u",
+		  "NODE", "ZONE", "FREE", t->fl.n_orders ? t->fl.n_orders - 1 : 0);
+	tui_fill(row, TUI_REVERSE);
+	row++;
+	for (size_t z = 0; z < t->fl.n_zones && row < rows - 1; z++) {
+		const struct freelists_zone *zn = &t->fl.zones[z];
+		char line[512];
+		size_t len = 0;
+
+		for (unsigned o = 0; o < zn->o.n_orders && len < sizeof(line); o++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+						"%7llu",
+						(unsigned long long)zn->o.blocks[o]);
+		line[sizeof(line) - 1] = '\0';
+		tui_print(row++, 0, 0, " %-4u %-8s %10s %s", zn->node, zn->zone,
+			  hb(zn->o.free_pages * t->fl.page_size, h, sizeof(h), t),
+			  line);
+	}
+}
+
 static void draw_help(int row)
 {
 	const char *p = cmd_top_help;
@@ -509,6 +648,8 @@ static void draw(struct top *t)
 		draw_pools(t, row, rows, cols);
 	} else if (t->view == VIEW_USAGE) {
 		draw_usage(t, row, rows);
+	} else if (t->view == VIEW_FREE) {
+		draw_free(t, row, rows);
 	} else {
 		tui_print(row, 1, TUI_DIM,
 			  "the %s view is not in this build yet; v switches "
@@ -607,12 +748,16 @@ static bool on_key(struct top *t, int k)
 	case 'v':
 	case 'V':
 		t->view = (t->view + 1) % _VIEW_MAX;
+		if (t->view == VIEW_FREE)
+			collect_free(t);
 		break;
 	case '1':
 	case '2':
 	case '3':
 	case '4':
 		t->view = (enum top_view)(k - '1');
+		if (t->view == VIEW_FREE)
+			collect_free(t);
 		break;
 	case 'h':
 	case 'H':
@@ -772,5 +917,6 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 	pools_bpf_stop(t.bpf);
 	free(t.rows);
 	free(t.prev);
+	freelists_release(&t.fl);
 	return EXIT_OK;
 }

@@ -34,19 +34,19 @@ int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
 int pools_bpf_read(struct pools_bpf *b, struct bpftag_row **ret_rows,
 		   size_t *ret_n, struct kmemtag_result *ret_res);
 /* Notes for a view: attach points left out, what the tracer could not
- * count, its own memory, estimation. */
-void pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
-		     struct table *t);
+ * count, its own memory, estimation. Up to max malloc'd lines into out;
+ * returns how many. */
+size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
+		       char **out, size_t max);
 /* A one-line status for a header: "bpf: 9 tracepoints, 17.6 MiB". */
 void pools_bpf_status(struct pools_bpf *b, const struct kmemtag_result *res,
 		      char *buf, size_t n);
 void pools_bpf_stop(struct pools_bpf *b);
 
-/* The standalone table of BPF rows (the pools view merges them with the
- * other sources through pools_bpf_read instead). */
-struct table *pools_bpf_table(const struct bpftag_row *rows, size_t n);
-
-/* `pools --source bpf [--duration S] [--interval S]`: trace, print. */
-int pools_bpf_run(struct ctx *ctx, const struct pools_bpf_opts *o);
+/* Stop the waits below on SIGINT, SIGTERM and SIGHUP (on), or put the
+ * previous handlers back (off). */
+void pools_bpf_signals(bool on);
+/* Sleep up to secs; false when one of those signals asked us to stop. */
+bool pools_bpf_wait(double secs);
 
 #endif

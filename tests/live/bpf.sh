@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Live test of the BPF pool-tag tracer (`pools --source bpf`): the test
-# makes N System V messages of S bytes, held in a queue, while the tracer
+# makes N System V messages of S bytes, held in queues, while the tracer
 # runs. Each message is one kmalloc of 48 + S bytes in load_msg(); with
-# S = 976 that is exactly 1 KiB (kmalloc-cg-1k), so the tracer must show
-# a call site in the msgsnd path with allocs >= N and live bytes within 3%
-# of N KiB. Then the queue is removed: the frees must catch up (frees >= N,
+# S = 976 that is exactly 1 KiB, so the tracer must show a call site in the
+# msgsnd path, size class 1k, with allocs >= N and live bytes within 3% of
+# N KiB (other processes' messages of other sizes are other rows). Then the queue is removed: the frees must catch up (frees >= N,
 # diff back near zero). Last, the programs must be gone once memtally has
 # exited, and nothing may be pinned.
 # Skips (77) without root, without BTF, or in a build without BPF.
@@ -49,6 +49,9 @@ exec 3>"$tmp/ctl"
 for _ in $(seq 200); do [ -s "$tmp/ready" ] && break; sleep 0.05; done
 [ -s "$tmp/ready" ] || { echo "FAIL: msg-hold did not queue its messages"; exit 1; }
 sleep 2.5                    # two tables with the messages held
+# the programs this memtally holds, from its file descriptors
+ids=$(cat /proc/$mpid/fdinfo/* 2>/dev/null | awk '/^prog_id:/{print $2}' | sort -u)
+[ -n "$ids" ] || { echo "FAIL: memtally holds no BPF program"; exit 1; }
 echo go >&3; exec 3>&-       # remove the queue: every message is freed
 wait $hpid; hpid=
 sleep 2.5                    # two tables after the release
@@ -71,7 +74,9 @@ while i < len(text):
 assert len(docs) >= 3, f"only {len(docs)} tables printed"
 pat = re.compile(r"^(load_msg|alloc_msg|do_msgsnd)\b")
 def row(d):
-    rows = [r for r in d["rows"] if pat.match(r["tag"])]
+    # the site's row for our size class (another process's messages of
+    # other sizes are other rows of the same site)
+    rows = [r for r in d["rows"] if pat.match(r["tag"]) and r.get("cache", "").endswith(" 1k")]
     return max(rows, key=lambda r: r["allocs"]) if rows else None
 rows = [row(d) for d in docs]
 held = [r for r in rows if r and r["bytes"] is not None]
@@ -100,11 +105,14 @@ if not any("tracer holds" in x for x in notes):
 sys.exit(0 if ok else 1)
 PY
 
-# detached and nothing pinned once memtally has exited
+# detached and nothing pinned once memtally has exited: none of the
+# programs it held may still exist
 if command -v bpftool >/dev/null; then
-	if bpftool prog show 2>/dev/null | grep -q "name kt_"; then
-		echo "FAIL: kmemtag programs still loaded after exit"; exit 1
-	fi
+	for id in $ids; do
+		if bpftool prog show id "$id" >/dev/null 2>&1; then
+			echo "FAIL: program $id still loaded after exit"; exit 1
+		fi
+	done
 fi
 if [ -d /sys/fs/bpf ] && ls -R /sys/fs/bpf 2>/dev/null | grep -q kmemtag; then
 	echo "FAIL: something of kmemtag is pinned"; exit 1
