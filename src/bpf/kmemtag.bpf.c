@@ -197,10 +197,8 @@ static __always_inline void track(struct kt_site *s, __u64 site, __u64 ptr,
 
 	if (level < 2)
 		return;
-	if (!sampled(ptr)) {
-		stat_inc(KT_STAT_SAMPLED_OUT);
-		return;
-	}
+	if (!sampled(ptr))
+		return; /* allocs - t_allocs says how many */
 	b = bucket_of(ptr);
 	if (!b)
 		return;

@@ -39,7 +39,6 @@ static const char *const stat_names[_KT_STAT_MAX] = {
 	[KT_STAT_PAGE_MOVABLE] = "movable_pages_skipped",
 	[KT_STAT_PAGE_SLAB] = "slab_pages_skipped",
 	[KT_STAT_PAGE_NO_CALLER] = "pages_without_caller",
-	[KT_STAT_SAMPLED_OUT] = "sampled_out",
 	[KT_STAT_SIZE_CLAMPED] = "sizes_clamped",
 };
 
@@ -112,6 +111,8 @@ struct kmemtag {
 /* libbpf's messages: keep the last warning for the reason line. */
 static char last_msg[256];
 
+static int capture_print(enum libbpf_print_level level, const char *fmt,
+			 va_list ap) __attribute__((format(printf, 2, 0)));
 static int capture_print(enum libbpf_print_level level, const char *fmt,
 			 va_list ap)
 {
@@ -267,7 +268,6 @@ int kmemtag_open(const struct kmemtag_opts *o,
 	struct kmemtag_opts def = { 0 };
 	struct btf *vmlinux = NULL;
 	struct kmemtag *k;
-	size_t attached = 0;
 	int r;
 
 	if (!o)
@@ -325,9 +325,7 @@ int kmemtag_open(const struct kmemtag_opts *o,
 			k->links[i] = NULL;
 			k->probes[i].how = NULL;
 			k->probes[i].why_not = "attach failed";
-			continue;
 		}
-		attached++;
 	}
 	if (!k->links[0] && !k->links[1]) {
 		r = fail(ret_why, -ENOENT,
@@ -335,7 +333,6 @@ int kmemtag_open(const struct kmemtag_opts *o,
 			 "could be attached");
 		goto fail;
 	}
-	(void)attached;
 	clock_gettime(CLOCK_MONOTONIC, &k->start);
 	btf__free(vmlinux);
 	*ret = k;

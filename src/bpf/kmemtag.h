@@ -88,7 +88,6 @@ enum kt_stat {
 	KT_STAT_PAGE_MOVABLE,    /* movable page: user memory, skipped */
 	KT_STAT_PAGE_SLAB,       /* page for slab or large kmalloc: skipped */
 	KT_STAT_PAGE_NO_CALLER,  /* no caller found in the stack */
-	KT_STAT_SAMPLED_OUT,     /* allocation not sampled for tracking */
 	KT_STAT_SIZE_CLAMPED,    /* object larger than KT_SIZE_MAX */
 	_KT_STAT_MAX,
 };
