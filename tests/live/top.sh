@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The top screen driven in tmux: sorting keys change the order, p changes
-# the type shown, q exits with the terminal restored, and SIGTERM ends it
-# cleanly too (programs detached). Skips (77) without tmux or ncurses.
+# the type shown, q exits with the terminal restored, SIGTERM ends it
+# cleanly too (programs detached), and without root the header says why
+# there are no BPF rows. Skips (77) without tmux or ncurses.
 set -u
 M=${MEMTALLY:?}
 M=$(cd "$(dirname "$M")" && pwd)/$(basename "$M")
@@ -81,6 +82,15 @@ if [ -n "$pid" ]; then
 	fi
 else
 	echo "FAIL: cannot find top's pid"; fail=1
+fi
+# without root: the header says why there are no BPF rows, and q still
+# restores the terminal
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	tmux send-keys -t "$S" "clear; setpriv --reuid=65534 --regid=65534 --clear-groups $M top -d 0.5; echo EXITED3 rc=\$?" Enter
+	for _ in $(seq 100); do pane | grep -q 'sources:' && break; sleep 0.1; done
+	pane | grep -q "sources: bpf unavailable (.*root" || { echo "FAIL: non-root header does not say why bpf is missing"; pane; fail=1; }
+	key q
+	pane | grep -q "EXITED3 rc=0" || { echo "FAIL: non-root top did not exit 0"; fail=1; }
 fi
 [ $fail = 0 ] && echo "top: keys sort, filter and switch views; q and SIGTERM restore the terminal"
 exit $fail
