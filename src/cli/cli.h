@@ -113,6 +113,8 @@ int cmd_free(int argc, char **argv, struct ctx *ctx);
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx);
 int cmd_help(int argc, char **argv, struct ctx *ctx);
 int cmd_sources(int argc, char **argv, struct ctx *ctx);
+int cmd_phys(int argc, char **argv, struct ctx *ctx);
+int cmd_ranges(int argc, char **argv, struct ctx *ctx);
 int cmd_top(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
@@ -121,6 +123,8 @@ extern const char cmd_free_help[];
 extern const char cmd_snapshot_help[];
 extern const char cmd_help_help[];
 extern const char cmd_sources_help[];
+extern const char cmd_phys_help[];
+extern const char cmd_ranges_help[];
 extern const char cmd_top_help[];
 
 #endif

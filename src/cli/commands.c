@@ -29,6 +29,12 @@ const struct cmd commands[] = {
 	{ "sources", cmd_sources,
 	  "the kernel interfaces memtally reads, and whether each is readable",
 	  cmd_sources_help },
+	{ "phys", cmd_phys,
+	  "physical pages one by one: use, list, flags, cgroup, owners",
+	  cmd_phys_help },
+	{ "ranges", cmd_ranges,
+	  "physical RAM ranges by node and zone, with their pages by use",
+	  cmd_ranges_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);
