@@ -443,7 +443,8 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 		o->cache[sizeof(o->cache) - 1] = '\0';
 	}
 	free(vals);
-	qsort(rows, n, sizeof(*rows), cmp_site);
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_site);
 	res->n_sites = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct kmemtag_site *d;

@@ -460,7 +460,8 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 		tagw = 16;
 	if (tagw > 48)
 		tagw = 48;
-	qsort_r(t->rows, t->n_rows, sizeof(*t->rows), cmp_rows, t);
+	if (t->n_rows)
+		qsort_r(t->rows, t->n_rows, sizeof(*t->rows), cmp_rows, t);
 	idx = xcalloc(t->n_rows ? t->n_rows : 1, sizeof(*idx));
 	for (size_t i = 0; i < t->n_rows; i++)
 		if (row_shown(t, &t->rows[i]))
