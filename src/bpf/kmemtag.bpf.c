@@ -284,21 +284,6 @@ static __always_inline struct kt_site *count_alloc(__u64 site, __u8 kind,
 	return s;
 }
 
-static __always_inline __u8 gfp_flags_of(__u64 gfp)
-{
-	__u8 f = 0;
-
-	/* the gfp bits are an anonymous enum, out of CO-RE's reach: the
-	 * values of the kernel vmlinux.h was generated from */
-	if (gfp & (1ull << ___GFP_RECLAIMABLE_BIT))
-		f |= KT_F_RECLAIMABLE;
-	if (gfp & (1ull << ___GFP_ACCOUNT_BIT))
-		f |= KT_F_ACCOUNT;
-	if (gfp & (1ull << ___GFP_DMA_BIT))
-		f |= KT_F_DMA;
-	return f;
-}
-
 /* ---- slab ------------------------------------------------------------ */
 
 static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
@@ -313,7 +298,7 @@ static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
 	if (!s)
 		return 0;
 	if (fresh)
-		s->flags |= gfp_flags_of(gfp);
+		s->raw_flags = (__u32)gfp;
 	track(s, site, ptr, bytes, KT_KIND_KMALLOC);
 	return 0;
 }
@@ -333,12 +318,9 @@ static __always_inline int on_cache_alloc(__u64 site, __u64 ptr,
 		return 0;
 	if (fresh) {
 		const char *name = BPF_CORE_READ(c, name);
-		__u64 fl = BPF_CORE_READ(c, flags);
 
 		bpf_probe_read_kernel_str(s->cache, sizeof(s->cache), name);
-		if (fl & (1ull << bpf_core_enum_value(enum _slab_flag_bits,
-						      _SLAB_RECLAIM_ACCOUNT)))
-			s->flags |= KT_F_RECLAIMABLE;
+		s->raw_flags = (__u32)BPF_CORE_READ(c, flags);
 	}
 	track(s, site, ptr, size, KT_KIND_SLAB);
 	return 0;

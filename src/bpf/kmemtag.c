@@ -106,7 +106,67 @@ struct kmemtag {
 	int level;
 	int ncpus;
 	struct timespec start;
+	/* flag bits of this kernel, for kt_site.raw_flags */
+	uint32_t slab_reclaim, gfp_reclaim, gfp_account, gfp_dma;
 };
+
+/* The value of the enumerator name in any enum of the kernel's BTF, or
+ * -1. 6.x kernels keep the gfp and slab flag bit numbers in enums
+ * (___GFP_ACCOUNT_BIT, _SLAB_RECLAIM_ACCOUNT); older ones had #defines,
+ * invisible to BTF, whose values the callers fall back to. */
+static long long btf_enumerator(const struct btf *btf, const char *name)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e;
+
+		if (!t || !btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (__u16 i = 0; i < btf_vlen(t); i++)
+			if (streq(btf__name_by_offset(btf, e[i].name_off),
+				  name))
+				return e[i].val;
+	}
+	return -1;
+}
+
+static uint32_t bit_or(long long bit, uint32_t fallback)
+{
+	return bit >= 0 && bit < 32 ? 1u << bit : fallback;
+}
+
+static void flag_bits(struct kmemtag *k, const struct btf *vmlinux)
+{
+	k->slab_reclaim = bit_or(btf_enumerator(vmlinux,
+						"_SLAB_RECLAIM_ACCOUNT"),
+				 0x00020000u);
+	k->gfp_reclaim = bit_or(btf_enumerator(vmlinux,
+					       "___GFP_RECLAIMABLE_BIT"),
+				0x10u);
+	k->gfp_account = bit_or(btf_enumerator(vmlinux, "___GFP_ACCOUNT_BIT"),
+				0x400000u);
+	k->gfp_dma = bit_or(btf_enumerator(vmlinux, "___GFP_DMA_BIT"), 0x01u);
+}
+
+static uint8_t decode_flags(const struct kmemtag *k, const struct kt_site *v)
+{
+	uint8_t f = 0;
+
+	if (v->kind == KT_KIND_SLAB && (v->raw_flags & k->slab_reclaim))
+		f |= KT_F_RECLAIMABLE;
+	if (v->kind == KT_KIND_KMALLOC) {
+		if (v->raw_flags & k->gfp_reclaim)
+			f |= KT_F_RECLAIMABLE;
+		if (v->raw_flags & k->gfp_account)
+			f |= KT_F_ACCOUNT;
+		if (v->raw_flags & k->gfp_dma)
+			f |= KT_F_DMA;
+	}
+	return f;
+}
 
 /* libbpf's messages: keep the last warning for the reason line. */
 static char last_msg[256];
@@ -293,6 +353,7 @@ int kmemtag_open(const struct kmemtag_opts *o,
 	/* four objects a bucket */
 	k->obj_bits = log2_ceil((o->objects ? o->objects : 1u << 20) / 4,
 				8, 24);
+	flag_bits(k, vmlinux);
 	k->ncpus = libbpf_num_possible_cpus();
 	if (k->ncpus <= 0) {
 		r = fail(ret_why, k->ncpus ? k->ncpus : -EINVAL,
@@ -438,7 +499,7 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 		o->t_freed = v->t_freed;
 		o->first_size = v->allocs ? v->first_size : 0;
 		o->kind = v->kind;
-		o->flags = v->flags;
+		o->flags = v->flags | decode_flags(k, v);
 		memcpy(o->cache, v->cache, sizeof(o->cache));
 		o->cache[sizeof(o->cache) - 1] = '\0';
 	}

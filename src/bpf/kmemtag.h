@@ -56,7 +56,10 @@ struct kt_site {
 	__u8 flags;       /* KT_F_* */
 	__u16 pad;
 	__u32 key_size;   /* part of the key: the size class (0: per-CPU) */
-	__u32 pad2;
+	/* the first allocation's gfp flags (kmalloc) or the cache's flags
+	 * (slab), raw: their bit numbers change between kernels, so the
+	 * loader decodes them with the running kernel's BTF */
+	__u32 raw_flags;
 	char cache[KT_CACHE_NAME]; /* slab cache name (KT_KIND_SLAB) */
 };
 
