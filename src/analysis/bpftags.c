@@ -11,8 +11,9 @@
  * hash of the object's address), and the freed share of the sample
  * estimates the freed share of all: frees = allocs * t_frees / t_allocs,
  * with the binomial standard error allocs * sqrt(p (1 - p) / t_allocs),
- * p = t_frees / t_allocs; we give 1.96 of those (95%). Live bytes scale
- * the same way by bytes. The sample is by address, not random: slab
+ * p = t_frees / t_allocs; we give 1.96 of those (95%), or, when none
+ * or all of the sample was freed, the rule of three (allocs * 3 /
+ * t_allocs). Live bytes scale the same way by bytes. The sample is by address, not random: slab
  * memory is reused, so one hot address can be always in or always out of
  * the sample, and the bound understates the error for sites with few
  * distinct addresses. The view says so.
@@ -216,6 +217,12 @@ void bpftags_rows(const struct kmemtag_result *res,
 			r->frees_err = (uint64_t)llround(
 				1.96 * (double)s->allocs *
 				sqrt(p * (1 - p) / (double)s->t_allocs));
+			/* none or all of the sample freed: the normal bound
+			 * is 0, the "rule of three" gives the 95% one */
+			if (p == 0 || p == 1)
+				r->frees_err = (uint64_t)ceil(
+					3.0 * (double)s->allocs /
+					(double)s->t_allocs);
 			r->bytes = s->t_bytes && s->t_freed < s->t_bytes
 					   ? s->bytes -
 						     scale(s->bytes, s->t_freed,
