@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 	struct {
 		long type;
 		char text[64];
-	} m = { 1, "memtally" };
+	} m = {1, "memtally"};
 	double secs, t0, t;
 	unsigned long ops = 0;
 	int q = -1;

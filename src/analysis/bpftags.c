@@ -13,10 +13,10 @@
  * with the binomial standard error allocs * sqrt(p (1 - p) / t_allocs),
  * p = t_frees / t_allocs; we give 1.96 of those (95%), or, when none
  * or all of the sample was freed, the rule of three (allocs * 3 /
- * t_allocs). Live bytes scale the same way by bytes. The sample is by address, not random: slab
- * memory is reused, so one hot address can be always in or always out of
- * the sample, and the bound understates the error for sites with few
- * distinct addresses. The view says so.
+ * t_allocs). Live bytes scale the same way by bytes. The sample is by address,
+ * not random: slab memory is reused, so one hot address can be always in or
+ * always out of the sample, and the bound understates the error for sites with
+ * few distinct addresses. The view says so.
  *
  * Page-allocation callers
  * -----------------------
@@ -39,33 +39,67 @@
 #include "pools.h"
 
 static const char *const allocator_names[] = {
-	"__alloc_frozen_pages", "alloc_frozen_pages", "alloc_frozen_pages_nolock",
-	"__alloc_pages", "alloc_pages", "alloc_pages_nolock",
-	"__alloc_pages_slowpath", "__alloc_pages_direct_compact",
-	"__alloc_pages_direct_reclaim", "__alloc_pages_may_oom",
-	"alloc_pages_mpol", "alloc_pages_node", "__alloc_pages_node",
-	"__folio_alloc", "folio_alloc", "folio_alloc_mpol", "vma_alloc_folio",
-	"get_page_from_freelist", "rmqueue", "__rmqueue_pcplist",
-	"rmqueue_bulk", "__get_free_pages", "get_free_pages",
-	"get_zeroed_page", "alloc_pages_exact", "alloc_pages_exact_nid",
-	"__page_frag_alloc_align", "page_frag_alloc_align",
-	"__page_frag_cache_refill", "alloc_pages_bulk",
-	"alloc_pages_bulk_mempolicy", "__alloc_pages_bulk",
-	"prep_new_page", "post_alloc_hook",
-	/* vmalloc's own page allocation: the tag is vmalloc's caller */
-	"__vmalloc_node_range", "__vmalloc_node", "__vmalloc", "vmalloc",
-	"vzalloc", "vmalloc_node", "vzalloc_node", "vmalloc_user",
-	"vmalloc_huge", "vmalloc_huge_node", "__vmalloc_area_node",
-	"vm_area_alloc_pages", "__vmalloc_array", "vmalloc_array",
-	"vmalloc_32", "vmalloc_32_user",
-	"__kvmalloc_node", "kvmalloc_node", "kvmalloc",
+    "__alloc_frozen_pages",
+    "alloc_frozen_pages",
+    "alloc_frozen_pages_nolock",
+    "__alloc_pages",
+    "alloc_pages",
+    "alloc_pages_nolock",
+    "__alloc_pages_slowpath",
+    "__alloc_pages_direct_compact",
+    "__alloc_pages_direct_reclaim",
+    "__alloc_pages_may_oom",
+    "alloc_pages_mpol",
+    "alloc_pages_node",
+    "__alloc_pages_node",
+    "__folio_alloc",
+    "folio_alloc",
+    "folio_alloc_mpol",
+    "vma_alloc_folio",
+    "get_page_from_freelist",
+    "rmqueue",
+    "__rmqueue_pcplist",
+    "rmqueue_bulk",
+    "__get_free_pages",
+    "get_free_pages",
+    "get_zeroed_page",
+    "alloc_pages_exact",
+    "alloc_pages_exact_nid",
+    "__page_frag_alloc_align",
+    "page_frag_alloc_align",
+    "__page_frag_cache_refill",
+    "alloc_pages_bulk",
+    "alloc_pages_bulk_mempolicy",
+    "__alloc_pages_bulk",
+    "prep_new_page",
+    "post_alloc_hook",
+    /* vmalloc's own page allocation: the tag is vmalloc's caller */
+    "__vmalloc_node_range",
+    "__vmalloc_node",
+    "__vmalloc",
+    "vmalloc",
+    "vzalloc",
+    "vmalloc_node",
+    "vzalloc_node",
+    "vmalloc_user",
+    "vmalloc_huge",
+    "vmalloc_huge_node",
+    "__vmalloc_area_node",
+    "vm_area_alloc_pages",
+    "__vmalloc_array",
+    "vmalloc_array",
+    "vmalloc_32",
+    "vmalloc_32_user",
+    "__kvmalloc_node",
+    "kvmalloc_node",
+    "kvmalloc",
 };
 
 static const char *const ignore_names[] = {
-	"allocate_slab", "new_slab", "alloc_slab_page", "___slab_alloc",
-	"__slab_alloc", "___kmalloc_large_node", "__kmalloc_large_node",
-	"__kmalloc_large", "kmalloc_large", "kmalloc_large_node",
-	"refill_sheaf", "alloc_from_new_slab",
+    "allocate_slab",	    "new_slab",	       "alloc_slab_page",
+    "___slab_alloc",	    "__slab_alloc",    "___kmalloc_large_node",
+    "__kmalloc_large_node", "__kmalloc_large", "kmalloc_large",
+    "kmalloc_large_node",   "refill_sheaf",    "alloc_from_new_slab",
 };
 
 /* name without ".suffix" and "_noprof" equals want? */
@@ -152,10 +186,10 @@ void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n)
 	 * may be a kmalloc-cg-, kmalloc-rcl-, a random copy or a dedicated
 	 * kmem_buckets set such as msg_msg-1k), so say only what is known:
 	 * "kmalloc 1k", with cg / rcl / dma from the gfp flags */
-	prefix = s->flags & KT_F_DMA		? "kmalloc-dma "
+	prefix = s->flags & KT_F_DMA	       ? "kmalloc-dma "
 		 : s->flags & KT_F_RECLAIMABLE ? "kmalloc-rcl "
-		 : s->flags & KT_F_ACCOUNT	? "kmalloc-cg "
-						: "kmalloc ";
+		 : s->flags & KT_F_ACCOUNT     ? "kmalloc-cg "
+					       : "kmalloc ";
 	if (s->flags & KT_F_MIXED)
 		snprintf(buf, n, "%s*", prefix);
 	else if (sz > 8192)
@@ -171,12 +205,11 @@ static uint64_t scale(uint64_t v, uint64_t num, uint64_t den)
 	return (uint64_t)llround((double)v * (double)num / (double)den);
 }
 
-void bpftags_rows(const struct kmemtag_result *res,
-		  const struct kallsyms *syms, struct bpftag_row **ret,
-		  size_t *ret_n)
+void bpftags_rows(const struct kmemtag_result *res, const struct kallsyms *syms,
+		  struct bpftag_row **ret, size_t *ret_n)
 {
-	struct bpftag_row *rows = xcalloc(res->n_sites ? res->n_sites : 1,
-					  sizeof(*rows));
+	struct bpftag_row *rows =
+	    xcalloc(res->n_sites ? res->n_sites : 1, sizeof(*rows));
 	size_t n = 0;
 
 	for (size_t i = 0; i < res->n_sites; i++) {
@@ -205,8 +238,8 @@ void bpftags_rows(const struct kmemtag_result *res,
 			 * objects made before tracing began are not
 			 * counted (unmatched), so frees <= allocs. */
 			r->frees = s->t_frees;
-			r->bytes = s->bytes > s->t_freed ? s->bytes - s->t_freed
-							 : 0;
+			r->bytes =
+			    s->bytes > s->t_freed ? s->bytes - s->t_freed : 0;
 		} else if (s->t_allocs) {
 			double p = (double)s->t_frees / (double)s->t_allocs;
 
@@ -215,19 +248,18 @@ void bpftags_rows(const struct kmemtag_result *res,
 			r->estimated = true;
 			r->frees = scale(s->allocs, s->t_frees, s->t_allocs);
 			r->frees_err = (uint64_t)llround(
-				1.96 * (double)s->allocs *
-				sqrt(p * (1 - p) / (double)s->t_allocs));
+			    1.96 * (double)s->allocs *
+			    sqrt(p * (1 - p) / (double)s->t_allocs));
 			/* none or all of the sample freed: the normal bound
 			 * is 0, the "rule of three" gives the 95% one */
 			if (p == 0 || p == 1)
-				r->frees_err = (uint64_t)ceil(
-					3.0 * (double)s->allocs /
-					(double)s->t_allocs);
+				r->frees_err =
+				    (uint64_t)ceil(3.0 * (double)s->allocs /
+						   (double)s->t_allocs);
 			r->bytes = s->t_bytes && s->t_freed < s->t_bytes
-					   ? s->bytes -
-						     scale(s->bytes, s->t_freed,
-							   s->t_bytes)
-					   : 0;
+				       ? s->bytes - scale(s->bytes, s->t_freed,
+							  s->t_bytes)
+				       : 0;
 		} else {
 			/* nothing tracked: frees unknown */
 			r->estimated = true;
@@ -236,16 +268,16 @@ void bpftags_rows(const struct kmemtag_result *res,
 		}
 		if (r->frees > r->allocs && val_has(r->frees))
 			r->frees = r->allocs;
-		r->diff = val_has(r->frees) ? (int64_t)(r->allocs - r->frees)
-					    : 0;
+		r->diff =
+		    val_has(r->frees) ? (int64_t)(r->allocs - r->frees) : 0;
 		if (!val_has(r->frees))
-			r->per_alloc = r->allocs ? r->alloc_bytes / r->allocs
-						 : VAL_ABSENT;
+			r->per_alloc =
+			    r->allocs ? r->alloc_bytes / r->allocs : VAL_ABSENT;
 		else if (r->diff > 0)
 			r->per_alloc = r->bytes / (uint64_t)r->diff;
 		else
-			r->per_alloc = r->allocs ? r->alloc_bytes / r->allocs
-						 : VAL_ABSENT;
+			r->per_alloc =
+			    r->allocs ? r->alloc_bytes / r->allocs : VAL_ABSENT;
 	}
 	*ret = rows;
 	*ret_n = n;
@@ -264,7 +296,8 @@ void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
 		memset(r, 0, sizeof(*r));
 		r->tag = xstrdup(b->tag);
 		r->source = POOL_BPF;
-		r->type = b->reclaimable ? POOL_RECLAIMABLE : POOL_UNRECLAIMABLE;
+		r->type =
+		    b->reclaimable ? POOL_RECLAIMABLE : POOL_UNRECLAIMABLE;
 		r->allocs = b->allocs;
 		r->frees = b->frees;
 		/* diff is live allocations: never negative, frees <= allocs */

@@ -25,27 +25,26 @@
 #include "../sources/kallsyms.h"
 
 struct bpftag_row {
-	char tag[96];     /* "load_msg+0x6e", or the address */
+	char tag[96];	  /* "load_msg+0x6e", or the address */
 	char module[64];  /* "" for the kernel image */
-	char cache[40];   /* "kmalloc-cg-1k", "filp", "pages", "percpu" */
+	char cache[40];	  /* "kmalloc-cg-1k", "filp", "pages", "percpu" */
 	const char *kind; /* "slab", "kmalloc", "page", "percpu" */
 	bool reclaimable;
 	uint64_t site;
 	uint64_t allocs;      /* exact */
 	uint64_t alloc_bytes; /* exact */
-	uint64_t frees;       /* exact or estimated */
-	int64_t diff;         /* allocs - frees */
-	uint64_t bytes;       /* live bytes: allocated - freed */
+	uint64_t frees;	      /* exact or estimated */
+	int64_t diff;	      /* allocs - frees */
+	uint64_t bytes;	      /* live bytes: allocated - freed */
 	uint64_t per_alloc;   /* bytes per live allocation (PoolMon) */
-	bool estimated;       /* frees, diff and bytes are estimates */
+	bool estimated;	      /* frees, diff and bytes are estimates */
 	uint64_t frees_err;   /* 95% bound on frees when estimated */
 };
 
 /* Rows for every site in res, resolved through syms (may be NULL or
  * hidden: tags are then addresses). *ret is malloc'd. */
-void bpftags_rows(const struct kmemtag_result *res,
-		  const struct kallsyms *syms, struct bpftag_row **ret,
-		  size_t *ret_n);
+void bpftags_rows(const struct kmemtag_result *res, const struct kallsyms *syms,
+		  struct bpftag_row **ret, size_t *ret_n);
 
 struct pool_set;
 /* Append rows to the pools view's set (source bpf): tag, type, allocs,

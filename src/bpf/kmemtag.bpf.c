@@ -120,8 +120,8 @@ static __always_inline void stat_inc(int i)
 static __always_inline struct kt_site *site_get(__u64 site, __u32 key_size,
 						__u8 kind, bool *ret_new)
 {
-	__u32 h = (__u32)(hash64(site ^ ((__u64)key_size << 40)) >>
-			  (64 - site_bits));
+	__u32 h =
+	    (__u32)(hash64(site ^ ((__u64)key_size << 40)) >> (64 - site_bits));
 	__u32 mask = (1u << site_bits) - 1;
 
 	for (int i = 0; i < SITE_PROBES; i++) {
@@ -133,8 +133,8 @@ static __always_inline struct kt_site *site_get(__u64 site, __u32 key_size,
 		if (s->site == site && s->key_size == key_size)
 			return s;
 		if (s->site == 0) {
-			__u64 old = __sync_val_compare_and_swap(&s->site, 0,
-								site);
+			__u64 old =
+			    __sync_val_compare_and_swap(&s->site, 0, site);
 
 			if (old == 0) {
 				s->kind = kind;
@@ -177,9 +177,8 @@ static __always_inline void count_free(__u32 site_lo, __u32 size_kind)
 	__u64 site = 0xffffffff00000000ull | site_lo;
 	__u8 kind = (__u8)(size_kind >> 30);
 	bool fresh = false;
-	struct kt_site *s = site_get(site,
-				     key_size_of(kind, size_kind & KT_SIZE_MASK),
-				     kind, &fresh);
+	struct kt_site *s = site_get(
+	    site, key_size_of(kind, size_kind & KT_SIZE_MASK), kind, &fresh);
 
 	if (!s)
 		return;
@@ -436,8 +435,8 @@ static __always_inline int on_page_alloc(void *ctx, __u64 page,
 
 	if (level == 0 || !page || !n_ranges)
 		return 0;
-	if (migratetype == bpf_core_enum_value(enum migratetype,
-					       MIGRATE_MOVABLE)) {
+	if (migratetype ==
+	    bpf_core_enum_value(enum migratetype, MIGRATE_MOVABLE)) {
 		stat_inc(KT_STAT_PAGE_MOVABLE);
 		return 0;
 	}
@@ -524,8 +523,7 @@ int BPF_PROG(kt_page_free_batched_raw, struct page *page)
 
 /* ---- per-CPU allocator ----------------------------------------------- */
 
-static __always_inline int on_percpu_alloc(__u64 site, __u64 ptr,
-					   __u64 bytes)
+static __always_inline int on_percpu_alloc(__u64 site, __u64 ptr, __u64 bytes)
 {
 	bool fresh = false;
 	struct kt_site *s;

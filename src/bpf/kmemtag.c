@@ -32,14 +32,14 @@
 #include "kmemtag.h"
 
 static const char *const stat_names[_KT_STAT_MAX] = {
-	[KT_STAT_SITES_FULL] = "sites_full",
-	[KT_STAT_OBJS_FULL] = "objects_full",
-	[KT_STAT_UNMATCHED_FREE] = "unmatched_frees",
-	[KT_STAT_REUSED] = "reused_addresses",
-	[KT_STAT_PAGE_MOVABLE] = "movable_pages_skipped",
-	[KT_STAT_PAGE_SLAB] = "slab_pages_skipped",
-	[KT_STAT_PAGE_NO_CALLER] = "pages_without_caller",
-	[KT_STAT_SIZE_CLAMPED] = "sizes_clamped",
+    [KT_STAT_SITES_FULL] = "sites_full",
+    [KT_STAT_OBJS_FULL] = "objects_full",
+    [KT_STAT_UNMATCHED_FREE] = "unmatched_frees",
+    [KT_STAT_REUSED] = "reused_addresses",
+    [KT_STAT_PAGE_MOVABLE] = "movable_pages_skipped",
+    [KT_STAT_PAGE_SLAB] = "slab_pages_skipped",
+    [KT_STAT_PAGE_NO_CALLER] = "pages_without_caller",
+    [KT_STAT_SIZE_CLAMPED] = "sizes_clamped",
 };
 
 const char *kmemtag_stat_name(enum kt_stat s)
@@ -63,33 +63,41 @@ struct tp_desc {
 };
 
 static const struct tp_desc tps[KMEMTAG_MAX_PROBES] = {
-	{ "kmalloc", "kmem", false, false },
-	{ "kmem_cache_alloc", "kmem", false, false },
-	{ "kfree", "kmem", false, false },
-	{ "kmem_cache_free", "kmem", false, false },
-	{ "mm_page_alloc", "kmem", true, false },
-	{ "mm_page_free", "kmem", true, false },
-	{ "mm_page_free_batched", "kmem", true, false },
-	{ "percpu_alloc_percpu", "percpu", false, true },
-	{ "percpu_free_percpu", "percpu", false, true },
+    {"kmalloc", "kmem", false, false},
+    {"kmem_cache_alloc", "kmem", false, false},
+    {"kfree", "kmem", false, false},
+    {"kmem_cache_free", "kmem", false, false},
+    {"mm_page_alloc", "kmem", true, false},
+    {"mm_page_free", "kmem", true, false},
+    {"mm_page_free_batched", "kmem", true, false},
+    {"percpu_alloc_percpu", "percpu", false, true},
+    {"percpu_free_percpu", "percpu", false, true},
 };
 
-static void progs_of(struct kmemtag_bpf *s, size_t i,
-		     struct bpf_program **btf, struct bpf_program **raw)
+static void progs_of(struct kmemtag_bpf *s, size_t i, struct bpf_program **btf,
+		     struct bpf_program **raw)
 {
 	struct bpf_program *const b[KMEMTAG_MAX_PROBES] = {
-		s->progs.kt_kmalloc_btf,     s->progs.kt_cache_alloc_btf,
-		s->progs.kt_kfree_btf,       s->progs.kt_cache_free_btf,
-		s->progs.kt_page_alloc_btf,  s->progs.kt_page_free_btf,
-		s->progs.kt_page_free_batched_btf,
-		s->progs.kt_percpu_alloc_btf, s->progs.kt_percpu_free_btf,
+	    s->progs.kt_kmalloc_btf,
+	    s->progs.kt_cache_alloc_btf,
+	    s->progs.kt_kfree_btf,
+	    s->progs.kt_cache_free_btf,
+	    s->progs.kt_page_alloc_btf,
+	    s->progs.kt_page_free_btf,
+	    s->progs.kt_page_free_batched_btf,
+	    s->progs.kt_percpu_alloc_btf,
+	    s->progs.kt_percpu_free_btf,
 	};
 	struct bpf_program *const r[KMEMTAG_MAX_PROBES] = {
-		s->progs.kt_kmalloc_raw,     s->progs.kt_cache_alloc_raw,
-		s->progs.kt_kfree_raw,       s->progs.kt_cache_free_raw,
-		s->progs.kt_page_alloc_raw,  s->progs.kt_page_free_raw,
-		s->progs.kt_page_free_batched_raw,
-		s->progs.kt_percpu_alloc_raw, s->progs.kt_percpu_free_raw,
+	    s->progs.kt_kmalloc_raw,
+	    s->progs.kt_cache_alloc_raw,
+	    s->progs.kt_kfree_raw,
+	    s->progs.kt_cache_free_raw,
+	    s->progs.kt_page_alloc_raw,
+	    s->progs.kt_page_free_raw,
+	    s->progs.kt_page_free_batched_raw,
+	    s->progs.kt_percpu_alloc_raw,
+	    s->progs.kt_percpu_free_raw,
 	};
 
 	*btf = b[i];
@@ -140,14 +148,12 @@ static uint32_t bit_or(long long bit, uint32_t fallback)
 
 static void flag_bits(struct kmemtag *k, const struct btf *vmlinux)
 {
-	k->slab_reclaim = bit_or(btf_enumerator(vmlinux,
-						"_SLAB_RECLAIM_ACCOUNT"),
-				 0x00020000u);
-	k->gfp_reclaim = bit_or(btf_enumerator(vmlinux,
-					       "___GFP_RECLAIMABLE_BIT"),
-				0x10u);
-	k->gfp_account = bit_or(btf_enumerator(vmlinux, "___GFP_ACCOUNT_BIT"),
-				0x400000u);
+	k->slab_reclaim = bit_or(
+	    btf_enumerator(vmlinux, "_SLAB_RECLAIM_ACCOUNT"), 0x00020000u);
+	k->gfp_reclaim =
+	    bit_or(btf_enumerator(vmlinux, "___GFP_RECLAIMABLE_BIT"), 0x10u);
+	k->gfp_account =
+	    bit_or(btf_enumerator(vmlinux, "___GFP_ACCOUNT_BIT"), 0x400000u);
 	k->gfp_dma = bit_or(btf_enumerator(vmlinux, "___GFP_DMA_BIT"), 0x01u);
 }
 
@@ -227,10 +233,10 @@ static const char *tp_check(const struct btf *vmlinux, const char *name)
 
 		if (a && btf_is_ptr(a)) {
 			const struct btf_type *st =
-				btf__type_by_id(vmlinux, a->type);
+			    btf__type_by_id(vmlinux, a->type);
 			const char *sn =
-				st ? btf__name_by_offset(vmlinux, st->name_off)
-				   : NULL;
+			    st ? btf__name_by_offset(vmlinux, st->name_off)
+			       : NULL;
 
 			if (sn && streq(sn, "kmem_cache"))
 				return NULL;
@@ -325,7 +331,7 @@ int kmemtag_open(const struct kmemtag_opts *o,
 		 const struct kmemtag_range *ranges, size_t n_ranges,
 		 struct kmemtag **ret, char **ret_why)
 {
-	struct kmemtag_opts def = { 0 };
+	struct kmemtag_opts def = {0};
 	struct btf *vmlinux = NULL;
 	struct kmemtag *k;
 	int r;
@@ -351,8 +357,8 @@ int kmemtag_open(const struct kmemtag_opts *o,
 	k->level = o->level < 0 || o->level > 2 ? 2 : o->level;
 	k->site_bits = log2_ceil(o->sites ? o->sites : 8192, 8, 20);
 	/* four objects a bucket */
-	k->obj_bits = log2_ceil((o->objects ? o->objects : 1u << 20) / 4,
-				8, 24);
+	k->obj_bits =
+	    log2_ceil((o->objects ? o->objects : 1u << 20) / 4, 8, 24);
 	flag_bits(k, vmlinux);
 	k->ncpus = libbpf_num_possible_cpus();
 	if (k->ncpus <= 0) {
@@ -457,8 +463,8 @@ static int read_all_slots(struct kmemtag *k, int fd, __u32 n_keys,
 	if ((r == 0 || errno == ENOENT) && count == n_keys)
 		return 0;
 	for (__u32 key = 0; key < n_keys; key++)
-		if (bpf_map_lookup_elem(fd, &key,
-					vals + (size_t)key * (size_t)k->ncpus) < 0)
+		if (bpf_map_lookup_elem(
+			fd, &key, vals + (size_t)key * (size_t)k->ncpus) < 0)
 			return -errno;
 	return 0;
 }
@@ -543,7 +549,7 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 
 int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 {
-	struct kmemtag_result res = { 0 };
+	struct kmemtag_result res = {0};
 	struct kt_stats *st;
 	struct timespec now;
 	__u32 zero = 0;
@@ -553,8 +559,8 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 	if (r < 0)
 		return r;
 	st = xcalloc((size_t)k->ncpus, sizeof(*st));
-	if (bpf_map_lookup_elem(bpf_map__fd(k->skel->maps.stats), &zero,
-				st) == 0)
+	if (bpf_map_lookup_elem(bpf_map__fd(k->skel->maps.stats), &zero, st) ==
+	    0)
 		for (int c = 0; c < k->ncpus; c++)
 			for (int i = 0; i < _KT_STAT_MAX; i++)
 				res.stats[i] += st[c].n[i];

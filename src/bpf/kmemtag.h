@@ -30,32 +30,31 @@ enum kt_kind {
 /* kt_site.flags, decided when a site is first seen. */
 #define KT_F_RECLAIMABLE 0x1 /* reclaimable cache, gfp or migratetype */
 #define KT_F_ACCOUNT 0x2     /* __GFP_ACCOUNT: kmalloc-cg-N */
-#define KT_F_DMA 0x4         /* __GFP_DMA: dma-kmalloc-N */
-#define KT_F_MIXED 0x8       /* kmalloc sizes differ between calls */
+#define KT_F_DMA 0x4	     /* __GFP_DMA: dma-kmalloc-N */
+#define KT_F_MIXED 0x8	     /* kmalloc sizes differ between calls */
 
 #define KT_CACHE_NAME 32
 
 /* One call site and size class (PoolMon shows a tag once per pool it
  * uses; here a kmalloc site that asks for 1 KiB and for 4 KiB is two
- * rows, one per kmalloc cache), in a per-CPU open-addressed table. The counters are
- * this CPU's share; the loader sums the CPUs. allocs and bytes count
- * every allocation; t_* count the allocations that were tracked in the
- * object table and the tracked ones that were freed since. Without
- * sampling and without a full object table, t_allocs == allocs and the
- * frees are exact. */
+ * rows, one per kmalloc cache), in a per-CPU open-addressed table. The counters
+ * are this CPU's share; the loader sums the CPUs. allocs and bytes count every
+ * allocation; t_* count the allocations that were tracked in the object table
+ * and the tracked ones that were freed since. Without sampling and without a
+ * full object table, t_allocs == allocs and the frees are exact. */
 struct kt_site {
-	__u64 site;    /* call site address; 0 = empty slot */
+	__u64 site; /* call site address; 0 = empty slot */
 	__u64 allocs;
-	__u64 bytes;   /* bytes allocated (what the allocator handed out) */
+	__u64 bytes; /* bytes allocated (what the allocator handed out) */
 	__u64 t_allocs;
 	__u64 t_bytes;
 	__u64 t_frees;
-	__u64 t_freed;  /* bytes of the tracked frees */
+	__u64 t_freed;	  /* bytes of the tracked frees */
 	__u32 first_size; /* size of the first allocation seen */
-	__u8 kind;        /* enum kt_kind */
-	__u8 flags;       /* KT_F_* */
+	__u8 kind;	  /* enum kt_kind */
+	__u8 flags;	  /* KT_F_* */
 	__u16 pad;
-	__u32 key_size;   /* part of the key: the size class (0: per-CPU) */
+	__u32 key_size; /* part of the key: the size class (0: per-CPU) */
 	/* the first allocation's gfp flags (kmalloc) or the cache's flags
 	 * (slab), raw: their bit numbers change between kernels, so the
 	 * loader decodes them with the running kernel's BTF */
@@ -84,14 +83,14 @@ struct kt_bucket {
 
 /* Counters of what the collector did and could not do (per CPU). */
 enum kt_stat {
-	KT_STAT_SITES_FULL,      /* site table full: event not counted */
-	KT_STAT_OBJS_FULL,       /* object bucket full: alloc not tracked */
-	KT_STAT_UNMATCHED_FREE,  /* freed object not in the table */
-	KT_STAT_REUSED,          /* address reused: free inferred */
-	KT_STAT_PAGE_MOVABLE,    /* movable page: user memory, skipped */
-	KT_STAT_PAGE_SLAB,       /* page for slab or large kmalloc: skipped */
-	KT_STAT_PAGE_NO_CALLER,  /* no caller found in the stack */
-	KT_STAT_SIZE_CLAMPED,    /* object larger than KT_SIZE_MAX */
+	KT_STAT_SITES_FULL,	/* site table full: event not counted */
+	KT_STAT_OBJS_FULL,	/* object bucket full: alloc not tracked */
+	KT_STAT_UNMATCHED_FREE, /* freed object not in the table */
+	KT_STAT_REUSED,		/* address reused: free inferred */
+	KT_STAT_PAGE_MOVABLE,	/* movable page: user memory, skipped */
+	KT_STAT_PAGE_SLAB,	/* page for slab or large kmalloc: skipped */
+	KT_STAT_PAGE_NO_CALLER, /* no caller found in the stack */
+	KT_STAT_SIZE_CLAMPED,	/* object larger than KT_SIZE_MAX */
 	_KT_STAT_MAX,
 };
 
@@ -103,7 +102,7 @@ struct kt_stats {
 #define KT_MAX_RANGES 64
 enum kt_range_kind {
 	KT_RANGE_ALLOCATOR = 1, /* inside the page allocator: skip */
-	KT_RANGE_IGNORE = 2,    /* slab / large kmalloc: not a page tag */
+	KT_RANGE_IGNORE = 2,	/* slab / large kmalloc: not a page tag */
 };
 #define KT_STACK_DEPTH 16
 
@@ -115,11 +114,11 @@ enum kt_range_kind {
 
 /* Settings; zero means the default. */
 struct kmemtag_opts {
-	unsigned sites;        /* call-site slots per CPU (default 8192) */
+	unsigned sites;	       /* call-site slots per CPU (default 8192) */
 	unsigned objects;      /* live objects tracked (default 1 Mi) */
 	unsigned sample_shift; /* track 1 object in 2^shift (default 0) */
-	bool no_pages;         /* leave out mm_page_alloc/free */
-	bool no_percpu;        /* leave out the per-CPU allocator */
+	bool no_pages;	       /* leave out mm_page_alloc/free */
+	bool no_percpu;	       /* leave out the per-CPU allocator */
 	/* 2 (default): allocs, frees, live bytes; 1: allocs and bytes per
 	 * site only; 0: attach programs that do nothing (the cost of the
 	 * tracing machinery itself, for benchmarks); -1 = default */
@@ -140,8 +139,8 @@ struct kmemtag_site {
 /* Which tracepoint ended up attached, and how. */
 struct kmemtag_probe {
 	const char *tracepoint; /* "kmem:kmalloc" */
-	const char *how;        /* "tp_btf", "raw_tp", or NULL */
-	const char *why_not;    /* reason when not attached, or NULL */
+	const char *how;	/* "tp_btf", "raw_tp", or NULL */
+	const char *why_not;	/* reason when not attached, or NULL */
 };
 
 #define KMEMTAG_MAX_PROBES 9
@@ -151,11 +150,11 @@ struct kmemtag_result {
 	size_t n_sites;
 	uint64_t stats[_KT_STAT_MAX];
 	uint64_t recursion_misses; /* events the kernel skipped: nesting */
-	uint64_t mem_bytes;        /* the tracer's maps and programs */
+	uint64_t mem_bytes;	   /* the tracer's maps and programs */
 	unsigned sample_shift;
-	int level;                 /* kmemtag_opts.level in effect */
+	int level; /* kmemtag_opts.level in effect */
 	unsigned sites_per_cpu, objects;
-	double elapsed;            /* seconds since attach */
+	double elapsed; /* seconds since attach */
 };
 
 struct kmemtag;

@@ -358,8 +358,8 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			char *end;
 			double v = strtod(optarg, &end);
 
-			if (*end || end == optarg || v < (c == 0x201 ? 0 : 0.1) ||
-			    v > 86400)
+			if (*end || end == optarg ||
+			    v < (c == 0x201 ? 0 : 0.1) || v > 86400)
 				return cli_usage_error(
 				    ctx, "bad number of seconds '%s'", optarg);
 			if (c == 0x201)
@@ -375,8 +375,9 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			if (cli_parse_uint(optarg, &n) < 0 || !n ||
 			    (n & (n - 1)) || n > 65536)
 				return cli_usage_error(
-				    ctx, "--sample wants a power of two up to "
-					 "65536, not '%s'",
+				    ctx,
+				    "--sample wants a power of two up to "
+				    "65536, not '%s'",
 				    optarg);
 			while ((1ul << k) < n)
 				k++;
@@ -544,8 +545,8 @@ static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
 
 		if (bpf && pools_bpf_read(bpf, &br, &nb, &res) == 0) {
 			char *bn[24];
-			size_t nn = pools_bpf_notes(bpf, &res, bn,
-						    ELEMENTSOF(bn));
+			size_t nn =
+			    pools_bpf_notes(bpf, &res, bn, ELEMENTSOF(bn));
 
 			bpftags_to_pools(&set, br, nb);
 			for (size_t i = 0; i < nn; i++)
@@ -563,7 +564,8 @@ static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
 			json_object_object_add(u, "reason",
 					       json_object_new_string(why));
 			json_object_array_add(unavail, u);
-			note_add(&ns, xasprintf("bpf rows unavailable: %s", why));
+			note_add(&ns,
+				 xasprintf("bpf rows unavailable: %s", why));
 		}
 	}
 	if (set.n && srcs != POOL_SRC_BIT(POOL_BPF))

@@ -39,33 +39,33 @@
 #include "pools-bpf.h"
 
 const char cmd_top_help[] =
-	"Usage: memtally top [options]\n"
-	"\n"
-	"A live full-screen view of the kernel's pools (PoolMon's screen):\n"
-	"memory totals on top, then one row per pool tag with allocations,\n"
-	"frees, their difference, live bytes and bytes per allocation,\n"
-	"refreshed every few seconds; values that changed since the last\n"
-	"refresh are highlighted. As root with kernel BTF the tags include\n"
-	"the kernel call sites traced with eBPF (see 'pools --source bpf');\n"
-	"otherwise the header says why and the /proc sources are shown.\n"
-	"\n"
-	"Keys:\n"
-	"  t a f d b m   sort by tag, allocs, frees, diff, bytes, per-alloc\n"
-	"                (again: reverse)\n"
-	"  ( )           sort by the change since the last refresh / by value\n"
-	"  p             cycle all, reclaimable, unreclaimable\n"
-	"  e             totals line on/off\n"
-	"  l             highlighting of changes on/off\n"
-	"  i x           include / exclude tags matching a glob (empty: clear)\n"
-	"  arrows PgUp PgDn Home End   scroll\n"
-	"  v, 1 2 3 4    views: pools, usage, processes, free lists\n"
-	"  h ?           help\n"
-	"  q             quit\n"
-	"\n"
-	"Options:\n"
-	"  -d, --interval SECONDS  refresh interval (default 2)\n"
-	"      --no-bpf            do not trace; /proc sources only\n"
-	"      --view NAME         start in pools, usage, procs or free\n";
+    "Usage: memtally top [options]\n"
+    "\n"
+    "A live full-screen view of the kernel's pools (PoolMon's screen):\n"
+    "memory totals on top, then one row per pool tag with allocations,\n"
+    "frees, their difference, live bytes and bytes per allocation,\n"
+    "refreshed every few seconds; values that changed since the last\n"
+    "refresh are highlighted. As root with kernel BTF the tags include\n"
+    "the kernel call sites traced with eBPF (see 'pools --source bpf');\n"
+    "otherwise the header says why and the /proc sources are shown.\n"
+    "\n"
+    "Keys:\n"
+    "  t a f d b m   sort by tag, allocs, frees, diff, bytes, per-alloc\n"
+    "                (again: reverse)\n"
+    "  ( )           sort by the change since the last refresh / by value\n"
+    "  p             cycle all, reclaimable, unreclaimable\n"
+    "  e             totals line on/off\n"
+    "  l             highlighting of changes on/off\n"
+    "  i x           include / exclude tags matching a glob (empty: clear)\n"
+    "  arrows PgUp PgDn Home End   scroll\n"
+    "  v, 1 2 3 4    views: pools, usage, processes, free lists\n"
+    "  h ?           help\n"
+    "  q             quit\n"
+    "\n"
+    "Options:\n"
+    "  -d, --interval SECONDS  refresh interval (default 2)\n"
+    "      --no-bpf            do not trace; /proc sources only\n"
+    "      --view NAME         start in pools, usage, procs or free\n";
 
 enum top_col {
 	TC_TAG,
@@ -86,7 +86,10 @@ enum top_view {
 };
 
 static const char *const view_names[_VIEW_MAX] = {
-	"pools", "usage", "processes", "free lists",
+    "pools",
+    "usage",
+    "processes",
+    "free lists",
 };
 
 enum type_filter {
@@ -104,8 +107,8 @@ struct top_row {
 	/* VAL_ABSENT (or diff_absent) where unknown */
 	uint64_t v[_TC_MAX]; /* v[TC_TAG] unused; v[TC_DIFF] as int64 */
 	bool diff_absent;
-	bool is_new;         /* not in the previous refresh */
-	int64_t d[_TC_MAX];  /* change since the previous refresh */
+	bool is_new;	    /* not in the previous refresh */
+	int64_t d[_TC_MAX]; /* change since the previous refresh */
 };
 
 struct top {
@@ -167,7 +170,8 @@ static void add_bpf_rows(struct top *t, size_t *alloc)
 	for (size_t i = 0; i < n; i++) {
 		struct top_row *r;
 
-		t->rows = xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
+		t->rows =
+		    xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
 		r = &t->rows[t->n_rows++];
 		memset(r, 0, sizeof(*r));
 		snprintf(r->tag, sizeof(r->tag), "%s", br[i].tag);
@@ -175,8 +179,8 @@ static void add_bpf_rows(struct top *t, size_t *alloc)
 		snprintf(r->cache, sizeof(r->cache), "%s", br[i].cache);
 		snprintf(r->module, sizeof(r->module), "%s",
 			 br[i].module[0] ? br[i].module : "kernel");
-		r->type = br[i].reclaimable ? POOL_RECLAIMABLE
-					    : POOL_UNRECLAIMABLE;
+		r->type =
+		    br[i].reclaimable ? POOL_RECLAIMABLE : POOL_UNRECLAIMABLE;
 		r->v[TC_ALLOCS] = br[i].allocs;
 		r->v[TC_FREES] = br[i].frees;
 		r->v[TC_DIFF] = (uint64_t)br[i].diff;
@@ -194,8 +198,8 @@ static void add_bpf_rows(struct top *t, size_t *alloc)
 static void add_proc_rows(struct top *t, size_t *alloc)
 {
 	struct root *root = ctx_root(t->ctx);
-	struct pool_set set = { 0 };
-	struct slab_sysfs ss = { 0 };
+	struct pool_set set = {0};
+	struct slab_sysfs ss = {0};
 	struct source_err ss_err;
 	const struct slabinfo *si;
 	const struct vmallocinfo *vi;
@@ -207,7 +211,7 @@ static void add_proc_rows(struct top *t, size_t *alloc)
 
 	snapshot_collect(root,
 			 SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
-				 SRC_BIT(SRC_ALLOCINFO),
+			     SRC_BIT(SRC_ALLOCINFO),
 			 &snap);
 	si = snapshot_get(&snap, SRC_SLABINFO);
 	vi = snapshot_get(&snap, SRC_VMALLOCINFO);
@@ -239,7 +243,8 @@ static void add_proc_rows(struct top *t, size_t *alloc)
 		const struct pool_row *p = &set.rows[i];
 		struct top_row *r;
 
-		t->rows = xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
+		t->rows =
+		    xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
 		r = &t->rows[t->n_rows++];
 		memset(r, 0, sizeof(*r));
 		snprintf(r->tag, sizeof(r->tag), "%s", p->tag);
@@ -274,9 +279,9 @@ static void collect_free(struct top *t)
 			 SRC_BIT(SRC_BUDDYINFO) | SRC_BIT(SRC_ZONEINFO), &snap);
 	b = snapshot_get(&snap, SRC_BUDDYINFO);
 	if (b)
-		t->have_fl = freelists_build(b, snapshot_get(&snap, SRC_ZONEINFO),
-					     NULL, ps > 0 ? (uint64_t)ps : 4096,
-					     &t->fl) == 0;
+		t->have_fl =
+		    freelists_build(b, snapshot_get(&snap, SRC_ZONEINFO), NULL,
+				    ps > 0 ? (uint64_t)ps : 4096, &t->fl) == 0;
 	if (!t->have_fl)
 		snapshot_why(&snap, SRC_BUDDYINFO, t->why_no_fl,
 			     sizeof(t->why_no_fl));
@@ -288,9 +293,9 @@ static void diff_rows(struct top *t)
 	for (size_t i = 0; i < t->n_rows; i++) {
 		struct top_row *r = &t->rows[i];
 		const struct top_row *p =
-			t->n_prev ? bsearch(r, t->prev, t->n_prev,
-					    sizeof(*t->prev), cmp_key)
-				  : NULL;
+		    t->n_prev ? bsearch(r, t->prev, t->n_prev, sizeof(*t->prev),
+					cmp_key)
+			      : NULL;
 
 		r->is_new = !p && t->refreshes > 0;
 		for (int c = TC_ALLOCS; c < _TC_MAX; c++) {
@@ -367,7 +372,7 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 						    : 0;
 	else if (t->sort == TC_DIFF)
 		c = x->diff_absent || y->diff_absent
-			    ? (int)!x->diff_absent - (int)!y->diff_absent
+			? (int)!x->diff_absent - (int)!y->diff_absent
 		    : (int64_t)x->v[TC_DIFF] < (int64_t)y->v[TC_DIFF] ? -1
 		    : (int64_t)x->v[TC_DIFF] > (int64_t)y->v[TC_DIFF] ? 1
 								      : 0;
@@ -407,14 +412,15 @@ static const char *hb(uint64_t v, char *buf, size_t n, const struct top *t)
 
 static void draw_header(struct top *t, int *row)
 {
-	static const char *const type_names[] = { "all", "reclaimable",
-						  "unreclaimable" };
-	static const char *const col_names[] = { "tag",  "allocs", "frees",
-						 "diff", "bytes",  "per-alloc" };
+	static const char *const type_names[] = {"all", "reclaimable",
+						 "unreclaimable"};
+	static const char *const col_names[] = {"tag",	"allocs", "frees",
+						"diff", "bytes",  "per-alloc"};
 	char a[32], b[32], c[32], d[32], e[32], f[32];
 
 	tui_print(*row, 0, TUI_REVERSE,
-		  " memtally top - %s   every %.1f s   sort: %s%s%s   type: %s%s%s%s%s",
+		  " memtally top - %s   every %.1f s   sort: %s%s%s   type: "
+		  "%s%s%s%s%s",
 		  view_names[t->view], t->interval,
 		  t->by_change ? "change of " : "", col_names[t->sort],
 		  t->reverse ? " (reversed)" : "", type_names[t->type],
@@ -452,7 +458,7 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 {
 	int tagw = cols - 8 - 14 - 11 * 3 - 10 * 2 - 12 - 8;
 	size_t *idx = NULL, n = 0;
-	uint64_t tot[_TC_MAX] = { 0 };
+	uint64_t tot[_TC_MAX] = {0};
 	int64_t totdiff = 0;
 	int body, last;
 
@@ -489,8 +495,8 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 
 		for (int c = 0; c < _TC_MAX; c++)
 			hl[c] = t->highlight && (r->d[c] || r->is_new)
-					? TUI_CHANGED
-					: TUI_NORMAL;
+				    ? TUI_CHANGED
+				    : TUI_NORMAL;
 		for (int c = TC_ALLOCS; c < _TC_MAX; c++)
 			if (val_has(r->v[c]) && c != TC_DIFF)
 				tot[c] += r->v[c];
@@ -507,17 +513,17 @@ static void draw_pools(struct top *t, int row, int rows, int cols)
 		col += 22;
 		tui_print(row, col, hl[TC_ALLOCS], " %10s",
 			  val_has(r->v[TC_ALLOCS])
-				  ? (snprintf(x, sizeof(x), "%llu",
-					      (unsigned long long)r->v[TC_ALLOCS]),
-				     x)
-				  : "n/a");
+			      ? (snprintf(x, sizeof(x), "%llu",
+					  (unsigned long long)r->v[TC_ALLOCS]),
+				 x)
+			      : "n/a");
 		col += 11;
 		tui_print(row, col, hl[TC_FREES], " %10s",
 			  val_has(r->v[TC_FREES])
-				  ? (snprintf(y, sizeof(y), "%llu",
-					      (unsigned long long)r->v[TC_FREES]),
-				     y)
-				  : "n/a");
+			      ? (snprintf(y, sizeof(y), "%llu",
+					  (unsigned long long)r->v[TC_FREES]),
+				 y)
+			      : "n/a");
 		col += 11;
 		if (r->diff_absent)
 			snprintf(z, sizeof(z), "n/a");
@@ -568,18 +574,17 @@ static void draw_usage(struct top *t, int row, int rows)
 	for (int c = 0; c < _ACCT_MAX && row < rows - 1; c++) {
 		const struct acct_cat_info *ci = acct_cat_info(c);
 		int64_t v = t->acct.bytes[c];
-		int64_t d = t->have_prev_acct
-				    ? v - (int64_t)t->prev_acct[c]
-				    : 0;
+		int64_t d =
+		    t->have_prev_acct ? v - (int64_t)t->prev_acct[c] : 0;
 
 		if (!t->acct.present[c])
 			continue;
 		tui_print(row, 0, d && t->highlight ? TUI_CHANGED : 0,
 			  " %-28s %12s %6.1f%% %12s  %s", ci->label,
 			  v < 0 ? "negative" : hb((uint64_t)v, a, sizeof(a), t),
-			  t->acct.total ? 100.0 * (double)v /
-						  (double)t->acct.total
-					: 0.0,
+			  t->acct.total
+			      ? 100.0 * (double)v / (double)t->acct.total
+			      : 0.0,
 			  d ? human_bytes_signed(d, b, sizeof(b)) : "",
 			  acct_reclaim_name(ci->reclaim));
 		row++;
@@ -594,8 +599,9 @@ static void draw_free(struct top *t, int row, int rows)
 		tui_print(row, 1, TUI_WARN, "%s", t->why_no_fl);
 		return;
 	}
-	tui_print(row, 0, TUI_REVERSE, " %-4s %-8s %10s  free blocks by order 0..%u",
-		  "NODE", "ZONE", "FREE", t->fl.n_orders ? t->fl.n_orders - 1 : 0);
+	tui_print(row, 0, TUI_REVERSE,
+		  " %-4s %-8s %10s  free blocks by order 0..%u", "NODE", "ZONE",
+		  "FREE", t->fl.n_orders ? t->fl.n_orders - 1 : 0);
 	tui_fill(row, TUI_REVERSE);
 	row++;
 	for (size_t z = 0; z < t->fl.n_zones && row < rows - 1; z++) {
@@ -603,14 +609,16 @@ static void draw_free(struct top *t, int row, int rows)
 		char line[512];
 		size_t len = 0;
 
-		for (unsigned o = 0; o < zn->o.n_orders && len < sizeof(line); o++)
-			len += (size_t)snprintf(line + len, sizeof(line) - len,
-						"%7llu",
-						(unsigned long long)zn->o.blocks[o]);
+		for (unsigned o = 0; o < zn->o.n_orders && len < sizeof(line);
+		     o++)
+			len += (size_t)snprintf(
+			    line + len, sizeof(line) - len, "%7llu",
+			    (unsigned long long)zn->o.blocks[o]);
 		line[sizeof(line) - 1] = '\0';
-		tui_print(row++, 0, 0, " %-4u %-8s %10s %s", zn->node, zn->zone,
-			  hb(zn->o.free_pages * t->fl.page_size, h, sizeof(h), t),
-			  line);
+		tui_print(
+		    row++, 0, 0, " %-4u %-8s %10s %s", zn->node, zn->zone,
+		    hb(zn->o.free_pages * t->fl.page_size, h, sizeof(h), t),
+		    line);
 	}
 }
 
@@ -736,13 +744,15 @@ static bool on_key(struct top *t, int k)
 		break;
 	case 'i':
 	case 'I':
-		tui_prompt(rows - 1, "include tags matching (glob, empty: all): ",
+		tui_prompt(rows - 1,
+			   "include tags matching (glob, empty: all): ",
 			   t->include, sizeof(t->include));
 		t->scroll = 0;
 		break;
 	case 'x':
 	case 'X':
-		tui_prompt(rows - 1, "exclude tags matching (glob, empty: none): ",
+		tui_prompt(rows - 1,
+			   "exclude tags matching (glob, empty: none): ",
 			   t->exclude, sizeof(t->exclude));
 		t->scroll = 0;
 		break;
@@ -800,13 +810,13 @@ static double now_s(void)
 int cmd_top(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "interval", required_argument, NULL, 'd' },
-		{ "no-bpf", no_argument, NULL, 'N' },
-		{ "view", required_argument, NULL, 'V' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"interval", required_argument, NULL, 'd'},
+	    {"no-bpf", no_argument, NULL, 'N'},
+	    {"view", required_argument, NULL, 'V'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
-	struct top t = { 0 };
+	struct top t = {0};
 	double next;
 	char *end;
 	int c, r;
@@ -815,16 +825,17 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 	t.interval = 2;
 	t.sort = TC_BYTES;
 	t.highlight = true;
-	while ((c = getopt_long(argc, argv, "d:" CLI_COMMON_SHORTOPTS,
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:" CLI_COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			t.interval = strtod(optarg, &end);
 			if (*end || t.interval < 0.1 || t.interval > 3600)
 				return cli_usage_error(
-					ctx, "bad interval '%s' (0.1 to 3600 "
-					     "seconds)",
-					optarg);
+				    ctx,
+				    "bad interval '%s' (0.1 to 3600 "
+				    "seconds)",
+				    optarg);
 			continue;
 		case 'N':
 			t.no_bpf = true;
@@ -834,16 +845,18 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 
 			for (int v = 0; v < _VIEW_MAX; v++)
 				if (strncmp(optarg, view_names[v],
-					    strlen(optarg)) == 0 && *optarg) {
+					    strlen(optarg)) == 0 &&
+				    *optarg) {
 					t.view = (enum top_view)v;
 					found = true;
 					break;
 				}
 			if (!found)
 				return cli_usage_error(
-					ctx, "unknown view '%s' (pools, usage, "
-					     "procs, free)",
-					optarg);
+				    ctx,
+				    "unknown view '%s' (pools, usage, "
+				    "procs, free)",
+				    optarg);
 			continue;
 		}
 		}
@@ -874,7 +887,7 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 		snprintf(t.bpf_status, sizeof(t.bpf_status),
 			 "/proc only (--no-bpf)");
 	} else {
-		struct pools_bpf_opts o = { .level = -1 };
+		struct pools_bpf_opts o = {.level = -1};
 		char *why = NULL;
 
 		if (pools_bpf_start(ctx, &o, &t.bpf, &why) < 0) {

@@ -28,7 +28,7 @@ int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
 		    struct pools_bpf **ret, char **ret_why)
 {
 	struct kmemtag_range ranges[KT_MAX_RANGES];
-	struct kmemtag_opts ko = { 0 };
+	struct kmemtag_opts ko = {0};
 	struct source_err serr;
 	struct pools_bpf *b;
 	struct root *root;
@@ -48,7 +48,8 @@ int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
 	}
 	if (!root_is_live(root)) {
 		*ret_why = xasprintf("BPF tracing needs the live system, not "
-				     "%s", root_describe(root));
+				     "%s",
+				     root_describe(root));
 		return -EOPNOTSUPP;
 	}
 	b = xcalloc(1, sizeof(*b));
@@ -172,8 +173,8 @@ void pools_bpf_status(struct pools_bpf *b, const struct kmemtag_result *res,
 	p = kmemtag_probes(b->k, &np);
 	for (size_t i = 0; i < np; i++)
 		on += p[i].how != NULL;
-	snprintf(buf, n, "bpf: %zu/%zu tracepoints, tracer %s, %llu lost",
-		 on, np, human_bytes(res->mem_bytes, h, sizeof(h)),
+	snprintf(buf, n, "bpf: %zu/%zu tracepoints, tracer %s, %llu lost", on,
+		 np, human_bytes(res->mem_bytes, h, sizeof(h)),
 		 (unsigned long long)lost);
 }
 
@@ -198,7 +199,7 @@ static void on_signal(int sig)
 
 void pools_bpf_signals(bool on)
 {
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 
 	if (!on) {
 		sigaction(SIGINT, &old_int, NULL);

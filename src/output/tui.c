@@ -69,9 +69,9 @@ static void on_exit_restore(void)
 int tui_start(void)
 {
 	static bool registered;
-	struct sigaction sa = { 0 };
-	const int stops[] = { SIGINT, SIGTERM, SIGHUP };
-	const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT };
+	struct sigaction sa = {0};
+	const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+	const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -ENOTTY;
@@ -100,7 +100,7 @@ int tui_start(void)
 		start_color();
 		use_default_colors();
 		init_pair(1, COLOR_YELLOW, -1); /* changed */
-		init_pair(2, COLOR_RED, -1);    /* warning */
+		init_pair(2, COLOR_RED, -1);	/* warning */
 	}
 	return 0;
 }

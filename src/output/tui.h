@@ -54,7 +54,7 @@ void tui_clear(void);
 void tui_flush(void);
 /* Print at (row, col), clipped to the screen width. */
 void tui_print(int row, int col, unsigned attr, const char *fmt, ...)
-	_printf_(4, 5);
+    _printf_(4, 5);
 /* Fill the rest of row with the attribute (for header bars). */
 void tui_fill(int row, unsigned attr);
 /* Ask for a line of text on row; returns false when cancelled (Escape

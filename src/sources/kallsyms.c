@@ -49,7 +49,7 @@ static bool is_text_type(char c)
 int kallsyms_parse(const char *buf, size_t len, struct kallsyms *ret,
 		   struct parse_err *err)
 {
-	struct kallsyms k = { 0 };
+	struct kallsyms k = {0};
 	size_t alloc = 0;
 	bool any_nonzero = false;
 	struct line_iter it;
@@ -58,7 +58,8 @@ int kallsyms_parse(const char *buf, size_t len, struct kallsyms *ret,
 	int r;
 
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 	text = xmalloc(len + 1);
 	memcpy(text, buf, len);
 	text[len] = '\0';
@@ -88,8 +89,10 @@ int kallsyms_parse(const char *buf, size_t len, struct kallsyms *ret,
 			goto fail;
 		}
 		if (f[1].len != 1) {
-			r = parse_fail(err, it.lineno, "type '%.*s' is not one "
-				       "letter", (int)f[1].len, f[1].p);
+			r = parse_fail(err, it.lineno,
+				       "type '%.*s' is not one "
+				       "letter",
+				       (int)f[1].len, f[1].p);
 			goto fail;
 		}
 		if (nf == 4) {
@@ -185,8 +188,8 @@ uint64_t kallsyms_end(const struct kallsyms *k, const struct ksym *sym)
 	return sym->addr + 1;
 }
 
-const char *kallsyms_format(const struct kallsyms *k, uint64_t addr,
-			    char *buf, size_t n)
+const char *kallsyms_format(const struct kallsyms *k, uint64_t addr, char *buf,
+			    size_t n)
 {
 	uint64_t off = 0;
 	const struct ksym *s = kallsyms_lookup(k, addr, &off);
@@ -196,8 +199,7 @@ const char *kallsyms_format(const struct kallsyms *k, uint64_t addr,
 		return NULL;
 	}
 	if (off)
-		snprintf(buf, n, "%s+0x%llx", s->name,
-			 (unsigned long long)off);
+		snprintf(buf, n, "%s+0x%llx", s->name, (unsigned long long)off);
 	else
 		snprintf(buf, n, "%s", s->name);
 	return s->module;

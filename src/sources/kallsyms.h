@@ -28,8 +28,8 @@ struct ksym {
 struct kallsyms {
 	struct ksym *syms; /* sorted by addr */
 	size_t n;
-	char *text;        /* owns the strings the syms point into */
-	bool hidden;       /* every address was 0: not root */
+	char *text;  /* owns the strings the syms point into */
+	bool hidden; /* every address was 0: not root */
 };
 
 int kallsyms_parse(const char *buf, size_t len, struct kallsyms *ret,
@@ -52,7 +52,7 @@ uint64_t kallsyms_end(const struct kallsyms *k, const struct ksym *sym);
 
 /* "func+0x1a" into buf ("0xffffffff81234567" when unresolved). Returns
  * the module name or NULL. */
-const char *kallsyms_format(const struct kallsyms *k, uint64_t addr,
-			    char *buf, size_t n);
+const char *kallsyms_format(const struct kallsyms *k, uint64_t addr, char *buf,
+			    size_t n);
 
 #endif

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	struct {
 		long type;
 		char text[8192];
-	} *m;
+	} * m;
 	FILE *f;
 
 	if (argc != 4)

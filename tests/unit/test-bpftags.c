@@ -14,16 +14,16 @@
 #include "../../src/analysis/bpftags.h"
 
 static const char syms_text[] =
-	"ffffffff81000000 T _stext\n"
-	"ffffffff81100000 T __alloc_frozen_pages_noprof\n"
-	"ffffffff81100400 t __alloc_pages_slowpath.constprop.0\n"
-	"ffffffff81100800 T get_page_from_freelist\n"
-	"ffffffff81101000 T allocate_slab\n"
-	"ffffffff81101200 T anon_pipe_write\n"
-	"ffffffff81a62bc0 T load_msg\n"
-	"ffffffff81a63000 T free_msg\n"
-	"ffffffffc0a01230 t foo_rx_alloc\t[foo]\n"
-	"ffffffffc0a01400 t alloc_pages\t[foo]\n";
+    "ffffffff81000000 T _stext\n"
+    "ffffffff81100000 T __alloc_frozen_pages_noprof\n"
+    "ffffffff81100400 t __alloc_pages_slowpath.constprop.0\n"
+    "ffffffff81100800 T get_page_from_freelist\n"
+    "ffffffff81101000 T allocate_slab\n"
+    "ffffffff81101200 T anon_pipe_write\n"
+    "ffffffff81a62bc0 T load_msg\n"
+    "ffffffff81a63000 T free_msg\n"
+    "ffffffffc0a01230 t foo_rx_alloc\t[foo]\n"
+    "ffffffffc0a01400 t alloc_pages\t[foo]\n";
 
 static struct kallsyms syms;
 
@@ -43,7 +43,7 @@ static int teardown(void **state)
 static struct kmemtag_site site(uint64_t addr, unsigned kind, uint64_t allocs,
 				uint64_t size)
 {
-	struct kmemtag_site s = { 0 };
+	struct kmemtag_site s = {0};
 
 	s.site = addr;
 	s.kind = (uint8_t)kind;
@@ -58,7 +58,7 @@ static struct kmemtag_site site(uint64_t addr, unsigned kind, uint64_t allocs,
 static void test_exact_rows(void **state)
 {
 	struct kmemtag_site s[2];
-	struct kmemtag_result res = { 0 };
+	struct kmemtag_result res = {0};
 	struct bpftag_row *rows;
 	size_t n;
 
@@ -102,9 +102,9 @@ static void test_exact_rows(void **state)
 
 static void test_estimated_rows(void **state)
 {
-	struct kmemtag_site s = site(0xffffffff81101200 + 0x1a8, KT_KIND_PAGE,
-				     1000, 4096);
-	struct kmemtag_result res = { 0 };
+	struct kmemtag_site s =
+	    site(0xffffffff81101200 + 0x1a8, KT_KIND_PAGE, 1000, 4096);
+	struct kmemtag_result res = {0};
 	struct bpftag_row *rows;
 	size_t n;
 
@@ -140,7 +140,8 @@ static void test_estimated_rows(void **state)
 
 static void test_cache_names(void **state)
 {
-	struct kmemtag_site s = site(0xffffffff81a62c00, KT_KIND_KMALLOC, 1, 96);
+	struct kmemtag_site s =
+	    site(0xffffffff81a62c00, KT_KIND_KMALLOC, 1, 96);
 	char buf[40];
 
 	(void)state;
@@ -187,10 +188,10 @@ static void test_page_ranges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exact_rows),
-		cmocka_unit_test(test_estimated_rows),
-		cmocka_unit_test(test_cache_names),
-		cmocka_unit_test(test_page_ranges),
+	    cmocka_unit_test(test_exact_rows),
+	    cmocka_unit_test(test_estimated_rows),
+	    cmocka_unit_test(test_cache_names),
+	    cmocka_unit_test(test_page_ranges),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

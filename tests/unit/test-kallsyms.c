@@ -12,21 +12,20 @@
 
 #include "../../src/sources/kallsyms.h"
 
-static const char sample[] =
-	"ffffffff81000000 T _stext\n"
-	"ffffffff816c68d0 t __pfx_anon_pipe_write\n"
-	"ffffffff816c68e0 t anon_pipe_write\n"
-	"ffffffff816c6f00 T pipe_read\n"
-	"ffffffff82a00000 D some_data\n"
-	"ffffffffc0a01220 t __pfx_foo_rx_alloc\t[foo]\n"
-	"ffffffffc0a01230 t foo_rx_alloc\t[foo]\n"
-	"ffffffffc0a01400 T foo_exit\t[foo]\n"
-	"ffffffffc0b00000 t bar_probe\t[bar_drv]\n"
-	"ffffffff81a62bc0 T load_msg\n";
+static const char sample[] = "ffffffff81000000 T _stext\n"
+			     "ffffffff816c68d0 t __pfx_anon_pipe_write\n"
+			     "ffffffff816c68e0 t anon_pipe_write\n"
+			     "ffffffff816c6f00 T pipe_read\n"
+			     "ffffffff82a00000 D some_data\n"
+			     "ffffffffc0a01220 t __pfx_foo_rx_alloc\t[foo]\n"
+			     "ffffffffc0a01230 t foo_rx_alloc\t[foo]\n"
+			     "ffffffffc0a01400 T foo_exit\t[foo]\n"
+			     "ffffffffc0b00000 t bar_probe\t[bar_drv]\n"
+			     "ffffffff81a62bc0 T load_msg\n";
 
 static void parse(const char *text, struct kallsyms *k)
 {
-	struct parse_err err = { 0 };
+	struct parse_err err = {0};
 
 	assert_int_equal(kallsyms_parse(text, strlen(text), k, &err), 0);
 }
@@ -119,18 +118,18 @@ static void test_same_address_prefers_kernel(void **state)
 static void test_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"ffffffff81000000 T\n",                  /* no name */
-		"zzzz T foo\n",                          /* not hex */
-		"ffffffff81000000 TT foo\n",             /* type */
-		"ffffffff81000000 t foo\tfoo]\n",        /* module */
-		"ffffffff81000000 t foo\t[]\n",          /* empty module */
-		"ffffffff81000000 t foo",                /* truncated */
-		"1ffffffff810000000 t foo\n",            /* too big */
+	    "ffffffff81000000 T\n",	      /* no name */
+	    "zzzz T foo\n",		      /* not hex */
+	    "ffffffff81000000 TT foo\n",      /* type */
+	    "ffffffff81000000 t foo\tfoo]\n", /* module */
+	    "ffffffff81000000 t foo\t[]\n",   /* empty module */
+	    "ffffffff81000000 t foo",	      /* truncated */
+	    "1ffffffff810000000 t foo\n",     /* too big */
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct kallsyms k;
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 
 		if (kallsyms_parse(bad[i], strlen(bad[i]), &k, &err) == 0)
 			fail_msg("accepted: %s", bad[i]);
@@ -154,11 +153,11 @@ static void test_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup_kernel_and_modules),
-		cmocka_unit_test(test_hidden_addresses),
-		cmocka_unit_test(test_same_address_prefers_kernel),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_lookup_kernel_and_modules),
+	    cmocka_unit_test(test_hidden_addresses),
+	    cmocka_unit_test(test_same_address_prefers_kernel),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
