@@ -106,7 +106,9 @@ const char cmd_pools_help[] =
 	"\"objects\"}], \"totals\": {...}, \"unavailable\": [{\"source\",\n"
 	"\"reason\"}], \"notes\": [...]}; sizes are bytes, absent figures null.\n"
 	"Totals cover every row that passed -t/-i/-x/--source, including rows\n"
-	"cut by --top.\n" CLI_COMMON_HELP;
+	"cut by --top. bpf rows add \"cache\", \"estimated\" (true when frees,\n"
+	"diff and bytes are estimates) and \"frees_error\" (their 95% bound,\n"
+	"null when exact); with --interval, one document per print.\n" CLI_COMMON_HELP;
 /* clang-format on */
 
 struct pools_opts {
