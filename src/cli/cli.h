@@ -115,6 +115,7 @@ int cmd_help(int argc, char **argv, struct ctx *ctx);
 int cmd_sources(int argc, char **argv, struct ctx *ctx);
 int cmd_phys(int argc, char **argv, struct ctx *ctx);
 int cmd_ranges(int argc, char **argv, struct ctx *ctx);
+int cmd_top(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -124,5 +125,6 @@ extern const char cmd_help_help[];
 extern const char cmd_sources_help[];
 extern const char cmd_phys_help[];
 extern const char cmd_ranges_help[];
+extern const char cmd_top_help[];
 
 #endif
