@@ -108,7 +108,7 @@ const char cmd_pools_help[] =
 	"Totals cover every row that passed -t/-i/-x/--source, including rows\n"
 	"cut by --top. bpf rows add \"cache\", \"estimated\" (true when frees,\n"
 	"diff and bytes are estimates) and \"frees_error\" (their 95% bound,\n"
-	"null when exact); with --interval, one document per print.\n" CLI_COMMON_HELP;
+	"null when exact); with --interval, one document per print.\n";
 /* clang-format on */
 
 struct pools_opts {
