@@ -10,6 +10,10 @@ build_pkgs=(
 	libjson-c-dev     # JSON output
 	libarchive-dev    # snapshot files (tar)
 	libzstd-dev       # snapshot compression
+	libncurses-dev    # top: the full-screen view
+	libbpf-dev        # the eBPF collector's loader (pools --source bpf, top)
+	bpftool           # BPF skeletons and vmlinux.h at build time
+	clang llvm        # compiling the BPF programs (clang -target bpf)
 )
 test_pkgs=(
 	libcmocka-dev       # unit tests
@@ -18,6 +22,9 @@ test_pkgs=(
 	procps              # slabtop, free: peers in tests and benchmarks
 	hyperfine           # benchmarks
 	zstd tar            # inspecting snapshots in tests
+	jq                  # live tests read the JSON views
+	tmux                # driving the top screen in tests/live/top.sh
+	bpftrace            # bench/bpf.sh: the peers the tracer is measured against
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -10,11 +10,17 @@ passed = failed = skipped = 0
 for line in open(sys.argv[1]):
     t = json.loads(line)
     res = t.get("result")
-    out = t.get("stdout") or ""
+    out = (t.get("stdout") or "") + (t.get("stderr") or "")
     m_pass = re.search(r"\[  PASSED  \] (\d+) test", out)
     m_fail = re.search(r"\[  FAILED  \] (\d+) test", out)
+    m_sh = re.search(r"^\w+: (\d+) passed, (\d+) failed", out, re.M)
     if res == "SKIP":
         skipped += 1
+    elif m_sh:
+        passed += int(m_sh.group(1))
+        failed += int(m_sh.group(2))
+        if res != "OK" and int(m_sh.group(2)) == 0:
+            failed += 1
     elif m_pass or m_fail:
         passed += int(m_pass.group(1)) if m_pass else 0
         failed += int(m_fail.group(1)) if m_fail else 0

@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -147,7 +148,10 @@ int root_open_dir(const char *dir, struct root **ret)
 	r = xcalloc(1, sizeof(*r));
 	r->dirfd = fd;
 	r->dir = xstrdup(dir);
-	r->desc = xstrdup(dir);
+	/* "tree/" and "tree" name the same root: keep messages alike */
+	for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/'; n--)
+		r->dir[n - 1] = '\0';
+	r->desc = xstrdup(r->dir);
 	*ret = r;
 	return 0;
 }
@@ -173,6 +177,11 @@ const char *root_describe(const struct root *r)
 	return r->desc;
 }
 
+bool root_is_recording(const struct root *r)
+{
+	return r->rec != NULL;
+}
+
 bool root_is_live(const struct root *r)
 {
 	return r->dirfd >= 0 && streq(r->dir, "/");
@@ -181,7 +190,7 @@ bool root_is_live(const struct root *r)
 char *root_display_path(const struct root *r, const char *path)
 {
 	if (r->dirfd < 0)
-		return xasprintf("%s:%s", r->dir, path);
+		return xasprintf("%s:/%s", r->dir, path);
 	if (streq(r->dir, "/"))
 		return xasprintf("/%s", path);
 	return xasprintf("%s/%s", r->dir, path);
@@ -456,7 +465,7 @@ int root_list(struct root *r, const char *dir, char ***ret_names,
 		if (types[i] == DT_DIR) {
 			entries_add(r->rec, p, ENTRY_DIR, NULL, 0, 0);
 		} else if (types[i] == DT_LNK) {
-			char *t;
+			char *t = NULL;
 
 			if (dir_readlink(r, p, &t) == 0) {
 				entries_add(r->rec, p, ENTRY_LINK, t, strlen(t),
@@ -482,7 +491,7 @@ void root_names_free(char **names, size_t n)
 
 int root_readlink(struct root *r, const char *path, char **ret_target)
 {
-	char *t;
+	char *t = NULL;
 	int e;
 
 	if (r->dirfd < 0)
@@ -497,6 +506,83 @@ int root_readlink(struct root *r, const char *path, char **ret_target)
 	if (e < 0)
 		return e;
 	*ret_target = t;
+	return 0;
+}
+
+/* --- libarchive, loaded on first use ------------------------------------
+ *
+ * Only snapshot files need libarchive, and linking it costs every run of
+ * every view about half a millisecond in the dynamic loader (it pulls in
+ * libxml2, ICU and libstdc++). So it is dlopen()ed the first time a
+ * snapshot is read or written, as systemd loads its optional libraries.
+ * The calls below go through AR(name), a pointer of the real prototype's
+ * type, so the compiler still checks every call against archive.h. */
+
+#define ARCHIVE_SYMS(X) \
+	X(archive_write_new) \
+	X(archive_write_add_filter_zstd) \
+	X(archive_write_set_format_pax_restricted) \
+	X(archive_write_open_filename) \
+	X(archive_error_string) \
+	X(archive_write_free) \
+	X(archive_entry_new) \
+	X(archive_entry_set_pathname) \
+	X(archive_entry_set_filetype) \
+	X(archive_entry_set_perm) \
+	X(archive_entry_set_mtime) \
+	X(archive_entry_set_symlink) \
+	X(archive_entry_set_size) \
+	X(archive_write_header) \
+	X(archive_entry_free) \
+	X(archive_write_data) \
+	X(archive_write_close) \
+	X(archive_read_new) \
+	X(archive_read_support_filter_zstd) \
+	X(archive_read_support_filter_none) \
+	X(archive_read_support_format_tar) \
+	X(archive_read_open_filename) \
+	X(archive_read_next_header) \
+	X(archive_entry_pathname) \
+	X(archive_entry_filetype) \
+	X(archive_entry_size) \
+	X(archive_read_data) \
+	X(archive_entry_symlink) \
+	X(archive_read_free)
+
+static struct {
+	void *handle;
+#define ARCHIVE_PTR(name) __typeof__(name) *name;
+	ARCHIVE_SYMS(ARCHIVE_PTR)
+#undef ARCHIVE_PTR
+} ar;
+
+#define AR(name) (ar.name)
+
+/* Load libarchive once. Returns 0, or -EOPNOTSUPP with a reason. */
+static int archive_load(char **ret_why)
+{
+	void *h;
+
+	if (ar.handle)
+		return 0;
+	h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		if (ret_why)
+			*ret_why = xasprintf("cannot load libarchive: %s",
+					     dlerror());
+		return -EOPNOTSUPP;
+	}
+#define ARCHIVE_LOAD(name)                                                     \
+	ar.name = (__typeof__(name) *)dlsym(h, #name);                        \
+	if (!ar.name) {                                                        \
+		if (ret_why)                                                   \
+			*ret_why = xstrdup("libarchive lacks " #name);         \
+		dlclose(h);                                                    \
+		return -EOPNOTSUPP;                                            \
+	}
+	ARCHIVE_SYMS(ARCHIVE_LOAD)
+#undef ARCHIVE_LOAD
+	ar.handle = h;
 	return 0;
 }
 
@@ -580,25 +666,25 @@ static char *manifest_build(const struct entries *es,
 static int write_member(struct archive *a, const char *path, mode_t type,
 			const char *data, size_t len, int64_t mtime)
 {
-	struct archive_entry *ae = archive_entry_new();
+	struct archive_entry *ae = AR(archive_entry_new)();
 	int r;
 
-	archive_entry_set_pathname(ae, path);
-	archive_entry_set_filetype(ae, type);
-	archive_entry_set_perm(ae, type == AE_IFDIR ? 0755 : 0644);
-	archive_entry_set_mtime(ae, mtime, 0);
+	AR(archive_entry_set_pathname)(ae, path);
+	AR(archive_entry_set_filetype)(ae, type);
+	AR(archive_entry_set_perm)(ae, type == AE_IFDIR ? 0755 : 0644);
+	AR(archive_entry_set_mtime)(ae, mtime, 0);
 	if (type == AE_IFLNK) {
-		archive_entry_set_symlink(ae, data);
-		archive_entry_set_size(ae, 0);
+		AR(archive_entry_set_symlink)(ae, data);
+		AR(archive_entry_set_size)(ae, 0);
 	} else {
-		archive_entry_set_size(ae, type == AE_IFREG ? (la_int64_t)len : 0);
+		AR(archive_entry_set_size)(ae, type == AE_IFREG ? (la_int64_t)len : 0);
 	}
-	r = archive_write_header(a, ae);
-	archive_entry_free(ae);
+	r = AR(archive_write_header)(a, ae);
+	AR(archive_entry_free)(ae);
 	if (r != ARCHIVE_OK)
 		return -EIO;
 	if (type == AE_IFREG && len > 0 &&
-	    archive_write_data(a, data, len) != (la_ssize_t)len)
+	    AR(archive_write_data)(a, data, len) != (la_ssize_t)len)
 		return -EIO;
 	return 0;
 }
@@ -612,20 +698,23 @@ int root_write_snapshot(struct root *r, const char *file,
 
 	if (!r->rec)
 		return -EINVAL;
+	e = archive_load(ret_why);
+	if (e < 0)
+		return e;
 	entries_sort(r->rec);
 	manifest = manifest_build(r->rec, meta);
 	tmp = xasprintf("%s.tmp.%d", file, (int)getpid());
 
-	a = archive_write_new();
-	if (archive_write_add_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	a = AR(archive_write_new)();
+	if (AR(archive_write_add_filter_zstd)(a) != ARCHIVE_OK ||
+	    AR(archive_write_set_format_pax_restricted)(a) != ARCHIVE_OK ||
+	    AR(archive_write_open_filename)(a, tmp) != ARCHIVE_OK) {
 		if (ret_why)
-			*ret_why = xstrdup(archive_error_string(a)
-						   ? archive_error_string(a)
+			*ret_why = xstrdup(AR(archive_error_string)(a)
+						   ? AR(archive_error_string)(a)
 						   : "cannot start archive");
 		e = -EIO;
-		archive_write_free(a);
+		AR(archive_write_free)(a);
 		goto out;
 	}
 	e = write_member(a, MANIFEST_NAME, AE_IFREG, manifest, strlen(manifest),
@@ -643,13 +732,13 @@ int root_write_snapshot(struct root *r, const char *file,
 			e = write_member(a, en->path, AE_IFLNK, en->data, 0,
 					 meta->created);
 	}
-	if (e == 0 && archive_write_close(a) != ARCHIVE_OK)
+	if (e == 0 && AR(archive_write_close)(a) != ARCHIVE_OK)
 		e = -EIO;
 	if (e < 0 && ret_why)
-		*ret_why = xstrdup(archive_error_string(a)
-					   ? archive_error_string(a)
+		*ret_why = xstrdup(AR(archive_error_string)(a)
+					   ? AR(archive_error_string)(a)
 					   : "write failed");
-	archive_write_free(a);
+	AR(archive_write_free)(a);
 	if (e == 0) {
 		fd = open(tmp, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || fsync(fd) < 0)
@@ -795,23 +884,26 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 
 	if (access(file, R_OK) < 0)
 		return -errno;
+	e = archive_load(ret_why);
+	if (e < 0)
+		return e;
 	r = xcalloc(1, sizeof(*r));
 	r->dirfd = -1;
 	r->dir = xstrdup(file);
 	r->desc = xasprintf("snapshot %s", file);
 
-	a = archive_read_new();
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
-		e = snap_fail(ret_why, "%s", archive_error_string(a));
+	a = AR(archive_read_new)();
+	AR(archive_read_support_filter_zstd)(a);
+	AR(archive_read_support_filter_none)(a);
+	AR(archive_read_support_format_tar)(a);
+	if (AR(archive_read_open_filename)(a, file, 1 << 16) != ARCHIVE_OK) {
+		e = snap_fail(ret_why, "%s", AR(archive_error_string)(a));
 		goto out;
 	}
-	while ((k = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *path = archive_entry_pathname(ae);
-		mode_t type = archive_entry_filetype(ae);
-		int64_t size = archive_entry_size(ae);
+	while ((k = AR(archive_read_next_header)(a, &ae)) == ARCHIVE_OK) {
+		const char *path = AR(archive_entry_pathname)(ae);
+		mode_t type = AR(archive_entry_filetype)(ae);
+		int64_t size = AR(archive_entry_size)(ae);
 		char *data = NULL;
 
 		if (!path) {
@@ -835,7 +927,7 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 				goto out;
 			}
 			data = xmalloc((size_t)size + 1);
-			got = size ? archive_read_data(a, data, (size_t)size)
+			got = size ? AR(archive_read_data)(a, data, (size_t)size)
 				   : 0;
 			if (got != (la_ssize_t)size) {
 				free(data);
@@ -866,14 +958,14 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 				    (size_t)size, 0);
 		else if (type == AE_IFDIR)
 			entries_add(&r->snap, path, ENTRY_DIR, NULL, 0, 0);
-		else if (type == AE_IFLNK && archive_entry_symlink(ae))
+		else if (type == AE_IFLNK && AR(archive_entry_symlink)(ae))
 			entries_add(&r->snap, path, ENTRY_LINK,
-				    archive_entry_symlink(ae),
-				    strlen(archive_entry_symlink(ae)), 0);
+				    AR(archive_entry_symlink)(ae),
+				    strlen(AR(archive_entry_symlink)(ae)), 0);
 		free(data);
 	}
 	if (k != ARCHIVE_EOF) {
-		const char *msg = archive_error_string(a);
+		const char *msg = AR(archive_error_string)(a);
 
 		e = snap_fail(ret_why, "corrupt or truncated (%s)",
 			      msg ? msg : "unreadable archive");
@@ -887,11 +979,163 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 out:
 	free(manifest);
 	free(dirname);
-	archive_read_free(a);
+	AR(archive_read_free)(a);
 	if (e < 0) {
 		root_free(r);
 		return e;
 	}
 	*ret = r;
+	return 0;
+}
+
+/* --- big files read piece by piece ------------------------------------ */
+
+/* A directory root gives each open file its own descriptor and reads it
+ * with pread(2), which needs no shared offset and so serves several
+ * threads at once. A snapshot root already holds every member in memory
+ * (root_open_snapshot() read and checked them), so a read is a copy; the
+ * entry array is not changed after opening, so the pointer stays valid. */
+struct root_file {
+	int fd;           /* directory root; -1 for a snapshot */
+	const char *data; /* snapshot member */
+	size_t len;
+};
+
+int root_file_open(struct root *r, const char *path, struct root_file **ret)
+{
+	struct root_file *f;
+	int fd;
+
+	if (r->dirfd < 0) {
+		struct entry *e = entries_find(&r->snap, path);
+
+		if (!e)
+			return -ENOENT;
+		if (e->kind == ENTRY_ERROR)
+			return -e->err;
+		if (e->kind != ENTRY_FILE)
+			return e->kind == ENTRY_DIR ? -EISDIR : -ENOENT;
+		f = xcalloc(1, sizeof(*f));
+		f->fd = -1;
+		f->data = e->data;
+		f->len = e->len;
+		*ret = f;
+		return 0;
+	}
+	fd = openat(r->dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	f = xcalloc(1, sizeof(*f));
+	f->fd = fd;
+	*ret = f;
+	return 0;
+}
+
+ssize_t root_file_pread(struct root_file *f, void *buf, size_t n,
+			uint64_t off)
+{
+	size_t done = 0;
+
+	if (f->fd < 0) {
+		if (off >= f->len)
+			return 0;
+		if (n > f->len - off)
+			n = (size_t)(f->len - off);
+		memcpy(buf, f->data + off, n);
+		return (ssize_t)n;
+	}
+	/* a proc file may return less than asked before its end; keep
+	 * reading until the count is met or the file ends */
+	while (done < n) {
+		ssize_t k = pread(f->fd, (char *)buf + done, n - done,
+				  (off_t)(off + done));
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return done ? (ssize_t)done : -errno;
+		}
+		if (k == 0)
+			break;
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
+}
+
+int root_file_size(struct root_file *f, uint64_t *ret)
+{
+	struct stat st;
+
+	if (f->fd < 0) {
+		*ret = f->len;
+		return 0;
+	}
+	if (fstat(f->fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -ENODATA;
+	*ret = (uint64_t)st.st_size;
+	return 0;
+}
+
+int root_file_fd(const struct root_file *f)
+{
+	return f->fd;
+}
+
+void root_file_close(struct root_file *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f);
+}
+
+int root_record_file(struct root *r, const char *path)
+{
+	struct root_file *f;
+	size_t alloc = 1 << 22, len = 0;
+	struct entry *e;
+	char *buf;
+	int err;
+
+	if (r->dirfd < 0 || !r->rec)
+		return -EINVAL;
+	err = root_file_open(r, path, &f);
+	if (err < 0) {
+		entries_add(r->rec, path, ENTRY_ERROR, NULL, 0, -err);
+		return err;
+	}
+	buf = xmalloc(alloc);
+	for (;;) {
+		ssize_t k;
+
+		if (alloc - len < (1 << 22))
+			buf = xgrow(buf, &alloc, alloc + 1, 1);
+		/* 4 MiB pieces: kpage files refuse reads that are not
+		 * multiples of 8 bytes, and every piece here is one */
+		k = root_file_pread(f, buf + len, 1 << 22, len);
+		if (k < 0) {
+			err = (int)k;
+			break;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	root_file_close(f);
+	if (err < 0) {
+		free(buf);
+		entries_add(r->rec, path, ENTRY_ERROR, NULL, 0, -err);
+		return err;
+	}
+	/* hand the buffer over instead of copying it: these files are big */
+	entries_add(r->rec, path, ENTRY_FILE, NULL, 0, 0);
+	e = &r->rec->v[r->rec->n - 1];
+	buf = xrealloc(buf, len + 1);
+	buf[len] = '\0';
+	e->data = buf;
+	e->len = len;
 	return 0;
 }

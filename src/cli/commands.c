@@ -17,6 +17,9 @@ const struct cmd commands[] = {
 	{ "pools", cmd_pools,
 	  "kernel pool tags: slab caches, vmalloc callers, allocinfo sites",
 	  cmd_pools_help },
+	{ "top", cmd_top,
+	  "live full-screen view of the kernel pools (PoolMon's screen)",
+	  cmd_top_help },
 	{ "free", cmd_free,
 	  "free page blocks by order, zone and migrate type; fragmentation",
 	  cmd_free_help },
@@ -37,6 +40,12 @@ const struct cmd commands[] = {
 	  cmd_files_help },
 	{ "file", cmd_file, "one file's page cache residency map",
 	  cmd_file_help },
+	{ "phys", cmd_phys,
+	  "physical pages one by one: use, list, flags, cgroup, owners",
+	  cmd_phys_help },
+	{ "ranges", cmd_ranges,
+	  "physical RAM ranges by node and zone, with their pages by use",
+	  cmd_ranges_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);
@@ -93,6 +102,17 @@ int cli_common_opt(struct ctx *ctx, int c, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+int cli_opt_default(struct ctx *ctx, int c, const char *arg)
+{
+	int r = cli_common_opt(ctx, c, arg);
+
+	if (r >= 100)
+		return r - 100;
+	if (r == 0)
+		return cli_usage_error(ctx, "unknown option");
+	return -1;
 }
 
 int cli_usage_error(struct ctx *ctx, const char *fmt, ...)

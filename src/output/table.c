@@ -9,6 +9,7 @@
 
 struct cell {
 	bool present;
+	bool neg; /* set by table_set_i64 with a negative value */
 	uint64_t u;
 	int64_t i;
 	double d;
@@ -131,6 +132,7 @@ void table_set_u64(struct table *t, size_t row, size_t col, uint64_t v)
 	struct cell *c = cell_at(t, row, col);
 
 	c->present = val_has(v);
+	c->neg = false;
 	c->u = v;
 	c->i = (int64_t)v;
 	c->d = (double)v;
@@ -141,6 +143,7 @@ void table_set_i64(struct table *t, size_t row, size_t col, int64_t v)
 	struct cell *c = cell_at(t, row, col);
 
 	c->present = true;
+	c->neg = v < 0;
 	c->i = v;
 	c->u = (uint64_t)v;
 	c->d = (double)v;
@@ -201,7 +204,11 @@ static void cell_text(const struct col *col, const struct cell *c,
 		snprintf(buf, n, "%s", c->s ? c->s : "");
 		break;
 	case COL_BYTES:
-		if (o->bytes)
+		if (c->neg && o->bytes)
+			snprintf(buf, n, "%lld", (long long)c->i);
+		else if (c->neg)
+			human_bytes_signed(c->i, buf, n);
+		else if (o->bytes)
 			snprintf(buf, n, "%llu", (unsigned long long)c->u);
 		else
 			human_bytes(c->u, buf, n);
@@ -302,13 +309,20 @@ static json_object *cell_json(const struct col *col, const struct cell *c)
 		return json_object_new_string(c->s ? c->s : "");
 	case COL_BYTES:
 	case COL_COUNT:
+		if (c->neg)
+			return json_object_new_int64(c->i);
 		return json_object_new_uint64(c->u);
 	case COL_SBYTES:
 	case COL_SCOUNT:
 		return json_object_new_int64(c->i);
 	case COL_PCT:
-	case COL_FLOAT:
-		return json_object_new_double(c->d);
+	case COL_FLOAT: {
+		char b[32];
+
+		/* a stable, short rendering: 12.34, not 12.339999999999 */
+		snprintf(b, sizeof(b), "%.2f", c->d);
+		return json_object_new_double_s(c->d, b);
+	}
 	}
 	return NULL;
 }

@@ -58,6 +58,8 @@ void table_row_highlight(struct table *t, size_t row);
 void table_set_str(struct table *t, size_t row, size_t col, const char *s);
 /* VAL_ABSENT leaves the cell absent. */
 void table_set_u64(struct table *t, size_t row, size_t col, uint64_t v);
+/* A signed value; in a COL_BYTES/COL_COUNT column a negative value is
+ * printed with its sign (a remainder that dipped below zero). */
 void table_set_i64(struct table *t, size_t row, size_t col, int64_t v);
 void table_set_double(struct table *t, size_t row, size_t col, double v);
 void table_set_absent(struct table *t, size_t row, size_t col);
