@@ -46,6 +46,12 @@ const struct cmd commands[] = {
 	{ "ranges", cmd_ranges,
 	  "physical RAM ranges by node and zone, with their pages by use",
 	  cmd_ranges_help },
+	{ "lists", cmd_lists,
+	  "LRU lists, reclaim cost, MGLRU generations, refault rates",
+	  cmd_lists_help },
+	{ "empty", cmd_empty,
+	  "RAMMap's Empty actions: page out, drop caches, sync, compact",
+	  cmd_empty_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);
