@@ -257,6 +257,24 @@ void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes)
 	pick_biggest(a);
 }
 
+uint64_t accounting_pcp_bytes(const struct zoneinfo *zi, uint64_t page_size)
+{
+	uint64_t sum = 0;
+	bool any = false;
+
+	if (!zi)
+		return VAL_ABSENT;
+	for (size_t i = 0; i < zi->n_zones; i++) {
+		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
+
+		if (val_has(c)) {
+			sum += c;
+			any = true;
+		}
+	}
+	return any ? sum * page_size : VAL_ABSENT;
+}
+
 /* The functions that allocate task stacks with CONFIG_VMAP_STACK, as
  * /proc/vmallocinfo names the caller: alloc_thread_stack_node() is usually
  * inlined into dup_task_struct(), copy_process() or kernel_clone()

@@ -21,6 +21,7 @@
 
 #include "../sources/meminfo.h"
 #include "../sources/vmallocinfo.h"
+#include "../sources/zoneinfo.h"
 
 enum acct_cat {
 	ACCT_FREE,
@@ -99,6 +100,9 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
  * pagesets "count", summed), out of the unaccounted remainder into their
  * own category: they are free, but not in MemFree. No-op for VAL_ABSENT. */
 void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes);
+/* Free pages on every zone's per-CPU lists, in bytes (page_size each);
+ * VAL_ABSENT when zi is NULL or no zone has pagesets. */
+uint64_t accounting_pcp_bytes(const struct zoneinfo *zi, uint64_t page_size);
 
 /* Bytes of vmalloc'd task stacks in /proc/vmallocinfo (the areas whose
  * caller is the stack allocator, under whatever name inlining left it),

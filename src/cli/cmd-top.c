@@ -33,6 +33,7 @@
 #include "../basic/human.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
+#include "../model/procs.h"
 #include "../model/snapshot.h"
 #include "../output/tui.h"
 #include "cli.h"
@@ -137,6 +138,10 @@ struct top {
 	struct freelists fl;
 	bool have_fl;
 	char why_no_fl[200];
+	/* processes view */
+	struct procs procs;
+	bool have_procs;
+	char why_no_procs[300];
 	unsigned refreshes;
 	bool help;
 };
@@ -288,6 +293,22 @@ static void collect_free(struct top *t)
 	snapshot_release(&snap);
 }
 
+/* Every process's memory (the processes view), read only while that view
+ * is shown: walking /proc costs tens of ms with a thousand processes. */
+static void collect_procs(struct top *t)
+{
+	struct source_err err = {0};
+
+	if (t->have_procs)
+		procs_release(&t->procs);
+	memset(&t->procs, 0, sizeof(t->procs));
+	t->have_procs = procs_collect(ctx_root(t->ctx), NULL, 0, &t->procs,
+				      &err) == 0;
+	if (!t->have_procs)
+		source_err_format(&err, t->why_no_procs,
+				  sizeof(t->why_no_procs));
+}
+
 static void diff_rows(struct top *t)
 {
 	for (size_t i = 0; i < t->n_rows; i++) {
@@ -320,9 +341,19 @@ static void collect(struct top *t)
 			t->prev_acct[c] = (uint64_t)t->acct.bytes[c];
 		t->have_prev_acct = true;
 	}
-	snapshot_collect(ctx_root(t->ctx), SRC_BIT(SRC_MEMINFO), &snap);
+	snapshot_collect(ctx_root(t->ctx),
+			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_ZONEINFO), &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	t->have_acct = mi && accounting_compute(mi, VAL_ABSENT, &t->acct) == 0;
+	if (t->have_acct) {
+		long ps = root_is_live(ctx_root(t->ctx)) ? sysconf(_SC_PAGESIZE)
+							 : -1;
+
+		accounting_add_pcp(&t->acct,
+				   accounting_pcp_bytes(
+					   snapshot_get(&snap, SRC_ZONEINFO),
+					   ps > 0 ? (uint64_t)ps : 4096));
+	}
 	if (mi) {
 		t->commit = mi->v[MI_COMMITTED_AS];
 		t->commit_limit = mi->v[MI_COMMITLIMIT];
@@ -345,6 +376,8 @@ static void collect(struct top *t)
 	diff_rows(t);
 	if (t->view == VIEW_FREE)
 		collect_free(t);
+	if (t->view == VIEW_PROCS)
+		collect_procs(t);
 	t->refreshes++;
 }
 
@@ -622,6 +655,54 @@ static void draw_free(struct top *t, int row, int rows)
 	}
 }
 
+static int cmp_pss(const void *a, const void *b)
+{
+	const struct proc *x = *(const struct proc *const *)a;
+	const struct proc *y = *(const struct proc *const *)b;
+	uint64_t px = val_has(x->sm.v[SM_PSS]) ? x->sm.v[SM_PSS] : 0;
+	uint64_t py = val_has(y->sm.v[SM_PSS]) ? y->sm.v[SM_PSS] : 0;
+
+	return px < py ? 1 : px > py ? -1 : x->pid - y->pid;
+}
+
+/* The processes view: largest PSS first, as `memtally procs` sorts. */
+static void draw_procs(struct top *t, int row, int rows)
+{
+	const struct proc **v;
+	char a[32], b[32], c[32], d[32];
+	size_t n = 0;
+
+	if (!t->have_procs) {
+		tui_print(row, 1, TUI_WARN, "%s", t->why_no_procs);
+		return;
+	}
+	tui_print(row, 0, TUI_REVERSE, " %7s  %-16s %10s %10s %10s %10s",
+		  "PID", "COMMAND", "RSS", "PSS", "USS", "SWAP");
+	tui_fill(row, TUI_REVERSE);
+	row++;
+	v = xcalloc(t->procs.n + 1, sizeof(*v));
+	for (size_t i = 0; i < t->procs.n; i++)
+		if (t->procs.v[i].sm.has_mm)
+			v[n++] = &t->procs.v[i];
+	qsort(v, n, sizeof(*v), cmp_pss);
+	for (size_t i = 0; i < n && row < rows - 2; i++) {
+		const struct proc *p = v[i];
+
+		tui_print(row++, 0, TUI_NORMAL,
+			  " %7d  %-16.16s %10s %10s %10s %10s", p->pid,
+			  p->st.name, hb(p->sm.v[SM_RSS], a, sizeof(a), t),
+			  hb(p->sm.v[SM_PSS], b, sizeof(b), t),
+			  hb(proc_uss(p), c, sizeof(c), t),
+			  hb(p->sm.v[SM_SWAP], d, sizeof(d), t));
+	}
+	if (t->procs.n_denied && row < rows - 1)
+		tui_print(row, 1, TUI_DIM,
+			  "%zu process(es) could not be read (not root?); "
+			  "'memtally procs' names them",
+			  t->procs.n_denied);
+	free(v);
+}
+
 static void draw_help(int row)
 {
 	const char *p = cmd_top_help;
@@ -659,11 +740,8 @@ static void draw(struct top *t)
 		draw_usage(t, row, rows);
 	} else if (t->view == VIEW_FREE) {
 		draw_free(t, row, rows);
-	} else {
-		tui_print(row, 1, TUI_DIM,
-			  "the %s view is not in this build yet; v switches "
-			  "views",
-			  view_names[t->view]);
+	} else if (t->view == VIEW_PROCS) {
+		draw_procs(t, row, rows);
 	}
 	tui_print(rows - 1, 0, TUI_REVERSE,
 		  " q quit  h help  v view  t a f d b m sort  ( ) change  "
@@ -761,6 +839,8 @@ static bool on_key(struct top *t, int k)
 		t->view = (t->view + 1) % _VIEW_MAX;
 		if (t->view == VIEW_FREE)
 			collect_free(t);
+		if (t->view == VIEW_PROCS)
+			collect_procs(t);
 		break;
 	case '1':
 	case '2':
@@ -769,6 +849,8 @@ static bool on_key(struct top *t, int k)
 		t->view = (enum top_view)(k - '1');
 		if (t->view == VIEW_FREE)
 			collect_free(t);
+		if (t->view == VIEW_PROCS)
+			collect_procs(t);
 		break;
 	case 'h':
 	case 'H':
@@ -932,5 +1014,7 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 	free(t.rows);
 	free(t.prev);
 	freelists_release(&t.fl);
+	if (t.have_procs)
+		procs_release(&t.procs);
 	return EXIT_OK;
 }

@@ -297,30 +297,14 @@ static json_object *lists_json(const struct acct_lists *l)
 	return o;
 }
 
-/* Free pages on the per-CPU lists, summed over zones, in bytes; VAL_ABSENT
- * without zoneinfo. zoneinfo counts pages: the page size is the running
- * kernel's when live, else 4 KiB (every fixture and snapshot we read
- * comes from a 4 KiB-page machine; a 64 KiB arm64 snapshot would be read
- * wrong, and zoneinfo gives no way to tell). */
-static uint64_t pcp_bytes(const struct snapshot *snap, struct root *root)
+/* The page size zoneinfo's page counts are in: the running kernel's when
+ * live, else 4 KiB (every fixture and snapshot we read comes from a 4 KiB
+ * machine; zoneinfo gives no way to tell). */
+static uint64_t zone_page_size(struct root *root)
 {
-	const struct zoneinfo *zi = snapshot_get(snap, SRC_ZONEINFO);
-	uint64_t page = 4096, sum = 0;
-	bool any = false;
+	long ps = root_is_live(root) ? sysconf(_SC_PAGESIZE) : -1;
 
-	if (!zi)
-		return VAL_ABSENT;
-	if (root_is_live(root))
-		page = (uint64_t)sysconf(_SC_PAGESIZE);
-	for (size_t i = 0; i < zi->n_zones; i++) {
-		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
-
-		if (val_has(c)) {
-			sum += c;
-			any = true;
-		}
-	}
-	return any ? sum * page : VAL_ABSENT;
+	return ps > 0 ? (uint64_t)ps : 4096;
 }
 
 /* Physical RAM from /proc/iomem's "System RAM" ranges, when readable and
@@ -430,7 +414,9 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
-	accounting_add_pcp(&a, pcp_bytes(&snap, root));
+	accounting_add_pcp(&a, accounting_pcp_bytes(
+				       snapshot_get(&snap, SRC_ZONEINFO),
+				       zone_page_size(root)));
 	accounting_verdict(&a, verdict, sizeof(verdict));
 	phys = physical_ram(&snap, &a, phys_why, sizeof(phys_why));
 	cats = categories_table(&a, &o);

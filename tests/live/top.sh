@@ -56,6 +56,11 @@ key e
 pane | grep -q "TOTAL (shown rows)" || { echo "FAIL: 'e' shows no totals"; fail=1; }
 key v
 pane | grep -q "CATEGORY" || { echo "FAIL: 'v' did not switch to the usage view"; fail=1; }
+key 3
+pane | grep -q "PID  COMMAND" || { echo "FAIL: '3' did not switch to the processes view"; pane; fail=1; }
+pane | grep -qE "^ +[0-9]+  memtally " || { echo "FAIL: the processes view does not list memtally itself"; pane; fail=1; }
+key 4
+pane | grep -q "free blocks by order" || { echo "FAIL: '4' did not switch to the free-lists view"; pane; fail=1; }
 key 1
 key h
 pane | grep -q "Keys:" || { echo "FAIL: 'h' shows no help"; fail=1; }
