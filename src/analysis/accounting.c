@@ -51,6 +51,7 @@
 
 #include "../basic/human.h"
 #include "../basic/macro.h"
+#include "../model/snapshot.h"
 #include "accounting.h"
 
 static const struct acct_cat_info infos[_ACCT_MAX] = {
@@ -273,6 +274,28 @@ uint64_t accounting_pcp_bytes(const struct zoneinfo *zi, uint64_t page_size)
 		}
 	}
 	return any ? sum * page_size : VAL_ABSENT;
+}
+
+int accounting_from_snapshot(const struct snapshot *s, uint64_t page_size,
+			     struct accounting *ret)
+{
+	const struct meminfo *mi = snapshot_get(s, SRC_MEMINFO);
+	struct accounting a;
+	int r;
+
+	if (!mi)
+		return -ENODATA;
+	r = accounting_compute(
+		mi,
+		accounting_vmalloc_stacks(snapshot_get(s, SRC_VMALLOCINFO),
+					  mi->v[MI_KERNELSTACK]),
+		&a);
+	if (r < 0)
+		return r;
+	accounting_add_pcp(&a, accounting_pcp_bytes(
+				       snapshot_get(s, SRC_ZONEINFO), page_size));
+	*ret = a;
+	return 0;
 }
 
 /* The functions that allocate task stacks with CONFIG_VMAP_STACK, as

@@ -111,6 +111,23 @@ uint64_t accounting_pcp_bytes(const struct zoneinfo *zi, uint64_t page_size);
 uint64_t accounting_vmalloc_stacks(const struct vmallocinfo *vi,
 				   uint64_t kernel_stack);
 
+/* The sources accounting_from_snapshot() uses: meminfo (required) and
+ * zoneinfo (per-CPU free lists); with ACCT_SOURCES_DEEP also vmallocinfo
+ * (vmalloc'd stacks; the kernel takes ms to print it, and it needs root). */
+#define ACCT_SOURCES (SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_ZONEINFO))
+#define ACCT_SOURCES_DEEP (ACCT_SOURCES | SRC_BIT(SRC_VMALLOCINFO))
+
+struct snapshot;
+
+/* The whole accounting from a collected snapshot: accounting_compute()
+ * with the vmalloc'd stacks when vmallocinfo was collected, then the
+ * per-CPU free lists when zoneinfo was. page_size is what zoneinfo's page
+ * counts are in. -ENODATA without meminfo, -EINVAL when it lacks MemTotal
+ * or MemFree. Every view that shows the categories (usage, top, empty,
+ * record) goes through here, so they agree. */
+int accounting_from_snapshot(const struct snapshot *s, uint64_t page_size,
+			     struct accounting *ret);
+
 /* One line saying where the memory is and what to look at next, into buf. */
 void accounting_verdict(const struct accounting *a, char *buf, size_t n);
 

@@ -106,24 +106,22 @@ static void steps_release(struct steps *s)
 	free(s->v);
 }
 
-/* usage's accounting now; -errno when meminfo cannot be read */
+/* usage's accounting now (as `usage --deep` computes it); -errno when
+ * meminfo cannot be read */
 static int take(struct root *root, struct accounting *ret, uint64_t *ret_sw)
 {
 	struct snapshot snap;
 	const struct meminfo *mi;
-	uint64_t stacks;
+	long ps = sysconf(_SC_PAGESIZE);
 	int r;
 
-	snapshot_collect(root, SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_VMALLOCINFO),
-			 &snap);
+	snapshot_collect(root, ACCT_SOURCES_DEEP, &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
 		snapshot_release(&snap);
 		return -EIO;
 	}
-	stacks = accounting_vmalloc_stacks(
-		snapshot_get(&snap, SRC_VMALLOCINFO), mi->v[MI_KERNELSTACK]);
-	r = accounting_compute(mi, stacks, ret);
+	r = accounting_from_snapshot(&snap, ps > 0 ? (uint64_t)ps : 4096, ret);
 	*ret_sw = mi->v[MI_SWAPTOTAL];
 	snapshot_release(&snap);
 	return r;

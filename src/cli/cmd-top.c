@@ -341,18 +341,15 @@ static void collect(struct top *t)
 			t->prev_acct[c] = (uint64_t)t->acct.bytes[c];
 		t->have_prev_acct = true;
 	}
-	snapshot_collect(ctx_root(t->ctx),
-			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_ZONEINFO), &snap);
+	snapshot_collect(ctx_root(t->ctx), ACCT_SOURCES, &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
-	t->have_acct = mi && accounting_compute(mi, VAL_ABSENT, &t->acct) == 0;
-	if (t->have_acct) {
+	{
 		long ps = root_is_live(ctx_root(t->ctx)) ? sysconf(_SC_PAGESIZE)
 							 : -1;
 
-		accounting_add_pcp(&t->acct,
-				   accounting_pcp_bytes(
-					   snapshot_get(&snap, SRC_ZONEINFO),
-					   ps > 0 ? (uint64_t)ps : 4096));
+		t->have_acct = accounting_from_snapshot(
+				       &snap, ps > 0 ? (uint64_t)ps : 4096,
+				       &t->acct) == 0;
 	}
 	if (mi) {
 		t->commit = mi->v[MI_COMMITTED_AS];

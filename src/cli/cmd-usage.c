@@ -356,7 +356,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	struct table *cats, *lists = NULL;
 	struct root *root;
 	char verdict[512], h1[32], h2[32], phys_why[400];
-	uint64_t phys, stacks;
+	uint64_t phys;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "s:d" CLI_COMMON_SHORTOPTS,
@@ -394,9 +394,8 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 
 	/* vmallocinfo costs the kernel ~3 ms to print: only with --deep */
 	snapshot_collect(root,
-			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM) |
-				 SRC_BIT(SRC_ZONEINFO) |
-				 (o.deep ? SRC_BIT(SRC_VMALLOCINFO) : 0),
+			 (o.deep ? ACCT_SOURCES_DEEP : ACCT_SOURCES) |
+				 SRC_BIT(SRC_IOMEM),
 			 &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
@@ -407,16 +406,11 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
-	stacks = accounting_vmalloc_stacks(
-		snapshot_get(&snap, SRC_VMALLOCINFO), mi->v[MI_KERNELSTACK]);
-	if (accounting_compute(mi, stacks, &a) < 0) {
+	if (accounting_from_snapshot(&snap, zone_page_size(root), &a) < 0) {
 		log_error("'/proc/meminfo' lacks MemTotal or MemFree");
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
-	accounting_add_pcp(&a, accounting_pcp_bytes(
-				       snapshot_get(&snap, SRC_ZONEINFO),
-				       zone_page_size(root)));
 	accounting_verdict(&a, verdict, sizeof(verdict));
 	phys = physical_ram(&snap, &a, phys_why, sizeof(phys_why));
 	cats = categories_table(&a, &o);
