@@ -82,7 +82,14 @@ if [ -n "$pid" ]; then
 	sleep 1
 	pane | grep -q "EXITED2 rc=0" || { echo "FAIL: SIGTERM did not end top cleanly"; pane; fail=1; }
 	if pane | grep -q "memtally top - "; then echo "FAIL: the screen was not restored after SIGTERM"; fail=1; fi
-	if command -v bpftool >/dev/null && bpftool prog show 2>/dev/null | grep -q "name kt_"; then
+	# A process's BPF programs die with it unless pinned: nothing of
+	# ours may be pinned, and, when no other memtally tracer runs (a
+	# recorder of another test run would own its own), none may remain.
+	if ls /sys/fs/bpf 2>/dev/null | grep -qi "kt_\|memtally"; then
+		echo "FAIL: BPF objects pinned under /sys/fs/bpf"; fail=1
+	fi
+	if command -v bpftool >/dev/null && ! pgrep -f "memtally .*(record|pools|top)" >/dev/null &&
+		bpftool prog show 2>/dev/null | grep -q "name kt_"; then
 		echo "FAIL: BPF programs left after SIGTERM"; fail=1
 	fi
 else
