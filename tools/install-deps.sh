@@ -10,6 +10,8 @@ build_pkgs=(
 	libjson-c-dev     # JSON output
 	libarchive-dev    # snapshot files (tar)
 	libzstd-dev       # snapshot compression
+	libsqlite3-dev    # recordings (record, leaks, report)
+	libmicrohttpd-dev # serve: Prometheus metrics over HTTP
 )
 test_pkgs=(
 	libcmocka-dev       # unit tests
@@ -18,6 +20,9 @@ test_pkgs=(
 	procps              # slabtop, free: peers in tests and benchmarks
 	hyperfine           # benchmarks
 	zstd tar            # inspecting snapshots in tests
+	prometheus          # live test: a real Prometheus scrapes serve
+	chromium            # live test: the HTML report rendered headless
+	sqlite3 curl        # history tests and benchmarks
 )
 
 pkgs=("${build_pkgs[@]}")

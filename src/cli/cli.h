@@ -18,6 +18,7 @@
 
 #include "../basic/root.h"
 #include "../output/table.h"
+#include "../store/store.h"
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
@@ -101,6 +102,11 @@ int cli_parse_size(const char *s, uint64_t *ret);
 /* Parse a non-negative integer. */
 int cli_parse_uint(const char *s, unsigned long *ret);
 
+/* A duration: "90", "90s", "15m", "12h", "7d", "2w", "500ms" (seconds). */
+int cli_parse_duration(const char *s, double *ret);
+/* Open a recording; on failure print one line and return -errno. */
+int cli_open_store(const char *path, unsigned flags, struct store **ret);
+
 /* The commands. */
 int cmd_usage(int argc, char **argv, struct ctx *ctx);
 int cmd_pools(int argc, char **argv, struct ctx *ctx);
@@ -108,6 +114,8 @@ int cmd_free(int argc, char **argv, struct ctx *ctx);
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx);
 int cmd_help(int argc, char **argv, struct ctx *ctx);
 int cmd_sources(int argc, char **argv, struct ctx *ctx);
+int cmd_record(int argc, char **argv, struct ctx *ctx);
+int cmd_leaks(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -115,5 +123,7 @@ extern const char cmd_free_help[];
 extern const char cmd_snapshot_help[];
 extern const char cmd_help_help[];
 extern const char cmd_sources_help[];
+extern const char cmd_record_help[];
+extern const char cmd_leaks_help[];
 
 #endif

@@ -26,6 +26,12 @@ const struct cmd commands[] = {
 	{ "sources", cmd_sources,
 	  "the kernel interfaces memtally reads, and whether each is readable",
 	  cmd_sources_help },
+	{ "record", cmd_record,
+	  "record samples into a database (SQLite), for leaks and report",
+	  cmd_record_help },
+	{ "leaks", cmd_leaks,
+	  "what grows in a recording, how fast, and who owns it",
+	  cmd_leaks_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Live tests of record and leaks on this machine (root):
+#  1. leak injection: SysV messages leaked at 4 MiB/s (unreclaimable slab)
+#     and tmpfs files at 8 MiB/s (shmem), each recorded at a 1-second
+#     interval for 25 s: `leaks --json` must name that category first,
+#     with a rate within 20% of the true one;
+#  2. a recording with no leak: no suspects;
+#  3. SIGKILL mid-record: the file passes integrity_check, leaks reads it,
+#     and record appends to it again;
+#  4. a full tiny tmpfs: record exits 1 with one clear line, the file
+#     stays readable;
+#  5. a file that is not a memtally database is refused and not touched.
+# About 90 seconds.
+set -u
+M=${MEMTALLY:?}
+here=$(cd "$(dirname "$0")" && pwd)
+[ "$(id -u)" = 0 ] || { echo "leaks: not root, skipping"; exit 77; }
+command -v sqlite3 >/dev/null || { echo "leaks: no sqlite3, skipping"; exit 77; }
+tmp=$(mktemp -d /tmp/memtally-live-leaks.XXXXXX)
+mnt=$tmp/mnt
+mkdir -p "$mnt"
+pid=
+old_msgmnb=$(cat /proc/sys/kernel/msgmnb)
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	echo "$old_msgmnb" >/proc/sys/kernel/msgmnb
+	mountpoint -q "$mnt" && umount "$mnt"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail=0
+
+# leak MODE RATE CATEGORY [DIR]: record 25 s while leaking, check leaks
+leak() {
+	local mode=$1 rate=$2 cat=$3 dir=${4:-} db=$tmp/$1.db
+	rm -f "$tmp/ready"
+	python3 "$here/leak-steady.py" "$mode" "$rate" 400 "$tmp/ready" $dir &
+	pid=$!
+	for _ in $(seq 100); do [ -s "$tmp/ready" ] && break; sleep 0.1; done
+	[ -s "$tmp/ready" ] || { echo "FAIL: $mode leaker did not start"; fail=1; return; }
+	"$M" record --db "$db" --interval 1 --duration 25 -q || { echo "FAIL: record exit $?"; fail=1; }
+	kill "$pid"; wait "$pid" 2>/dev/null; pid=
+	"$M" leaks --db "$db" --json >"$tmp/out.json" || { echo "FAIL: leaks exit $?"; fail=1; return; }
+	python3 - "$tmp/out.json" "category:$cat" "$rate" <<'PY' || { fail=1; "$M" leaks --db "$db" --all; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+want, rate = sys.argv[2], float(sys.argv[3]) * 2**20 * 3600
+s = d["suspects"]
+assert s, f"no suspects in {d['samples']} samples; want {want}"
+got = s[0]
+ok = got["series"] == want and abs(got["bytes_per_hour"] - rate) <= 0.2 * rate
+print(f"leaks: first suspect {got['series']} at {got['bytes_per_hour'] / 2**20:.0f} MiB/h "
+      f"(want {want} at {rate / 2**20:.0f} MiB/h), confidence {got['confidence']}, "
+      f"runs out in {got['exhaustion_seconds']} s: {'ok' if ok else 'FAIL'}")
+assert isinstance(got["bytes_per_hour"], int) and isinstance(got["start_bytes"], int)
+assert "owner" in got and got["kind"] in ("reclaimable", "unreclaimable")
+sys.exit(0 if ok else 1)
+PY
+}
+
+# 1. leak injection
+echo 1048576 >/proc/sys/kernel/msgmnb
+leak msg 4 slab_unreclaimable
+mount -t tmpfs -o size=400m memtally-live-leaks "$mnt" || { echo "FAIL: cannot mount tmpfs"; exit 1; }
+leak tmpfs 8 shmem "$mnt"
+umount "$mnt"
+
+# 2. no leak
+"$M" record --db "$tmp/quiet.db" --interval 1 --duration 20 -q || { echo "FAIL: record exit $?"; fail=1; }
+"$M" leaks --db "$tmp/quiet.db" --json >"$tmp/out.json"
+python3 - "$tmp/out.json" <<'PY' || { fail=1; "$M" leaks --db "$tmp/quiet.db" --all; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [s["series"] for s in d["suspects"]]
+print(f"leaks: no-leak recording of {d['samples']} samples: suspects {names}: {'ok' if not names else 'FAIL'}")
+sys.exit(1 if names else 0)
+PY
+"$M" leaks --db "$tmp/quiet.db" | grep -q "^No leaks" || { echo "FAIL: text output does not say No leaks"; fail=1; }
+
+# 3. SIGKILL mid-write, then reopen
+"$M" record --db "$tmp/kill.db" --interval 0.05 -q &
+rpid=$!
+sleep 2
+kill -KILL "$rpid"; wait "$rpid" 2>/dev/null
+n1=$(sqlite3 "$tmp/kill.db" "PRAGMA integrity_check; SELECT count(*) FROM samples;" | tr '\n' ' ')
+case "$n1" in ok\ [1-9]*) echo "leaks: after SIGKILL: integrity ok, $(echo "$n1" | cut -d' ' -f2) samples";;
+	*) echo "FAIL: after SIGKILL: $n1"; fail=1;; esac
+"$M" leaks --db "$tmp/kill.db" >/dev/null || { echo "FAIL: leaks cannot read a killed recording"; fail=1; }
+"$M" record --db "$tmp/kill.db" --interval 0.05 --count 3 -q || { echo "FAIL: record cannot reopen a killed recording"; fail=1; }
+n2=$(sqlite3 "$tmp/kill.db" "SELECT count(*) FROM samples")
+[ "$n2" = $(( $(echo "$n1" | cut -d' ' -f2) + 3 )) ] || { echo "FAIL: reopen appended $n2 - $n1 samples, want 3"; fail=1; }
+
+# 4. full disk: a 1 MiB tmpfs, mostly filled
+mount -t tmpfs -o size=1m memtally-live-full "$mnt" || { echo "FAIL: cannot mount tmpfs"; exit 1; }
+dd if=/dev/zero of="$mnt/filler" bs=4k count=176 status=none 2>/dev/null
+timeout 60 "$M" record --db "$mnt/full.db" --interval 0.01 -q 2>"$tmp/err"
+rc=$?
+if [ $rc != 1 ] || [ "$(wc -l <"$tmp/err")" != 1 ] || ! grep -q "No space left on device" "$tmp/err"; then
+	echo "FAIL: full disk: exit $rc, stderr:"; cat "$tmp/err"; fail=1
+else
+	echo "leaks: full disk: $(cat "$tmp/err")"
+fi
+rm -f "$mnt/filler"
+if [ -s "$mnt/full.db" ]; then
+	r=$(sqlite3 "$mnt/full.db" "PRAGMA integrity_check")
+	[ "$r" = ok ] || { echo "FAIL: full disk left a damaged file: $r"; fail=1; }
+	"$M" leaks --db "$mnt/full.db" >/dev/null || { echo "FAIL: leaks cannot read the full-disk recording"; fail=1; }
+fi
+umount "$mnt"
+
+# 5. not a database
+printf 'precious notes\n' >"$tmp/notes.txt"
+sum=$(md5sum <"$tmp/notes.txt")
+"$M" record --db "$tmp/notes.txt" --count 1 -q 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "not a memtally database" "$tmp/err" || { echo "FAIL: non-database --db: exit $rc: $(cat "$tmp/err")"; fail=1; }
+[ "$(md5sum <"$tmp/notes.txt")" = "$sum" ] || { echo "FAIL: non-database file was modified"; fail=1; }
+"$M" leaks --db "$tmp/notes.txt" 2>/dev/null; [ $? = 1 ] || { echo "FAIL: leaks on a non-database"; fail=1; }
+"$M" leaks --db "$tmp/missing.db" 2>/dev/null; [ $? = 1 ] || { echo "FAIL: leaks on a missing file"; fail=1; }
+[ $fail = 0 ] && echo "leaks: all checks passed"
+exit $fail
