@@ -32,6 +32,9 @@ const struct cmd commands[] = {
 	{ "leaks", cmd_leaks,
 	  "what grows in a recording, how fast, and who owns it",
 	  cmd_leaks_help },
+	{ "serve", cmd_serve,
+	  "Prometheus metrics over HTTP (loopback by default)",
+	  cmd_serve_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);
