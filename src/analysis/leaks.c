@@ -91,6 +91,38 @@ static int64_t first_value(const struct store_data *d, size_t i)
 	return STORE_ABSENT;
 }
 
+/* Order: each top-level finding (fastest first), followed by the
+ * children in its chain; children indices are renumbered to match. A
+ * child claimed by no parent stays top-level. */
+static void reorder(struct leaks_result *res)
+{
+	_cleanup_free_ struct leak_finding *v = NULL;
+	_cleanup_free_ size_t *newpos = NULL;
+	size_t n = 0;
+
+	if (!res->n)
+		return;
+	v = xmalloc(res->n * sizeof(*v));
+	newpos = xmalloc(res->n * sizeof(*newpos));
+	for (size_t k = 0; k < res->n; k++) {
+		if (res->v[k].is_child)
+			continue;
+		newpos[k] = n;
+		v[n++] = res->v[k];
+		for (size_t c = 0; c < res->v[k].n_children; c++) {
+			size_t ci = res->v[k].children[c];
+
+			newpos[ci] = n;
+			v[n++] = res->v[ci];
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		for (size_t c = 0; c < v[k].n_children; c++)
+			v[k].children[c] = newpos[v[k].children[c]];
+	memcpy(res->v, v, n * sizeof(*v));
+	res->n = n;
+}
+
 int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 	       bool all, struct leaks_result *ret)
 {
@@ -161,6 +193,7 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 			res.v[c].is_child = true;
 		}
 	}
+	reorder(&res);
 	*ret = res;
 	return 0;
 }

@@ -117,6 +117,7 @@ int cmd_sources(int argc, char **argv, struct ctx *ctx);
 int cmd_record(int argc, char **argv, struct ctx *ctx);
 int cmd_leaks(int argc, char **argv, struct ctx *ctx);
 int cmd_serve(int argc, char **argv, struct ctx *ctx);
+int cmd_report(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -127,5 +128,6 @@ extern const char cmd_sources_help[];
 extern const char cmd_record_help[];
 extern const char cmd_leaks_help[];
 extern const char cmd_serve_help[];
+extern const char cmd_report_help[];
 
 #endif
