@@ -118,6 +118,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx);
 int cmd_leaks(int argc, char **argv, struct ctx *ctx);
 int cmd_serve(int argc, char **argv, struct ctx *ctx);
 int cmd_report(int argc, char **argv, struct ctx *ctx);
+int cmd_diff(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -129,5 +130,6 @@ extern const char cmd_record_help[];
 extern const char cmd_leaks_help[];
 extern const char cmd_serve_help[];
 extern const char cmd_report_help[];
+extern const char cmd_diff_help[];
 
 #endif
