@@ -71,7 +71,7 @@ static const struct series_point *row_point(const struct diff_row *r)
 void diff_compute(const struct series_set *a, const struct series_set *b,
 		  struct diff_result *ret)
 {
-	struct diff_result res = {0};
+	struct diff_result res = { 0 };
 	_cleanup_free_ struct diff_row *v = NULL;
 	_cleanup_free_ size_t *newpos = NULL;
 	size_t alloc = 0, n = 0;
@@ -83,9 +83,12 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 		if (!kept_kind(pa->kind) || (pb && pb->value == pa->value))
 			continue;
 		res.rows =
-		    xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
-		res.rows[res.n++] = (struct diff_row){
-		    .a = pa, .b = pb, .delta = pb ? pb->value - pa->value : 0};
+			xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
+		res.rows[res.n++] =
+			(struct diff_row){ .a = pa,
+					   .b = pb,
+					   .delta = pb ? pb->value - pa->value
+						       : 0 };
 	}
 	for (size_t i = 0; i < b->n; i++) {
 		const struct series_point *pb = &b->v[i];
@@ -93,8 +96,8 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 		if (!kept_kind(pb->kind) || find(a, pb->kind, pb->name))
 			continue;
 		res.rows =
-		    xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
-		res.rows[res.n++] = (struct diff_row){.b = pb};
+			xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
+		res.rows[res.n++] = (struct diff_row){ .b = pb };
 	}
 	if (!res.n) {
 		*ret = res;

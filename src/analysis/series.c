@@ -47,7 +47,7 @@ void series_set_release(struct series_set *s)
 static char *json_take(json_object *o)
 {
 	char *s = xstrdup(json_object_to_json_string_ext(
-	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 
 	json_object_put(o);
 	return s;
@@ -91,7 +91,7 @@ static char *failed_json(const struct snapshot *snap)
 int series_collect(const struct snapshot *snap, const struct series_opts *o,
 		   struct series_set *ret)
 {
-	struct series_set s = {0};
+	struct series_set s = { 0 };
 	const struct meminfo *mi = snapshot_get(snap, SRC_MEMINFO);
 	struct accounting a;
 	int r = 0;

@@ -15,8 +15,9 @@ int cli_parse_duration(const char *s, double *ret)
 		const char *suffix;
 		double scale;
 	} units[] = {
-	    {"", 1},	 {"s", 1},    {"ms", 0.001}, {"m", 60},
-	    {"min", 60}, {"h", 3600}, {"d", 86400},  {"w", 7 * 86400},
+		{ "", 1 },	{ "s", 1 },	    { "ms", 0.001 },
+		{ "m", 60 },	{ "min", 60 },	    { "h", 3600 },
+		{ "d", 86400 }, { "w", 7 * 86400 },
 	};
 	char *end;
 	double v;

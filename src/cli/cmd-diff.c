@@ -20,30 +20,31 @@
 #include "cli.h"
 
 const char cmd_diff_help[] =
-    "Usage: memtally diff [A] B\n"
-    "       memtally diff --db FILE [--from T] [--to T]\n"
-    "\n"
-    "What changed between two moments: every usage category and pool tag\n"
-    "that grew or shrank, biggest growth first, each category followed by\n"
-    "the pool tags inside it that moved the most (category -> tag ->\n"
-    "module). PoolMon's 'save the screen and compare', done for you.\n"
-    "\n"
-    "A and B are snapshot files ('memtally snapshot -o FILE') or captured\n"
-    "trees (directories with proc/ and sys/). With only B, A is the\n"
-    "global root: the live system, --root DIR or -f FILE; so\n"
-    "'memtally diff yesterday.mtsnap' compares that snapshot with now\n"
-    "(A is then the live system and B the snapshot: read the signs so).\n"
-    "With --db, A and B are two samples of a recording: the first and the\n"
-    "last unless --from and --to pick others (T: '@UNIX' time, or a\n"
-    "duration before the recording's end, e.g. 2h).\n"
-    "\n"
-    "RATE/H is the change per hour when both moments have a time (snapshot\n"
-    "files and recordings do; directory trees do not: n/a).\n"
-    "\n"
-    "Options:\n"
-    "      --db FILE     compare two samples of a recording\n"
-    "      --from T      the first sample at or after T (default: first)\n"
-    "      --to T        the last sample at or before T (default: last)\n";
+	"Usage: memtally diff [A] B\n"
+	"       memtally diff --db FILE [--from T] [--to T]\n"
+	"\n"
+	"What changed between two moments: every usage category and pool tag\n"
+	"that grew or shrank, biggest growth first, each category followed by\n"
+	"the pool tags inside it that moved the most (category -> tag ->\n"
+	"module). PoolMon's 'save the screen and compare', done for you.\n"
+	"\n"
+	"A and B are snapshot files ('memtally snapshot -o FILE') or captured\n"
+	"trees (directories with proc/ and sys/). With only B, A is the\n"
+	"global root: the live system, --root DIR or -f FILE; so\n"
+	"'memtally diff yesterday.mtsnap' compares that snapshot with now\n"
+	"(A is then the live system and B the snapshot: read the signs so).\n"
+	"With --db, A and B are two samples of a recording: the first and the\n"
+	"last unless --from and --to pick others (T: '@UNIX' time, or a\n"
+	"duration before the recording's end, e.g. 2h).\n"
+	"\n"
+	"RATE/H is the change per hour when both moments have a time "
+	"(snapshot\n"
+	"files and recordings do; directory trees do not: n/a).\n"
+	"\n"
+	"Options:\n"
+	"      --db FILE     compare two samples of a recording\n"
+	"      --from T      the first sample at or after T (default: first)\n"
+	"      --to T        the last sample at or before T (default: last)\n";
 
 struct side {
 	struct root *root; /* NULL for a recording sample */
@@ -89,7 +90,7 @@ static void side_collect(struct side *s)
 	const struct snapshot_meta *m = root_snapshot_meta(s->root);
 
 	snapshot_collect(s->root, series_sources(), &s->snap);
-	series_collect(&s->snap, &(struct series_opts){0}, &s->set);
+	series_collect(&s->snap, &(struct series_opts){ 0 }, &s->set);
 	if (m && m->created > 0)
 		s->t = (double)m->created;
 	else if (root_is_live(s->root))
@@ -154,8 +155,8 @@ static const char *kind_of(const struct series_point *p)
 {
 	return p->reclaim && (streq(p->reclaim, "reclaimable") ||
 			      streq(p->reclaim, "free"))
-		   ? "reclaimable"
-		   : "unreclaimable";
+		       ? "reclaimable"
+		       : "unreclaimable";
 }
 
 static json_object *owner_json(const struct diff_result *res, size_t k)
@@ -176,7 +177,7 @@ static json_object *owner_json(const struct diff_result *res, size_t k)
 		const struct diff_row *cr = &res->rows[r->children[c]];
 		const struct series_point *cp = cr->b ? cr->b : cr->a;
 		json_object *e =
-		    cp->owner ? json_tokener_parse(cp->owner) : NULL;
+			cp->owner ? json_tokener_parse(cp->owner) : NULL;
 		char name[160];
 
 		if (!e || !json_object_is_type(e, json_type_object)) {
@@ -203,11 +204,11 @@ static void print_json(const struct diff_result *res, const struct side *a,
 
 	json_object_object_add(top, "from", json_object_new_string(a->label));
 	json_object_object_add(top, "to", json_object_new_string(b->label));
-	json_object_object_add(
-	    top, "seconds",
-	    isnan(hours)
-		? NULL
-		: json_object_new_int64((int64_t)llround(hours * 3600)));
+	json_object_object_add(top, "seconds",
+			       isnan(hours)
+				       ? NULL
+				       : json_object_new_int64((int64_t)llround(
+						 hours * 3600)));
 	arr = json_object_new_array();
 	for (size_t k = 0; k < res->n; k++) {
 		const struct diff_row *r = &res->rows[k];
@@ -222,10 +223,10 @@ static void print_json(const struct diff_result *res, const struct side *a,
 		json_object_object_add(o, "kind",
 				       json_object_new_string(kind_of(p)));
 		json_object_object_add(
-		    o, "bytes_per_hour",
-		    both && rate ? json_object_new_int64((int64_t)llround(
-				       (double)r->delta / hours))
-				 : NULL);
+			o, "bytes_per_hour",
+			both && rate ? json_object_new_int64((int64_t)llround(
+					       (double)r->delta / hours))
+				     : NULL);
 		json_object_object_add(o, "start_bytes",
 				       r->a ? json_object_new_int64(r->a->value)
 					    : NULL);
@@ -237,9 +238,9 @@ static void print_json(const struct diff_result *res, const struct side *a,
 					    : NULL);
 		if (!both)
 			json_object_object_add(
-			    o, "why",
-			    json_object_new_string(r->a ? "absent in B"
-							: "absent in A"));
+				o, "why",
+				json_object_new_string(r->a ? "absent in B"
+							    : "absent in A"));
 		json_object_object_add(o, "owner", owner_json(res, k));
 		json_object_array_add(arr, o);
 	}
@@ -300,31 +301,32 @@ static void print_text(const struct diff_result *res, const struct side *a,
 			table_set_i64(t, row, 4, r->delta);
 			if (rate)
 				table_set_i64(
-				    t, row, 5,
-				    (int64_t)llround((double)r->delta / hours));
+					t, row, 5,
+					(int64_t)llround((double)r->delta /
+							 hours));
 		}
 		if (json_object_object_get_ex(o, "from", &v))
-			len +=
-			    (size_t)snprintf(owner + len, sizeof(owner) - len,
-					     "%s", json_object_get_string(v));
+			len += (size_t)snprintf(owner + len,
+						sizeof(owner) - len, "%s",
+						json_object_get_string(v));
 		if (json_object_object_get_ex(o, "module", &v) &&
 		    json_object_get_string(v) && len < sizeof(owner))
 			len += (size_t)snprintf(
-			    owner + len, sizeof(owner) - len, "%smodule %s",
-			    len ? ", " : "", json_object_get_string(v));
+				owner + len, sizeof(owner) - len, "%smodule %s",
+				len ? ", " : "", json_object_get_string(v));
 		if (json_object_object_get_ex(o, "chain", &chain))
 			for (size_t c = 0;
 			     c < json_object_array_length(chain) &&
 			     len < sizeof(owner);
 			     c++) {
 				json_object *e =
-				    json_object_array_get_idx(chain, c);
+					json_object_array_get_idx(chain, c);
 
 				if (json_object_object_get_ex(e, "series", &v))
 					len += (size_t)snprintf(
-					    owner + len, sizeof(owner) - len,
-					    " -> %s",
-					    json_object_get_string(v));
+						owner + len,
+						sizeof(owner) - len, " -> %s",
+						json_object_get_string(v));
 			}
 		table_set_str(t, row, 6, owner);
 		json_object_put(o);
@@ -344,15 +346,15 @@ static void print_text(const struct diff_result *res, const struct side *a,
 int cmd_diff(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'D'},
-	    {"from", required_argument, NULL, 'F'},
-	    {"to", required_argument, NULL, 'T'},
-	    CLI_COMMON_LONGOPTS,
-	    {NULL, 0, NULL, 0},
+		{ "db", required_argument, NULL, 'D' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *from = NULL, *to = NULL;
-	struct side a = {.t = NAN}, b = {.t = NAN};
-	struct store_data d = {0};
+	struct side a = { .t = NAN }, b = { .t = NAN };
+	struct store_data d = { 0 };
 	struct diff_result res;
 	int c, r, rc = EXIT_FAIL;
 
@@ -424,7 +426,8 @@ int cmd_diff(int argc, char **argv, struct ctx *ctx)
 		if (argc - optind == 2) {
 			if (ctx->file || ctx->root_dir)
 				return cli_usage_error(
-				    ctx, "A B with --root or -f: give B only");
+					ctx,
+					"A B with --root or -f: give B only");
 			if (side_open_path(&a, argv[optind]) < 0 ||
 			    side_open_path(&b, argv[optind + 1]) < 0)
 				goto out;

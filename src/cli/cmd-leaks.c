@@ -19,36 +19,36 @@
 #include "cli.h"
 
 const char cmd_leaks_help[] =
-    "Usage: memtally leaks --db FILE [options]\n"
-    "\n"
-    "Find what grows in a recording made by 'memtally record': each usage\n"
-    "category and pool tag gets a robust trend (Theil-Sen slopes over\n"
-    "bucket medians, one-off jumps set aside, Mann-Kendall confidence),\n"
-    "and the series that grow steadily are listed, fastest first, with:\n"
-    "\n"
-    "  RATE       growth in bytes per hour\n"
-    "  CONF       how sure the trend is (Mann-Kendall, 0-100%)\n"
-    "  GROWING    for how long it has grown (since its last low point)\n"
-    "  RUNS OUT   when MemAvailable is used up at this rate (only for\n"
-    "             memory the kernel cannot reclaim)\n"
-    "  KIND       reclaimable (page cache, reclaimable slab: the kernel\n"
-    "             gives it back under pressure) or unreclaimable\n"
-    "  OWNER      the chain: category -> pool tag -> module\n"
-    "\n"
-    "A series is named only when it grew by at least --min-growth over\n"
-    "the window, at --min-rate or faster, with --min-confidence; a\n"
-    "sawtooth that comes back down, a single jump and noise stay quiet.\n"
-    "With nothing growing it says so and exits 0.\n"
-    "\n"
-    "Options:\n"
-    "      --db FILE             the recording (required)\n"
-    "      --since T             only samples from T ago (e.g. 6h, 2d) or\n"
-    "                            since unix time T (e.g. @1790000000)\n"
-    "      --min-growth SIZE     default 8M\n"
-    "      --min-rate SIZE       per hour; default 1M\n"
-    "      --min-confidence PCT  default 99.9\n"
-    "      --all                 show every series' trend, growing or not\n"
-    "                            (text: GROWING column says which)\n";
+	"Usage: memtally leaks --db FILE [options]\n"
+	"\n"
+	"Find what grows in a recording made by 'memtally record': each usage\n"
+	"category and pool tag gets a robust trend (Theil-Sen slopes over\n"
+	"bucket medians, one-off jumps set aside, Mann-Kendall confidence),\n"
+	"and the series that grow steadily are listed, fastest first, with:\n"
+	"\n"
+	"  RATE       growth in bytes per hour\n"
+	"  CONF       how sure the trend is (Mann-Kendall, 0-100%)\n"
+	"  GROWING    for how long it has grown (since its last low point)\n"
+	"  RUNS OUT   when MemAvailable is used up at this rate (only for\n"
+	"             memory the kernel cannot reclaim)\n"
+	"  KIND       reclaimable (page cache, reclaimable slab: the kernel\n"
+	"             gives it back under pressure) or unreclaimable\n"
+	"  OWNER      the chain: category -> pool tag -> module\n"
+	"\n"
+	"A series is named only when it grew by at least --min-growth over\n"
+	"the window, at --min-rate or faster, with --min-confidence; a\n"
+	"sawtooth that comes back down, a single jump and noise stay quiet.\n"
+	"With nothing growing it says so and exits 0.\n"
+	"\n"
+	"Options:\n"
+	"      --db FILE             the recording (required)\n"
+	"      --since T             only samples from T ago (e.g. 6h, 2d) or\n"
+	"                            since unix time T (e.g. @1790000000)\n"
+	"      --min-growth SIZE     default 8M\n"
+	"      --min-rate SIZE       per hour; default 1M\n"
+	"      --min-confidence PCT  default 99.9\n"
+	"      --all                 show every series' trend, growing or not\n"
+	"                            (text: GROWING column says which)\n";
 
 /* --since: "6h" (ago, relative to the recording's end) or "@UNIX". */
 static int parse_since(const char *s, bool *ret_abs, double *ret)
@@ -103,7 +103,7 @@ json_object *leaks_owner_json(const struct store_data *d,
 		const struct leak_finding *ch = &res->v[f->children[c]];
 		const struct store_series_info *cs = &d->series[ch->series];
 		json_object *e =
-		    cs->owner ? json_tokener_parse(cs->owner) : NULL;
+			cs->owner ? json_tokener_parse(cs->owner) : NULL;
 		char name[256];
 
 		if (!e || !json_object_is_type(e, json_type_object)) {
@@ -115,7 +115,7 @@ json_object *leaks_owner_json(const struct store_data *d,
 				       json_object_new_string(name));
 		json_object_object_add(e, "bytes_per_hour",
 				       json_object_new_int64((int64_t)llround(
-					   ch->bytes_per_hour)));
+					       ch->bytes_per_hour)));
 		json_object_array_add(chain, e);
 	}
 	json_object_object_add(o, "chain", chain);
@@ -145,8 +145,8 @@ static void owner_text(const struct store_data *d,
 
 			if (json_object_object_get_ex(e, "series", &v))
 				len += (size_t)snprintf(
-				    buf + len, len < n ? n - len : 0, " -> %s",
-				    json_object_get_string(v));
+					buf + len, len < n ? n - len : 0,
+					" -> %s", json_object_get_string(v));
 		}
 	json_object_put(o);
 }
@@ -154,14 +154,14 @@ static void owner_text(const struct store_data *d,
 int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'D'},
-	    {"since", required_argument, NULL, 's'},
-	    {"min-growth", required_argument, NULL, 'G'},
-	    {"min-rate", required_argument, NULL, 'R'},
-	    {"min-confidence", required_argument, NULL, 'C'},
-	    {"all", no_argument, NULL, 'a'},
-	    CLI_COMMON_LONGOPTS,
-	    {NULL, 0, NULL, 0},
+		{ "db", required_argument, NULL, 'D' },
+		{ "since", required_argument, NULL, 's' },
+		{ "min-growth", required_argument, NULL, 'G' },
+		{ "min-rate", required_argument, NULL, 'R' },
+		{ "min-confidence", required_argument, NULL, 'C' },
+		{ "all", no_argument, NULL, 'a' },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *since = NULL;
 	struct trend_rules rules;
@@ -204,7 +204,8 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 			if (errno || end == optarg || *end || !(pct >= 0) ||
 			    pct > 100)
 				return cli_usage_error(
-				    ctx, "bad confidence '%s' (0-100)", optarg);
+					ctx, "bad confidence '%s' (0-100)",
+					optarg);
 			rules.min_confidence = pct / 100.0;
 			continue;
 		}
@@ -225,9 +226,9 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 
 		if (parse_since(since, &abs_t, &v) < 0)
 			return cli_usage_error(ctx, "bad --since '%s'", since);
-		since_ms =
-		    abs_t ? (int64_t)(v * 1000)
-			  : (int64_t)time(NULL) * 1000 - (int64_t)(v * 1000);
+		since_ms = abs_t ? (int64_t)(v * 1000)
+				 : (int64_t)time(NULL) * 1000 -
+					   (int64_t)(v * 1000);
 	}
 	if (cli_open_store(db, STORE_RDONLY, &st) < 0)
 		return EXIT_FAIL;
@@ -245,61 +246,70 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 		json_object_object_add(top, "samples",
 				       json_object_new_uint64(d.n_times));
 		json_object_object_add(
-		    top, "seconds",
-		    json_object_new_int64(
-			d.n_times ? (d.t_ms[d.n_times - 1] - d.t_ms[0]) / 1000
-				  : 0));
+			top, "seconds",
+			json_object_new_int64(
+				d.n_times
+					? (d.t_ms[d.n_times - 1] - d.t_ms[0]) /
+						  1000
+					: 0));
 		json_object_object_add(top, "series_analysed",
 				       json_object_new_uint64(res.n_analysed));
 		for (size_t k = 0; k < res.n; k++) {
 			const struct leak_finding *f = &res.v[k];
 			json_object *o = json_object_new_object();
-			char name[256];
+			char name[256], cf[16];
+			double conf;
 
 			leaks_series_name(&d, f->series, name, sizeof(name));
 			json_object_object_add(o, "series",
 					       json_object_new_string(name));
 			json_object_object_add(
-			    o, "kind",
-			    json_object_new_string(f->reclaimable
-						       ? "reclaimable"
+				o, "kind",
+				json_object_new_string(
+					f->reclaimable ? "reclaimable"
 						       : "unreclaimable"));
 			json_object_object_add(
-			    o, "bytes_per_hour",
-			    json_object_new_int64(
-				(int64_t)llround(f->bytes_per_hour)));
+				o, "bytes_per_hour",
+				json_object_new_int64(
+					(int64_t)llround(f->bytes_per_hour)));
 			json_object_object_add(
-			    o, "start_bytes",
-			    json_object_new_int64(f->start_bytes));
+				o, "start_bytes",
+				json_object_new_int64(f->start_bytes));
 			json_object_object_add(
-			    o, "end_bytes",
-			    json_object_new_int64(f->end_bytes));
+				o, "end_bytes",
+				json_object_new_int64(f->end_bytes));
+			/* floored, so 0.99996 is never shown as 1 */
+			conf = floor(f->tr.confidence * 1e4) / 1e4;
+			snprintf(cf, sizeof(cf), "%.4f", conf);
 			json_object_object_add(
-			    o, "confidence",
-			    json_object_new_double(
-				floor(f->tr.confidence * 1e4) / 1e4));
+				o, "confidence",
+				json_object_new_double_s(conf, cf));
 			json_object_object_add(
-			    o, "growing_seconds",
-			    json_object_new_int64(
-				(f->tr.t1 - f->tr.growing_since) / 1000));
+				o, "growing_seconds",
+				json_object_new_int64(
+					(f->tr.t1 - f->tr.growing_since) /
+					1000));
 			json_object_object_add(
-			    o, "steps_ignored",
-			    json_object_new_int(f->tr.steps));
+				o, "steps_ignored",
+				json_object_new_int(f->tr.steps));
 			json_object_object_add(
-			    o, "net_bytes",
-			    json_object_new_int64((int64_t)llround(f->tr.net)));
+				o, "net_bytes",
+				json_object_new_int64(
+					(int64_t)llround(f->tr.net)));
 			json_object_object_add(
-			    o, "growing", json_object_new_boolean(f->growing));
+				o, "growing",
+				json_object_new_boolean(f->growing));
 			json_object_object_add(
-			    o, "exhaustion_seconds",
-			    isnan(f->exhaustion_s)
-				? NULL
-				: json_object_new_int64(
-				      (int64_t)f->exhaustion_s));
+				o, "exhaustion_seconds",
+				isnan(f->exhaustion_s)
+					? NULL
+					: json_object_new_int64(
+						  (int64_t)f->exhaustion_s));
 			if (f->exhaustion_why)
 				json_object_object_add(
-				    o, "exhaustion_why",
-				    json_object_new_string(f->exhaustion_why));
+					o, "exhaustion_why",
+					json_object_new_string(
+						f->exhaustion_why));
 			json_object_object_add(o, "owner",
 					       leaks_owner_json(&d, &res, k));
 			json_object_array_add(arr, o);
@@ -310,10 +320,10 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 	} else if (res.n == 0) {
 		char dur[32];
 
-		fmt_duration(d.n_times
-				 ? (double)(d.t_ms[d.n_times - 1] - d.t_ms[0]) /
-				       1000.0
-				 : 0,
+		fmt_duration(d.n_times ? (double)(d.t_ms[d.n_times - 1] -
+						  d.t_ms[0]) /
+						 1000.0
+				       : 0,
 			     dur, sizeof(dur));
 		printf("No leaks: nothing grew steadily in %zu samples over "
 		       "%s (%zu series analysed).\n",
@@ -354,7 +364,7 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 			table_set_i64(t, row, 4, f->end_bytes);
 			table_set_double(t, row, 5, f->tr.confidence * 100);
 			fmt_duration((double)(f->tr.t1 - f->tr.growing_since) /
-					 1000.0,
+					     1000.0,
 				     dur, sizeof(dur));
 			table_set_str(t, row, 6, f->growing ? dur : "no");
 			if (isnan(f->exhaustion_s)) {
@@ -371,9 +381,9 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 		for (size_t k = 0; k < res.n; k++)
 			if (res.v[k].reclaimable && res.v[k].growing) {
 				table_add_note(
-				    t, "RUNS OUT is n/a for reclaimable "
-				       "growth: the kernel gives that "
-				       "memory back under pressure.");
+					t, "RUNS OUT is n/a for reclaimable "
+					   "growth: the kernel gives that "
+					   "memory back under pressure.");
 				break;
 			}
 		if (all)

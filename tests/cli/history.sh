@@ -69,6 +69,19 @@ assert t["owner"]["chain"][0]["series"] == "pool:slab/kmalloc-256"
 print("history: diff --db of two samples a day apart: ok")
 PY
 
+# a source that fails: recording goes on, and says so in every sample
+mkdir -p "$tmp/empty"
+"$M" --root "$tmp/empty" record --db "$tmp/fail.db" --interval 10ms --count 3 --bpf -q || { echo "FAIL: record with a failing source exit $?"; fail=1; }
+python3 - "$tmp/fail.db" <<'PY' || fail=1
+import json, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute("SELECT failed FROM samples").fetchall()
+assert len(rows) == 3, rows
+for (f,) in rows:
+    d = json.loads(f)
+    assert "meminfo" in d and "bpf" in d, d
+print(f"history: failing sources recorded in each of {len(rows)} samples: {sorted(d)}")
+PY
+
 # usage and failures
 for args in "leaks" "diff" "diff a b c" "record" "report --db x" "leaks --db x --since nope" \
 	"record --db x --interval 0" "serve --listen nonsense" "diff --from 1h a"; do
