@@ -504,10 +504,13 @@ int store_unpack(const uint8_t *buf, size_t len,
 			return -EBADMSG;
 		v = unzigzag(u);
 		if (head & 1) {
-			if (v > INT64_MAX / 1024 || v < INT64_MIN / 1024 + 1)
+			if (v > INT64_MAX / 1024 || v < INT64_MIN / 1024)
 				return -EBADMSG;
 			v *= 1024;
 		}
+		/* never written: store_append() refuses it */
+		if (v == STORE_ABSENT)
+			return -EBADMSG;
 		r = fn((uint32_t)id, v, arg);
 		if (r < 0)
 			return r;
