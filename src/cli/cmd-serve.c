@@ -14,6 +14,7 @@
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -174,7 +175,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ret,
 	if (!host[0])
 		snprintf(host, sizeof(host), "127.0.0.1");
 	if (!*port || strspn(port, "0123456789") != strlen(port) ||
-	    strlen(port) > 5)
+	    strlen(port) > 5 || strtoul(port, NULL, 10) > 65535)
 		return -EINVAL;
 	r = getaddrinfo(host, port, &hints, &ai);
 	if (r != 0 || !ai)
