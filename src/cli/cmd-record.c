@@ -54,6 +54,8 @@ const char cmd_record_help[] =
 	"                         dropping the oldest samples first\n"
 	"      --bpf              also record the eBPF allocation tracer (not\n"
 	"                         in this build: recorded as failed)\n"
+	"  -v, --verbose          one line on stdout per sample written:\n"
+	"                         'sample N t=MS series=S' (after its commit)\n"
 	"  -q, --quiet            no start and stop lines on stderr\n";
 
 static volatile sig_atomic_t record_stop;
@@ -96,13 +98,14 @@ struct record_opts {
 	double duration;
 	double retain_age;
 	uint64_t retain_size;
-	bool bpf, quiet;
+	bool bpf, quiet, verbose;
 	struct series_opts series;
 };
 
 /* Take one sample and write it. Returns 0 or the store's -errno. */
 static int record_one(struct root *root, struct store *st,
-		      const struct record_opts *o, size_t *ret_points)
+		      const struct record_opts *o, size_t *ret_points,
+		      int64_t *ret_t)
 {
 	_cleanup_free_ struct store_point *pts = NULL;
 	struct series_set set;
@@ -143,6 +146,7 @@ static int record_one(struct root *root, struct store *st,
 	}
 	r = store_append(st, t, pts, n, failed);
 	*ret_points = n;
+	*ret_t = t;
 out:
 	series_set_release(&set);
 	snapshot_release(&snap);
@@ -192,6 +196,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		{ "retain-size", required_argument, NULL, 'S' },
 		{ "bpf", no_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -207,9 +212,10 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	struct root *root;
 	unsigned long samples = 0, top;
 	size_t points = 0;
+	int64_t t_ms = 0;
 	int c, r, rc = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "i:n:q" CLI_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "i:n:qv" CLI_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
@@ -260,6 +266,9 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		case 'q':
 			o.quiet = true;
 			continue;
+		case 'v':
+			o.verbose = true;
+			continue;
 		}
 		r = cli_common_opt(ctx, c, optarg);
 		if (r >= 100)
@@ -302,13 +311,19 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		ts_add(&end, o.duration);
 	}
 	while (!record_stop) {
-		r = record_one(root, st, &o, &points);
+		r = record_one(root, st, &o, &points, &t_ms);
 		if (r < 0) {
 			write_error(r, o.db, "write sample to");
 			rc = EXIT_FAIL;
 			break;
 		}
 		samples++;
+		if (o.verbose) {
+			/* after the commit: a line here is a sample on disk */
+			printf("sample %lu t=%lld series=%zu\n", samples,
+			       (long long)t_ms, points);
+			fflush(stdout);
+		}
 		/* retention: at the start and then every 100 samples */
 		if (samples % 100 == 1) {
 			int64_t min_t =
