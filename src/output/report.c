@@ -381,8 +381,10 @@ struct pool_row {
 static int cmp_pool_end(const void *a, const void *b)
 {
 	const struct pool_row *x = a, *y = b;
+	int64_t ex = x->end == STORE_ABSENT ? x->start : x->end;
+	int64_t ey = y->end == STORE_ABSENT ? y->start : y->end;
 
-	return (x->end < y->end) - (x->end > y->end);
+	return (ex < ey) - (ex > ey);
 }
 
 static void pools_table(FILE *f, const struct store_data *d)
@@ -396,10 +398,12 @@ static void pools_table(FILE *f, const struct store_data *d)
 
 		if (!streq(d->series[i].kind, "pool"))
 			continue;
-		for (size_t j = 0; j < d->n_times && s == STORE_ABSENT; j++)
-			s = store_value(d, i, j);
-		for (size_t j = d->n_times; j-- > 0 && e == STORE_ABSENT;)
-			e = store_value(d, i, j);
+		/* the first and the last sample: a tag that was not among
+		 * the recorded top ones then is n/a, not its first value */
+		if (d->n_times) {
+			s = store_value(d, i, 0);
+			e = store_value(d, i, d->n_times - 1);
+		}
 		rows[n++] = (struct pool_row){ i, s, e };
 	}
 	fputs("<table id=\"pools\"><thead><tr><th>pool tag</th><th>type</th>"
