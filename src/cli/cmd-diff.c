@@ -63,10 +63,10 @@ static int side_open_path(struct side *s, const char *path)
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		r = root_open_dir(path, &s->root);
-		if (r < 0)
-			return log_error_errno(r, "cannot open root '%s'",
-					       path),
-			       r;
+		if (r < 0) {
+			log_error_errno(r, "cannot open root '%s'", path);
+			return r;
+		}
 	} else {
 		r = root_open_snapshot(path, &s->root, &why);
 		if (r < 0) {

@@ -234,9 +234,10 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 		return EXIT_FAIL;
 	r = store_load(st, since_ms, INT64_MAX, &d);
 	store_close(st);
-	if (r < 0)
-		return log_error_errno(r, "cannot read recording '%s'", db),
-		       EXIT_FAIL;
+	if (r < 0) {
+		log_error_errno(r, "cannot read recording '%s'", db);
+		return EXIT_FAIL;
+	}
 	leaks_find(&d, &rules, all, &res);
 
 	if (ctx->json) {

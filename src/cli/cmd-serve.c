@@ -261,10 +261,10 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 		MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return log_error("cannot listen on '%s': address in use or "
-				 "not available",
-				 listen),
-		       EXIT_FAIL;
+		log_error("cannot listen on '%s': address in use or not "
+			  "available",
+			  listen);
+		return EXIT_FAIL;
 	}
 	if (!quiet)
 		fprintf(stderr,
