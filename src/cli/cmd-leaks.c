@@ -42,8 +42,8 @@ const char cmd_leaks_help[] =
 	"\n"
 	"Options:\n"
 	"      --db FILE             the recording (required)\n"
-	"      --since T             only samples from T ago (e.g. 6h, 2d) or\n"
-	"                            since unix time T (e.g. @1790000000)\n"
+	"      --since T             only the last T of the recording (e.g. 6h,\n"
+	"                            2d) or samples since unix time @T\n"
 	"      --min-growth SIZE     default 8M\n"
 	"      --min-rate SIZE       per hour; default 1M\n"
 	"      --min-confidence PCT  default 99.9\n"
@@ -168,7 +168,9 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 	struct leaks_result res;
 	struct store_data d;
 	struct store *st;
-	int64_t since_ms = INT64_MIN;
+	int64_t since_ms = INT64_MIN, first, last;
+	bool since_abs = false;
+	double since_v = 0;
 	uint64_t sz;
 	double pct;
 	char *end;
@@ -220,18 +222,16 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 				       argv[optind]);
 	if (!db)
 		return cli_usage_error(ctx, "missing --db FILE");
-	if (since) {
-		bool abs_t;
-		double v;
-
-		if (parse_since(since, &abs_t, &v) < 0)
-			return cli_usage_error(ctx, "bad --since '%s'", since);
-		since_ms = abs_t ? (int64_t)(v * 1000)
-				 : (int64_t)time(NULL) * 1000 -
-					   (int64_t)(v * 1000);
-	}
+	if (since && parse_since(since, &since_abs, &since_v) < 0)
+		return cli_usage_error(ctx, "bad --since '%s'", since);
 	if (cli_open_store(db, STORE_RDONLY, &st) < 0)
 		return EXIT_FAIL;
+	/* a duration counts back from the recording's last sample, so an
+	 * old recording reads the same as a fresh one */
+	if (since && since_abs)
+		since_ms = (int64_t)(since_v * 1000);
+	else if (since && store_range(st, &first, &last) == 0)
+		since_ms = last - (int64_t)(since_v * 1000);
 	r = store_load(st, since_ms, INT64_MAX, &d);
 	store_close(st);
 	if (r < 0) {

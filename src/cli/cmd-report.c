@@ -29,7 +29,7 @@ const char cmd_report_help[] =
 	"      --db FILE          the recording (required)\n"
 	"  -o, --output FILE      where to write (required; replaced\n"
 	"                         atomically)\n"
-	"      --since T          only samples from T ago (e.g. 6h, 2d)\n";
+	"      --since T          only the last T of the recording (e.g. 6h)\n";
 
 int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
@@ -48,7 +48,7 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 	struct leaks_result res;
 	struct store_data d;
 	struct store *st;
-	int64_t since_ms = INT64_MIN;
+	int64_t since_ms = INT64_MIN, first, last;
 	double since = -1;
 	FILE *f;
 	int c, r;
@@ -81,11 +81,11 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 		return cli_usage_error(ctx, "missing --db FILE");
 	if (!out)
 		return cli_usage_error(ctx, "missing -o FILE");
-	if (since >= 0)
-		since_ms = (int64_t)time(NULL) * 1000 - (int64_t)(since * 1000);
-
 	if (cli_open_store(db, STORE_RDONLY, &st) < 0)
 		return EXIT_FAIL;
+	/* counted back from the recording's last sample */
+	if (since >= 0 && store_range(st, &first, &last) == 0)
+		since_ms = last - (int64_t)(since * 1000);
 	store_meta_get(st, "hostname", &host);
 	store_meta_get(st, "kernel", &kernel);
 	store_meta_get(st, "interval_s", &interval);

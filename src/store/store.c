@@ -626,6 +626,26 @@ int store_retain(struct store *s, int64_t min_t_ms, uint64_t max_bytes)
 	return exec(s, "PRAGMA incremental_vacuum");
 }
 
+int store_range(struct store *s, int64_t *ret_first, int64_t *ret_last)
+{
+	int64_t n, a, b;
+	int r;
+
+	r = query_int(s, "SELECT count(*) FROM samples", &n);
+	if (r < 0)
+		return r;
+	if (n == 0)
+		return -ENODATA;
+	r = query_int(s, "SELECT min(t) FROM samples", &a);
+	if (r == 0)
+		r = query_int(s, "SELECT max(t) FROM samples", &b);
+	if (r < 0)
+		return r;
+	*ret_first = a;
+	*ret_last = b;
+	return 0;
+}
+
 /* --- loading -------------------------------------------------------------- */
 
 struct load_ctx {

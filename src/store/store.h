@@ -109,6 +109,9 @@ static inline int64_t store_value(const struct store_data *d, size_t i,
 	return d->values[i * d->n_times + j];
 }
 
+/* The first and the last sample's time; -ENODATA when there is none. */
+int store_range(struct store *s, int64_t *ret_first, int64_t *ret_last);
+
 /* Load samples with since_ms <= t <= until_ms (use INT64_MIN/INT64_MAX
  * for no bound). */
 int store_load(struct store *s, int64_t since_ms, int64_t until_ms,
