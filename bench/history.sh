@@ -6,7 +6,8 @@
 #     ones (same work per sample, 60 times rarer);
 #  2. leaks on a synthetic week at 60 s (bench/gen-recording.py: 60
 #     series, a slab leak under a page-cache sawtooth), median of runs;
-#  3. serve: scrape latency over 200 scrapes of /metrics.
+#  3. serve: scrape latency over 200 scrapes of /metrics, against
+#     node_exporter reading the same files (when installed).
 #   bench/history.sh [BUILD_DIR]    (results in bench/results/history.txt)
 set -eu
 build=${1:-build}
@@ -82,26 +83,46 @@ print(f"leaks: synthetic week ({week} samples x {ns} series, {size / 2**20:.2f} 
 print(f"report: same week: median {statistics.median(ts_r) * 1000:.0f} ms, {os.path.getsize(tmp + '/r.html') / 1024:.0f} KiB of HTML")
 PY
 
-# 3. serve scrape latency
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# 3. serve scrape latency, and node_exporter's (the peer a fleet runs)
+#    with the collectors that read the same files: meminfo, buddyinfo,
+#    slabinfo
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
 "$M" serve --listen "127.0.0.1:$port" --duration 120 -q &
 spid=$!
-python3 - "$port" <<'PY' | tee -a "$out/history.txt"
+urls="memtally=http://127.0.0.1:$port/metrics"
+if command -v prometheus-node-exporter >/dev/null; then
+	nport=$(free_port)
+	timeout 120 prometheus-node-exporter --web.listen-address="127.0.0.1:$nport" \
+		--collector.disable-defaults --collector.meminfo --collector.buddyinfo \
+		--collector.slabinfo --log.level=error >/dev/null 2>&1 &
+	npid=$!
+	trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; kill "$npid" 2>/dev/null; rm -rf "$tmp"' EXIT
+	urls="$urls node_exporter=http://127.0.0.1:$nport/metrics"
+fi
+python3 - $urls <<'PY' | tee -a "$out/history.txt"
 import statistics, sys, time, urllib.request
-url = f"http://127.0.0.1:{sys.argv[1]}/metrics"
-for _ in range(50):
-    try:
-        urllib.request.urlopen(url, timeout=2).read()
-        break
-    except OSError:
-        time.sleep(0.1)
-t = []
-for _ in range(200):
-    a = time.perf_counter()
-    body = urllib.request.urlopen(url, timeout=5).read()
-    t.append((time.perf_counter() - a) * 1000)
-t.sort()
-lines = sum(1 for l in body.decode().splitlines() if l and not l.startswith("#"))
-print(f"serve: scrape of {lines} series: median {statistics.median(t):.2f} ms, "
-      f"p99 {t[int(len(t) * 0.99) - 1]:.2f} ms, max {t[-1]:.2f} ms (200 scrapes, HTTP client included)")
+med = {}
+for arg in sys.argv[1:]:
+    name, url = arg.split("=", 1)
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    t = []
+    for _ in range(200):
+        a = time.perf_counter()
+        body = urllib.request.urlopen(url, timeout=5).read()
+        t.append((time.perf_counter() - a) * 1000)
+    t.sort()
+    lines = sum(1 for l in body.decode().splitlines() if l and not l.startswith("#"))
+    med[name] = statistics.median(t)
+    print(f"serve: {name}: scrape of {lines} series: median {med[name]:.2f} ms, "
+          f"p99 {t[int(len(t) * 0.99) - 1]:.2f} ms, max {t[-1]:.2f} ms (200 scrapes, HTTP client included)")
+if "node_exporter" in med:
+    print(f"serve: memtally / node_exporter median scrape time: {med['memtally'] / med['node_exporter']:.2f}")
 PY

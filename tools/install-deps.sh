@@ -23,6 +23,7 @@ test_pkgs=(
 	prometheus          # live test: a real Prometheus scrapes serve
 	chromium            # live test: the HTML report rendered headless
 	sqlite3 curl        # history tests and benchmarks
+	prometheus-node-exporter # benchmark: the peer of serve
 )
 
 pkgs=("${build_pkgs[@]}")
