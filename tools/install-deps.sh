@@ -24,6 +24,7 @@ test_pkgs=(
 	chromium            # live test: the HTML report rendered headless
 	sqlite3 curl        # history tests and benchmarks
 	prometheus-node-exporter # benchmark: the peer of serve
+	jq                  # live tests read the JSON views
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -7,7 +7,7 @@ secs=${2:-10}
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=0
 for f in "$build"/tests/fuzz-*; do
-	[ -x "$f" ] || continue
+	[ -f "$f" ] && [ -x "$f" ] || continue # skip the *.p object dirs
 	p=${f##*/fuzz-}
 	corpus=$(mktemp -d)
 	# seed: every fixture file named after the parser (proc/NAME)

@@ -26,6 +26,13 @@
  *   GPUActive/GPUReclaim (proposed 2025) are each pages no other counter
  *   includes.
  *
+ * Free pages on the per-CPU lists (the page allocator's per-CPU caches,
+ * zoneinfo's "pagesets" counts) are in none of these: the kernel takes
+ * pages off NR_FREE_PAGES when it moves them to a per-CPU list. Since 6.7
+ * those lists tune their own size and can hold hundreds of MiB under
+ * churn, so they get a category of their own when zoneinfo is at hand
+ * (accounting_add_pcp), instead of swelling the remainder.
+ *
  * Everything else — memory drivers took straight from alloc_pages(), the
  * kernel's own code and data, the struct page array is NOT in MemTotal
  * (reserved at boot), page_pool, GPU TTM pools on kernels without the GPU
@@ -43,11 +50,15 @@
 #include <string.h>
 
 #include "../basic/human.h"
+#include "../basic/macro.h"
 #include "accounting.h"
 
 static const struct acct_cat_info infos[_ACCT_MAX] = {
 	[ACCT_FREE] = { "free", "free", "Free / Zeroed", "MemFree",
 			RECLAIM_FREE },
+	[ACCT_FREE_PCP] = { "free_percpu", "free on per-CPU lists",
+			    "Free / Zeroed", "zoneinfo pagesets count",
+			    RECLAIM_FREE },
 	[ACCT_ANON] = { "anonymous", "anonymous (process private)",
 			"Process Private", "AnonPages", RECLAIM_SWAP },
 	[ACCT_PAGE_CACHE] = { "page_cache", "page cache (files)",
@@ -139,6 +150,16 @@ static void take(struct accounting *a, const struct meminfo *mi,
 	}
 }
 
+/* The largest category that is not free memory. */
+static void pick_biggest(struct accounting *a)
+{
+	a->biggest = ACCT_ANON;
+	for (int c = 0; c < _ACCT_MAX; c++)
+		if (infos[c].reclaim != RECLAIM_FREE && a->present[c] &&
+		    a->bytes[c] > a->bytes[a->biggest])
+			a->biggest = c;
+}
+
 int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 		       struct accounting *ret)
 {
@@ -221,13 +242,54 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 	a.lists.dirty = v[MI_DIRTY];
 	a.lists.writeback = v[MI_WRITEBACK];
 
-	a.biggest = ACCT_ANON;
-	for (int c = 0; c < _ACCT_MAX; c++)
-		if (c != ACCT_FREE && a.present[c] &&
-		    a.bytes[c] > a.bytes[a.biggest])
-			a.biggest = c;
+	pick_biggest(&a);
 	*ret = a;
 	return 0;
+}
+
+void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes)
+{
+	if (!val_has(pcp_bytes) || a->present[ACCT_FREE_PCP])
+		return;
+	a->present[ACCT_FREE_PCP] = true;
+	a->bytes[ACCT_FREE_PCP] = (int64_t)pcp_bytes;
+	a->bytes[ACCT_UNACCOUNTED] -= (int64_t)pcp_bytes;
+	pick_biggest(a);
+}
+
+/* The functions that allocate task stacks with CONFIG_VMAP_STACK, as
+ * /proc/vmallocinfo names the caller: alloc_thread_stack_node() is usually
+ * inlined into dup_task_struct(), copy_process() or kernel_clone()
+ * (_do_fork() before 5.10), and vmallocinfo prints the first function the
+ * return address falls in. */
+static const char *const stack_callers[] = {
+	"alloc_thread_stack_node", "dup_task_struct", "copy_process",
+	"kernel_clone", "_do_fork",
+};
+
+uint64_t accounting_vmalloc_stacks(const struct vmallocinfo *vi,
+				   uint64_t kernel_stack)
+{
+	uint64_t page = 4096, sum = 0;
+
+	if (!vi)
+		return VAL_ABSENT;
+	if (vmallocinfo_page_size(vi))
+		page = vmallocinfo_page_size(vi);
+	for (size_t i = 0; i < vi->n_areas; i++) {
+		const struct vmalloc_area *ar = &vi->areas[i];
+
+		if (!ar->func || ar->module || !val_has(ar->pages))
+			continue;
+		for (size_t k = 0; k < ELEMENTSOF(stack_callers); k++)
+			if (streq(ar->func, stack_callers[k])) {
+				sum += ar->pages * page;
+				break;
+			}
+	}
+	if (val_has(kernel_stack) && sum > kernel_stack)
+		sum = kernel_stack;
+	return sum;
 }
 
 static double pct(const struct accounting *a, int64_t b)

@@ -20,9 +20,11 @@
 #include <stdint.h>
 
 #include "../sources/meminfo.h"
+#include "../sources/vmallocinfo.h"
 
 enum acct_cat {
 	ACCT_FREE,
+	ACCT_FREE_PCP,
 	ACCT_ANON,
 	ACCT_PAGE_CACHE,
 	ACCT_SHMEM,
@@ -92,6 +94,18 @@ struct accounting {
  * when unknown. Returns -EINVAL when meminfo lacks MemTotal or MemFree. */
 int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 		       struct accounting *ret);
+
+/* Move pcp_bytes, the free pages on the per-CPU lists (zoneinfo's
+ * pagesets "count", summed), out of the unaccounted remainder into their
+ * own category: they are free, but not in MemFree. No-op for VAL_ABSENT. */
+void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes);
+
+/* Bytes of vmalloc'd task stacks in /proc/vmallocinfo (the areas whose
+ * caller is the stack allocator, under whatever name inlining left it),
+ * at most kernel_stack (a few freed stacks stay cached per CPU and are
+ * not in KernelStack). VAL_ABSENT when vi is NULL. */
+uint64_t accounting_vmalloc_stacks(const struct vmallocinfo *vi,
+				   uint64_t kernel_stack);
 
 /* One line saying where the memory is and what to look at next, into buf. */
 void accounting_verdict(const struct accounting *a, char *buf, size_t n);

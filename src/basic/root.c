@@ -148,7 +148,10 @@ int root_open_dir(const char *dir, struct root **ret)
 	r = xcalloc(1, sizeof(*r));
 	r->dirfd = fd;
 	r->dir = xstrdup(dir);
-	r->desc = xstrdup(dir);
+	/* "tree/" and "tree" name the same root: keep messages alike */
+	for (size_t n = strlen(r->dir); n > 1 && r->dir[n - 1] == '/'; n--)
+		r->dir[n - 1] = '\0';
+	r->desc = xstrdup(r->dir);
 	*ret = r;
 	return 0;
 }
@@ -182,7 +185,7 @@ bool root_is_live(const struct root *r)
 char *root_display_path(const struct root *r, const char *path)
 {
 	if (r->dirfd < 0)
-		return xasprintf("%s:%s", r->dir, path);
+		return xasprintf("%s:/%s", r->dir, path);
 	if (streq(r->dir, "/"))
 		return xasprintf("/%s", path);
 	return xasprintf("%s/%s", r->dir, path);

@@ -39,7 +39,7 @@ void root_free(struct root *r);
 /* "/" , "DIR" or "snapshot FILE", for messages. */
 const char *root_describe(const struct root *r);
 /* The path as a user would recognise it: "/proc/meminfo" for the live
- * system, "DIR/proc/meminfo" for a tree, "FILE:proc/meminfo" for a
+ * system, "DIR/proc/meminfo" for a tree, "FILE:/proc/meminfo" for a
  * snapshot. Returns a malloc'd string. */
 char *root_display_path(const struct root *r, const char *path);
 bool root_is_live(const struct root *r);

@@ -86,6 +86,11 @@ const struct cmd *cmd_find(const char *name);
  * was one (handled), 0 if not, or an exit code + 100 when the program
  * should stop now (help printed: 100 + EXIT_OK; error: 100 + EXIT_USAGE). */
 int cli_common_opt(struct ctx *ctx, int c, const char *arg);
+/* The default case of every command's getopt loop: a global option is
+ * handled and -1 returned (go on); otherwise the exit code the command
+ * must return now (0 after --help or --version, EXIT_USAGE for an unknown
+ * option, with the message printed). */
+int cli_opt_default(struct ctx *ctx, int c, const char *arg);
 /* Print a usage error ("memtally CMD: MSG") and return EXIT_USAGE. */
 int cli_usage_error(struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
 /* Open the root once (--root, -f, or /); print the error and return

@@ -19,11 +19,9 @@ int cmd_help(int argc, char **argv, struct ctx *ctx)
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				  NULL)) != -1) {
-		r = cli_common_opt(ctx, opt, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = cli_opt_default(ctx, opt, optarg);
+		if (r >= 0)
+			return r;
 	}
 	if (optind >= argc) {
 		main_print_usage(stdout);

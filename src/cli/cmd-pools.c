@@ -1,12 +1,528 @@
-/* `memtally pools`: placeholder until the pools view lands (being written). */
+/* `memtally pools`: PoolMon's table for the Linux kernel's memory pools:
+ * slab caches, vmalloc callers and (where the kernel has it) allocation
+ * call sites, with PoolMon's columns, sort keys and type filter.
+ *
+ * Reads /proc/slabinfo, /proc/vmallocinfo, /proc/allocinfo through the
+ * snapshot, and from /sys/kernel/slab only each cache's reclaim_account
+ * and the alias links (reading every sysfs attribute costs more than the
+ * whole of slabinfo; see bench/pools.sh). The analysis is
+ * src/analysis/pools.c. */
+#include <string.h>
+#include <unistd.h>
+
+#include "../analysis/pools.h"
+#include "../basic/human.h"
+#include "../basic/xalloc.h"
+#include "../model/snapshot.h"
 #include "cli.h"
 
-const char cmd_pools_help[] = "Usage: memtally pools\n\nNot built yet.\n";
+/* clang-format off */
+const char cmd_pools_help[] =
+	"Usage: memtally pools [options]\n"
+	"\n"
+	"Where the kernel's own memory is, pool by pool: PoolMon's table for\n"
+	"Linux. One row per slab cache (/proc/slabinfo), per vmalloc caller\n"
+	"(/proc/vmallocinfo) and, on kernels built with\n"
+	"CONFIG_MEM_ALLOC_PROFILING (6.10+), per allocation call site\n"
+	"(/proc/allocinfo). These files are readable by root only; without\n"
+	"root the view says which sources it could not read, and why.\n"
+	"\n"
+	"Options:\n"
+	"  -s, --sort KEY     tag, allocs, frees, diff, bytes (default) or\n"
+	"                     per-alloc; numbers sort biggest first, n/a last\n"
+	"  -t, --type TYPE    reclaimable, unreclaimable or all (default)\n"
+	"  -i, --include PAT  only tags matching the glob PAT ('*', '?', [..]);\n"
+	"                     may be repeated (a tag matching any is kept)\n"
+	"  -x, --exclude PAT  drop tags matching PAT; may be repeated\n"
+	"  -e, --totals       add total lines per source and overall\n"
+	"  -n, --top N        show the first N rows only (after sorting)\n"
+	"      --source LIST  comma-separated sources: slab,vmalloc,allocinfo\n"
+	"                     (default: all of them)\n"
+	"\n"
+	"Columns:\n"
+	"  TAG        the pool: a slab cache name exactly as in\n"
+	"             /proc/slabinfo; a vmalloc caller function; an allocinfo\n"
+	"             call site as function@file:line\n"
+	"  SOURCE     slab, vmalloc or allocinfo\n"
+	"  TYPE       reclaimable (the kernel can free it under pressure, like\n"
+	"             PoolMon's paged pool: dentries, inodes) or unreclaimable\n"
+	"             (like the nonpaged pool); n/a when the source does not\n"
+	"             say (allocinfo)\n"
+	"  ALLOCS     allocations since boot, FREES frees since boot: n/a, as\n"
+	"             no kernel file counts them per pool (SLUB only with\n"
+	"             CONFIG_SLUB_STATS); the eBPF source will fill them\n"
+	"  DIFF       live allocations now: active objects of a slab cache,\n"
+	"             areas of a vmalloc caller, live calls of a call site\n"
+	"  BYTES      memory held now: a slab cache's pages (num_slabs x\n"
+	"             pages per slab x page size, so free objects and per-slab\n"
+	"             waste are included, as in slabtop's CACHE SIZE); the\n"
+	"             pages of a caller's vmalloc areas (ioremap and vmap\n"
+	"             areas are address space and hold 0 bytes of RAM); the\n"
+	"             bytes of a call site\n"
+	"  PER-ALLOC  BYTES / DIFF, the average size of one live allocation\n"
+	"             (a slab cache's is at least its object size)\n"
+	"  MODULE     the kernel module of a vmalloc caller or call site;\n"
+	"             empty for built-in code\n"
+	"\n"
+	"How to read it: a pool whose DIFF and BYTES keep growing between runs\n"
+	"is a leak suspect; sort by bytes to see the biggest holders, by diff\n"
+	"to see the most allocations. allocinfo call sites include memory that\n"
+	"slab and vmalloc rows already count (a kmalloc is both a slab object\n"
+	"and a call site): compare them, do not add them.\n"
+	"\n"
+	"PoolMon keys and their options here:\n"
+	"  /p (paged/nonpaged/both)   -t reclaimable|unreclaimable|all\n"
+	"  /i TAG, /x TAG             -i PAT, -x PAT (globs, as PoolMon's '*')\n"
+	"  /e (totals)                -e\n"
+	"  b, d, a, f, t (sort keys)  -s bytes, -s diff, -s allocs, -s frees,\n"
+	"                             -s tag; -s per-alloc sorts Per Alloc\n"
+	"\n"
+	"JSON (--json): {\"rows\": [{\"tag\", \"source\", \"type\", \"allocs\",\n"
+	"\"frees\", \"diff\", \"bytes\", \"per_alloc\", \"module\", \"objsize\",\n"
+	"\"objects\"}], \"totals\": {...}, \"unavailable\": [{\"source\",\n"
+	"\"reason\"}], \"notes\": [...]}; sizes are bytes, absent figures null.\n"
+	"Totals cover every row that passed -t/-i/-x/--source, including rows\n"
+	"cut by --top.\n" CLI_COMMON_HELP;
+/* clang-format on */
+
+struct pools_opts {
+	enum pool_sort sort;
+	struct pool_filter filter;
+	char **include, **exclude;
+	size_t n_inc, n_exc, alloc_inc, alloc_exc;
+	bool totals;
+	unsigned long top;
+	bool has_top;
+};
+
+static const enum source_id pool_src_ids[] = {
+    [POOL_SLAB] = SRC_SLABINFO,
+    [POOL_VMALLOC] = SRC_VMALLOCINFO,
+    [POOL_ALLOCINFO] = SRC_ALLOCINFO,
+};
+
+static int parse_sources(struct ctx *ctx, const char *arg, unsigned *ret)
+{
+	_cleanup_free_ char *s = xstrdup(arg);
+	char *save = NULL, *tok;
+	unsigned m = 0;
+
+	for (tok = strtok_r(s, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int src = pool_source_from_name(tok);
+
+		if (src < 0 || src == POOL_BPF)
+			return cli_usage_error(ctx,
+					       "unknown source '%s' (slab, "
+					       "vmalloc, allocinfo)",
+					       tok);
+		m |= POOL_SRC_BIT(src);
+	}
+	if (!m)
+		return cli_usage_error(ctx, "empty --source list");
+	*ret = m;
+	return 0;
+}
+
+static json_object *json_u64(uint64_t v)
+{
+	return val_has(v) ? json_object_new_int64((int64_t)v) : NULL;
+}
+
+static json_object *rows_json(const struct pool_set *set)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct pool_row *r = &set->rows[i];
+		json_object *o = json_object_new_object();
+		const char *type = pool_type_name(r->type);
+
+		json_object_object_add(o, "tag",
+				       json_object_new_string(r->tag));
+		json_object_object_add(
+		    o, "source",
+		    json_object_new_string(pool_source_name(r->source)));
+		json_object_object_add(
+		    o, "type", type ? json_object_new_string(type) : NULL);
+		json_object_object_add(o, "allocs", json_u64(r->allocs));
+		json_object_object_add(o, "frees", json_u64(r->frees));
+		json_object_object_add(o, "diff", json_u64(r->diff));
+		json_object_object_add(o, "bytes", json_u64(r->bytes));
+		json_object_object_add(o, "per_alloc", json_u64(r->per_alloc));
+		json_object_object_add(
+		    o, "module",
+		    r->module ? json_object_new_string(r->module) : NULL);
+		json_object_object_add(o, "objsize", json_u64(r->objsize));
+		json_object_object_add(o, "objects", json_u64(r->objects));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *totals_json(const struct pool_totals *t, unsigned srcs)
+{
+	json_object *o = json_object_new_object();
+	json_object *by = json_object_new_object();
+
+	for (int s = 0; s < _POOL_SOURCE_MAX; s++) {
+		json_object *x;
+
+		if (!(srcs & POOL_SRC_BIT(s)))
+			continue;
+		x = json_object_new_object();
+		json_object_object_add(
+		    x, "rows", json_object_new_int64((int64_t)t->rows[s]));
+		json_object_object_add(
+		    x, "diff", json_object_new_int64((int64_t)t->diff[s]));
+		json_object_object_add(
+		    x, "bytes", json_object_new_int64((int64_t)t->bytes[s]));
+		json_object_object_add(by, pool_source_name(s), x);
+	}
+	json_object_object_add(o, "rows",
+			       json_object_new_int64((int64_t)t->all_rows));
+	json_object_object_add(o, "diff",
+			       json_object_new_int64((int64_t)t->all_diff));
+	json_object_object_add(o, "bytes",
+			       json_object_new_int64((int64_t)t->all_bytes));
+	json_object_object_add(o, "by_source", by);
+	return o;
+}
+
+static void fill_row(struct table *t, size_t row, const struct pool_row *r)
+{
+	const char *type = pool_type_name(r->type);
+
+	table_set_str(t, row, 0, r->tag);
+	table_set_str(t, row, 1, pool_source_name(r->source));
+	if (type)
+		table_set_str(t, row, 2, type);
+	table_set_u64(t, row, 3, r->allocs);
+	table_set_u64(t, row, 4, r->frees);
+	table_set_u64(t, row, 5, r->diff);
+	table_set_u64(t, row, 6, r->bytes);
+	table_set_u64(t, row, 7, r->per_alloc);
+	table_set_str(t, row, 8, r->module ? r->module : "");
+}
+
+static void add_total(struct table *t, const char *tag, const char *src,
+		      uint64_t diff, uint64_t bytes)
+{
+	size_t row = table_add_row(t);
+
+	table_set_str(t, row, 0, tag);
+	table_set_str(t, row, 1, src);
+	table_set_str(t, row, 2, "");
+	table_set_u64(t, row, 5, diff);
+	table_set_u64(t, row, 6, bytes);
+	table_set_str(t, row, 8, "");
+	table_row_total(t, row);
+}
+
+struct notes {
+	char **v;
+	size_t n, alloc;
+};
+
+static void note_add(struct notes *ns, char *s)
+{
+	ns->v = xgrow(ns->v, &ns->alloc, ns->n + 1, sizeof(*ns->v));
+	ns->v[ns->n++] = s;
+}
+
+static void notes_release(struct notes *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+}
+
+static int parse_opts(int argc, char **argv, struct ctx *ctx,
+		      struct pools_opts *o)
+{
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS,
+	    {"sort", required_argument, NULL, 's'},
+	    {"type", required_argument, NULL, 't'},
+	    {"include", required_argument, NULL, 'i'},
+	    {"exclude", required_argument, NULL, 'x'},
+	    {"totals", no_argument, NULL, 'e'},
+	    {"top", required_argument, NULL, 'n'},
+	    {"source", required_argument, NULL, 0x200},
+	    {NULL, 0, NULL, 0}};
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:t:i:x:en:",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			r = pool_sort_from_name(optarg);
+			if (r < 0)
+				return cli_usage_error(
+				    ctx,
+				    "unknown sort key '%s' (tag, allocs, "
+				    "frees, diff, bytes, per-alloc)",
+				    optarg);
+			o->sort = r;
+			continue;
+		case 't':
+			if (streq(optarg, "reclaimable"))
+				o->filter.type = POOL_FILTER_RECLAIMABLE;
+			else if (streq(optarg, "unreclaimable"))
+				o->filter.type = POOL_FILTER_UNRECLAIMABLE;
+			else if (streq(optarg, "all"))
+				o->filter.type = POOL_FILTER_ALL;
+			else
+				return cli_usage_error(
+				    ctx,
+				    "unknown type '%s' (reclaimable, "
+				    "unreclaimable, all)",
+				    optarg);
+			continue;
+		case 'i':
+			o->include = xgrow(o->include, &o->alloc_inc,
+					   o->n_inc + 1, sizeof(char *));
+			o->include[o->n_inc++] = optarg;
+			continue;
+		case 'x':
+			o->exclude = xgrow(o->exclude, &o->alloc_exc,
+					   o->n_exc + 1, sizeof(char *));
+			o->exclude[o->n_exc++] = optarg;
+			continue;
+		case 'e':
+			o->totals = true;
+			continue;
+		case 'n':
+			if (cli_parse_uint(optarg, &o->top) < 0)
+				return cli_usage_error(
+				    ctx, "--top wants a number, not '%s'",
+				    optarg);
+			o->has_top = true;
+			continue;
+		case 0x200:
+			r = parse_sources(ctx, optarg, &o->filter.sources);
+			if (r)
+				return r;
+			continue;
+		}
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'",
+				       argv[optind]);
+	return -1;
+}
+
+/* The page size for --root trees and snapshots: what vmallocinfo implies,
+ * else 4096; live, the running kernel's. */
+static uint64_t pick_page_size(struct root *root, const struct vmallocinfo *vi,
+			       bool slab_read, struct notes *ns)
+{
+	uint64_t ps = vi ? vmallocinfo_page_size(vi) : 0;
+
+	if (root_is_live(root)) {
+		long p = sysconf(_SC_PAGESIZE);
+
+		if (p > 0)
+			return (uint64_t)p;
+	}
+	if (ps)
+		return ps;
+	if (vi || slab_read)
+		note_add(ns,
+			 xstrdup("page size assumed 4096 bytes (not derivable "
+				 "from this tree's vmallocinfo)"));
+	return 4096;
+}
 
 int cmd_pools(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	return EXIT_FAIL;
+	struct pools_opts o = {.sort = POOL_SORT_BYTES};
+	struct notes ns = {0};
+	struct pool_set set = {0};
+	struct pool_totals tot;
+	struct slab_sysfs ss = {0};
+	bool have_ss = false;
+	struct source_err ss_err;
+	struct snapshot snap;
+	const struct slabinfo *si;
+	const struct vmallocinfo *vi;
+	const struct allocinfo *ai;
+	json_object *unavail;
+	struct root *root;
+	uint64_t mask = 0, page_size;
+	unsigned srcs, avail = 0;
+	int r;
+
+	r = parse_opts(argc, argv, ctx, &o);
+	if (r >= 0)
+		goto out_opts;
+	o.filter.include = o.include;
+	o.filter.n_include = o.n_inc;
+	o.filter.exclude = o.exclude;
+	o.filter.n_exclude = o.n_exc;
+	srcs = o.filter.sources
+		   ? o.filter.sources
+		   : POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
+			 POOL_SRC_BIT(POOL_ALLOCINFO);
+	root = ctx_root(ctx);
+	if (!root) {
+		r = EXIT_FAIL;
+		goto out_opts;
+	}
+	for (int s = 0; s < POOL_BPF; s++)
+		if (srcs & POOL_SRC_BIT(s))
+			mask |= SRC_BIT(pool_src_ids[s]);
+	snapshot_collect(root, mask, &snap);
+	si = snapshot_get(&snap, SRC_SLABINFO);
+	vi = snapshot_get(&snap, SRC_VMALLOCINFO);
+	ai = snapshot_get(&snap, SRC_ALLOCINFO);
+	page_size = pick_page_size(root, vi, si != NULL, &ns);
+
+	unavail = json_object_new_array();
+	for (int s = 0; s < POOL_BPF; s++) {
+		json_object *u;
+		char why[400];
+
+		if (!(srcs & POOL_SRC_BIT(s)))
+			continue;
+		if (snapshot_get(&snap, pool_src_ids[s])) {
+			avail |= POOL_SRC_BIT(s);
+			continue;
+		}
+		snapshot_why(&snap, pool_src_ids[s], why, sizeof(why));
+		u = json_object_new_object();
+		json_object_object_add(
+		    u, "source", json_object_new_string(pool_source_name(s)));
+		json_object_object_add(u, "reason",
+				       json_object_new_string(why));
+		json_object_array_add(unavail, u);
+		note_add(&ns, xasprintf("%s rows unavailable: %s",
+					pool_source_name(s), why));
+	}
+
+	if (si) {
+		_cleanup_free_ char **names =
+		    xcalloc(si->n_caches + 1, sizeof(char *));
+
+		for (size_t i = 0; i < si->n_caches; i++)
+			names[i] = si->caches[i].name;
+		have_ss = slab_sysfs_read_names(root, names, si->n_caches,
+						SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
+						&ss_err) == 0;
+		pools_add_slab(&set, si, have_ss ? &ss : NULL, page_size);
+		if (!have_ss) {
+			char why[400];
+
+			source_err_format(&ss_err, why, sizeof(why));
+			note_add(&ns, xasprintf("slab types from cache names "
+						"only: %s",
+						why));
+		}
+		if (set.n_type_guessed)
+			note_add(&ns,
+				 xasprintf("%zu slab cache type(s) inferred "
+					   "from the cache name "
+					   "(reclaim_account unreadable)",
+					   set.n_type_guessed));
+		if (set.n_type_unknown)
+			note_add(&ns, xasprintf("%zu slab cache type(s) n/a: "
+						"no reclaim_account in "
+						"/sys/kernel/slab",
+						set.n_type_unknown));
+	}
+	if (vi) {
+		pools_add_vmalloc(&set, vi, page_size);
+		note_add(&ns, xasprintf("vmalloc BYTES count pages=N only; "
+					"ioremap/vmap areas are address space "
+					"(0 bytes of RAM); %zu area(s) without "
+					"a caller (unpurged, vm_map_ram) not "
+					"shown",
+					set.n_vmalloc_skipped));
+	}
+	if (ai) {
+		pools_add_allocinfo(&set, ai);
+		note_add(&ns,
+			 xstrdup("allocinfo TYPE n/a: /proc/allocinfo does "
+				 "not say; its bytes overlap slab and "
+				 "vmalloc rows (compare, do not add)"));
+		if (set.n_inaccurate)
+			note_add(&ns, xasprintf("%zu allocinfo site(s) marked "
+						"accurate:no by the kernel",
+						set.n_inaccurate));
+		if (set.n_negative)
+			note_add(&ns, xasprintf("%zu allocinfo site(s) read a "
+						"negative size (racing "
+						"counters): BYTES n/a",
+						set.n_negative));
+	}
+	if (set.n)
+		note_add(&ns, xstrdup("ALLOCS/FREES n/a: the kernel keeps no "
+				      "per-pool allocation and free counts "
+				      "(SLUB only with CONFIG_SLUB_STATS)"));
+
+	pools_filter(&set, &o.filter);
+	pools_sort(&set, o.sort);
+	pools_totals(&set, &tot);
+	if (o.has_top)
+		pools_top(&set, o.top);
+
+	if (ctx->json) {
+		json_object *doc = json_object_new_object();
+		json_object *jn = json_object_new_array();
+
+		for (size_t i = 0; i < ns.n; i++)
+			json_object_array_add(jn,
+					      json_object_new_string(ns.v[i]));
+		json_object_object_add(doc, "rows", rows_json(&set));
+		json_object_object_add(doc, "totals", totals_json(&tot, avail));
+		json_object_object_add(doc, "unavailable", unavail);
+		json_object_object_add(
+		    doc, "page_size",
+		    json_object_new_int64((int64_t)page_size));
+		json_object_object_add(doc, "notes", jn);
+		json_print(stdout, doc);
+		json_object_put(doc);
+	} else {
+		struct table *t = table_new(NULL);
+
+		table_add_col(t, "TAG", "tag", COL_STR);
+		table_add_col(t, "SOURCE", "source", COL_STR);
+		table_add_col(t, "TYPE", "type", COL_STR);
+		table_add_col(t, "ALLOCS", "allocs", COL_COUNT);
+		table_add_col(t, "FREES", "frees", COL_COUNT);
+		table_add_col(t, "DIFF", "diff", COL_COUNT);
+		table_add_col(t, "BYTES", "bytes", COL_BYTES);
+		table_add_col(t, "PER-ALLOC", "per_alloc", COL_BYTES);
+		table_add_col(t, "MODULE", "module", COL_STR);
+		for (size_t i = 0; i < set.n; i++)
+			fill_row(t, table_add_row(t), &set.rows[i]);
+		if (o.totals) {
+			for (int s = 0; s < _POOL_SOURCE_MAX; s++)
+				if (avail & POOL_SRC_BIT(s))
+					add_total(t, "total",
+						  pool_source_name(s),
+						  tot.diff[s], tot.bytes[s]);
+			if (avail)
+				add_total(t, "total", "all", tot.all_diff,
+					  tot.all_bytes);
+		}
+		for (size_t i = 0; i < ns.n; i++)
+			table_add_note(t, "%s", ns.v[i]);
+		table_print(t, stdout, &ctx->out);
+		table_free(t);
+		json_object_put(unavail);
+	}
+	r = EXIT_OK;
+	pools_release(&set);
+	if (have_ss)
+		slab_sysfs_release(&ss);
+	snapshot_release(&snap);
+out_opts:
+	notes_release(&ns);
+	free(o.include);
+	free(o.exclude);
+	return r;
 }

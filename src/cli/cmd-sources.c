@@ -39,11 +39,9 @@ int cmd_sources(int argc, char **argv, struct ctx *ctx)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",

@@ -4,11 +4,14 @@
  * says why the categories are disjoint), the unaccounted remainder as its
  * own line, the LRU lists as RAMMap's columns, and a one-line verdict. */
 #include <string.h>
+#include <unistd.h>
 
 #include "../analysis/accounting.h"
 #include "../basic/human.h"
 #include "../basic/log.h"
 #include "../model/snapshot.h"
+#include "../sources/iomem.h"
+#include "../sources/zoneinfo.h"
 #include "cli.h"
 
 const char cmd_usage_help[] =
@@ -19,6 +22,8 @@ const char cmd_usage_help[] =
 	"MemTotal exactly:\n"
 	"\n"
 	"  free                     MemFree: on the buddy allocator's free lists\n"
+	"  free on per-CPU lists    free pages cached per CPU (zoneinfo); not in\n"
+	"                           MemFree, hundreds of MiB on busy 6.x kernels\n"
 	"  anonymous                process private memory (heap, stacks)\n"
 	"  page cache               file contents cached in RAM (Cached - Shmem)\n"
 	"  shmem / tmpfs            tmpfs and /dev/shm files, SysV shared memory,\n"
@@ -48,6 +53,11 @@ const char cmd_usage_help[] =
 	"kernel does not report is left out and named in a note; its memory is\n"
 	"then part of 'unaccounted'.\n"
 	"\n"
+	"Above the table, as root: physical RAM (the System RAM ranges of\n"
+	"/proc/iomem) and how much of it the kernel reserved at boot (its own\n"
+	"image, the struct page array, firmware tables, crashkernel): memory\n"
+	"outside MemTotal that no category can hold.\n"
+	"\n"
 	"The page-list table is RAMMap's columns: pages on the LRU lists,\n"
 	"active and inactive, for swap-backed memory (anonymous and shmem) and\n"
 	"file-backed memory (page cache and buffers); unevictable (mlocked,\n"
@@ -59,11 +69,16 @@ const char cmd_usage_help[] =
 	"\n"
 	"Options:\n"
 	"  -s, --sort size    order categories by size (default: fixed order)\n"
-	"      --no-lists     leave out the page-list table\n";
+	"      --no-lists     leave out the page-list table\n"
+	"  -d, --deep         also read /proc/vmallocinfo (root; the kernel\n"
+	"                     takes a few ms to print it) to take vmalloc'd\n"
+	"                     kernel stacks out of vmalloc: they are counted\n"
+	"                     in 'kernel stacks' already\n";
 
 struct usage_opts {
 	bool sort_size;
 	bool no_lists;
+	bool deep;
 };
 
 static double share(const struct accounting *a, int64_t b)
@@ -198,7 +213,7 @@ static void add_notes(struct table *t, const struct accounting *a,
 		table_add_note(t,
 			       "vmalloc may include kernel stacks (CONFIG_VMAP_"
 			       "STACK), also counted in 'kernel stacks'; "
-			       "/proc/vmallocinfo (root) would tell how much.");
+			       "'usage --deep' (root) tells how much.");
 	if (a->present[ACCT_VMALLOC] && val_has(a->vmalloc_stacks))
 		table_add_note(t,
 			       "vmalloc excludes %s of kernel stacks (from "
@@ -275,11 +290,70 @@ static json_object *lists_json(const struct acct_lists *l)
 	return o;
 }
 
+/* Free pages on the per-CPU lists, summed over zones, in bytes; VAL_ABSENT
+ * without zoneinfo. zoneinfo counts pages: the page size is the running
+ * kernel's when live, else 4 KiB (every fixture and snapshot we read
+ * comes from a 4 KiB-page machine; a 64 KiB arm64 snapshot would be read
+ * wrong, and zoneinfo gives no way to tell). */
+static uint64_t pcp_bytes(const struct snapshot *snap, struct root *root)
+{
+	const struct zoneinfo *zi = snapshot_get(snap, SRC_ZONEINFO);
+	uint64_t page = 4096, sum = 0;
+	bool any = false;
+
+	if (!zi)
+		return VAL_ABSENT;
+	if (root_is_live(root))
+		page = (uint64_t)sysconf(_SC_PAGESIZE);
+	for (size_t i = 0; i < zi->n_zones; i++) {
+		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
+
+		if (val_has(c)) {
+			sum += c;
+			any = true;
+		}
+	}
+	return any ? sum * page : VAL_ABSENT;
+}
+
+/* Physical RAM from /proc/iomem's "System RAM" ranges, when readable and
+ * when it is at least MemTotal (the difference is what the kernel reserved
+ * at boot and never handed to the page allocator). VAL_ABSENT otherwise,
+ * with the reason in why. */
+static uint64_t physical_ram(const struct snapshot *snap,
+			     const struct accounting *a, char *why, size_t n)
+{
+	const struct iomem *io = snapshot_get(snap, SRC_IOMEM);
+	uint64_t ram;
+
+	if (!io) {
+		snapshot_why(snap, SRC_IOMEM, why, n);
+		return VAL_ABSENT;
+	}
+	if (io->addr_hidden) {
+		snprintf(why, n, "/proc/iomem hides addresses from non-root "
+				 "users");
+		return VAL_ABSENT;
+	}
+	ram = iomem_system_ram(io);
+	if (!val_has(ram)) {
+		snprintf(why, n, "/proc/iomem has no System RAM range");
+		return VAL_ABSENT;
+	}
+	if (ram < a->total) {
+		snprintf(why, n, "/proc/iomem's System RAM is smaller than "
+				 "MemTotal (memory hotplug or ballooning?)");
+		return VAL_ABSENT;
+	}
+	return ram;
+}
+
 int cmd_usage(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-lists", no_argument, NULL, 'L' },
+		{ "deep", no_argument, NULL, 'd' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -289,10 +363,11 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	const struct meminfo *mi;
 	struct table *cats, *lists = NULL;
 	struct root *root;
-	char verdict[512], h1[32], h2[32];
+	char verdict[512], h1[32], h2[32], phys_why[400];
+	uint64_t phys, stacks;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "s:" CLI_COMMON_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "s:d" CLI_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -305,12 +380,13 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		case 'L':
 			o.no_lists = true;
 			continue;
+		case 'd':
+			o.deep = true;
+			continue;
 		}
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
@@ -319,7 +395,12 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	if (!root)
 		return EXIT_FAIL;
 
-	snapshot_collect(root, SRC_BIT(SRC_MEMINFO), &snap);
+	/* vmallocinfo costs the kernel ~3 ms to print: only with --deep */
+	snapshot_collect(root,
+			 SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_IOMEM) |
+				 SRC_BIT(SRC_ZONEINFO) |
+				 (o.deep ? SRC_BIT(SRC_VMALLOCINFO) : 0),
+			 &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
 		char why[400];
@@ -329,12 +410,16 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
-	if (accounting_compute(mi, VAL_ABSENT, &a) < 0) {
+	stacks = accounting_vmalloc_stacks(
+		snapshot_get(&snap, SRC_VMALLOCINFO), mi->v[MI_KERNELSTACK]);
+	if (accounting_compute(mi, stacks, &a) < 0) {
 		log_error("'/proc/meminfo' lacks MemTotal or MemFree");
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
+	accounting_add_pcp(&a, pcp_bytes(&snap, root));
 	accounting_verdict(&a, verdict, sizeof(verdict));
+	phys = physical_ram(&snap, &a, phys_why, sizeof(phys_why));
 	cats = categories_table(&a, &o);
 	add_notes(cats, &a, mi);
 	if (!o.no_lists)
@@ -352,6 +437,17 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 					       : NULL);
 		json_object_object_add(top, "verdict",
 				       json_object_new_string(verdict));
+		json_object_object_add(top, "physical_ram_bytes",
+				       val_has(phys) ? json_object_new_uint64(phys)
+						     : NULL);
+		json_object_object_add(
+			top, "reserved_at_boot_bytes",
+			val_has(phys) ? json_object_new_uint64(phys - a.total)
+				      : NULL);
+		if (!val_has(phys))
+			json_object_object_add(
+				top, "physical_ram_unavailable",
+				json_object_new_string(phys_why));
 		json_object_object_add(top, "categories",
 				       categories_json(&a, &o));
 		if (!o.no_lists)
@@ -366,7 +462,15 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		if (val_has(a.available))
 			printf(", %s available",
 			       human_bytes(a.available, h2, sizeof(h2)));
-		printf("\nVerdict: %s\n\n", verdict);
+		putchar('\n');
+		if (val_has(phys)) {
+			printf("Physical RAM: %s, of which %s reserved at boot "
+			       "(kernel image, struct page array, firmware; "
+			       "outside MemTotal)\n",
+			       human_bytes(phys, h1, sizeof(h1)),
+			       human_bytes(phys - a.total, h2, sizeof(h2)));
+		}
+		printf("Verdict: %s\n\n", verdict);
 		table_print(cats, stdout, &ctx->out);
 		if (lists) {
 			putchar('\n');

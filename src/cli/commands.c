@@ -99,6 +99,17 @@ int cli_common_opt(struct ctx *ctx, int c, const char *arg)
 	}
 }
 
+int cli_opt_default(struct ctx *ctx, int c, const char *arg)
+{
+	int r = cli_common_opt(ctx, c, arg);
+
+	if (r >= 100)
+		return r - 100;
+	if (r == 0)
+		return cli_usage_error(ctx, "unknown option");
+	return -1;
+}
+
 int cli_usage_error(struct ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -3,6 +3,21 @@
 #ifndef MEMTALLY_ALLPARSERS_H
 #define MEMTALLY_ALLPARSERS_H
 
+#include "iomem.h"
 #include "meminfo.h"
+#include "pressure.h"
+#include "swaps.h"
+#include "vmstat.h"
+
+/* pools */
+#include "allocinfo.h"
+#include "slab_sysfs.h"
+#include "slabinfo.h"
+#include "vmallocinfo.h"
+
+/* free */
+#include "buddyinfo.h"
+#include "pagetypeinfo.h"
+#include "zoneinfo.h"
 
 #endif

@@ -222,38 +222,5 @@ fail:
 	return r;
 }
 
-static int meminfo_parse_cb(const char *buf, size_t len, void *ret,
-			    struct parse_err *err)
-{
-	return meminfo_parse(buf, len, ret, err);
-}
-
-int meminfo_read(struct root *root, struct meminfo *ret,
-		 struct source_err *err)
-{
-	return source_read_parse(root, "proc/meminfo", meminfo_parse_cb, ret,
-				 err);
-}
-
-static int meminfo_read_cb(struct root *root, void *ret,
-			   struct source_err *err)
-{
-	return meminfo_read(root, ret, err);
-}
-
-static void meminfo_release_cb(void *data)
-{
-	meminfo_release(data);
-}
-
-const struct source_desc meminfo_source = {
-	.id = SRC_MEMINFO,
-	.name = "meminfo",
-	.path = "/proc/meminfo",
-	.scope = SCOPE_SYSTEM,
-	.needs = NEEDS_NOTHING,
-	.size = sizeof(struct meminfo),
-	.read = meminfo_read_cb,
-	.release = meminfo_release_cb,
-	.summary = "memory totals by use: free, cache, anon, slab, ...",
-};
+SOURCE_DEFINE_FILE(meminfo, "proc/meminfo", SRC_MEMINFO, NEEDS_NOTHING,
+		   "memory totals by use: free, cache, anon, slab, ...");

@@ -61,6 +61,11 @@ void source_err_format(const struct source_err *e, char *buf, size_t n)
 	else if (en == ENOENT)
 		snprintf(buf, n, "'%s' is absent (not on this kernel)",
 			 e->path);
+	else if (en == EOPNOTSUPP)
+		snprintf(buf, n,
+			 "cannot read '%s': %s (switched off at boot, "
+			 "e.g. psi=0)",
+			 e->path, strerror(en));
 	else
 		snprintf(buf, n, "cannot read '%s': %s", e->path,
 			 strerror(en));

@@ -56,6 +56,43 @@ struct source_desc {
 	const char *summary; /* one line: what it tells */
 };
 
+/* For a source that is one file parsed whole by NAME_parse(): defines
+ * NAME_read() (declared in NAME.h) and the table row NAME_source. PATH is
+ * relative to the root ("proc/meminfo"). Sources that read several files
+ * (slab_sysfs) write their reader and row by hand. */
+#define SOURCE_DEFINE_FILE(NAME, PATH, ID, NEEDS, SUMMARY)                     \
+	static int NAME##_parse_cb(const char *buf, size_t len, void *ret,     \
+				   struct parse_err *err)                      \
+	{                                                                      \
+		return NAME##_parse(buf, len, ret, err);                       \
+	}                                                                      \
+	int NAME##_read(struct root *root, struct NAME *ret,                   \
+			struct source_err *err)                                \
+	{                                                                      \
+		return source_read_parse(root, PATH, NAME##_parse_cb, ret,     \
+					 err);                                 \
+	}                                                                      \
+	static int NAME##_read_cb(struct root *root, void *ret,                \
+				  struct source_err *err)                      \
+	{                                                                      \
+		return NAME##_read(root, ret, err);                            \
+	}                                                                      \
+	static void NAME##_release_cb(void *data)                              \
+	{                                                                      \
+		NAME##_release(data);                                          \
+	}                                                                      \
+	const struct source_desc NAME##_source = {                             \
+		.id = ID,                                                      \
+		.name = #NAME,                                                 \
+		.path = "/" PATH,                                              \
+		.scope = SCOPE_SYSTEM,                                         \
+		.needs = NEEDS,                                                \
+		.size = sizeof(struct NAME),                                   \
+		.read = NAME##_read_cb,                                        \
+		.release = NAME##_release_cb,                                  \
+		.summary = SUMMARY,                                            \
+	}
+
 /* The row for id; NULL when that source is not built in. */
 const struct source_desc *source_get(enum source_id id);
 /* Look up by name ("slabinfo"); NULL if unknown. */

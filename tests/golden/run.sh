@@ -8,6 +8,8 @@
 #   tests/golden/run.sh --update   rewrite the expected files (then read
 #                                  the diff before committing it)
 set -u
+tmpd=$(mktemp -d /tmp/memtally-test.XXXXXX)
+trap 'rm -rf "$tmpd"' EXIT
 M=${MEMTALLY:?set MEMTALLY to the memtally binary}
 top=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cases=$top/tests/golden/cases.txt
@@ -19,12 +21,12 @@ run_case() { # fixture, args...
 	local fx=$1
 	shift
 	local out rc
-	out=$(NO_COLOR=1 "$M" --root "$top/tests/fixtures/$fx" "$@" 2>/tmp/mt-golden.err)
+	out=$(NO_COLOR=1 "$M" --root "$top/tests/fixtures/$fx" "$@" 2>"$tmpd/err")
 	rc=$?
 	printf '%s\n' "$out"
-	if [ -s /tmp/mt-golden.err ]; then
+	if [ -s "$tmpd/err" ]; then
 		echo "--- stderr ---"
-		sed "s|$top/||g" /tmp/mt-golden.err
+		sed "s|$top/||g" "$tmpd/err"
 	fi
 	echo "--- exit $rc ---"
 }
@@ -45,9 +47,9 @@ for fxdir in "$top"/tests/fixtures/*/; do
 		if [ ! -f "$exp" ]; then
 			echo "FAIL: $fx: '$line': no expected file $exp"
 			fail=$((fail + 1))
-		elif ! diff -u "$exp" <(printf '%s\n' "$got") >/tmp/mt-golden.diff; then
+		elif ! diff -u "$exp" <(printf '%s\n' "$got") >"$tmpd/diff"; then
 			echo "FAIL: $fx: '$line'"
-			head -40 /tmp/mt-golden.diff
+			head -40 "$tmpd/diff"
 			fail=$((fail + 1))
 		else
 			pass=$((pass + 1))

@@ -68,15 +68,28 @@ after=$(cat_bytes "$("$M" usage --json)" shmem)
 within "shmem after 256 MiB in tmpfs" $((after - before)) $((256 * MIB)) || fail=1
 rm -f "$mnt/fill"
 
-# 3. pipes -> unaccounted
-rm -f /tmp/memtally-live-pipes.ready
-before=$(cat_bytes "$("$M" usage --json)" unaccounted)
-python3 "$here/hold-pipes.py" 256 /tmp/memtally-live-pipes.ready &
-pid=$!
-for _ in $(seq 100); do [ -s /tmp/memtally-live-pipes.ready ] && break; sleep 0.1; done
-[ -s /tmp/memtally-live-pipes.ready ] || { echo "FAIL: pipe holder did not start"; exit 1; }
-after=$(cat_bytes "$("$M" usage --json)" unaccounted)
-within "unaccounted after 256 MiB in pipes" $((after - before)) $((256 * MIB)) || fail=1
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+# 3. pipes -> unaccounted. The remainder moves with anything else that
+# takes pages from the allocator meanwhile, so the baseline is the mean of
+# a reading before and after the hold, and a try that other activity
+# spoiled is repeated (up to 3 times).
+pipe_try() {
+	local b1 a b2
+	rm -f /tmp/memtally-live-pipes.ready
+	b1=$(cat_bytes "$("$M" usage --json)" unaccounted)
+	python3 "$here/hold-pipes.py" 256 /tmp/memtally-live-pipes.ready &
+	pid=$!
+	for _ in $(seq 100); do [ -s /tmp/memtally-live-pipes.ready ] && break; sleep 0.1; done
+	[ -s /tmp/memtally-live-pipes.ready ] || { echo "FAIL: pipe holder did not start"; return 2; }
+	a=$(cat_bytes "$("$M" usage --json)" unaccounted)
+	kill "$pid"; wait "$pid" 2>/dev/null; pid=
+	b2=$(cat_bytes "$("$M" usage --json)" unaccounted)
+	within "unaccounted after 256 MiB in pipes" $((a - (b1 + b2) / 2)) $((256 * MIB))
+}
+ok=1
+for try in 1 2 3; do
+	pipe_try && { ok=0; break; }
+	[ $try -lt 3 ] && echo "usage: retrying (other activity moved the remainder)"
+done
+[ $ok = 0 ] || fail=1
 
 exit $fail

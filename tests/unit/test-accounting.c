@@ -193,6 +193,51 @@ static void test_verdicts(void **state)
 	meminfo_release(&mi);
 }
 
+static void test_pcp(void **state)
+{
+	struct meminfo mi;
+	struct accounting a;
+	int64_t before;
+
+	(void)state;
+	parse(full, &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	before = a.bytes[ACCT_UNACCOUNTED];
+	accounting_add_pcp(&a, KB(1000));
+	assert_true(a.present[ACCT_FREE_PCP]);
+	assert_int_equal(a.bytes[ACCT_FREE_PCP], KB(1000));
+	assert_int_equal(a.bytes[ACCT_UNACCOUNTED], before - (int64_t)KB(1000));
+	assert_int_equal(sum(&a), (int64_t)KB(1000000));
+	/* once only, and absent means nothing */
+	accounting_add_pcp(&a, KB(1000));
+	assert_int_equal(sum(&a), (int64_t)KB(1000000));
+	accounting_compute(&mi, VAL_ABSENT, &a);
+	accounting_add_pcp(&a, VAL_ABSENT);
+	assert_false(a.present[ACCT_FREE_PCP]);
+	meminfo_release(&mi);
+}
+
+static void test_vmalloc_stacks(void **state)
+{
+	const char *text =
+		"0x0000000000000000-0x0000000000000000   20480 kernel_clone+0x9a/0x3b0 pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000   20480 dup_task_struct+0x4a/0x1b0 pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000   20480 irq_init_percpu_irqstack+0x12c/0x1c0 pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000   20480 kernel_clone+0x9a/0x3b0 [fakemod] pages=4 vmalloc N0=4\n"
+		"0x0000000000000000-0x0000000000000000    8192 unpurged vm_area\n";
+	struct vmallocinfo vi;
+
+	(void)state;
+	assert_int_equal(vmallocinfo_parse(text, strlen(text), &vi, NULL), 0);
+	/* two task stacks of 4 pages; the IRQ stack and the module's area
+	 * are not task stacks */
+	assert_int_equal(accounting_vmalloc_stacks(&vi, VAL_ABSENT), 8 * 4096);
+	/* never more than KernelStack says */
+	assert_int_equal(accounting_vmalloc_stacks(&vi, 16384), 16384);
+	assert_int_equal(accounting_vmalloc_stacks(NULL, 16384), VAL_ABSENT);
+	vmallocinfo_release(&vi);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_old_kernel_fields_missing),
 		cmocka_unit_test(test_negative_remainder),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_vmalloc_stacks),
+		cmocka_unit_test(test_pcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
