@@ -44,8 +44,10 @@ void leaks_series_name(const struct store_data *d, size_t i, char *buf,
 
 static bool analysed_kind(const struct store_series_info *si)
 {
+	/* free memory growing is no leak (free, free_pcp) */
 	if (streq(si->kind, "category"))
-		return !streq(si->name, "free");
+		return !(si->reclaim && streq(si->reclaim, "free")) &&
+		       !streq(si->name, "free");
 	return streq(si->kind, "pool") || streq(si->kind, "proc") ||
 	       streq(si->kind, "cgroup");
 }

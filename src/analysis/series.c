@@ -1,5 +1,9 @@
 /* A snapshot as a flat list of series; see series.h.
  *
+ * The categories are computed exactly as `memtally usage` computes them
+ * (with vmallocinfo for the stacks and zoneinfo for per-CPU free pages),
+ * so a recording and the view agree.
+ *
  * The usage categories are the first series: they sum to MemTotal, so a
  * leak anywhere shows in exactly one of them (a pipe-buffer leak in
  * `unaccounted`, a SysV message leak in unreclaimable slab, a tmpfs leak
@@ -12,12 +16,17 @@
 #include <string.h>
 
 #include "../basic/xalloc.h"
+#include "../sources/buddyinfo.h"
+#include "../sources/zoneinfo.h"
 #include "accounting.h"
+#include "pools.h"
 #include "series.h"
 
 uint64_t series_sources(void)
 {
-	return SRC_BIT(SRC_MEMINFO);
+	return SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_ZONEINFO) |
+	       SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
+	       SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_BUDDYINFO);
 }
 
 void series_add(struct series_set *s, const char *kind, const char *name,
@@ -77,6 +86,10 @@ static char *failed_json(const struct snapshot *snap)
 
 		if (!(snap->asked & SRC_BIT(id)) || snapshot_get(snap, id))
 			continue;
+		/* most kernels have no allocation profiling: its absence is
+		 * the normal case, not a failure worth a note per sample */
+		if (id == SRC_ALLOCINFO && snap->err[id].err == -ENOENT)
+			continue;
 		snapshot_why(snap, id, why, sizeof(why));
 		json_object_object_add(o, d ? d->name : "?",
 				       json_object_new_string(why));
@@ -88,17 +101,190 @@ static char *failed_json(const struct snapshot *snap)
 	return json_take(o);
 }
 
+/* The page size series_collect() uses for page counts: the caller's
+ * (live: sysconf), else what vmallocinfo implies, else 4 KiB. */
+static uint64_t page_size_of(const struct snapshot *snap,
+			     const struct series_opts *o)
+{
+	const struct vmallocinfo *vi = snapshot_get(snap, SRC_VMALLOCINFO);
+	uint64_t ps = vi ? vmallocinfo_page_size(vi) : 0;
+
+	if (o->page_size)
+		return o->page_size;
+	return ps ? ps : 4096;
+}
+
+static uint64_t pcp_bytes(const struct snapshot *snap, uint64_t page)
+{
+	const struct zoneinfo *zi = snapshot_get(snap, SRC_ZONEINFO);
+	uint64_t sum = 0;
+	bool any = false;
+
+	if (!zi)
+		return VAL_ABSENT;
+	for (size_t i = 0; i < zi->n_zones; i++) {
+		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
+
+		if (val_has(c)) {
+			sum += c;
+			any = true;
+		}
+	}
+	return any ? sum * page : VAL_ABSENT;
+}
+
+static const char *pool_reclaim(enum pool_type t)
+{
+	switch (t) {
+	case POOL_RECLAIMABLE:
+		return "reclaimable";
+	case POOL_UNRECLAIMABLE:
+		return "pinned";
+	case POOL_TYPE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+/* The usage category a pool row's bytes are part of, or NULL. */
+static const char *pool_category(const struct pool_row *r)
+{
+	if (r->source == POOL_VMALLOC)
+		return "vmalloc";
+	if (r->source != POOL_SLAB)
+		return NULL; /* allocinfo sites span categories */
+	if (r->type == POOL_RECLAIMABLE)
+		return "slab_reclaimable";
+	if (r->type == POOL_UNRECLAIMABLE)
+		return "slab_unreclaimable";
+	return NULL;
+}
+
+static char *pool_owner(const struct pool_row *r)
+{
+	json_object *o = json_object_new_object();
+	const char *cat = pool_category(r), *type = pool_type_name(r->type);
+
+	if (cat)
+		json_object_object_add(o, "category",
+				       json_object_new_string(cat));
+	json_object_object_add(
+		o, "source",
+		json_object_new_string(pool_source_name(r->source)));
+	json_object_object_add(o, "tag", json_object_new_string(r->tag));
+	json_object_object_add(o, "type",
+			       type ? json_object_new_string(type) : NULL);
+	json_object_object_add(o, "module",
+			       r->module ? json_object_new_string(r->module)
+					 : NULL);
+	return json_take(o);
+}
+
+/* Pool tags: the top_pools biggest and any of pool_threshold or more as
+ * their own series, the rest summed per source and type ("pool_other"),
+ * so the number of series stays bounded however many caches the kernel
+ * creates. A vmalloc caller in a module is "vmalloc/func [module]". */
+static void add_pools(struct series_set *s, const struct snapshot *snap,
+		      const struct series_opts *o, uint64_t page)
+{
+	const struct slabinfo *si = snapshot_get(snap, SRC_SLABINFO);
+	const struct vmallocinfo *vi = snapshot_get(snap, SRC_VMALLOCINFO);
+	const struct allocinfo *ai = snapshot_get(snap, SRC_ALLOCINFO);
+	uint64_t other[_POOL_SOURCE_MAX][3] = { { 0 } };
+	bool seen[_POOL_SOURCE_MAX][3] = { { false } };
+	struct pool_set ps = { 0 };
+	size_t kept = 0;
+
+	if (si)
+		pools_add_slab(&ps, si, o->slab_types, page);
+	if (vi)
+		pools_add_vmalloc(&ps, vi, page);
+	if (ai)
+		pools_add_allocinfo(&ps, ai);
+	pools_sort(&ps, POOL_SORT_BYTES);
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct pool_row *r = &ps.rows[i];
+		char name[128];
+
+		if (!val_has(r->bytes) || r->bytes > INT64_MAX)
+			continue;
+		if (kept < o->top_pools || r->bytes >= o->pool_threshold) {
+			if (r->module)
+				snprintf(name, sizeof(name), "%s/%s [%s]",
+					 pool_source_name(r->source), r->tag,
+					 r->module);
+			else
+				snprintf(name, sizeof(name), "%s/%s",
+					 pool_source_name(r->source), r->tag);
+			series_add(s, "pool", name, (int64_t)r->bytes,
+				   pool_reclaim(r->type), pool_owner(r));
+			kept++;
+			continue;
+		}
+		other[r->source][r->type] += r->bytes;
+		seen[r->source][r->type] = true;
+	}
+	for (int src = 0; src < _POOL_SOURCE_MAX; src++)
+		for (int t = 0; t < 3; t++) {
+			char name[64];
+
+			if (!seen[src][t])
+				continue;
+			snprintf(name, sizeof(name), "%s/%s",
+				 pool_source_name(src),
+				 pool_type_name(t) ? pool_type_name(t)
+						   : "unknown");
+			series_add(s, "pool_other", name,
+				   (int64_t)other[src][t], pool_reclaim(t),
+				   NULL);
+		}
+	pools_release(&ps);
+}
+
+/* Free lists: bytes in free blocks of each order, per node and zone. */
+static void add_free_lists(struct series_set *s, const struct snapshot *snap,
+			   uint64_t page)
+{
+	const struct buddyinfo *bi = snapshot_get(snap, SRC_BUDDYINFO);
+
+	if (!bi)
+		return;
+	for (size_t z = 0; z < bi->n_zones; z++) {
+		const struct buddyinfo_zone *bz = &bi->zones[z];
+
+		for (unsigned i = 0; i < bi->n_orders && i < 40; i++) {
+			char name[64];
+			uint64_t b;
+
+			if (mul_u64(bz->free[i], page << i, &b) < 0 ||
+			    b > INT64_MAX)
+				continue;
+			snprintf(name, sizeof(name), "%u/%s/%u", bz->node,
+				 bz->zone, i);
+			series_add(s, "free", name, (int64_t)b, "free",
+				   xstrdup("{\"category\":\"free\"}"));
+		}
+	}
+}
+
 int series_collect(const struct snapshot *snap, const struct series_opts *o,
 		   struct series_set *ret)
 {
 	struct series_set s = { 0 };
 	const struct meminfo *mi = snapshot_get(snap, SRC_MEMINFO);
+	uint64_t page = page_size_of(snap, o), stacks;
 	struct accounting a;
 	int r = 0;
 
-	(void)o;
 	s.failed = failed_json(snap);
-	if (mi && accounting_compute(mi, VAL_ABSENT, &a) == 0) {
+	/* the categories exactly as `usage` computes them: vmalloc'd stacks
+	 * counted once, per-CPU free pages out of the remainder */
+	stacks = mi ? accounting_vmalloc_stacks(
+			      snapshot_get(snap, SRC_VMALLOCINFO),
+			      mi->v[MI_KERNELSTACK])
+		    : VAL_ABSENT;
+	if (mi && accounting_compute(mi, stacks, &a) == 0) {
+		accounting_add_pcp(&a, pcp_bytes(snap, page));
 		for (int c = 0; c < _ACCT_MAX; c++) {
 			const struct acct_cat_info *ci = acct_cat_info(c);
 
@@ -116,6 +302,8 @@ int series_collect(const struct snapshot *snap, const struct series_opts *o,
 	} else {
 		r = -ENODATA;
 	}
+	add_pools(&s, snap, o, page);
+	add_free_lists(&s, snap, page);
 	*ret = s;
 	return r;
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "../model/snapshot.h"
+#include "../sources/slab_sysfs.h"
 
 struct series_point {
 	char kind[16];
@@ -37,6 +38,10 @@ struct series_set {
 struct series_opts {
 	size_t top_pools;	 /* keep the N biggest pool tags (0: none) */
 	uint64_t pool_threshold; /* and any tag at least this big */
+	uint64_t page_size;	 /* 0: from vmallocinfo, else 4 KiB */
+	/* slab caches' reclaim_account (slab_sysfs_read_names()), or NULL:
+	 * then types come from the cache names where they say */
+	const struct slab_sysfs *slab_types;
 };
 
 /* The sources series_collect() looks at: pass to snapshot_collect(). */

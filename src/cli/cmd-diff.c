@@ -89,8 +89,11 @@ static void side_collect(struct side *s)
 {
 	const struct snapshot_meta *m = root_snapshot_meta(s->root);
 
-	snapshot_collect(s->root, series_sources(), &s->snap);
-	series_collect(&s->snap, &(struct series_opts){ 0 }, &s->set);
+	/* every pool tag: a diff is read once, and a tag that grew from
+	 * small must not hide in a summed "other" line */
+	cli_collect_series(s->root,
+			   &(struct series_opts){ .top_pools = SIZE_MAX },
+			   &s->snap, &s->set);
 	if (m && m->created > 0)
 		s->t = (double)m->created;
 	else if (root_is_live(s->root))
@@ -286,8 +289,7 @@ static void print_text(const struct diff_result *res, const struct side *a,
 		const struct series_point *p = r->b ? r->b : r->a;
 		size_t row = table_add_row(t);
 		char name[180], owner[300] = "";
-		json_object *o = owner_json(res, k), *v, *chain;
-		size_t len = 0;
+		json_object *o = owner_json(res, k);
 
 		snprintf(name, sizeof(name), "%s%s:%s", r->is_child ? "  " : "",
 			 p->kind, p->name);
@@ -305,29 +307,7 @@ static void print_text(const struct diff_result *res, const struct side *a,
 					(int64_t)llround((double)r->delta /
 							 hours));
 		}
-		if (json_object_object_get_ex(o, "from", &v))
-			len += (size_t)snprintf(owner + len,
-						sizeof(owner) - len, "%s",
-						json_object_get_string(v));
-		if (json_object_object_get_ex(o, "module", &v) &&
-		    json_object_get_string(v) && len < sizeof(owner))
-			len += (size_t)snprintf(
-				owner + len, sizeof(owner) - len, "%smodule %s",
-				len ? ", " : "", json_object_get_string(v));
-		if (json_object_object_get_ex(o, "chain", &chain))
-			for (size_t c = 0;
-			     c < json_object_array_length(chain) &&
-			     len < sizeof(owner);
-			     c++) {
-				json_object *e =
-					json_object_array_get_idx(chain, c);
-
-				if (json_object_object_get_ex(e, "series", &v))
-					len += (size_t)snprintf(
-						owner + len,
-						sizeof(owner) - len, " -> %s",
-						json_object_get_string(v));
-			}
+		cli_owner_text(o, owner, sizeof(owner));
 		table_set_str(t, row, 6, owner);
 		json_object_put(o);
 		if (r->delta > 0 && !r->is_child &&

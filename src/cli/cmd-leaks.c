@@ -42,7 +42,8 @@ const char cmd_leaks_help[] =
 	"\n"
 	"Options:\n"
 	"      --db FILE             the recording (required)\n"
-	"      --since T             only the last T of the recording (e.g. 6h,\n"
+	"      --since T             only the last T of the recording (e.g. "
+	"6h,\n"
 	"                            2d) or samples since unix time @T\n"
 	"      --min-growth SIZE     default 8M\n"
 	"      --min-rate SIZE       per hour; default 1M\n"
@@ -122,32 +123,14 @@ json_object *leaks_owner_json(const struct store_data *d,
 	return o;
 }
 
-/* "category: unaccounted (Driver Locked...)" -> " -> tag -> module". */
+/* The OWNER column: what the series is made of and its chain. */
 static void owner_text(const struct store_data *d,
 		       const struct leaks_result *res, size_t k, char *buf,
 		       size_t n)
 {
-	json_object *o = leaks_owner_json(d, res, k), *v, *chain;
-	size_t len = 0;
+	json_object *o = leaks_owner_json(d, res, k);
 
-	buf[0] = '\0';
-	if (json_object_object_get_ex(o, "from", &v))
-		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s",
-					json_object_get_string(v));
-	if (json_object_object_get_ex(o, "module", &v) &&
-	    json_object_get_string(v))
-		len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
-					"%smodule %s", len ? ", " : "",
-					json_object_get_string(v));
-	if (json_object_object_get_ex(o, "chain", &chain))
-		for (size_t i = 0; i < json_object_array_length(chain); i++) {
-			json_object *e = json_object_array_get_idx(chain, i);
-
-			if (json_object_object_get_ex(e, "series", &v))
-				len += (size_t)snprintf(
-					buf + len, len < n ? n - len : 0,
-					" -> %s", json_object_get_string(v));
-		}
+	cli_owner_text(o, buf, n);
 	json_object_put(o);
 }
 

@@ -115,16 +115,22 @@ static int record_one(struct root *root, struct store *st,
 	char *failed;
 	int r = 0;
 
-	snapshot_collect(root, series_sources(), &snap);
-	series_collect(&snap, &o->series, &set);
+	cli_collect_series(root, &o->series, &snap, &set);
 	pts = xmalloc((set.n ? set.n : 1) * sizeof(*pts));
 	for (size_t i = 0; i < set.n; i++) {
+		bool dup = false;
+
 		r = store_series(st, set.v[i].kind, set.v[i].name,
 				 set.v[i].reclaim, set.v[i].owner,
 				 &pts[n].series);
 		if (r < 0)
 			goto out;
-		pts[n++].value = set.v[i].value;
+		/* two rows with one name (a tag truncated to the same
+		 * prefix): keep the first, a sample has one value a series */
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = pts[k].series == pts[n].series;
+		if (!dup)
+			pts[n++].value = set.v[i].value;
 	}
 	failed = set.failed;
 	if (o->bpf) {

@@ -96,8 +96,7 @@ static char *metrics_page(struct serve_state *st, size_t *ret_len)
 	struct snapshot snap;
 	double t0 = mono_s();
 
-	snapshot_collect(st->root, series_sources(), &snap);
-	series_collect(&snap, &st->series, &set);
+	cli_collect_series(st->root, &st->series, &snap, &set);
 	prom_render(&set, &snap, mono_s() - t0, &b);
 	series_set_release(&set);
 	snapshot_release(&snap);

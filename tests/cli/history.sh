@@ -83,14 +83,14 @@ print(f"history: failing sources recorded in each of {len(rows)} samples: {sorte
 PY
 
 # retention by size keeps the file bounded (applied every 100 samples)
-"$M" record --db "$tmp/ret.db" --interval 10ms --count 701 --retain-size 24K -q || { echo "FAIL: record --retain-size exit $?"; fail=1; }
+"$M" record --db "$tmp/ret.db" --interval 10ms --count 701 --retain-size 96K -q || { echo "FAIL: record --retain-size exit $?"; fail=1; }
 python3 - "$tmp/ret.db" <<'PY' || fail=1
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 n = c.execute("SELECT count(*) FROM samples").fetchone()[0]
 pc, fl, ps = (c.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count", "page_size"))
-assert n < 701 and (pc - fl) * ps <= 24 * 1024 + 4096, (n, pc, fl)
-print(f"history: --retain-size 24K kept {n} of 701 samples, {(pc - fl) * ps} bytes in use")
+assert n < 701 and (pc - fl) * ps <= 96 * 1024 + 4096, (n, pc, fl)
+print(f"history: --retain-size 96K kept {n} of 701 samples, {(pc - fl) * ps} bytes in use")
 PY
 
 # usage and failures

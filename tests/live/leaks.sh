@@ -30,9 +30,11 @@ cleanup() {
 trap cleanup EXIT
 fail=0
 
-# leak MODE RATE CATEGORY [DIR]: record 25 s while leaking, check leaks
+# leak MODE RATE CATEGORY CHAIN [DIR]: record 25 s while leaking, check
+# that leaks names CATEGORY first at RATE (MiB/s) +-20%, and, when CHAIN is
+# not -, that its owner chain names a series starting with CHAIN
 leak() {
-	local mode=$1 rate=$2 cat=$3 dir=${4:-} db=$tmp/$1.db
+	local mode=$1 rate=$2 cat=$3 chain=$4 dir=${5:-} db=$tmp/$1.db
 	rm -f "$tmp/ready"
 	python3 "$here/leak-steady.py" "$mode" "$rate" 400 "$tmp/ready" $dir &
 	pid=$!
@@ -41,10 +43,10 @@ leak() {
 	"$M" record --db "$db" --interval 1 --duration 25 -q || { echo "FAIL: record exit $?"; fail=1; }
 	kill "$pid"; wait "$pid" 2>/dev/null; pid=
 	"$M" leaks --db "$db" --json >"$tmp/out.json" || { echo "FAIL: leaks exit $?"; fail=1; return; }
-	python3 - "$tmp/out.json" "category:$cat" "$rate" <<'PY' || { fail=1; "$M" leaks --db "$db" --all; }
+	python3 - "$tmp/out.json" "category:$cat" "$rate" "$chain" <<'PY' || { fail=1; "$M" leaks --db "$db" --all; }
 import json, sys
 d = json.load(open(sys.argv[1]))
-want, rate = sys.argv[2], float(sys.argv[3]) * 2**20 * 3600
+want, rate, chain = sys.argv[2], float(sys.argv[3]) * 2**20 * 3600, sys.argv[4]
 s = d["suspects"]
 assert s, f"no suspects in {d['samples']} samples; want {want}"
 got = s[0]
@@ -54,15 +56,19 @@ print(f"leaks: first suspect {got['series']} at {got['bytes_per_hour'] / 2**20:.
       f"runs out in {got['exhaustion_seconds']} s: {'ok' if ok else 'FAIL'}")
 assert isinstance(got["bytes_per_hour"], int) and isinstance(got["start_bytes"], int)
 assert "owner" in got and got["kind"] in ("reclaimable", "unreclaimable")
+names = [c["series"] for c in got["owner"]["chain"]]
+if chain != "-":
+    print(f"leaks: owner chain {' -> '.join([want] + names)}")
+    ok = ok and any(n.startswith(chain) for n in names)
 sys.exit(0 if ok else 1)
 PY
 }
 
 # 1. leak injection
 echo 1048576 >/proc/sys/kernel/msgmnb
-leak msg 4 slab_unreclaimable
+leak msg 4 slab_unreclaimable pool:slab/
 mount -t tmpfs -o size=400m memtally-live-leaks "$mnt" || { echo "FAIL: cannot mount tmpfs"; exit 1; }
-leak tmpfs 8 shmem "$mnt"
+leak tmpfs 8 shmem - "$mnt"
 umount "$mnt"
 
 # 2. no leak
