@@ -169,7 +169,7 @@ static void axes(FILE *f, double lo, double hi, double t0, double t1, int w,
 static void usage_chart(FILE *f, const struct store_data *d)
 {
 	size_t ncols = d->n_times < COLS ? d->n_times : COLS;
-	size_t cats[64], nc = 0, free_i = SIZE_MAX;
+	size_t cats[64], nc = 0, frees[8], nf = 0, drawn;
 	_cleanup_free_ double *tmp = NULL, *base = NULL, *vals = NULL;
 	double hi = 0, t0, t1;
 	int pw = CHART_W - PAD_L - 10, ph = CHART_H - PAD_B - PAD_T;
@@ -183,8 +183,13 @@ static void usage_chart(FILE *f, const struct store_data *d)
 	for (size_t i = 0; i < d->n_series && nc < ELEMENTSOF(cats); i++) {
 		if (!streq(d->series[i].kind, "category"))
 			continue;
-		if (streq(d->series[i].name, "free"))
-			free_i = i;
+		/* free memory (free, free_percpu) is not drawn: the stack
+		 * is the memory in use */
+		if ((streq(d->series[i].name, "free") ||
+		     (d->series[i].reclaim &&
+		      streq(d->series[i].reclaim, "free"))) &&
+		    nf < ELEMENTSOF(frees))
+			frees[nf++] = i;
 		else
 			cats[nc++] = i;
 	}
@@ -255,8 +260,9 @@ static void usage_chart(FILE *f, const struct store_data *d)
 			base[c] += vals[k * ncols + c];
 	}
 	fputs("</svg>\n<div class=\"legend\">", f);
-	if (free_i != SIZE_MAX)
-		cats[nc++] = free_i;
+	drawn = nc;
+	for (size_t k = 0; k < nf && nc < ELEMENTSOF(cats); k++)
+		cats[nc++] = frees[nf - 1 - k];
 	for (size_t k = nc; k-- > 0;) {
 		const char *name = d->series[cats[k]].name;
 		int64_t last = STORE_ABSENT;
@@ -273,7 +279,7 @@ static void usage_chart(FILE *f, const struct store_data *d)
 							      sizeof(buf))
 					 : human_bytes((uint64_t)last, buf,
 						       sizeof(buf)));
-		if (k == nc - 1 && cats[k] == free_i)
+		if (k >= drawn)
 			fputs(" (not drawn)", f);
 		fputs("</span>", f);
 	}
