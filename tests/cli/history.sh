@@ -82,6 +82,20 @@ for (f,) in rows:
 print(f"history: failing sources recorded in each of {len(rows)} samples: {sorted(d)}")
 PY
 
+# SIGTERM and SIGINT stop the recorder cleanly: exit 0, file intact
+for sig in TERM INT; do
+	"$M" record --db "$tmp/sig.db" --interval 50ms 2>"$tmp/sig.err" &
+	rpid=$!
+	sleep 0.6
+	kill -$sig "$rpid"
+	wait "$rpid"; rc=$?
+	if [ $rc != 0 ] || ! grep -q "stopped by signal" "$tmp/sig.err"; then
+		echo "FAIL: record on SIG$sig: exit $rc: $(cat "$tmp/sig.err")"; fail=1
+	fi
+done
+[ "$(sqlite3 "$tmp/sig.db" 'PRAGMA integrity_check' 2>/dev/null || python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' "$tmp/sig.db")" = ok ] \
+	|| { echo "FAIL: recording damaged after SIGTERM/SIGINT"; fail=1; }
+
 # retention by size keeps the file bounded (applied every 100 samples)
 "$M" record --db "$tmp/ret.db" --interval 10ms --count 701 --retain-size 96K -q || { echo "FAIL: record --retain-size exit $?"; fail=1; }
 python3 - "$tmp/ret.db" <<'PY' || fail=1
