@@ -2,7 +2,8 @@
 # Live test of `serve`: a real Prometheus (Debian's package), started on
 # loopback with a temporary config and storage, scrapes memtally every
 # second; its HTTP API must return the usage categories summing to
-# MemTotal, and load the alert rules from contrib/. Bad requests get 4xx
+# MemTotal, and load the alert rules from contrib/ (which also pass their
+# promtool unit tests). Bad requests get 4xx
 # and serve keeps answering; scrape latency is measured. About 15 s.
 set -u
 M=${MEMTALLY:?}
@@ -33,6 +34,12 @@ curl -sf "http://127.0.0.1:$sport/metrics" >"$tmp/metrics" || { echo "FAIL: no /
 if command -v promtool >/dev/null; then
 	promtool check metrics <"$tmp/metrics" >"$tmp/lint" 2>&1 || { echo "FAIL: promtool check metrics:"; cat "$tmp/lint"; fail=1; }
 	promtool check rules "$top/contrib/prometheus/memtally-alerts.yml" >/dev/null || { echo "FAIL: alert rules"; fail=1; }
+	# the alerts fire on a leaking host and stay quiet on a steady one
+	if promtool test rules "$top/tests/prometheus/memtally-alerts-test.yml" >"$tmp/rt" 2>&1; then
+		echo "serve: alert rules: promtool unit tests pass (a leaking host alerts, a steady one does not)"
+	else
+		echo "FAIL: promtool test rules:"; cat "$tmp/rt"; fail=1
+	fi
 fi
 
 # bad requests: 4xx, and serve survives them
