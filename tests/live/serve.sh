@@ -107,6 +107,8 @@ curl -sf "http://127.0.0.1:$pport/api/v1/query?query=memtally_memory_total_bytes
 curl -sf "http://127.0.0.1:$pport/api/v1/query?query=sum(memtally_usage_bytes)-on()memtally_memory_total_bytes" >"$tmp/s.json"
 curl -sf "http://127.0.0.1:$pport/api/v1/rules" >"$tmp/r.json"
 curl -sf "http://127.0.0.1:$pport/api/v1/targets" >"$tmp/tg.json"
+curl -sf "http://127.0.0.1:$pport/api/v1/query?query=count(memtally_pool_bytes)" >"$tmp/pc.json"
+curl -sf "http://127.0.0.1:$pport/api/v1/query?query=count(memtally_free_bytes)" >"$tmp/fc.json"
 python3 - "$tmp" <<'PY' || fail=1
 import json, sys
 d = sys.argv[1]
@@ -125,6 +127,15 @@ rules = [r for g in groups for r in g["rules"]]
 assert len(rules) >= 5 and all(r.get("health") in ("ok", "unknown") for r in rules), rules
 tg = json.load(open(f"{d}/tg.json"))["data"]["activeTargets"]
 assert tg and tg[0]["health"] == "up", tg
+def count(name):
+    r = json.load(open(f"{d}/{name}.json"))["data"]["result"]
+    return int(float(r[0]["value"][1])) if r else 0
+pools, frees = count("pc"), count("fc")
+import os
+if os.geteuid() == 0:
+    assert 0 < pools <= 20, f"{pools} pool tag series (want 1..20: top 20 only)"
+assert frees > 0, "no free-list series"
+print(f"serve: Prometheus has {pools} pool tag series (bounded to the top 20) and {frees} free-list series")
 print(f"serve: Prometheus scraped {len(cats)} categories summing to MemTotal {memtotal}, "
       f"{len(rules)} alert rules loaded, target up")
 PY
