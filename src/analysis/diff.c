@@ -31,7 +31,8 @@ void diff_owner_category(const struct series_point *p, char *buf, size_t n)
 
 static bool kept_kind(const char *kind)
 {
-	return streq(kind, "category") || streq(kind, "pool");
+	return streq(kind, "category") || streq(kind, "pool") ||
+	       streq(kind, "pool_other");
 }
 
 static const struct series_point *find(const struct series_set *s,
@@ -121,7 +122,8 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 			if (pr->n_children >= DIFF_MAX_CHILDREN)
 				break;
 			if (cr->is_child || !cr->a || !cr->b ||
-			    !streq(row_point(cr)->kind, "pool") ||
+			    (!streq(row_point(cr)->kind, "pool") &&
+			     !streq(row_point(cr)->kind, "pool_other")) ||
 			    (cr->delta > 0) != (pr->delta > 0))
 				continue;
 			diff_owner_category(row_point(cr), cat, sizeof(cat));

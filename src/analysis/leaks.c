@@ -48,8 +48,8 @@ static bool analysed_kind(const struct store_series_info *si)
 	if (streq(si->kind, "category"))
 		return !(si->reclaim && streq(si->reclaim, "free")) &&
 		       !streq(si->name, "free");
-	return streq(si->kind, "pool") || streq(si->kind, "proc") ||
-	       streq(si->kind, "cgroup");
+	return streq(si->kind, "pool") || streq(si->kind, "pool_other") ||
+	       streq(si->kind, "proc") || streq(si->kind, "cgroup");
 }
 
 /* The usage category a series belongs to (owner JSON "category"), into

@@ -180,6 +180,24 @@ static char *pool_owner(const struct pool_row *r)
 	return json_take(o);
 }
 
+/* The owner of a "pool_other" line: the category its tags are part of,
+ * so a leak spread over many small tags still chains to its category. */
+static char *other_owner(int src, int type)
+{
+	struct pool_row r = { .source = src, .type = type };
+	const char *cat = pool_category(&r);
+	json_object *o = json_object_new_object();
+
+	if (cat)
+		json_object_object_add(o, "category",
+				       json_object_new_string(cat));
+	json_object_object_add(o, "source",
+			       json_object_new_string(pool_source_name(src)));
+	json_object_object_add(o, "tags",
+			       json_object_new_string("the rest, summed"));
+	return json_take(o);
+}
+
 /* Pool tags: the top_pools biggest and any of pool_threshold or more as
  * their own series, the rest summed per source and type ("pool_other"),
  * so the number of series stays bounded however many caches the kernel
@@ -236,7 +254,7 @@ static void add_pools(struct series_set *s, const struct snapshot *snap,
 						   : "unknown");
 			series_add(s, "pool_other", name,
 				   (int64_t)other[src][t], pool_reclaim(t),
-				   NULL);
+				   other_owner(src, t));
 		}
 	pools_release(&ps);
 }
