@@ -63,7 +63,8 @@ print(f"recorder at 1 s: {n} samples in {wall:.1f} s, CPU {cpu:.3f} s = {cpu / w
 
 # 2. leaks on a synthetic week
 wk = f"{tmp}/week.db"
-subprocess.run([sys.executable, "bench/gen-recording.py", wk], check=True)
+# 120 series: 17 categories, 2 meminfo, 90 pool tags, 11 free-list orders
+subprocess.run([sys.executable, "bench/gen-recording.py", wk, "--pools", "90"], check=True)
 size = os.path.getsize(wk)
 ts = []
 for _ in range(7):
