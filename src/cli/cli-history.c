@@ -102,17 +102,24 @@ void cli_owner_text(json_object *o, char *buf, size_t n)
 		APPEND("%s", json_object_get_string(v));
 	if (json_object_object_get_ex(o, "source", &v))
 		src = json_object_get_string(v);
-	if (src)
+	if (src && json_object_object_get_ex(o, "tags", &v))
+		APPEND("%sthe other %s tags, summed", len ? ", " : "", src);
+	else if (src)
 		APPEND("%s%s", len ? ", " : "",
 		       streq(src, "slab")	 ? "slab cache"
 		       : streq(src, "vmalloc")	 ? "vmalloc caller"
 		       : streq(src, "allocinfo") ? "call site"
 						 : src);
+	if (json_object_object_get_ex(o, "pid", &v))
+		APPEND("%sprocess %d", len ? ", " : "", json_object_get_int(v));
+	if (json_object_object_get_ex(o, "path", &v))
+		APPEND("%scgroup %s", len ? ", " : "",
+		       json_object_get_string(v));
 	if (json_object_object_get_ex(o, "module", &v) &&
 	    json_object_get_string(v))
 		APPEND("%smodule %s", len ? ", " : "",
 		       json_object_get_string(v));
-	else if (src)
+	else if (src && !json_object_object_get_ex(o, "tags", &v))
 		APPEND(", built-in");
 	if (json_object_object_get_ex(o, "chain", &chain))
 		for (size_t i = 0; i < json_object_array_length(chain); i++) {

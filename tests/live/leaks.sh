@@ -71,17 +71,27 @@ mount -t tmpfs -o size=400m memtally-live-leaks "$mnt" || { echo "FAIL: cannot m
 leak tmpfs 8 shmem - "$mnt"
 umount "$mnt"
 
-# 2. no leak
-"$M" record --db "$tmp/quiet.db" --interval 1 --duration 20 -q || { echo "FAIL: record exit $?"; fail=1; }
-"$M" leaks --db "$tmp/quiet.db" --json >"$tmp/out.json"
-python3 - "$tmp/out.json" <<'PY' || { fail=1; "$M" leaks --db "$tmp/quiet.db" --all; }
+# 2. no leak. A shared machine may really grow something while we record
+#    (another job's build); a false alarm of memtally's own repeats, so up
+#    to three recordings are taken and one quiet one is enough.
+quiet=
+for try in 1 2 3; do
+	rm -f "$tmp/quiet.db"*
+	"$M" record --db "$tmp/quiet.db" --interval 1 --duration 20 -q || { echo "FAIL: record exit $?"; fail=1; break; }
+	"$M" leaks --db "$tmp/quiet.db" --json >"$tmp/out.json"
+	if python3 - "$tmp/out.json" "$try" <<'PY'; then quiet=1; break; fi
 import json, sys
 d = json.load(open(sys.argv[1]))
 names = [s["series"] for s in d["suspects"]]
-print(f"leaks: no-leak recording of {d['samples']} samples: suspects {names}: {'ok' if not names else 'FAIL'}")
+print(f"leaks: no-leak recording {sys.argv[2]} of {d['samples']} samples: suspects {names}: {'ok' if not names else 'something grew meanwhile'}")
 sys.exit(1 if names else 0)
 PY
-"$M" leaks --db "$tmp/quiet.db" | grep -q "^No leaks" || { echo "FAIL: text output does not say No leaks"; fail=1; }
+done
+if [ -n "$quiet" ]; then
+	"$M" leaks --db "$tmp/quiet.db" | grep -q "^No leaks" || { echo "FAIL: text output does not say No leaks"; fail=1; }
+else
+	echo "FAIL: no quiet recording in three tries"; "$M" leaks --db "$tmp/quiet.db" --all | head -20; fail=1
+fi
 
 # 3. SIGKILL mid-write, then reopen: every sample reported written
 #    (record -v prints a line after each commit) is in the file
