@@ -1,8 +1,10 @@
 /* A snapshot as a flat list of series; see series.h.
  *
- * The categories are computed exactly as `memtally usage` computes them
- * (with vmallocinfo for the stacks and zoneinfo for per-CPU free pages),
- * so a recording and the view agree.
+ * The categories are computed exactly as `memtally usage --deep` computes
+ * them (vmallocinfo takes the vmalloc'd task stacks out of vmalloc, and
+ * zoneinfo the per-CPU free pages out of the remainder), so a recording
+ * and the view agree. vmallocinfo costs the kernel ~3 ms to print: once a
+ * sample, a minute apart, that is nothing, and the pool tags need it.
  *
  * The usage categories are the first series: they sum to MemTotal, so a
  * leak anywhere shows in exactly one of them (a pipe-buffer leak in
