@@ -69,6 +69,23 @@ assert t["owner"]["chain"][0]["series"] == "pool:slab/kmalloc-256"
 print("history: diff --db of two samples a day apart: ok")
 PY
 
+# a recording and the usage view agree (same tree, same categories)
+"$M" --root "$fx" record --db "$tmp/fx.db" --interval 10ms --count 3 -q || { echo "FAIL: record --root exit $?"; fail=1; }
+"$M" --root "$fx" usage --deep --json >"$tmp/u.json"
+"$M" leaks --db "$tmp/fx.db" --all --json >"$tmp/a.json"
+python3 - "$tmp/u.json" "$tmp/a.json" <<'PY' || fail=1
+import json, sys
+u = json.load(open(sys.argv[1]))
+rec = {s["series"]: s["start_bytes"] for s in json.load(open(sys.argv[2]))["suspects"]}
+bad = [(c["name"], c["bytes"], rec.get("category:" + c["name"])) for c in u["categories"]
+       if "category:" + c["name"] in rec and rec["category:" + c["name"]] != c["bytes"]]
+n = sum(1 for c in u["categories"] if "category:" + c["name"] in rec)
+assert n >= 15 and not bad, (n, bad)
+pools = sum(1 for k in rec if k.startswith("pool:"))
+assert pools == 30, pools
+print(f"history: recorded categories equal 'usage --deep' on {n} categories; {pools} pool tags recorded")
+PY
+
 # a source that fails: recording goes on, and says so in every sample
 mkdir -p "$tmp/empty"
 "$M" --root "$tmp/empty" record --db "$tmp/fail.db" --interval 10ms --count 3 --bpf -q || { echo "FAIL: record with a failing source exit $?"; fail=1; }
