@@ -263,7 +263,11 @@ static void print_text(const struct diff_result *res, const struct side *a,
 	if (!isnan(hours)) {
 		double s = hours * 3600;
 
-		if (fabs(s) < 120)
+		if (fabs(s) < 1.5)
+			printf("%.1f seconds apart (snapshots keep whole "
+			       "seconds)\n",
+			       s);
+		else if (fabs(s) < 120)
 			printf("%.0f seconds apart\n", s);
 		else if (fabs(s) < 7200)
 			printf("%.0f minutes apart\n", s / 60);

@@ -9,7 +9,9 @@
 #     and record appends to it again;
 #  4. a full tiny tmpfs: record exits 1 with one clear line, the file
 #     stays readable;
-#  5. a file that is not a memtally database is refused and not touched.
+#  5. a file that is not a memtally database is refused and not touched;
+#  6. diff of two snapshots taken around a SysV leak names unreclaimable
+#     slab first, with the slab caches that hold it.
 # About 90 seconds.
 set -u
 M=${MEMTALLY:?}
@@ -140,5 +142,28 @@ rc=$?
 [ "$(md5sum <"$tmp/notes.txt")" = "$sum" ] || { echo "FAIL: non-database file was modified"; fail=1; }
 "$M" leaks --db "$tmp/notes.txt" 2>/dev/null; [ $? = 1 ] || { echo "FAIL: leaks on a non-database"; fail=1; }
 "$M" leaks --db "$tmp/missing.db" 2>/dev/null; [ $? = 1 ] || { echo "FAIL: leaks on a missing file"; fail=1; }
+# 6. diff of two snapshots around a 64 MiB SysV leak: unreclaimable slab
+#    first, +64 MiB +-10%, chained to the slab caches that hold it
+"$M" snapshot -o "$tmp/a.mtsnap" >/dev/null 2>&1 || { echo "FAIL: snapshot A"; fail=1; }
+echo 1048576 >/proc/sys/kernel/msgmnb
+rm -f "$tmp/ready"
+python3 "$here/leak-steady.py" msg 200 64 "$tmp/ready" &
+pid=$!
+for _ in $(seq 100); do [ -s "$tmp/ready" ] && break; sleep 0.1; done
+sleep 1
+"$M" snapshot -o "$tmp/b.mtsnap" >/dev/null 2>&1 || { echo "FAIL: snapshot B"; fail=1; }
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+"$M" diff "$tmp/a.mtsnap" "$tmp/b.mtsnap" --json >"$tmp/diff.json" || { echo "FAIL: diff exit $?"; fail=1; }
+python3 - "$tmp/diff.json" <<'PY' || { fail=1; "$M" diff "$tmp/a.mtsnap" "$tmp/b.mtsnap" | head -12; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+top = d["suspects"][0]
+chain = [c["series"] for c in top["owner"]["chain"]]
+grew = top["change_bytes"] / 2**20
+ok = top["series"] == "category:slab_unreclaimable" and abs(grew - 64) <= 6.4 and any(c.startswith("pool:slab/") for c in chain)
+print(f"leaks: diff of two snapshots around a 64 MiB SysV leak: {top['series']} {grew:+.1f} MiB -> {' -> '.join(chain)}: {'ok' if ok else 'FAIL'}")
+sys.exit(0 if ok else 1)
+PY
+
 [ $fail = 0 ] && echo "leaks: all checks passed"
 exit $fail
