@@ -12,6 +12,10 @@ build_pkgs=(
 	libzstd-dev       # snapshot compression
 	libsqlite3-dev    # recordings (record, leaks, report)
 	libmicrohttpd-dev # serve: Prometheus metrics over HTTP
+	libncurses-dev    # top: the full-screen view
+	libbpf-dev        # the eBPF collector's loader (pools --source bpf, top)
+	bpftool           # BPF skeletons and vmlinux.h at build time
+	clang llvm        # compiling the BPF programs (clang -target bpf)
 )
 test_pkgs=(
 	libcmocka-dev       # unit tests
@@ -25,6 +29,8 @@ test_pkgs=(
 	sqlite3 curl        # history tests and benchmarks
 	prometheus-node-exporter # benchmark: the peer of serve
 	jq                  # live tests read the JSON views
+	tmux                # driving the top screen in tests/live/top.sh
+	bpftrace            # bench/bpf.sh: the peers the tracer is measured against
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -79,6 +79,7 @@ static struct pool_row *add_row(struct pool_set *set, const char *tag,
 	r->allocs = r->frees = VAL_ABSENT;
 	r->diff = r->bytes = r->per_alloc = VAL_ABSENT;
 	r->objsize = r->objects = VAL_ABSENT;
+	r->frees_err = VAL_ABSENT;
 	return r;
 }
 
@@ -247,6 +248,7 @@ static void row_free(struct pool_row *r)
 {
 	free(r->tag);
 	free(r->module);
+	free(r->cache);
 }
 
 void pools_filter(struct pool_set *set, const struct pool_filter *f)

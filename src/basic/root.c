@@ -177,6 +177,11 @@ const char *root_describe(const struct root *r)
 	return r->desc;
 }
 
+bool root_is_recording(const struct root *r)
+{
+	return r->rec != NULL;
+}
+
 bool root_is_live(const struct root *r)
 {
 	return r->dirfd >= 0 && streq(r->dir, "/");
@@ -460,7 +465,7 @@ int root_list(struct root *r, const char *dir, char ***ret_names,
 		if (types[i] == DT_DIR) {
 			entries_add(r->rec, p, ENTRY_DIR, NULL, 0, 0);
 		} else if (types[i] == DT_LNK) {
-			char *t;
+			char *t = NULL;
 
 			if (dir_readlink(r, p, &t) == 0) {
 				entries_add(r->rec, p, ENTRY_LINK, t, strlen(t),
@@ -486,7 +491,7 @@ void root_names_free(char **names, size_t n)
 
 int root_readlink(struct root *r, const char *path, char **ret_target)
 {
-	char *t;
+	char *t = NULL;
 	int e;
 
 	if (r->dirfd < 0)
@@ -980,5 +985,157 @@ out:
 		return e;
 	}
 	*ret = r;
+	return 0;
+}
+
+/* --- big files read piece by piece ------------------------------------ */
+
+/* A directory root gives each open file its own descriptor and reads it
+ * with pread(2), which needs no shared offset and so serves several
+ * threads at once. A snapshot root already holds every member in memory
+ * (root_open_snapshot() read and checked them), so a read is a copy; the
+ * entry array is not changed after opening, so the pointer stays valid. */
+struct root_file {
+	int fd;           /* directory root; -1 for a snapshot */
+	const char *data; /* snapshot member */
+	size_t len;
+};
+
+int root_file_open(struct root *r, const char *path, struct root_file **ret)
+{
+	struct root_file *f;
+	int fd;
+
+	if (r->dirfd < 0) {
+		struct entry *e = entries_find(&r->snap, path);
+
+		if (!e)
+			return -ENOENT;
+		if (e->kind == ENTRY_ERROR)
+			return -e->err;
+		if (e->kind != ENTRY_FILE)
+			return e->kind == ENTRY_DIR ? -EISDIR : -ENOENT;
+		f = xcalloc(1, sizeof(*f));
+		f->fd = -1;
+		f->data = e->data;
+		f->len = e->len;
+		*ret = f;
+		return 0;
+	}
+	fd = openat(r->dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	f = xcalloc(1, sizeof(*f));
+	f->fd = fd;
+	*ret = f;
+	return 0;
+}
+
+ssize_t root_file_pread(struct root_file *f, void *buf, size_t n,
+			uint64_t off)
+{
+	size_t done = 0;
+
+	if (f->fd < 0) {
+		if (off >= f->len)
+			return 0;
+		if (n > f->len - off)
+			n = (size_t)(f->len - off);
+		memcpy(buf, f->data + off, n);
+		return (ssize_t)n;
+	}
+	/* a proc file may return less than asked before its end; keep
+	 * reading until the count is met or the file ends */
+	while (done < n) {
+		ssize_t k = pread(f->fd, (char *)buf + done, n - done,
+				  (off_t)(off + done));
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return done ? (ssize_t)done : -errno;
+		}
+		if (k == 0)
+			break;
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
+}
+
+int root_file_size(struct root_file *f, uint64_t *ret)
+{
+	struct stat st;
+
+	if (f->fd < 0) {
+		*ret = f->len;
+		return 0;
+	}
+	if (fstat(f->fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -ENODATA;
+	*ret = (uint64_t)st.st_size;
+	return 0;
+}
+
+int root_file_fd(const struct root_file *f)
+{
+	return f->fd;
+}
+
+void root_file_close(struct root_file *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f);
+}
+
+int root_record_file(struct root *r, const char *path)
+{
+	struct root_file *f;
+	size_t alloc = 1 << 22, len = 0;
+	struct entry *e;
+	char *buf;
+	int err;
+
+	if (r->dirfd < 0 || !r->rec)
+		return -EINVAL;
+	err = root_file_open(r, path, &f);
+	if (err < 0) {
+		entries_add(r->rec, path, ENTRY_ERROR, NULL, 0, -err);
+		return err;
+	}
+	buf = xmalloc(alloc);
+	for (;;) {
+		ssize_t k;
+
+		if (alloc - len < (1 << 22))
+			buf = xgrow(buf, &alloc, alloc + 1, 1);
+		/* 4 MiB pieces: kpage files refuse reads that are not
+		 * multiples of 8 bytes, and every piece here is one */
+		k = root_file_pread(f, buf + len, 1 << 22, len);
+		if (k < 0) {
+			err = (int)k;
+			break;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	root_file_close(f);
+	if (err < 0) {
+		free(buf);
+		entries_add(r->rec, path, ENTRY_ERROR, NULL, 0, -err);
+		return err;
+	}
+	/* hand the buffer over instead of copying it: these files are big */
+	entries_add(r->rec, path, ENTRY_FILE, NULL, 0, 0);
+	e = &r->rec->v[r->rec->n - 1];
+	buf = xrealloc(buf, len + 1);
+	buf[len] = '\0';
+	e->data = buf;
+	e->len = len;
 	return 0;
 }

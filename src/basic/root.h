@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct root;
 
@@ -62,6 +63,9 @@ int root_readlink(struct root *r, const char *path, char **ret_target);
 
 /* Start keeping everything read through r (directory roots only). */
 int root_record(struct root *r);
+/* True while r records. Reads through a recording root must come from one
+ * thread at a time; any other root may be read from several threads. */
+bool root_is_recording(const struct root *r);
 
 struct snapshot_meta {
 	char hostname[256];
@@ -79,5 +83,38 @@ int root_write_snapshot(struct root *r, const char *file,
 
 /* Metadata of a snapshot root (NULL for directory roots). */
 const struct snapshot_meta *root_snapshot_meta(const struct root *r);
+
+/* --- big files read piece by piece ------------------------------------ */
+
+/* /proc/kpageflags and its siblings are 8 bytes per page frame: 50 MB on a
+ * 24 GiB machine, 2 GB on a terabyte one. They are never read whole
+ * through root_read(); a view opens them and reads positioned pieces,
+ * from as many threads as it likes (pread on a directory root, a memory
+ * copy from a snapshot root, both safe to call concurrently).
+ *
+ * Such files are not recorded by root_record() when read this way: a
+ * snapshot carries them only when root_record_file() asks for them
+ * (`memtally snapshot --pages`). They then travel in the snapshot's
+ * zstd-compressed tar like any other member (a kpageflags file shrinks
+ * about tenfold) and root_file_open() on the snapshot finds them. */
+struct root_file;
+
+int root_file_open(struct root *r, const char *path, struct root_file **ret);
+/* Read up to n bytes at offset off. Returns the bytes read (0 at the end
+ * of the file) or a negative errno; a short count only at the end. */
+ssize_t root_file_pread(struct root_file *f, void *buf, size_t n,
+			uint64_t off);
+/* The size in bytes, or -ENODATA when the file does not say (proc files
+ * report 0; the caller then probes, see pagescan.c). */
+int root_file_size(struct root_file *f, uint64_t *ret);
+void root_file_close(struct root_file *f);
+/* The descriptor behind f for an ioctl (PAGEMAP_SCAN), or -1 when f is a
+ * snapshot member. Still owned by f. */
+int root_file_fd(const struct root_file *f);
+
+/* Record the whole of path into r's recording (directory roots that
+ * record only), reading it in large pieces; a failure is recorded with
+ * its errno, as root_read() does, and returned. */
+int root_record_file(struct root *r, const char *path);
 
 #endif

@@ -136,6 +136,9 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx);
 int cmd_serve(int argc, char **argv, struct ctx *ctx);
 int cmd_report(int argc, char **argv, struct ctx *ctx);
 int cmd_diff(int argc, char **argv, struct ctx *ctx);
+int cmd_phys(int argc, char **argv, struct ctx *ctx);
+int cmd_ranges(int argc, char **argv, struct ctx *ctx);
+int cmd_top(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -148,5 +151,8 @@ extern const char cmd_leaks_help[];
 extern const char cmd_serve_help[];
 extern const char cmd_report_help[];
 extern const char cmd_diff_help[];
+extern const char cmd_phys_help[];
+extern const char cmd_ranges_help[];
+extern const char cmd_top_help[];
 
 #endif

@@ -19,9 +19,10 @@
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
 #include "cli.h"
+#include "free-runs.h"
 
 const char cmd_free_help[] =
-    "Usage: memtally free [--node N] [--zone NAME] [--by-type]\n"
+    "Usage: memtally free [--node N] [--zone NAME] [--by-type | --runs]\n"
     "\n"
     "Show free memory as the page allocator holds it: free blocks by\n"
     "size in every zone, how fragmented they are, which migrate type\n"
@@ -33,6 +34,11 @@ const char cmd_free_help[] =
     "                     HighMem, Movable; case does not matter)\n"
     "      --by-type      per migrate type: free blocks by order and the\n"
     "                     unusable index (needs /proc/pagetypeinfo, root)\n"
+    "      --runs         find the free blocks page by page in\n"
+    "                     /proc/kpageflags (root) and set their histogram\n"
+    "                     by order beside buddyinfo's, zone by zone, with\n"
+    "                     how well they agree and why they may not; the\n"
+    "                     largest blocks with their addresses\n"
     "\n"
     "How to read it\n"
     "\n"
@@ -86,9 +92,11 @@ enum {
 	OPT_NODE = _OPT_COMMON_END,
 	OPT_ZONE,
 	OPT_BY_TYPE,
+	OPT_RUNS,
 };
 
 struct free_opts {
+	bool runs; /* free --runs: free-runs.c */
 	long node; /* -1: all */
 	const char *zone;
 	bool by_type;
@@ -639,6 +647,7 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 	    {"node", required_argument, NULL, OPT_NODE},
 	    {"zone", required_argument, NULL, OPT_ZONE},
 	    {"by-type", no_argument, NULL, OPT_BY_TYPE},
+	    {"runs", no_argument, NULL, OPT_RUNS},
 	    {NULL, 0, NULL, 0},
 	};
 	struct free_opts fo = {.node = -1};
@@ -668,6 +677,9 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 		case OPT_BY_TYPE:
 			fo.by_type = true;
 			continue;
+		case OPT_RUNS:
+			fo.runs = true;
+			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);
 		if (r >= 0)
@@ -676,9 +688,13 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 				       argv[optind]);
+	if (fo.runs && fo.by_type)
+		return cli_usage_error(ctx, "--runs and --by-type do not mix");
 	root = ctx_root(ctx);
 	if (!root)
 		return EXIT_FAIL;
+	if (fo.runs)
+		return free_runs(ctx, fo.node, fo.zone);
 	snapshot_collect(root,
 			 SRC_BIT(SRC_BUDDYINFO) | SRC_BIT(SRC_ZONEINFO) |
 			     SRC_BIT(SRC_PAGETYPEINFO) | SRC_BIT(SRC_MEMINFO),

@@ -7,14 +7,18 @@
  * and the alias links (reading every sysfs attribute costs more than the
  * whole of slabinfo; see bench/pools.sh). The analysis is
  * src/analysis/pools.c. */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../analysis/bpftags.h"
 #include "../analysis/pools.h"
 #include "../basic/human.h"
+#include "../basic/log.h"
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
 #include "cli.h"
+#include "pools-bpf.h"
 
 /* clang-format off */
 const char cmd_pools_help[] =
@@ -36,21 +40,38 @@ const char cmd_pools_help[] =
 	"  -x, --exclude PAT  drop tags matching PAT; may be repeated\n"
 	"  -e, --totals       add total lines per source and overall\n"
 	"  -n, --top N        show the first N rows only (after sorting)\n"
-	"      --source LIST  comma-separated sources: slab,vmalloc,allocinfo\n"
-	"                     (default: all of them)\n"
+	"      --source LIST  comma-separated sources: slab,vmalloc,allocinfo,\n"
+	"                     bpf (default: slab,vmalloc,allocinfo)\n"
+	"\n"
+	"Live kernel pool tags with eBPF (--source bpf; root and kernel BTF):\n"
+	"the kmem and percpu tracepoints are traced and every kernel call site\n"
+	"becomes a tag, resolved through /proc/kallsyms to function+offset and\n"
+	"module (load_msg+0x41, foo_rx_alloc+0x1c [foo]), with allocations,\n"
+	"frees counted against the site that allocated, live bytes and the\n"
+	"slab cache. Page allocations are tagged with the first caller outside\n"
+	"the page allocator (user pages, which are movable, are left out).\n"
+	"      --duration S   trace for S seconds, then print (default 5)\n"
+	"      --interval S   also print every S seconds while tracing (with\n"
+	"                     --json: one document per print)\n"
+	"      --sample N     track 1 object in N (a power of two) for the frees:\n"
+	"                     cheaper; frees, diff and bytes then estimated\n"
+	"      --level L      2 (default) allocs and frees; 1 allocs only;\n"
+	"                     0 attach programs that count nothing (benchmarks)\n"
+	"Ctrl-C ends the trace early and still prints. The programs are never\n"
+	"pinned: they go away with memtally on any exit.\n"
 	"\n"
 	"Columns:\n"
 	"  TAG        the pool: a slab cache name exactly as in\n"
 	"             /proc/slabinfo; a vmalloc caller function; an allocinfo\n"
 	"             call site as function@file:line\n"
-	"  SOURCE     slab, vmalloc or allocinfo\n"
+	"  SOURCE     slab, vmalloc, allocinfo or bpf\n"
 	"  TYPE       reclaimable (the kernel can free it under pressure, like\n"
 	"             PoolMon's paged pool: dentries, inodes) or unreclaimable\n"
 	"             (like the nonpaged pool); n/a when the source does not\n"
 	"             say (allocinfo)\n"
 	"  ALLOCS     allocations since boot, FREES frees since boot: n/a, as\n"
 	"             no kernel file counts them per pool (SLUB only with\n"
-	"             CONFIG_SLUB_STATS); the eBPF source will fill them\n"
+	"             CONFIG_SLUB_STATS); bpf rows count them while tracing\n"
 	"  DIFF       live allocations now: active objects of a slab cache,\n"
 	"             areas of a vmalloc caller, live calls of a call site\n"
 	"  BYTES      memory held now: a slab cache's pages (num_slabs x\n"
@@ -63,6 +84,9 @@ const char cmd_pools_help[] =
 	"             (a slab cache's is at least its object size)\n"
 	"  MODULE     the kernel module of a vmalloc caller or call site;\n"
 	"             empty for built-in code\n"
+	"  CACHE      (bpf) the slab cache, 'kmalloc 1k' (the size class:\n"
+	"             the tracepoint does not name the cache), pages, percpu\n"
+	"  FREES±     (bpf) 'exact', or the 95% bound of estimated frees\n"
 	"\n"
 	"How to read it: a pool whose DIFF and BYTES keep growing between runs\n"
 	"is a leak suspect; sort by bytes to see the biggest holders, by diff\n"
@@ -82,7 +106,9 @@ const char cmd_pools_help[] =
 	"\"objects\"}], \"totals\": {...}, \"unavailable\": [{\"source\",\n"
 	"\"reason\"}], \"notes\": [...]}; sizes are bytes, absent figures null.\n"
 	"Totals cover every row that passed -t/-i/-x/--source, including rows\n"
-	"cut by --top.\n" CLI_COMMON_HELP;
+	"cut by --top. bpf rows add \"cache\", \"estimated\" (true when frees,\n"
+	"diff and bytes are estimates) and \"frees_error\" (their 95% bound,\n"
+	"null when exact); with --interval, one document per print.\n";
 /* clang-format on */
 
 struct pools_opts {
@@ -93,6 +119,7 @@ struct pools_opts {
 	bool totals;
 	unsigned long top;
 	bool has_top;
+	struct pools_bpf_opts bpf;
 };
 
 static const enum source_id pool_src_ids[] = {
@@ -111,10 +138,10 @@ static int parse_sources(struct ctx *ctx, const char *arg, unsigned *ret)
 	     tok = strtok_r(NULL, ",", &save)) {
 		int src = pool_source_from_name(tok);
 
-		if (src < 0 || src == POOL_BPF)
+		if (src < 0)
 			return cli_usage_error(ctx,
 					       "unknown source '%s' (slab, "
-					       "vmalloc, allocinfo)",
+					       "vmalloc, allocinfo, bpf)",
 					       tok);
 		m |= POOL_SRC_BIT(src);
 	}
@@ -155,6 +182,15 @@ static json_object *rows_json(const struct pool_set *set)
 		    r->module ? json_object_new_string(r->module) : NULL);
 		json_object_object_add(o, "objsize", json_u64(r->objsize));
 		json_object_object_add(o, "objects", json_u64(r->objects));
+		if (r->source == POOL_BPF) {
+			json_object_object_add(
+			    o, "cache", json_object_new_string(r->cache));
+			json_object_object_add(
+			    o, "estimated",
+			    json_object_new_boolean(r->estimated));
+			json_object_object_add(o, "frees_error",
+					       json_u64(r->frees_err));
+		}
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -203,6 +239,17 @@ static void fill_row(struct table *t, size_t row, const struct pool_row *r)
 	table_set_u64(t, row, 6, r->bytes);
 	table_set_u64(t, row, 7, r->per_alloc);
 	table_set_str(t, row, 8, r->module ? r->module : "");
+	if (table_cols(t) > 9) {
+		char e[32] = "";
+
+		if (r->estimated && val_has(r->frees_err))
+			snprintf(e, sizeof(e), "±%llu",
+				 (unsigned long long)r->frees_err);
+		else if (r->source == POOL_BPF)
+			snprintf(e, sizeof(e), "exact");
+		table_set_str(t, row, 9, r->cache ? r->cache : "");
+		table_set_str(t, row, 10, e);
+	}
 }
 
 static void add_total(struct table *t, const char *tag, const char *src,
@@ -249,6 +296,10 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 	    {"totals", no_argument, NULL, 'e'},
 	    {"top", required_argument, NULL, 'n'},
 	    {"source", required_argument, NULL, 0x200},
+	    {"duration", required_argument, NULL, 0x201},
+	    {"interval", required_argument, NULL, 0x202},
+	    {"sample", required_argument, NULL, 0x203},
+	    {"level", required_argument, NULL, 0x204},
 	    {NULL, 0, NULL, 0}};
 	int c, r;
 
@@ -304,6 +355,45 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			if (r)
 				return r;
 			continue;
+		case 0x201:
+		case 0x202: {
+			char *end;
+			double v = strtod(optarg, &end);
+
+			if (*end || end == optarg ||
+			    v < (c == 0x201 ? 0 : 0.1) || v > 86400)
+				return cli_usage_error(
+				    ctx, "bad number of seconds '%s'", optarg);
+			if (c == 0x201)
+				o->bpf.duration = v;
+			else
+				o->bpf.interval = v;
+			continue;
+		}
+		case 0x203: {
+			unsigned long n;
+			unsigned k = 0;
+
+			if (cli_parse_uint(optarg, &n) < 0 || !n ||
+			    (n & (n - 1)) || n > 65536)
+				return cli_usage_error(
+				    ctx,
+				    "--sample wants a power of two up to "
+				    "65536, not '%s'",
+				    optarg);
+			while ((1ul << k) < n)
+				k++;
+			o->bpf.sample_shift = k;
+			continue;
+		}
+		case 0x204:
+			if (!streq(optarg, "0") && !streq(optarg, "1") &&
+			    !streq(optarg, "2"))
+				return cli_usage_error(
+				    ctx, "--level is 0, 1 or 2, not '%s'",
+				    optarg);
+			o->bpf.level = optarg[0] - '0';
+			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);
 		if (r >= 0)
@@ -337,9 +427,12 @@ static uint64_t pick_page_size(struct root *root, const struct vmallocinfo *vi,
 	return 4096;
 }
 
-int cmd_pools(int argc, char **argv, struct ctx *ctx)
+/* Collect the /proc sources now, add the BPF rows (when tracing), filter,
+ * sort and print one table or JSON document. bpf_why: why the bpf rows
+ * are missing, when asked for and not there. */
+static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
+		      struct pools_bpf *bpf, const char *bpf_why)
 {
-	struct pools_opts o = {.sort = POOL_SORT_BYTES};
 	struct notes ns = {0};
 	struct pool_set set = {0};
 	struct pool_totals tot;
@@ -353,20 +446,9 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 	json_object *unavail;
 	struct root *root;
 	uint64_t mask = 0, page_size;
-	unsigned srcs, avail = 0;
+	unsigned avail = 0;
 	int r;
 
-	r = parse_opts(argc, argv, ctx, &o);
-	if (r >= 0)
-		goto out_opts;
-	o.filter.include = o.include;
-	o.filter.n_include = o.n_inc;
-	o.filter.exclude = o.exclude;
-	o.filter.n_exclude = o.n_exc;
-	srcs = o.filter.sources
-		   ? o.filter.sources
-		   : POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
-			 POOL_SRC_BIT(POOL_ALLOCINFO);
 	root = ctx_root(ctx);
 	if (!root) {
 		r = EXIT_FAIL;
@@ -458,16 +540,46 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 						"counters): BYTES n/a",
 						set.n_negative));
 	}
-	if (set.n)
+	if (srcs & POOL_SRC_BIT(POOL_BPF)) {
+		struct kmemtag_result res;
+		struct bpftag_row *br;
+		size_t nb;
+
+		if (bpf && pools_bpf_read(bpf, &br, &nb, &res) == 0) {
+			char *bn[24];
+			size_t nn =
+			    pools_bpf_notes(bpf, &res, bn, ELEMENTSOF(bn));
+
+			bpftags_to_pools(&set, br, nb);
+			for (size_t i = 0; i < nn; i++)
+				note_add(&ns, bn[i]);
+			avail |= POOL_SRC_BIT(POOL_BPF);
+			free(br);
+			kmemtag_result_release(&res);
+		} else {
+			json_object *u = json_object_new_object();
+			const char *why =
+			    bpf_why ? bpf_why : "cannot read the BPF maps";
+
+			json_object_object_add(u, "source",
+					       json_object_new_string("bpf"));
+			json_object_object_add(u, "reason",
+					       json_object_new_string(why));
+			json_object_array_add(unavail, u);
+			note_add(&ns,
+				 xasprintf("bpf rows unavailable: %s", why));
+		}
+	}
+	if (set.n && srcs != POOL_SRC_BIT(POOL_BPF))
 		note_add(&ns, xstrdup("ALLOCS/FREES n/a: the kernel keeps no "
 				      "per-pool allocation and free counts "
 				      "(SLUB only with CONFIG_SLUB_STATS)"));
 
-	pools_filter(&set, &o.filter);
-	pools_sort(&set, o.sort);
+	pools_filter(&set, &o->filter);
+	pools_sort(&set, o->sort);
 	pools_totals(&set, &tot);
-	if (o.has_top)
-		pools_top(&set, o.top);
+	if (o->has_top)
+		pools_top(&set, o->top);
 
 	if (ctx->json) {
 		json_object *doc = json_object_new_object();
@@ -497,9 +609,13 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 		table_add_col(t, "BYTES", "bytes", COL_BYTES);
 		table_add_col(t, "PER-ALLOC", "per_alloc", COL_BYTES);
 		table_add_col(t, "MODULE", "module", COL_STR);
+		if (srcs & POOL_SRC_BIT(POOL_BPF)) {
+			table_add_col(t, "CACHE", "cache", COL_STR);
+			table_add_col(t, "FREES±", "frees_error", COL_STR);
+		}
 		for (size_t i = 0; i < set.n; i++)
 			fill_row(t, table_add_row(t), &set.rows[i]);
-		if (o.totals) {
+		if (o->totals) {
 			for (int s = 0; s < _POOL_SOURCE_MAX; s++)
 				if (avail & POOL_SRC_BIT(s))
 					add_total(t, "total",
@@ -515,6 +631,7 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 		table_free(t);
 		json_object_put(unavail);
 	}
+	fflush(stdout);
 	r = EXIT_OK;
 	pools_release(&set);
 	if (have_ss)
@@ -522,6 +639,78 @@ int cmd_pools(int argc, char **argv, struct ctx *ctx)
 	snapshot_release(&snap);
 out_opts:
 	notes_release(&ns);
+	return r;
+}
+
+/* With bpf among the sources: attach, trace for --duration (printing
+ * every --interval), print, detach. SIGINT, SIGTERM and SIGHUP end the
+ * trace early; the last table is still printed, then the programs go. */
+static int pools_trace(struct ctx *ctx, struct pools_opts *o, unsigned srcs)
+{
+	struct pools_bpf *bpf = NULL;
+	char *why = NULL;
+	double left = o->bpf.duration > 0 ? o->bpf.duration : 5;
+	int r;
+
+	if (!ctx_root(ctx))
+		return EXIT_FAIL;
+	r = pools_bpf_start(ctx, &o->bpf, &bpf, &why);
+	if (r < 0) {
+		if (srcs == POOL_SRC_BIT(POOL_BPF)) {
+			log_error("cannot trace kernel allocations: %s", why);
+			free(why);
+			return EXIT_FAIL;
+		}
+		/* the other sources still show; a note says why not bpf */
+		r = pools_show(ctx, o, srcs, NULL, why);
+		free(why);
+		return r;
+	}
+	pools_bpf_signals(true);
+	fprintf(stderr, "memtally: tracing kernel allocations for %.1f s\n",
+		left);
+	r = EXIT_OK;
+	while (left > 0 && r == EXIT_OK) {
+		double step = o->bpf.interval > 0 && o->bpf.interval < left
+				  ? o->bpf.interval
+				  : left;
+
+		if (!pools_bpf_wait(step))
+			break;
+		left -= step;
+		if (left > 0)
+			r = pools_show(ctx, o, srcs, bpf, NULL);
+	}
+	if (r == EXIT_OK)
+		r = pools_show(ctx, o, srcs, bpf, NULL);
+	pools_bpf_stop(bpf);
+	pools_bpf_signals(false);
+	return r;
+}
+
+int cmd_pools(int argc, char **argv, struct ctx *ctx)
+{
+	struct pools_opts o = {.sort = POOL_SORT_BYTES};
+	unsigned srcs;
+	int r;
+
+	o.bpf.level = -1;
+	r = parse_opts(argc, argv, ctx, &o);
+	if (r >= 0)
+		goto out;
+	o.filter.include = o.include;
+	o.filter.n_include = o.n_inc;
+	o.filter.exclude = o.exclude;
+	o.filter.n_exclude = o.n_exc;
+	srcs = o.filter.sources
+		   ? o.filter.sources
+		   : POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
+			 POOL_SRC_BIT(POOL_ALLOCINFO);
+	if (srcs & POOL_SRC_BIT(POOL_BPF))
+		r = pools_trace(ctx, &o, srcs);
+	else
+		r = pools_show(ctx, &o, srcs, NULL, NULL);
+out:
 	free(o.include);
 	free(o.exclude);
 	return r;

@@ -13,6 +13,7 @@
 #include "../sources/iomem.h"
 #include "../sources/zoneinfo.h"
 #include "cli.h"
+#include "usage-exact.h"
 
 const char cmd_usage_help[] =
 	"Usage: memtally usage [options]\n"
@@ -73,9 +74,15 @@ const char cmd_usage_help[] =
 	"  -d, --deep         also read /proc/vmallocinfo (root; the kernel\n"
 	"                     takes a few ms to print it) to take vmalloc'd\n"
 	"                     kernel stacks out of vmalloc: they are counted\n"
-	"                     in 'kernel stacks' already\n";
+	"                     in 'kernel stacks' already\n"
+	"      --exact        classify every physical page from its flags\n"
+	"                     (/proc/kpageflags, root only) and show, next to\n"
+	"                     each counter-based category, the bytes the page\n"
+	"                     flags give, the difference and why they differ;\n"
+	"                     then the use x list matrix of all pages\n";
 
 struct usage_opts {
+	bool exact; /* usage --exact: usage-exact.c */
 	bool sort_size;
 	bool no_lists;
 	bool deep;
@@ -353,6 +360,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	static const struct option longopts[] = {
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-lists", no_argument, NULL, 'L' },
+		{ "exact", no_argument, NULL, 'X' },
 		{ "deep", no_argument, NULL, 'd' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -380,6 +388,9 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		case 'L':
 			o.no_lists = true;
 			continue;
+		case 'X':
+			o.exact = true;
+			continue;
 		case 'd':
 			o.deep = true;
 			continue;
@@ -394,6 +405,8 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	root = ctx_root(ctx);
 	if (!root)
 		return EXIT_FAIL;
+	if (o.exact)
+		return usage_exact(ctx);
 
 	/* vmallocinfo costs the kernel ~3 ms to print: only with --deep */
 	snapshot_collect(root,

@@ -17,6 +17,9 @@ const struct cmd commands[] = {
 	{ "pools", cmd_pools,
 	  "kernel pool tags: slab caches, vmalloc callers, allocinfo sites",
 	  cmd_pools_help },
+	{ "top", cmd_top,
+	  "live full-screen view of the kernel pools (PoolMon's screen)",
+	  cmd_top_help },
 	{ "free", cmd_free,
 	  "free page blocks by order, zone and migrate type; fragmentation",
 	  cmd_free_help },
@@ -41,6 +44,12 @@ const struct cmd commands[] = {
 	{ "serve", cmd_serve,
 	  "Prometheus metrics over HTTP (loopback by default)",
 	  cmd_serve_help },
+	{ "phys", cmd_phys,
+	  "physical pages one by one: use, list, flags, cgroup, owners",
+	  cmd_phys_help },
+	{ "ranges", cmd_ranges,
+	  "physical RAM ranges by node and zone, with their pages by use",
+	  cmd_ranges_help },
 	{ "help", cmd_help, "show help for a command", cmd_help_help },
 };
 const size_t n_commands = ELEMENTSOF(commands);

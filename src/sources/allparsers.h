@@ -20,4 +20,7 @@
 #include "pagetypeinfo.h"
 #include "zoneinfo.h"
 
+/* bpf pool tags */
+#include "kallsyms.h"
+
 #endif

@@ -22,6 +22,7 @@ cmds=$("$M" --help | awk '/^Commands:/{f=1;next} /^$/{f=0} f{print $1}')
 for c in $cmds; do
 	check "$c --help" 0 "$M" "$c" --help
 	grep -q "^Usage: memtally" "$tmpd/out" || { echo "FAIL: $c --help has no Usage line"; fail=1; }
+	[ "$(grep -c '^Global options:' "$tmpd/out")" = 1 ] || { echo "FAIL: $c --help lists the global options $(grep -c '^Global options:' "$tmpd/out") times"; fail=1; }
 	"$M" help "$c" >"$tmpd/help" 2>&1
 	cmp -s "$tmpd/out" "$tmpd/help" || { echo "FAIL: 'help $c' differs from '$c --help'"; fail=1; }
 	check "$c --bogus" 2 "$M" "$c" --bogus-option

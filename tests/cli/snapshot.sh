@@ -13,7 +13,7 @@ fail=0 n=0
 for fxdir in "$top"/tests/fixtures/*/; do
 	fx=$(basename "$fxdir")
 	snap=$tmp/$fx.mtsnap
-	if ! "$M" --root "$fxdir" snapshot -o "$snap" >/dev/null 2>"$tmp/err"; then
+	if ! "$M" --root "$fxdir" snapshot --pages -o "$snap" >/dev/null 2>"$tmp/err"; then
 		echo "FAIL: snapshot of $fx: $(cat "$tmp/err")"; fail=1; continue
 	fi
 	while IFS= read -r line; do

@@ -42,4 +42,14 @@ if "$tmp/memtally" help free 2>/dev/null | grep -q "^Usage: memtally free" &&
 	check "free without pagetypeinfo" "" free
 	check "free --json" '"zones"' free --json
 fi
+# the page views need root: one line that says so and what to use instead
+if "$tmp/memtally" help phys >/dev/null 2>&1; then
+	as_nobody phys >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "CAP_SYS_ADMIN" "$tmp/err"; then
+		echo "nonroot: phys refuses with one line naming CAP_SYS_ADMIN: ok"
+	else
+		echo "FAIL: phys as nobody: exit $rc: $(cat "$tmp/err")"; fail=1
+	fi
+fi
 exit $fail

@@ -1,0 +1,63 @@
+/* Pool tags from the BPF collector: call sites named, counted, estimated.
+ *
+ * kmemtag (src/bpf/) hands back raw per-site counters keyed by address.
+ * This turns them into PoolMon rows: the tag is the call site resolved
+ * through kallsyms ("load_msg+0x6e"), the module is the one the function
+ * lives in (NULL: the kernel image), the type is reclaimable or not, the
+ * cache is the slab cache the site allocates from. It also builds, from
+ * kallsyms, the address ranges the collector needs to find the caller of
+ * a page allocation.
+ *
+ * Honest numbers: allocs and allocated bytes are exact. Frees, diff and
+ * live bytes are exact when every allocation was tracked (no sampling,
+ * object table never full); otherwise they are estimated from the tracked
+ * share, and the row says so and gives a 95% error bound.
+ *
+ * Pure: no I/O; kmemtag_read() and kallsyms_read() do the reading. */
+#ifndef MEMTALLY_BPFTAGS_H
+#define MEMTALLY_BPFTAGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/kmemtag.h"
+#include "../sources/kallsyms.h"
+
+struct bpftag_row {
+	char tag[96];	  /* "load_msg+0x6e", or the address */
+	char module[64];  /* "" for the kernel image */
+	char cache[40];	  /* "kmalloc-cg-1k", "filp", "pages", "percpu" */
+	const char *kind; /* "slab", "kmalloc", "page", "percpu" */
+	bool reclaimable;
+	uint64_t site;
+	uint64_t allocs;      /* exact */
+	uint64_t alloc_bytes; /* exact */
+	uint64_t frees;	      /* exact or estimated */
+	int64_t diff;	      /* allocs - frees */
+	uint64_t bytes;	      /* live bytes: allocated - freed */
+	uint64_t per_alloc;   /* bytes per live allocation (PoolMon) */
+	bool estimated;	      /* frees, diff and bytes are estimates */
+	uint64_t frees_err;   /* 95% bound on frees when estimated */
+};
+
+/* Rows for every site in res, resolved through syms (may be NULL or
+ * hidden: tags are then addresses). *ret is malloc'd. */
+void bpftags_rows(const struct kmemtag_result *res, const struct kallsyms *syms,
+		  struct bpftag_row **ret, size_t *ret_n);
+
+struct pool_set;
+/* Append rows to the pools view's set (source bpf): tag, type, allocs,
+ * frees, diff, live bytes, per-alloc, module, cache. */
+void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
+		      size_t n);
+
+/* The cache a site allocates from, from its kind, flags and size. */
+void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n);
+
+/* The page-allocator and slab-internal ranges for kmemtag_open, found by
+ * name in syms. Returns how many were written (at most max). */
+size_t bpftags_page_ranges(const struct kallsyms *syms,
+			   struct kmemtag_range *out, size_t max);
+
+#endif

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kmemtag: per-call-site kernel allocation counters (the BPF side).
+ *
+ * PoolMon counts, for every pool tag, allocations, frees, their difference
+ * and the bytes still held. On Linux the tag is the call site, and these
+ * programs keep the counts from the kmem tracepoints: kmalloc and kfree,
+ * kmem_cache_alloc and kmem_cache_free, mm_page_alloc and mm_page_free(_
+ * batched), percpu_alloc_percpu and percpu_free_percpu.
+ *
+ * Where the time goes, and the two tables
+ * ---------------------------------------
+ * A kernel busy with open()+close() makes about three slab allocations and
+ * three frees per call, a million or more a second. Each program runs on
+ * every one of them, so the budget is a few tens of nanoseconds; a BPF
+ * hash map update (bucket lock, element from the free list, copy) costs
+ * about that on its own, and a hash keyed by object pointer, updated on
+ * every alloc and deleted on every free, is what made memleak-style tracers
+ * cost half the machine. So both tables here are plain BPF arrays, whose
+ * lookups the verifier inlines into a few instructions, used as hash tables
+ * we probe ourselves:
+ *
+ *   sites: a per-CPU array of call-site slots, open addressing with linear
+ *          probing on a multiplicative hash of the site address. Per-CPU,
+ *          so the counters need no atomics and no cache line moves between
+ *          CPUs; a slot is claimed with a compare-and-swap, the only atomic,
+ *          once per site per CPU. The loader sums the CPUs.
+ *
+ *   objs:  one global array of 64-byte buckets of four {ptr, site, size}
+ *          slots, indexed by a hash of the object pointer. An allocation
+ *          claims a free slot in its bucket with a compare-and-swap; a free
+ *          finds its pointer among the four (one cache line) and clears it,
+ *          and counts the free on its own CPU's slot for the site that made
+ *          the object. No probing beyond the bucket, so no tombstones and
+ *          no chains; a full bucket is counted (objs_full) and that object
+ *          is not tracked.
+ *
+ * Slab memory is reused last-in first-out, so a loop that allocates and
+ * frees hits the same few buckets and stays in cache.
+ *
+ * Frees the tracepoints do not show (kmem_cache_free_bulk, kfree_bulk)
+ * leave a stale pointer behind; when the address is handed out again the
+ * allocation finds it in its bucket and counts the earlier object as freed
+ * (the reused counter says how often).
+ *
+ * Sampling: with sample_shift = k, only objects whose pointer hash has its
+ * top k bits zero are tracked, and the free side computes the same hash,
+ * so a free of an untracked object costs no table access at all. Allocs
+ * and bytes stay exact; frees are then an estimate (the loader says so).
+ *
+ * Page allocations carry no call site: mm_page_alloc fires inside the
+ * allocator. We take a short kernel stack and walk it: frames before the
+ * first allocator frame are the tracing machinery, then allocator frames
+ * (address ranges the loader found in kallsyms), and the first frame after
+ * them is the tag. Pages for slab caches and large kmallocs are skipped
+ * (their own tracepoints count them), and so are movable pages: those are
+ * user memory (anonymous and page cache), not a kernel pool. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "kmemtag.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* load-time settings (the libbpf-tools idiom) */
+const volatile __u32 site_bits = 13;
+const volatile __u32 obj_bits = 18;
+const volatile __u32 sample_shift = 0;
+/* 0: programs return at once (the bench's floor); 1: count allocations
+ * per site only; 2: also track objects and count frees */
+const volatile __u32 level = 2;
+const volatile __u32 n_ranges = 0;
+const volatile __u64 range_lo[KT_MAX_RANGES] = {};
+const volatile __u64 range_hi[KT_MAX_RANGES] = {};
+const volatile __u8 range_kind[KT_MAX_RANGES] = {};
+
+#define SITE_PROBES 8
+
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct kt_site);
+	__uint(max_entries, 1 << 13);
+} sites SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct kt_bucket);
+	__uint(max_entries, 1 << 18);
+} objs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct kt_stats);
+	__uint(max_entries, 1);
+} stats SEC(".maps");
+
+static __always_inline __u64 hash64(__u64 v)
+{
+	return v * 0x9E3779B97F4A7C15ull;
+}
+
+static __always_inline void stat_inc(int i)
+{
+	__u32 zero = 0;
+	struct kt_stats *s = bpf_map_lookup_elem(&stats, &zero);
+
+	if (s && i >= 0 && i < _KT_STAT_MAX)
+		s->n[i]++;
+}
+
+/* This CPU's slot for site, claimed if new (*ret_new set). NULL when the
+ * probe sequence is full (counted). */
+static __always_inline struct kt_site *site_get(__u64 site, __u32 key_size,
+						__u8 kind, bool *ret_new)
+{
+	__u32 h =
+	    (__u32)(hash64(site ^ ((__u64)key_size << 40)) >> (64 - site_bits));
+	__u32 mask = (1u << site_bits) - 1;
+
+	for (int i = 0; i < SITE_PROBES; i++) {
+		__u32 k = (h + i) & mask;
+		struct kt_site *s = bpf_map_lookup_elem(&sites, &k);
+
+		if (!s)
+			return NULL;
+		if (s->site == site && s->key_size == key_size)
+			return s;
+		if (s->site == 0) {
+			__u64 old =
+			    __sync_val_compare_and_swap(&s->site, 0, site);
+
+			if (old == 0) {
+				s->kind = kind;
+				s->key_size = key_size;
+				*ret_new = true;
+				return s;
+			}
+		}
+	}
+	stat_inc(KT_STAT_SITES_FULL);
+	return NULL;
+}
+
+static __always_inline bool sampled(__u64 ptr)
+{
+	if (!sample_shift)
+		return true;
+	return (hash64(ptr) >> (64 - sample_shift)) == 0;
+}
+
+static __always_inline struct kt_bucket *bucket_of(__u64 ptr)
+{
+	/* the low bits pick the bucket; sampling uses the top bits */
+	__u32 k = (__u32)(hash64(ptr >> 3) >> 32) & ((1u << obj_bits) - 1);
+
+	return bpf_map_lookup_elem(&objs, &k);
+}
+
+/* Count a free of a tracked object against the site that made it, on
+ * this CPU's slot for that site. */
+static __always_inline __u32 key_size_of(__u8 kind, __u64 size)
+{
+	if (kind == KT_KIND_PERCPU)
+		return 0;
+	return size > KT_SIZE_MAX ? KT_SIZE_MAX : (__u32)size;
+}
+
+static __always_inline void count_free(__u32 site_lo, __u32 size_kind)
+{
+	__u64 site = 0xffffffff00000000ull | site_lo;
+	__u8 kind = (__u8)(size_kind >> 30);
+	bool fresh = false;
+	struct kt_site *s = site_get(
+	    site, key_size_of(kind, size_kind & KT_SIZE_MASK), kind, &fresh);
+
+	if (!s)
+		return;
+	s->t_frees++;
+	s->t_freed += size_kind & KT_SIZE_MASK;
+}
+
+/* Remember ptr as made by site. */
+static __always_inline void track(struct kt_site *s, __u64 site, __u64 ptr,
+				  __u64 size, __u8 kind)
+{
+	struct kt_bucket *b;
+	__u32 size_kind;
+	int empty = -1;
+
+	if (level < 2)
+		return;
+	if (!sampled(ptr))
+		return; /* allocs - t_allocs says how many */
+	b = bucket_of(ptr);
+	if (!b)
+		return;
+	if (size > KT_SIZE_MAX) {
+		stat_inc(KT_STAT_SIZE_CLAMPED);
+		size = KT_SIZE_MAX;
+	}
+	size_kind = (__u32)size | ((__u32)(kind & 3) << 30);
+	for (int i = 0; i < KT_BUCKET_SLOTS; i++) {
+		__u64 p = b->slot[i].ptr;
+
+		if (p == ptr) {
+			/* freed where no tracepoint saw it, now reused */
+			count_free(b->slot[i].site_lo, b->slot[i].size_kind);
+			stat_inc(KT_STAT_REUSED);
+			b->slot[i].site_lo = (__u32)site;
+			b->slot[i].size_kind = size_kind;
+			goto tracked;
+		}
+		if (!p && empty < 0)
+			empty = i;
+	}
+	if (empty < 0 || empty >= KT_BUCKET_SLOTS) {
+		stat_inc(KT_STAT_OBJS_FULL);
+		return;
+	}
+	if (__sync_val_compare_and_swap(&b->slot[empty].ptr, 0, ptr) != 0) {
+		/* another CPU took it this instant */
+		stat_inc(KT_STAT_OBJS_FULL);
+		return;
+	}
+	b->slot[empty].site_lo = (__u32)site;
+	b->slot[empty].size_kind = size_kind;
+tracked:
+	s->t_allocs++;
+	s->t_bytes += size;
+}
+
+/* Forget ptr and count its free, or count it unmatched. */
+static __always_inline void untrack(__u64 ptr)
+{
+	struct kt_bucket *b;
+
+	if (level < 2 || !ptr || !sampled(ptr))
+		return;
+	b = bucket_of(ptr);
+	if (!b)
+		return;
+	for (int i = 0; i < KT_BUCKET_SLOTS; i++) {
+		if (b->slot[i].ptr != ptr)
+			continue;
+		{
+			__u32 site_lo = b->slot[i].site_lo;
+			__u32 size_kind = b->slot[i].size_kind;
+
+			/* a plain store: no other CPU writes a slot that
+			 * holds a live pointer (allocations only claim
+			 * empty slots), and one object is freed once */
+			WRITE_ONCE(b->slot[i].ptr, 0);
+			count_free(site_lo, size_kind);
+		}
+		return;
+	}
+	stat_inc(KT_STAT_UNMATCHED_FREE);
+}
+
+static __always_inline struct kt_site *count_alloc(__u64 site, __u8 kind,
+						   __u64 size, bool *ret_new)
+{
+	struct kt_site *s;
+
+	if ((site >> 32) != 0xffffffffull)
+		return NULL;
+	s = site_get(site, key_size_of(kind, size), kind, ret_new);
+	if (!s)
+		return NULL;
+	s->allocs++;
+	s->bytes += size;
+	if (*ret_new)
+		s->first_size = (__u32)size;
+	else if (s->first_size != (__u32)size)
+		s->flags |= KT_F_MIXED;
+	return s;
+}
+
+/* ---- slab ------------------------------------------------------------ */
+
+static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
+				      __u64 gfp)
+{
+	bool fresh = false;
+	struct kt_site *s;
+
+	if (level == 0 || !ptr)
+		return 0;
+	s = count_alloc(site, KT_KIND_KMALLOC, bytes, &fresh);
+	if (!s)
+		return 0;
+	if (fresh)
+		s->raw_flags = (__u32)gfp;
+	track(s, site, ptr, bytes, KT_KIND_KMALLOC);
+	return 0;
+}
+
+/* size: the cache's object size, read by the caller (a plain load in a
+ * tp_btf program, a probe read in a raw_tp one) */
+static __always_inline int on_cache_alloc(__u64 site, __u64 ptr,
+					  struct kmem_cache *c, __u64 size)
+{
+	bool fresh = false;
+	struct kt_site *s;
+
+	if (!ptr || !c)
+		return 0;
+	s = count_alloc(site, KT_KIND_SLAB, size, &fresh);
+	if (!s)
+		return 0;
+	if (fresh) {
+		const char *name = BPF_CORE_READ(c, name);
+
+		bpf_probe_read_kernel_str(s->cache, sizeof(s->cache), name);
+		s->raw_flags = (__u32)BPF_CORE_READ(c, flags);
+	}
+	track(s, site, ptr, size, KT_KIND_SLAB);
+	return 0;
+}
+
+SEC("tp_btf/kmalloc")
+int BPF_PROG(kt_kmalloc_btf, unsigned long call_site, const void *ptr,
+	     size_t bytes_req, size_t bytes_alloc, gfp_t gfp, int node)
+{
+	return on_kmalloc(call_site, (__u64)ptr, bytes_alloc, gfp);
+}
+
+SEC("raw_tp/kmalloc")
+int BPF_PROG(kt_kmalloc_raw, unsigned long call_site, const void *ptr,
+	     size_t bytes_req, size_t bytes_alloc, gfp_t gfp, int node)
+{
+	return on_kmalloc(call_site, (__u64)ptr, bytes_alloc, gfp);
+}
+
+SEC("tp_btf/kmem_cache_alloc")
+int BPF_PROG(kt_cache_alloc_btf, unsigned long call_site, const void *ptr,
+	     struct kmem_cache *c, gfp_t gfp, int node)
+{
+	if (level == 0 || !c)
+		return 0;
+	return on_cache_alloc(call_site, (__u64)ptr, c, c->size);
+}
+
+SEC("raw_tp/kmem_cache_alloc")
+int BPF_PROG(kt_cache_alloc_raw, unsigned long call_site, const void *ptr,
+	     struct kmem_cache *c, gfp_t gfp, int node)
+{
+	if (level == 0 || !c)
+		return 0;
+	return on_cache_alloc(call_site, (__u64)ptr, c, BPF_CORE_READ(c, size));
+}
+
+SEC("tp_btf/kfree")
+int BPF_PROG(kt_kfree_btf, unsigned long call_site, const void *ptr)
+{
+	untrack((__u64)ptr);
+	return 0;
+}
+
+SEC("raw_tp/kfree")
+int BPF_PROG(kt_kfree_raw, unsigned long call_site, const void *ptr)
+{
+	untrack((__u64)ptr);
+	return 0;
+}
+
+SEC("tp_btf/kmem_cache_free")
+int BPF_PROG(kt_cache_free_btf, unsigned long call_site, const void *ptr)
+{
+	untrack((__u64)ptr);
+	return 0;
+}
+
+SEC("raw_tp/kmem_cache_free")
+int BPF_PROG(kt_cache_free_raw, unsigned long call_site, const void *ptr)
+{
+	untrack((__u64)ptr);
+	return 0;
+}
+
+/* ---- pages ----------------------------------------------------------- */
+
+/* A tp_btf program sees struct page * as a typed kernel pointer, on which
+ * the verifier forbids the arithmetic of our hash; copy it out as a
+ * number. */
+static __always_inline __u64 page_addr(struct page *page)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &page);
+	return v;
+}
+
+/* Binary search of the loader's sorted ranges: the kind of addr, 0 when
+ * outside them all. */
+static __always_inline int classify(__u64 addr)
+{
+	__u32 lo = 0, hi = n_ranges;
+
+	if (hi > KT_MAX_RANGES)
+		hi = KT_MAX_RANGES;
+	for (int i = 0; i < 8; i++) {
+		__u32 mid;
+
+		if (lo >= hi)
+			break;
+		mid = (lo + hi) / 2;
+		if (mid >= KT_MAX_RANGES)
+			break;
+		if (addr < range_lo[mid])
+			hi = mid;
+		else if (addr >= range_hi[mid])
+			lo = mid + 1;
+		else
+			return range_kind[mid];
+	}
+	return 0;
+}
+
+static __always_inline int on_page_alloc(void *ctx, __u64 page,
+					 unsigned int order, int migratetype)
+{
+	__u64 stack[KT_STACK_DEPTH];
+	bool fresh = false, in_alloc = false;
+	struct kt_site *s;
+	__u64 site = 0;
+	long n;
+
+	if (level == 0 || !page || !n_ranges)
+		return 0;
+	if (migratetype ==
+	    bpf_core_enum_value(enum migratetype, MIGRATE_MOVABLE)) {
+		stat_inc(KT_STAT_PAGE_MOVABLE);
+		return 0;
+	}
+	n = bpf_get_stack(ctx, stack, sizeof(stack), 0);
+	if (n <= 0) {
+		stat_inc(KT_STAT_PAGE_NO_CALLER);
+		return 0;
+	}
+	n /= sizeof(__u64);
+	for (int i = 0; i < KT_STACK_DEPTH; i++) {
+		int c;
+
+		if (i >= n)
+			break;
+		c = classify(stack[i]);
+		if (c == KT_RANGE_ALLOCATOR) {
+			in_alloc = true;
+			continue;
+		}
+		if (c == KT_RANGE_IGNORE) {
+			stat_inc(KT_STAT_PAGE_SLAB);
+			return 0;
+		}
+		if (in_alloc) {
+			site = stack[i];
+			break;
+		}
+	}
+	if (!site) {
+		stat_inc(KT_STAT_PAGE_NO_CALLER);
+		return 0;
+	}
+	s = count_alloc(site, KT_KIND_PAGE, 4096ull << (order & 15), &fresh);
+	if (!s)
+		return 0;
+	if (fresh && migratetype == bpf_core_enum_value(enum migratetype,
+							MIGRATE_RECLAIMABLE))
+		s->flags |= KT_F_RECLAIMABLE;
+	track(s, site, page, 4096ull << (order & 15), KT_KIND_PAGE);
+	return 0;
+}
+
+SEC("tp_btf/mm_page_alloc")
+int BPF_PROG(kt_page_alloc_btf, struct page *page, unsigned int order,
+	     gfp_t gfp, int migratetype)
+{
+	return on_page_alloc(ctx, page_addr(page), order, migratetype);
+}
+
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(kt_page_alloc_raw, struct page *page, unsigned int order,
+	     gfp_t gfp, int migratetype)
+{
+	return on_page_alloc(ctx, (__u64)page, order, migratetype);
+}
+
+SEC("tp_btf/mm_page_free")
+int BPF_PROG(kt_page_free_btf, struct page *page, unsigned int order)
+{
+	untrack(page_addr(page));
+	return 0;
+}
+
+SEC("raw_tp/mm_page_free")
+int BPF_PROG(kt_page_free_raw, struct page *page, unsigned int order)
+{
+	untrack((__u64)page);
+	return 0;
+}
+
+SEC("tp_btf/mm_page_free_batched")
+int BPF_PROG(kt_page_free_batched_btf, struct page *page)
+{
+	untrack(page_addr(page));
+	return 0;
+}
+
+SEC("raw_tp/mm_page_free_batched")
+int BPF_PROG(kt_page_free_batched_raw, struct page *page)
+{
+	untrack((__u64)page);
+	return 0;
+}
+
+/* ---- per-CPU allocator ----------------------------------------------- */
+
+static __always_inline int on_percpu_alloc(__u64 site, __u64 ptr, __u64 bytes)
+{
+	bool fresh = false;
+	struct kt_site *s;
+
+	if (level == 0 || !ptr)
+		return 0;
+	s = count_alloc(site, KT_KIND_PERCPU, bytes, &fresh);
+	if (s)
+		track(s, site, ptr, bytes, KT_KIND_PERCPU);
+	return 0;
+}
+
+SEC("tp_btf/percpu_alloc_percpu")
+int BPF_PROG(kt_percpu_alloc_btf, unsigned long call_site, bool reserved,
+	     bool is_atomic, size_t size, size_t align, void *base_addr,
+	     int off, void *ptr, size_t bytes_alloc, gfp_t gfp)
+{
+	return on_percpu_alloc(call_site, (__u64)ptr, bytes_alloc);
+}
+
+SEC("raw_tp/percpu_alloc_percpu")
+int BPF_PROG(kt_percpu_alloc_raw, unsigned long call_site, bool reserved,
+	     bool is_atomic, size_t size, size_t align, void *base_addr,
+	     int off, void *ptr, size_t bytes_alloc, gfp_t gfp)
+{
+	return on_percpu_alloc(call_site, (__u64)ptr, bytes_alloc);
+}
+
+SEC("tp_btf/percpu_free_percpu")
+int BPF_PROG(kt_percpu_free_btf, void *base_addr, int off, void *ptr)
+{
+	untrack((__u64)ptr);
+	return 0;
+}
+
+SEC("raw_tp/percpu_free_percpu")
+int BPF_PROG(kt_percpu_free_raw, void *base_addr, int off, void *ptr)
+{
+	untrack((__u64)ptr);
+	return 0;
+}

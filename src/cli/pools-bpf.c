@@ -1,0 +1,229 @@
+/* The BPF pool-tag tracer for the commands; see pools-bpf.h.
+ *
+ * A session is kallsyms (to name call sites, and to find the page
+ * allocator's address ranges for the page-allocation stack walk) plus the
+ * kmemtag collector. The waits end early on SIGINT, SIGTERM and SIGHUP so
+ * that `pools --source bpf` still prints its last table and detaches. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../basic/human.h"
+#include "../basic/log.h"
+#include "../basic/xalloc.h"
+#include "pools-bpf.h"
+
+struct pools_bpf {
+	struct kallsyms syms;
+	bool have_syms;
+	struct kmemtag *k;
+	unsigned n_ranges;
+};
+
+int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
+		    struct pools_bpf **ret, char **ret_why)
+{
+	struct kmemtag_range ranges[KT_MAX_RANGES];
+	struct kmemtag_opts ko = {0};
+	struct source_err serr;
+	struct pools_bpf *b;
+	struct root *root;
+	size_t nr = 0;
+	int r;
+
+	if (!kmemtag_built()) {
+		*ret_why = xstrdup("this memtally was built without BPF "
+				   "(clang, bpftool, libbpf or BTF missing at "
+				   "build time)");
+		return -EOPNOTSUPP;
+	}
+	root = ctx_root(ctx);
+	if (!root) {
+		*ret_why = xstrdup("cannot open the root");
+		return -ENOENT;
+	}
+	if (!root_is_live(root)) {
+		*ret_why = xasprintf("BPF tracing needs the live system, not "
+				     "%s",
+				     root_describe(root));
+		return -EOPNOTSUPP;
+	}
+	b = xcalloc(1, sizeof(*b));
+	r = kallsyms_read(root, &b->syms, &serr);
+	if (r == 0) {
+		b->have_syms = true;
+		nr = bpftags_page_ranges(&b->syms, ranges, ELEMENTSOF(ranges));
+	}
+	b->n_ranges = (unsigned)nr;
+	ko.sample_shift = o ? o->sample_shift : 0;
+	ko.objects = o ? o->objects : 0;
+	ko.no_pages = o && o->no_pages;
+	ko.level = o ? o->level : -1;
+	r = kmemtag_open(&ko, ranges, nr, &b->k, ret_why);
+	if (r < 0) {
+		pools_bpf_stop(b);
+		return r;
+	}
+	*ret = b;
+	return 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct bpftag_row *x = a, *y = b;
+	uint64_t bx = val_has(x->bytes) ? x->bytes : 0;
+	uint64_t by = val_has(y->bytes) ? y->bytes : 0;
+
+	if (bx != by)
+		return bx < by ? 1 : -1;
+	if (x->allocs != y->allocs)
+		return x->allocs < y->allocs ? 1 : -1;
+	return strcmp(x->tag, y->tag);
+}
+
+int pools_bpf_read(struct pools_bpf *b, struct bpftag_row **ret_rows,
+		   size_t *ret_n, struct kmemtag_result *ret_res)
+{
+	struct kmemtag_result res;
+	int r;
+
+	r = kmemtag_read(b->k, &res);
+	if (r < 0)
+		return r;
+	bpftags_rows(&res, b->have_syms && !b->syms.hidden ? &b->syms : NULL,
+		     ret_rows, ret_n);
+	qsort(*ret_rows, *ret_n, sizeof(**ret_rows), cmp_rows);
+	*ret_res = res;
+	return 0;
+}
+
+#define NOTE(...)                                                              \
+	do {                                                                   \
+		if (n < max)                                                   \
+			out[n++] = xasprintf(__VA_ARGS__);                     \
+	} while (0)
+
+size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
+		       char **out, size_t max)
+{
+	const struct kmemtag_probe *p;
+	size_t np, n = 0;
+	char h[32];
+
+	p = kmemtag_probes(b->k, &np);
+	for (size_t i = 0; i < np; i++)
+		if (!p[i].how)
+			NOTE("bpf: %s not traced: %s", p[i].tracepoint,
+			     p[i].why_not ? p[i].why_not : "?");
+	if (res->stats[KT_STAT_SITES_FULL])
+		NOTE("bpf: the call-site table was full: %llu events not "
+		     "counted",
+		     (unsigned long long)res->stats[KT_STAT_SITES_FULL]);
+	if (res->stats[KT_STAT_OBJS_FULL])
+		NOTE("bpf: the object table was full: %llu allocations not "
+		     "tracked; their sites' frees are estimated (FREES ±)",
+		     (unsigned long long)res->stats[KT_STAT_OBJS_FULL]);
+	if (res->recursion_misses)
+		NOTE("bpf: %llu events skipped by the kernel (a program was "
+		     "already running on that CPU)",
+		     (unsigned long long)res->recursion_misses);
+	if (res->level == 1)
+		NOTE("bpf: counting allocations only (--level 1): frees, diff "
+		     "and live bytes are not known");
+	if (res->level == 0)
+		NOTE("bpf: --level 0: the programs count nothing (benchmark "
+		     "floor)");
+	if (res->sample_shift)
+		NOTE("bpf: 1 object in %u tracked (by address): frees, diff "
+		     "and bytes are estimates with a 95%% bound (FREES ±); "
+		     "allocs are exact",
+		     1u << res->sample_shift);
+	NOTE("bpf: traced %.1f s; ALLOCS and FREES count since the start, "
+	     "frees only of objects allocated since (%llu older objects "
+	     "freed); %llu frees seen when the address was reused (bulk frees "
+	     "have no tracepoint)",
+	     res->elapsed,
+	     (unsigned long long)res->stats[KT_STAT_UNMATCHED_FREE],
+	     (unsigned long long)res->stats[KT_STAT_REUSED]);
+	if (!b->have_syms || b->syms.hidden)
+		NOTE("bpf: /proc/kallsyms unreadable or hidden: tags are "
+		     "addresses");
+	NOTE("bpf: the tracer holds %s (maps and programs: %u call-site slots "
+	     "a CPU, %u objects)",
+	     human_bytes(res->mem_bytes, h, sizeof(h)), res->sites_per_cpu,
+	     res->objects);
+	return n;
+}
+
+#undef NOTE
+
+void pools_bpf_status(struct pools_bpf *b, const struct kmemtag_result *res,
+		      char *buf, size_t n)
+{
+	const struct kmemtag_probe *p;
+	size_t np, on = 0;
+	char h[32];
+	uint64_t lost = res->stats[KT_STAT_SITES_FULL] +
+			res->stats[KT_STAT_OBJS_FULL] + res->recursion_misses;
+
+	p = kmemtag_probes(b->k, &np);
+	for (size_t i = 0; i < np; i++)
+		on += p[i].how != NULL;
+	snprintf(buf, n, "bpf: %zu/%zu tracepoints, tracer %s, %llu lost", on,
+		 np, human_bytes(res->mem_bytes, h, sizeof(h)),
+		 (unsigned long long)lost);
+}
+
+void pools_bpf_stop(struct pools_bpf *b)
+{
+	if (!b)
+		return;
+	kmemtag_free(b->k);
+	if (b->have_syms)
+		kallsyms_release(&b->syms);
+	free(b);
+}
+
+static volatile sig_atomic_t stop_requested;
+static struct sigaction old_int, old_term, old_hup;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void pools_bpf_signals(bool on)
+{
+	struct sigaction sa = {0};
+
+	if (!on) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+		return;
+	}
+	stop_requested = 0;
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+}
+
+bool pools_bpf_wait(double secs)
+{
+	struct timespec ts;
+
+	if (secs <= 0)
+		return !stop_requested;
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	while (!stop_requested && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return !stop_requested;
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Live test of the BPF pool-tag tracer (`pools --source bpf`): the test
+# makes N System V messages of S bytes, held in queues, while the tracer
+# runs. Each message is one kmalloc of 48 + S bytes in load_msg(); with
+# S = 976 that is exactly 1 KiB, so the tracer must show a call site in the
+# msgsnd path, size class 1k, with allocs >= N and live bytes within 3% of
+# N KiB (other processes' messages of other sizes are other rows). Then the queue is removed: the frees must catch up (frees >= N,
+# diff back near zero). Last, the programs must be gone once memtally has
+# exited, and nothing may be pinned.
+# Skips (77) without root, without BTF, or in a build without BPF.
+set -u
+M=${MEMTALLY:?}
+here=$(cd "$(dirname "$0")" && pwd)
+N=${N:-20000}
+S=976
+[ "$(id -u)" = 0 ] || { echo "bpf: not root, skipping"; exit 77; }
+[ -r /sys/kernel/btf/vmlinux ] || { echo "bpf: no BTF, skipping"; exit 77; }
+
+tmp=$(mktemp -d /tmp/memtally-live-bpf.XXXXXX)
+mpid= hpid=
+cleanup() {
+	[ -n "$hpid" ] && kill "$hpid" 2>/dev/null
+	[ -n "$mpid" ] && kill -INT "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	exec 3>&- 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+cc -O2 -o "$tmp/msg-hold" "$here/msg-hold.c" || { echo "FAIL: cannot build msg-hold"; exit 1; }
+
+"$M" pools --source bpf --duration 60 --interval 1 --json >"$tmp/out" 2>"$tmp/err" &
+mpid=$!
+for _ in $(seq 200); do
+	grep -q tracing "$tmp/err" && break
+	kill -0 $mpid 2>/dev/null || break
+	sleep 0.05
+done
+if ! grep -q tracing "$tmp/err"; then
+	wait $mpid; mpid=
+	if grep -q "built without BPF" "$tmp/err"; then
+		echo "bpf: $(cat "$tmp/err"), skipping"; exit 77
+	fi
+	echo "FAIL: the tracer did not start: $(cat "$tmp/err")"; exit 1
+fi
+
+mkfifo "$tmp/ctl"
+"$tmp/msg-hold" $N $S "$tmp/ready" <"$tmp/ctl" &
+hpid=$!
+exec 3>"$tmp/ctl"
+for _ in $(seq 200); do [ -s "$tmp/ready" ] && break; sleep 0.05; done
+[ -s "$tmp/ready" ] || { echo "FAIL: msg-hold did not queue its messages"; exit 1; }
+sleep 2.5                    # two tables with the messages held
+# the programs this memtally holds, from its file descriptors
+ids=$(cat /proc/$mpid/fdinfo/* 2>/dev/null | awk '/^prog_id:/{print $2}' | sort -u)
+[ -n "$ids" ] || { echo "FAIL: memtally holds no BPF program"; exit 1; }
+echo go >&3; exec 3>&-       # remove the queue: every message is freed
+wait $hpid; hpid=
+sleep 2.5                    # two tables after the release
+kill -INT $mpid; wait $mpid; rc=$?; mpid=
+[ $rc = 0 ] || { echo "FAIL: memtally exit $rc: $(cat "$tmp/err")"; exit 1; }
+
+python3 - "$tmp/out" $N $S <<'PY' || exit 1
+import json, re, sys
+text = open(sys.argv[1]).read()
+n, s = int(sys.argv[2]), int(sys.argv[3])
+want = n * (s + 48)
+docs, i, dec = [], 0, json.JSONDecoder()
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    d, i = dec.raw_decode(text, i)
+    docs.append(d)
+assert len(docs) >= 3, f"only {len(docs)} tables printed"
+pat = re.compile(r"^(load_msg|alloc_msg|do_msgsnd)\b")
+def row(d):
+    # the site's row for our size class (another process's messages of
+    # other sizes are other rows of the same site)
+    rows = [r for r in d["rows"] if pat.match(r["tag"]) and r.get("cache", "").endswith(" 1k")]
+    return max(rows, key=lambda r: r["allocs"]) if rows else None
+rows = [row(d) for d in docs]
+held = [r for r in rows if r and r["bytes"] is not None]
+assert held, "no msgsnd call site in any table: " + str([r["tag"] for r in docs[-1]["rows"][:10]])
+peak = max(held, key=lambda r: r["bytes"])
+ok = True
+print(f"held: {peak['tag']} [{peak['module']}] cache {peak['cache']}: allocs {peak['allocs']}, "
+      f"live {peak['bytes']} bytes, expected {want} ({n} x {s + 48})")
+if peak["allocs"] < n:
+    print(f"FAIL: allocs {peak['allocs']} < {n}"); ok = False
+if abs(peak["bytes"] - want) > 0.03 * want:
+    print(f"FAIL: live bytes {peak['bytes']} not within 3% of {want}"); ok = False
+for k in ("allocs", "frees", "diff", "bytes", "per_alloc"):
+    if not isinstance(peak[k], int):
+        print(f"FAIL: {k} is not an integer: {peak[k]!r}"); ok = False
+last = rows[-1]
+assert last, "the msgsnd site vanished from the last table"
+print(f"released: allocs {last['allocs']}, frees {last['frees']}, diff {last['diff']}, live {last['bytes']} bytes")
+if last["frees"] is None or last["frees"] < n:
+    print(f"FAIL: frees {last['frees']} < {n} after the queue was removed"); ok = False
+if last["diff"] is None or abs(last["diff"]) > max(10, n // 100):
+    print(f"FAIL: diff {last['diff']} not near zero"); ok = False
+notes = docs[-1].get("notes", [])
+if not any("tracer holds" in x for x in notes):
+    print("FAIL: no note with the tracer's own memory"); ok = False
+sys.exit(0 if ok else 1)
+PY
+
+# detached and nothing pinned once memtally has exited: none of the
+# programs it held may still exist
+if command -v bpftool >/dev/null; then
+	for id in $ids; do
+		if bpftool prog show id "$id" >/dev/null 2>&1; then
+			echo "FAIL: program $id still loaded after exit"; exit 1
+		fi
+	done
+fi
+if [ -d /sys/fs/bpf ] && ls -R /sys/fs/bpf 2>/dev/null | grep -q kmemtag; then
+	echo "FAIL: something of kmemtag is pinned"; exit 1
+fi
+echo "bpf: programs detached, nothing pinned"
