@@ -14,7 +14,7 @@
 #include "../store/store.h"
 #include "trend.h"
 
-#define LEAKS_MAX_CHILDREN 3
+#define LEAKS_MAX_CHILDREN 5
 
 struct leak_finding {
 	size_t series; /* index into store_data.series */

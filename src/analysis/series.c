@@ -21,6 +21,7 @@
 #include "../sources/buddyinfo.h"
 #include "../sources/zoneinfo.h"
 #include "accounting.h"
+#include "bpftags.h"
 #include "pools.h"
 #include "series.h"
 
@@ -153,7 +154,13 @@ static const char *pool_category(const struct pool_row *r)
 {
 	if (r->source == POOL_VMALLOC)
 		return "vmalloc";
-	if (r->source != POOL_SLAB)
+	/* a traced call site: by where its memory comes from; pages taken
+	 * straight from the page allocator are what `unaccounted` holds */
+	if (r->source == POOL_BPF && r->cache && streq(r->cache, "pages"))
+		return "unaccounted";
+	if (r->source == POOL_BPF && r->cache && streq(r->cache, "percpu"))
+		return "percpu";
+	if (r->source != POOL_SLAB && r->source != POOL_BPF)
 		return NULL; /* allocinfo sites span categories */
 	if (r->type == POOL_RECLAIMABLE)
 		return "slab_reclaimable";
@@ -221,6 +228,8 @@ static void add_pools(struct series_set *s, const struct snapshot *snap,
 		pools_add_vmalloc(&ps, vi, page);
 	if (ai)
 		pools_add_allocinfo(&ps, ai);
+	if (o->bpf_rows)
+		bpftags_to_pools(&ps, o->bpf_rows, o->n_bpf);
 	pools_sort(&ps, POOL_SORT_BYTES);
 	for (size_t i = 0; i < ps.n; i++) {
 		const struct pool_row *r = &ps.rows[i];

@@ -7,7 +7,8 @@
  * module, the meminfo fields a category comes from). Kinds:
  *   "category"  a usage category (accounting.h), name = its JSON key
  *   "meminfo"   "total" (MemTotal) and "available" (MemAvailable)
- *   "pool"      a pool tag, name "SOURCE/TAG" ("slab/kmalloc-64")
+ *   "pool"      a pool tag, name "SOURCE/TAG" ("slab/kmalloc-64",
+ *               "bpf/load_msg+0x6e": a call site the tracer saw)
  *   "free"      free memory by zone and order, name "NODE/ZONE/ORDER"
  * A source that cannot be read adds no series and is named in `failed`.
  *
@@ -20,6 +21,8 @@
 
 #include "../model/snapshot.h"
 #include "../sources/slab_sysfs.h"
+
+struct bpftag_row;
 
 struct series_point {
 	char kind[16];
@@ -42,6 +45,9 @@ struct series_opts {
 	/* slab caches' reclaim_account (slab_sysfs_read_names()), or NULL:
 	 * then types come from the cache names where they say */
 	const struct slab_sysfs *slab_types;
+	/* the eBPF tracer's call sites now (record --bpf), or NULL */
+	const struct bpftag_row *bpf_rows;
+	size_t n_bpf;
 };
 
 /* The sources series_collect() looks at: pass to snapshot_collect(). */

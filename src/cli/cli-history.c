@@ -109,6 +109,7 @@ void cli_owner_text(json_object *o, char *buf, size_t n)
 		       streq(src, "slab")	 ? "slab cache"
 		       : streq(src, "vmalloc")	 ? "vmalloc caller"
 		       : streq(src, "allocinfo") ? "call site"
+		       : streq(src, "bpf")	 ? "call site (traced)"
 						 : src);
 	if (json_object_object_get_ex(o, "pid", &v))
 		APPEND("%sprocess %d", len ? ", " : "", json_object_get_int(v));

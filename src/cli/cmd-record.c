@@ -23,6 +23,7 @@
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
 #include "cli.h"
+#include "pools-bpf.h"
 
 const char cmd_record_help[] =
 	"Usage: memtally record --db FILE [options]\n"
@@ -52,8 +53,14 @@ const char cmd_record_help[] =
 	"      --retain-age D     drop samples older than D (default 30d)\n"
 	"      --retain-size SIZE keep the data under SIZE (default 200M),\n"
 	"                         dropping the oldest samples first\n"
-	"      --bpf              also record the eBPF allocation tracer (not\n"
-	"                         in this build: recorded as failed)\n"
+	"      --bpf              also trace kernel allocations by call site\n"
+	"                         (eBPF; root and BTF): each site's live "
+	"bytes\n"
+	"                         since the start become pool tags "
+	"'bpf/SITE',\n"
+	"                         chained to their category (slab, or pages:\n"
+	"                         unaccounted). Where it cannot run, every\n"
+	"                         sample records why\n"
 	"  -v, --verbose          one line on stdout per sample written:\n"
 	"                         'sample N t=MS series=S' (after its commit)\n"
 	"  -q, --quiet            no start and stop lines on stderr\n";
@@ -102,20 +109,45 @@ struct record_opts {
 	struct series_opts series;
 };
 
+/* The eBPF tracer of this run: a session, or why there is none. */
+struct record_bpf {
+	struct pools_bpf *b;
+	char *why;
+};
+
 /* Take one sample and write it. Returns 0 or the store's -errno. */
 static int record_one(struct root *root, struct store *st,
-		      const struct record_opts *o, size_t *ret_points,
-		      int64_t *ret_t)
+		      const struct record_opts *o, struct record_bpf *rb,
+		      size_t *ret_points, int64_t *ret_t)
 {
 	_cleanup_free_ struct store_point *pts = NULL;
+	_cleanup_free_ struct bpftag_row *rows = NULL;
+	_cleanup_free_ char *bpf_why = NULL;
+	struct series_opts so = o->series;
+	struct kmemtag_result res = { 0 };
+	bool have_res = false;
 	struct series_set set;
 	struct snapshot snap;
 	int64_t t = now_ms();
-	size_t n = 0;
+	size_t n = 0, nrows = 0;
 	char *failed;
 	int r = 0;
 
-	cli_collect_series(root, &o->series, &snap, &set);
+	if (rb->b) {
+		r = pools_bpf_read(rb->b, &rows, &nrows, &res);
+		if (r == 0) {
+			have_res = true;
+			so.bpf_rows = rows;
+			so.n_bpf = nrows;
+		} else {
+			bpf_why = xasprintf("cannot read the tracer: %s",
+					    strerror(-r));
+		}
+		r = 0;
+	}
+	cli_collect_series(root, &so, &snap, &set);
+	if (have_res)
+		kmemtag_result_release(&res);
 	pts = xmalloc((set.n ? set.n : 1) * sizeof(*pts));
 	for (size_t i = 0; i < set.n; i++) {
 		bool dup = false;
@@ -133,7 +165,7 @@ static int record_one(struct root *root, struct store *st,
 			pts[n++].value = set.v[i].value;
 	}
 	failed = set.failed;
-	if (o->bpf) {
+	if (o->bpf && (rb->why || bpf_why)) {
 		/* honest: asked for and not available, every sample */
 		json_object *f = failed ? json_tokener_parse(failed)
 					: json_object_new_object();
@@ -142,7 +174,7 @@ static int record_one(struct root *root, struct store *st,
 			f = json_object_new_object();
 		json_object_object_add(
 			f, "bpf",
-			json_object_new_string("not built into this memtally"));
+			json_object_new_string(bpf_why ? bpf_why : rb->why));
 		free(set.failed);
 		set.failed = xstrdup(json_object_to_json_string_ext(
 			f, JSON_C_TO_STRING_PLAIN |
@@ -215,6 +247,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec next, end = { 0 }, now;
 	struct store *st = NULL;
+	struct record_bpf rb = { 0 };
 	struct root *root;
 	unsigned long samples = 0, top;
 	size_t points = 0;
@@ -302,14 +335,27 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		return EXIT_FAIL;
 	}
 
+	if (o.bpf) {
+		r = pools_bpf_start(ctx,
+				    &(struct pools_bpf_opts){ .level = -1 },
+				    &rb.b, &rb.why);
+		if (r < 0 && !rb.why)
+			rb.why = xasprintf("cannot start the tracer: %s",
+					   strerror(-r));
+		if (r < 0 && !o.quiet)
+			fprintf(stderr,
+				"memtally: note: --bpf: %s; recording without "
+				"it\n",
+				rb.why);
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	if (!o.quiet)
 		fprintf(stderr,
-			"memtally: recording to '%s' every %gs (SIGTERM or "
+			"memtally: recording to '%s' every %gs%s (SIGTERM or "
 			"Ctrl-C stops)\n",
-			o.db, o.interval);
+			o.db, o.interval, rb.b ? " with the eBPF tracer" : "");
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	if (o.duration > 0) {
@@ -317,7 +363,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		ts_add(&end, o.duration);
 	}
 	while (!record_stop) {
-		r = record_one(root, st, &o, &points, &t_ms);
+		r = record_one(root, st, &o, &rb, &points, &t_ms);
 		if (r < 0) {
 			write_error(r, o.db, "write sample to");
 			rc = EXIT_FAIL;
@@ -364,6 +410,9 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 			"'%s'%s\n",
 			samples, points, o.db,
 			record_stop ? ", stopped by signal" : "");
+	if (rb.b)
+		pools_bpf_stop(rb.b);
+	free(rb.why);
 	store_close(st);
 	return rc;
 }

@@ -37,9 +37,10 @@ cleanup() {
 trap cleanup EXIT
 fail=0
 
-# leak MODE RATE CATEGORY CHAIN [DIR]: record 25 s while leaking, check
-# that leaks names CATEGORY first at RATE (MiB/s) +-20%, and, when CHAIN is
-# not -, that its owner chain names a series starting with CHAIN
+# leak MODE RATE CATEGORY CHAIN [DIR [BPFSITE]]: record 25 s while
+# leaking, check that leaks names CATEGORY first at RATE (MiB/s) +-20%,
+# and, when CHAIN is not -, that its owner chain names a series starting
+# with CHAIN; with the eBPF tracer running, also one starting with BPFSITE
 leak() {
 	local mode=$1 rate=$2 cat=$3 chain=$4 dir=${5:-} db=$tmp/$1.db
 	rm -f "$tmp/ready"
@@ -47,13 +48,16 @@ leak() {
 	pid=$!
 	for _ in $(seq 100); do [ -s "$tmp/ready" ] && break; sleep 0.1; done
 	[ -s "$tmp/ready" ] || { echo "FAIL: $mode leaker did not start"; fail=1; return; }
-	"$M" record --db "$db" --interval 1 --duration 25 -q || { echo "FAIL: record exit $?"; fail=1; }
+	# --bpf: the tracer's call sites join the chain where it can run
+	"$M" record --db "$db" --interval 1 --duration 25 -q --bpf 2>/dev/null || { echo "FAIL: record exit $?"; fail=1; }
+	bpf_sites=$(sqlite3 "$db" "SELECT count(*) FROM series WHERE name LIKE 'bpf/%'")
 	kill "$pid"; wait "$pid" 2>/dev/null; pid=
 	"$M" leaks --db "$db" --json >"$tmp/out.json" || { echo "FAIL: leaks exit $?"; fail=1; return; }
-	python3 - "$tmp/out.json" "category:$cat" "$rate" "$chain" <<'PY' || { fail=1; "$M" leaks --db "$db" --all; }
+	python3 - "$tmp/out.json" "category:$cat" "$rate" "$chain" "$bpf_sites" "${6:-}" <<'PY' || { fail=1; "$M" leaks --db "$db" --all; }
 import json, sys
 d = json.load(open(sys.argv[1]))
 want, rate, chain = sys.argv[2], float(sys.argv[3]) * 2**20 * 3600, sys.argv[4]
+bpf_sites, bpf_want = int(sys.argv[5] or 0), sys.argv[6]
 s = d["suspects"]
 assert s, f"no suspects in {d['samples']} samples; want {want}"
 got = s[0]
@@ -67,13 +71,19 @@ names = [c["series"] for c in got["owner"]["chain"]]
 if chain != "-":
     print(f"leaks: owner chain {' -> '.join([want] + names)}")
     ok = ok and any(n.startswith(chain) for n in names)
+if bpf_want and bpf_sites:
+    hit = any(n.startswith(bpf_want) for n in names)
+    print(f"leaks: --bpf traced {bpf_sites} call sites; chain names {bpf_want}...: {'ok' if hit else 'FAIL'}")
+    ok = ok and hit
+elif bpf_want:
+    print("leaks: --bpf could not trace here (no BTF or BPF build); call sites not checked")
 sys.exit(0 if ok else 1)
 PY
 }
 
 # 1. leak injection
 echo 1048576 >/proc/sys/kernel/msgmnb
-leak msg 4 slab_unreclaimable pool:slab/
+leak msg 4 slab_unreclaimable pool:slab/ '' pool:bpf/load_msg
 mount -t tmpfs -o size=400m memtally-live-leaks "$mnt" || { echo "FAIL: cannot mount tmpfs"; exit 1; }
 leak tmpfs 8 shmem - "$mnt"
 umount "$mnt"
