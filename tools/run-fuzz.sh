@@ -20,6 +20,17 @@ for f in "$build"/tests/fuzz-*; do
 			esac
 		done
 	done
+	# seed: per-process and per-cgroup files for those parsers
+	case "$p" in
+	pid_smaps_rollup | pid_status | cgroup_memory_stat)
+		pat=${p#pid_}
+		[ "$p" = cgroup_memory_stat ] && pat=memory.stat
+		find "$top"/tests/fixtures -name "$pat" -type f 2>/dev/null |
+			head -50 | while read -r s; do
+				cp "$s" "$corpus/$(echo "$s" | md5sum | cut -c1-12)"
+			done
+		;;
+	esac
 	echo "fuzz: $p for ${secs}s"
 	"$f" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 "$corpus" >/tmp/memtally-fuzz-$p.log 2>&1 || {
 		tail -n 40 /tmp/memtally-fuzz-$p.log

@@ -102,6 +102,11 @@ void main_print_usage(FILE *f);
 /* Print the command's help text. */
 void cli_print_help(const struct cmd *c, FILE *f);
 
+/* For views of the live system only (files, file, empty): print why and
+ * return -1 when --root DIR (other than /) or -f was given; else open the
+ * root and return 0. what names the view in the message ("'files'"). */
+int cli_require_live(struct ctx *ctx, const char *what);
+
 /* Parse a size with optional binary suffix ("64M", "1.5GiB", "4096"). */
 int cli_parse_size(const char *s, uint64_t *ret);
 /* Parse a non-negative integer. */
@@ -136,6 +141,12 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx);
 int cmd_serve(int argc, char **argv, struct ctx *ctx);
 int cmd_report(int argc, char **argv, struct ctx *ctx);
 int cmd_diff(int argc, char **argv, struct ctx *ctx);
+int cmd_procs(int argc, char **argv, struct ctx *ctx);
+int cmd_cgroups(int argc, char **argv, struct ctx *ctx);
+int cmd_files(int argc, char **argv, struct ctx *ctx);
+int cmd_file(int argc, char **argv, struct ctx *ctx);
+int cmd_lists(int argc, char **argv, struct ctx *ctx);
+int cmd_empty(int argc, char **argv, struct ctx *ctx);
 int cmd_phys(int argc, char **argv, struct ctx *ctx);
 int cmd_ranges(int argc, char **argv, struct ctx *ctx);
 int cmd_top(int argc, char **argv, struct ctx *ctx);
@@ -151,6 +162,12 @@ extern const char cmd_leaks_help[];
 extern const char cmd_serve_help[];
 extern const char cmd_report_help[];
 extern const char cmd_diff_help[];
+extern const char cmd_procs_help[];
+extern const char cmd_cgroups_help[];
+extern const char cmd_files_help[];
+extern const char cmd_file_help[];
+extern const char cmd_lists_help[];
+extern const char cmd_empty_help[];
 extern const char cmd_phys_help[];
 extern const char cmd_ranges_help[];
 extern const char cmd_top_help[];

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../basic/log.h"
+#include "../model/scoped.h"
 #include "../model/snapshot.h"
 #include "cli.h"
 #include "pages.h"
@@ -82,6 +83,8 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 		return EXIT_FAIL;
 	root_record(root);
 	snapshot_collect(root, SRC_ALL, &snap);
+	/* per-process and per-cgroup files: procs, cgroups, lists */
+	scoped_collect_all(root);
 	if (pages && snapshot_record_pages(root, ctx->json) < 0) {
 		snapshot_release(&snap);
 		return EXIT_FAIL;

@@ -23,4 +23,10 @@
 /* bpf pool tags */
 #include "kallsyms.h"
 
+/* procs, cgroups, lists */
+#include "cgroup_memory_stat.h"
+#include "lru_gen.h"
+#include "pid_smaps_rollup.h"
+#include "pid_status.h"
+
 #endif
