@@ -32,7 +32,8 @@ void diff_owner_category(const struct series_point *p, char *buf, size_t n)
 static bool kept_kind(const char *kind)
 {
 	return streq(kind, "category") || streq(kind, "pool") ||
-	       streq(kind, "pool_other");
+	       streq(kind, "pool_other") || streq(kind, "proc") ||
+	       streq(kind, "cgroup");
 }
 
 static const struct series_point *find(const struct series_set *s,
@@ -44,6 +45,11 @@ static const struct series_point *find(const struct series_set *s,
 	return NULL;
 }
 
+static const struct series_point *row_point(const struct diff_row *r)
+{
+	return r->b ? r->b : r->a;
+}
+
 static int cmp_delta(const void *x, const void *y)
 {
 	const struct diff_row *a = x, *b = y;
@@ -52,6 +58,14 @@ static int cmp_delta(const void *x, const void *y)
 	/* rows with both sides first */
 	if (ha != hb)
 		return ha ? -1 : 1;
+	/* cgroups are another view of the same bytes: after the rest */
+	{
+		int ca = streq(row_point(a)->kind, "cgroup"),
+		    cb = streq(row_point(b)->kind, "cgroup");
+
+		if (ca != cb)
+			return ca - cb;
+	}
 	if (a->delta != b->delta)
 		return a->delta < b->delta ? 1 : -1;
 	/* ties: categories before pool tags, then by name */
@@ -62,11 +76,6 @@ static int cmp_delta(const void *x, const void *y)
 
 		return k ? k : strcmp(pa->name, pb->name);
 	}
-}
-
-static const struct series_point *row_point(const struct diff_row *r)
-{
-	return r->b ? r->b : r->a;
 }
 
 void diff_compute(const struct series_set *a, const struct series_set *b,
@@ -122,8 +131,7 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 			if (pr->n_children >= DIFF_MAX_CHILDREN)
 				break;
 			if (cr->is_child || !cr->a || !cr->b ||
-			    (!streq(row_point(cr)->kind, "pool") &&
-			     !streq(row_point(cr)->kind, "pool_other")) ||
+			    streq(row_point(cr)->kind, "category") ||
 			    (cr->delta > 0) != (pr->delta > 0))
 				continue;
 			diff_owner_category(row_point(cr), cat, sizeof(cat));

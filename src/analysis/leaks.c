@@ -68,10 +68,21 @@ static void owner_category(const struct store_series_info *si, char *buf,
 	json_object_put(o);
 }
 
+/* The series' cgroup rank: cgroups hold the same bytes as the categories
+ * (another view, by who is charged), so they come after them. */
+static const struct store_data *rank_data;
+
+static int cgroup_rank(const struct leak_finding *f)
+{
+	return rank_data && streq(rank_data->series[f->series].kind, "cgroup");
+}
+
 static int cmp_rate(const void *a, const void *b)
 {
 	const struct leak_finding *x = a, *y = b;
 
+	if (cgroup_rank(x) != cgroup_rank(y))
+		return cgroup_rank(x) - cgroup_rank(y);
 	if (x->bytes_per_hour != y->bytes_per_hour)
 		return x->bytes_per_hour < y->bytes_per_hour ? 1 : -1;
 	return (x->series > y->series) - (x->series < y->series);
@@ -169,8 +180,10 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 		res.v = xgrow(res.v, &alloc, res.n + 1, sizeof(*res.v));
 		res.v[res.n++] = f;
 	}
+	rank_data = d;
 	if (res.n)
 		qsort(res.v, res.n, sizeof(*res.v), cmp_rate);
+	rank_data = NULL;
 
 	/* chains: categories list the growing series that belong to them */
 	for (size_t k = 0; k < res.n; k++) {

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "../basic/xalloc.h"
+#include "../model/cgroups.h"
+#include "../model/procs.h"
 #include "../sources/buddyinfo.h"
 #include "../sources/zoneinfo.h"
 #include "accounting.h"
@@ -296,6 +298,101 @@ static void add_free_lists(struct series_set *s, const struct snapshot *snap,
 	}
 }
 
+struct ranked {
+	size_t i;
+	uint64_t v;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? 1 : -1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Processes: anonymous memory each holds (RssAnon + VmSwap: what only
+ * it can free), the top_procs biggest and any of the threshold or more,
+ * named "comm[pid]". Their owner names the category `anonymous`, so a
+ * growing anonymous category chains to the processes that grow. */
+static void add_procs(struct series_set *s, const struct procs *ps,
+		      const struct series_opts *o)
+{
+	_cleanup_free_ struct ranked *r = NULL;
+	size_t n = 0;
+
+	if (!ps || !ps->n)
+		return;
+	r = xmalloc(ps->n * sizeof(*r));
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct pid_status *st = &ps->v[i].st;
+		uint64_t anon = st->v[ST_RSSANON], swap = st->v[ST_VMSWAP];
+
+		if (!val_has(anon))
+			continue;
+		r[n++] =
+			(struct ranked){ i, anon + (val_has(swap) ? swap : 0) };
+	}
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	for (size_t k = 0; k < n; k++) {
+		const struct proc *p = &ps->v[r[k].i];
+		json_object *ow;
+		char name[128];
+
+		if (k >= o->top_procs && r[k].v < o->pool_threshold)
+			break;
+		if (r[k].v > INT64_MAX)
+			continue;
+		snprintf(name, sizeof(name), "%s[%d]", p->st.name, p->pid);
+		ow = json_object_new_object();
+		json_object_object_add(ow, "category",
+				       json_object_new_string("anonymous"));
+		json_object_object_add(ow, "pid", json_object_new_int(p->pid));
+		json_object_object_add(ow, "comm",
+				       json_object_new_string(p->st.name));
+		series_add(s, "proc", name, (int64_t)r[k].v, "swappable",
+			   json_take(ow));
+	}
+}
+
+/* Cgroups: what each is charged (memory.current, with descendants), for
+ * the top_cgroups biggest below the root down to depth 2 and any of the
+ * threshold or more, named by path. */
+static void add_cgroups(struct series_set *s, const struct cgroups *cg,
+			const struct series_opts *o)
+{
+	_cleanup_free_ struct ranked *r = NULL;
+	size_t n = 0;
+
+	if (!cg || !cg->n)
+		return;
+	r = xmalloc(cg->n * sizeof(*r));
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->v[i].depth > 0 && val_has(cg->v[i].current))
+			r[n++] = (struct ranked){ i, cg->v[i].current };
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	for (size_t k = 0; k < n; k++) {
+		const struct cgroup_node *c = &cg->v[r[k].i];
+		json_object *ow;
+
+		if (k >= o->top_cgroups && r[k].v < o->pool_threshold)
+			break;
+		if (r[k].v > INT64_MAX)
+			continue;
+		ow = json_object_new_object();
+		json_object_object_add(ow, "path",
+				       json_object_new_string(c->path));
+		json_object_object_add(
+			ow, "kernel_bytes",
+			val_has(c->kernel)
+				? json_object_new_int64((int64_t)c->kernel)
+				: NULL);
+		series_add(s, "cgroup", c->path, (int64_t)r[k].v, "unknown",
+			   json_take(ow));
+	}
+}
+
 int series_collect(const struct snapshot *snap, const struct series_opts *o,
 		   struct series_set *ret)
 {
@@ -333,6 +430,8 @@ int series_collect(const struct snapshot *snap, const struct series_opts *o,
 	}
 	add_pools(&s, snap, o, page);
 	add_free_lists(&s, snap, page);
+	add_procs(&s, o->procs, o);
+	add_cgroups(&s, o->cgroups, o);
 	*ret = s;
 	return r;
 }

@@ -10,6 +10,8 @@
  *   "pool"      a pool tag, name "SOURCE/TAG" ("slab/kmalloc-64",
  *               "bpf/load_msg+0x6e": a call site the tracer saw)
  *   "free"      free memory by zone and order, name "NODE/ZONE/ORDER"
+ *   "proc"      a process's anonymous memory, name "comm[pid]"
+ *   "cgroup"    a cgroup's charge, name its path
  * A source that cannot be read adds no series and is named in `failed`.
  *
  * Pure: takes a snapshot, never reads files. */
@@ -23,6 +25,8 @@
 #include "../sources/slab_sysfs.h"
 
 struct bpftag_row;
+struct procs;
+struct cgroups;
 
 struct series_point {
 	char kind[16];
@@ -39,9 +43,14 @@ struct series_set {
 };
 
 struct series_opts {
-	size_t top_pools;	 /* keep the N biggest pool tags (0: none) */
-	uint64_t pool_threshold; /* and any tag at least this big */
-	uint64_t page_size;	 /* 0: from vmallocinfo, else 4 KiB */
+	size_t top_pools;	   /* keep the N biggest pool tags (0: none) */
+	uint64_t pool_threshold;   /* and any tag at least this big (also for
+				    * processes and cgroups) */
+	size_t top_procs;	   /* processes kept (by anonymous memory) */
+	size_t top_cgroups;	   /* cgroups kept (by charge), depth 1-2 */
+	const struct procs *procs; /* or NULL: no "proc" series */
+	const struct cgroups *cgroups; /* or NULL: no "cgroup" series */
+	uint64_t page_size;	       /* 0: from vmallocinfo, else 4 KiB */
 	/* slab caches' reclaim_account (slab_sysfs_read_names()), or NULL:
 	 * then types come from the cache names where they say */
 	const struct slab_sysfs *slab_types;

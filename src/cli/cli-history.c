@@ -10,6 +10,8 @@
 #include "../basic/log.h"
 #include "../analysis/series.h"
 #include "../basic/xalloc.h"
+#include "../model/cgroups.h"
+#include "../model/procs.h"
 #include "../model/snapshot.h"
 #include "../sources/slabinfo.h"
 #include "cli.h"
@@ -63,7 +65,9 @@ void cli_collect_series(struct root *root, const struct series_opts *o,
 	struct series_opts opts = *o;
 	const struct slabinfo *si;
 	struct slab_sysfs ss = { 0 };
-	struct source_err err;
+	struct source_err err, perr;
+	struct procs ps = { 0 };
+	struct cgroups cg = { 0 };
 	bool have_types = false;
 
 	snapshot_collect(root, series_sources(), snap);
@@ -84,7 +88,17 @@ void cli_collect_series(struct root *root, const struct series_opts *o,
 		opts.page_size = p > 0 ? (uint64_t)p : 0;
 	}
 	opts.slab_types = have_types ? &ss : NULL;
+	if (o->top_procs && procs_collect(root, NULL, 0, &ps, &perr) == 0)
+		opts.procs = &ps;
+	if (o->top_cgroups) {
+		cgroups_collect(root, 2, &cg);
+		opts.cgroups = &cg;
+	}
 	series_collect(snap, &opts, ret);
+	if (opts.procs)
+		procs_release(&ps);
+	if (opts.cgroups)
+		cgroups_release(&cg);
 	if (have_types)
 		slab_sysfs_release(&ss);
 }

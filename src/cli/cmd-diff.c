@@ -92,7 +92,9 @@ static void side_collect(struct side *s)
 	/* every pool tag: a diff is read once, and a tag that grew from
 	 * small must not hide in a summed "other" line */
 	cli_collect_series(s->root,
-			   &(struct series_opts){ .top_pools = SIZE_MAX },
+			   &(struct series_opts){ .top_pools = SIZE_MAX,
+						  .top_procs = 20,
+						  .top_cgroups = 40 },
 			   &s->snap, &s->set);
 	if (m && m->created > 0)
 		s->t = (double)m->created;

@@ -242,7 +242,10 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		.interval = 60,
 		.retain_age = 30 * 86400,
 		.retain_size = 200 << 20,
-		.series = { .top_pools = 30, .pool_threshold = 64 << 20 },
+		.series = { .top_pools = 30,
+			    .pool_threshold = 64 << 20,
+			    .top_procs = 10,
+			    .top_cgroups = 20 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec next, end = { 0 }, now;

@@ -36,6 +36,7 @@ const char cmd_serve_help[] =
 	"  memtally_pool_bytes{source,tag,type}    the top pool tags, and\n"
 	"  memtally_pool_other_bytes{source,type}  the rest summed\n"
 	"  memtally_free_bytes{node,zone,order}    free blocks by order\n"
+	"  memtally_cgroup_memory_bytes{cgroup}    the 20 biggest cgroups\n"
 	"  memtally_source_up{source}              1 readable, 0 not\n"
 	"  memtally_scrape_duration_seconds\n"
 	"\n"
@@ -197,7 +198,8 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	};
 	const char *listen = "127.0.0.1:9277";
 	struct serve_state st = { .series = { .top_pools = 20,
-					      .pool_threshold = UINT64_MAX } };
+					      .pool_threshold = UINT64_MAX,
+					      .top_cgroups = 20 } };
 	struct sockaddr_storage addr;
 	struct MHD_Daemon *d;
 	struct timespec wait;

@@ -190,6 +190,22 @@ void prom_render(const struct series_set *set, const struct snapshot *snap,
 				(long long)p->value);
 		}
 	}
+	if (has_kind(set, "cgroup")) {
+		family(b, "memtally_cgroup_memory_bytes",
+		       "Memory charged to a cgroup (memory.current, with its "
+		       "descendants); the biggest ones only.");
+		for (size_t i = 0; i < set->n; i++) {
+			const struct series_point *p = &set->v[i];
+
+			if (!streq(p->kind, "cgroup"))
+				continue;
+			prom_escape(p->name, esc, sizeof(esc));
+			bprintf(b,
+				"memtally_cgroup_memory_bytes{cgroup=\"%s\"} "
+				"%lld\n",
+				esc, (long long)p->value);
+		}
+	}
 	if (snap) {
 		family(b, "memtally_source_up",
 		       "1 when the kernel interface could be read, 0 when "

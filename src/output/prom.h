@@ -10,6 +10,7 @@
  *   memtally_pool_other_bytes{source,type}   ... and the rest summed, so
  *                                            the number of series is fixed
  *   memtally_free_bytes{node,zone,order}     free blocks by order
+ *   memtally_cgroup_memory_bytes{cgroup}     the biggest cgroups' charge
  *   memtally_source_up{source}               1 readable, 0 not
  * Pure: text into a growing buffer. */
 #ifndef MEMTALLY_PROM_H
