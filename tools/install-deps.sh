@@ -10,6 +10,8 @@ build_pkgs=(
 	libjson-c-dev     # JSON output
 	libarchive-dev    # snapshot files (tar)
 	libzstd-dev       # snapshot compression
+	libsqlite3-dev    # recordings (record, leaks, report)
+	libmicrohttpd-dev # serve: Prometheus metrics over HTTP
 	libncurses-dev    # top: the full-screen view
 	libbpf-dev        # the eBPF collector's loader (pools --source bpf, top)
 	bpftool           # BPF skeletons and vmlinux.h at build time
@@ -22,6 +24,10 @@ test_pkgs=(
 	procps              # slabtop, free: peers in tests and benchmarks
 	hyperfine           # benchmarks
 	zstd tar            # inspecting snapshots in tests
+	prometheus          # live test: a real Prometheus scrapes serve
+	chromium            # live test: the HTML report rendered headless
+	sqlite3 curl        # history tests and benchmarks
+	prometheus-node-exporter # benchmark: the peer of serve
 	jq                  # live tests read the JSON views
 	tmux                # driving the top screen in tests/live/top.sh
 	bpftrace            # bench/bpf.sh: the peers the tracer is measured against

@@ -18,6 +18,7 @@
 
 #include "../basic/root.h"
 #include "../output/table.h"
+#include "../store/store.h"
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
@@ -111,6 +112,23 @@ int cli_parse_size(const char *s, uint64_t *ret);
 /* Parse a non-negative integer. */
 int cli_parse_uint(const char *s, unsigned long *ret);
 
+/* A duration: "90", "90s", "15m", "12h", "7d", "2w", "500ms" (seconds). */
+int cli_parse_duration(const char *s, double *ret);
+/* Open a recording; on failure print one line and return -errno. */
+int cli_open_store(const char *path, unsigned flags, struct store **ret);
+/* Read what series need through root (the sources, and the slab caches'
+ * types from /sys/kernel/slab) and turn it into series; the page size is
+ * the running kernel's on a live root. Release snap and ret after. */
+struct series_opts;
+struct series_set;
+struct snapshot;
+void cli_collect_series(struct root *root, const struct series_opts *o,
+			struct snapshot *snap, struct series_set *ret);
+/* A series' owner JSON as one line for a table: "SUnreclaim ->
+ * pool:slab/kmalloc-cg-4k", "slab cache, built-in", "vmalloc caller,
+ * module nvidia". Truncated with "..." to n. */
+void cli_owner_text(json_object *owner, char *buf, size_t n);
+
 /* The commands. */
 int cmd_usage(int argc, char **argv, struct ctx *ctx);
 int cmd_pools(int argc, char **argv, struct ctx *ctx);
@@ -118,6 +136,11 @@ int cmd_free(int argc, char **argv, struct ctx *ctx);
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx);
 int cmd_help(int argc, char **argv, struct ctx *ctx);
 int cmd_sources(int argc, char **argv, struct ctx *ctx);
+int cmd_record(int argc, char **argv, struct ctx *ctx);
+int cmd_leaks(int argc, char **argv, struct ctx *ctx);
+int cmd_serve(int argc, char **argv, struct ctx *ctx);
+int cmd_report(int argc, char **argv, struct ctx *ctx);
+int cmd_diff(int argc, char **argv, struct ctx *ctx);
 int cmd_procs(int argc, char **argv, struct ctx *ctx);
 int cmd_cgroups(int argc, char **argv, struct ctx *ctx);
 int cmd_files(int argc, char **argv, struct ctx *ctx);
@@ -134,6 +157,11 @@ extern const char cmd_free_help[];
 extern const char cmd_snapshot_help[];
 extern const char cmd_help_help[];
 extern const char cmd_sources_help[];
+extern const char cmd_record_help[];
+extern const char cmd_leaks_help[];
+extern const char cmd_serve_help[];
+extern const char cmd_report_help[];
+extern const char cmd_diff_help[];
 extern const char cmd_procs_help[];
 extern const char cmd_cgroups_help[];
 extern const char cmd_files_help[];

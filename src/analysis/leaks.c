@@ -1,0 +1,220 @@
+/* Leak finding over a recording; see leaks.h.
+ *
+ * Every series that can hold memory (usage categories except `free`, pool
+ * tags) gets a robust trend (trend.c). A series is a finding when its
+ * trend is confident, steady growth above the floors in the rules; the
+ * rest stay quiet, so a recording of a healthy machine has no findings.
+ *
+ * Reclaimable or not: a category's reclaim class comes from accounting.c
+ * (page cache, buffers and reclaimable slab are "reclaimable": growth
+ * there is the kernel using spare memory, and it will give it back); a
+ * pool tag's from its type. Only growth the kernel cannot reclaim gets a
+ * time to exhaustion: MemAvailable at the end of the window divided by
+ * the rate.
+ *
+ * The owner chain: a pool tag's owner JSON names its usage category, so
+ * a growing category lists the growing tags inside it (biggest first)
+ * and those are marked as children; the command prints the chain
+ * category -> tag -> module. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../basic/macro.h"
+#include "../basic/xalloc.h"
+#include "leaks.h"
+
+void leaks_default_rules(struct trend_rules *ret)
+{
+	ret->min_net = 8.0 * 1024 * 1024;
+	ret->min_rate = 1.0 * 1024 * 1024;
+	/* 99.9%, not 99%: a recording has ~20-150 series, and at 1% a
+	 * healthy machine would show a false finding in most runs */
+	ret->min_confidence = 0.999;
+}
+
+void leaks_series_name(const struct store_data *d, size_t i, char *buf,
+		       size_t n)
+{
+	snprintf(buf, n, "%s:%s", d->series[i].kind, d->series[i].name);
+}
+
+static bool analysed_kind(const struct store_series_info *si)
+{
+	/* free memory growing is no leak (free, free_pcp) */
+	if (streq(si->kind, "category"))
+		return !(si->reclaim && streq(si->reclaim, "free")) &&
+		       !streq(si->name, "free");
+	return streq(si->kind, "pool") || streq(si->kind, "pool_other") ||
+	       streq(si->kind, "proc") || streq(si->kind, "cgroup");
+}
+
+/* The usage category a series belongs to (owner JSON "category"), into
+ * buf; empty when none. */
+static void owner_category(const struct store_series_info *si, char *buf,
+			   size_t n)
+{
+	json_object *o, *c;
+
+	buf[0] = '\0';
+	if (!si->owner)
+		return;
+	o = json_tokener_parse(si->owner);
+	if (o && json_object_object_get_ex(o, "category", &c))
+		snprintf(buf, n, "%s", json_object_get_string(c));
+	json_object_put(o);
+}
+
+/* The series' cgroup rank: cgroups hold the same bytes as the categories
+ * (another view, by who is charged), so they come after them. */
+static const struct store_data *rank_data;
+
+static int cgroup_rank(const struct leak_finding *f)
+{
+	return rank_data && streq(rank_data->series[f->series].kind, "cgroup");
+}
+
+static int cmp_rate(const void *a, const void *b)
+{
+	const struct leak_finding *x = a, *y = b;
+
+	if (cgroup_rank(x) != cgroup_rank(y))
+		return cgroup_rank(x) - cgroup_rank(y);
+	if (x->bytes_per_hour != y->bytes_per_hour)
+		return x->bytes_per_hour < y->bytes_per_hour ? 1 : -1;
+	return (x->series > y->series) - (x->series < y->series);
+}
+
+static int64_t last_value(const struct store_data *d, size_t i)
+{
+	for (size_t j = d->n_times; j-- > 0;)
+		if (store_value(d, i, j) != STORE_ABSENT)
+			return store_value(d, i, j);
+	return STORE_ABSENT;
+}
+
+static int64_t first_value(const struct store_data *d, size_t i)
+{
+	for (size_t j = 0; j < d->n_times; j++)
+		if (store_value(d, i, j) != STORE_ABSENT)
+			return store_value(d, i, j);
+	return STORE_ABSENT;
+}
+
+/* Order: each top-level finding (fastest first), followed by the
+ * children in its chain; children indices are renumbered to match. A
+ * child claimed by no parent stays top-level. */
+static void reorder(struct leaks_result *res)
+{
+	_cleanup_free_ struct leak_finding *v = NULL;
+	_cleanup_free_ size_t *newpos = NULL;
+	size_t n = 0;
+
+	if (!res->n)
+		return;
+	v = xmalloc(res->n * sizeof(*v));
+	newpos = xmalloc(res->n * sizeof(*newpos));
+	for (size_t k = 0; k < res->n; k++) {
+		if (res->v[k].is_child)
+			continue;
+		newpos[k] = n;
+		v[n++] = res->v[k];
+		for (size_t c = 0; c < res->v[k].n_children; c++) {
+			size_t ci = res->v[k].children[c];
+
+			newpos[ci] = n;
+			v[n++] = res->v[ci];
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		for (size_t c = 0; c < v[k].n_children; c++)
+			v[k].children[c] = newpos[v[k].children[c]];
+	memcpy(res->v, v, n * sizeof(*v));
+	res->n = n;
+}
+
+int leaks_find(const struct store_data *d, const struct trend_rules *rules,
+	       bool all, struct leaks_result *ret)
+{
+	struct leaks_result res = { 0 };
+	_cleanup_free_ bool *absent = NULL;
+	size_t alloc = 0;
+	ssize_t avail_i = store_data_find(d, "meminfo", "available");
+	int64_t avail =
+		avail_i >= 0 ? last_value(d, (size_t)avail_i) : STORE_ABSENT;
+
+	absent = xmalloc((d->n_times ? d->n_times : 1) * sizeof(*absent));
+	for (size_t i = 0; i < d->n_series; i++) {
+		const struct store_series_info *si = &d->series[i];
+		struct leak_finding f = { .series = i };
+
+		if (!analysed_kind(si))
+			continue;
+		for (size_t j = 0; j < d->n_times; j++)
+			absent[j] = store_value(d, i, j) == STORE_ABSENT;
+		res.n_analysed++;
+		if (trend_fit(d->t_ms, d->values + i * d->n_times, absent,
+			      d->n_times, &f.tr) < 0)
+			continue;
+		f.growing = trend_is_growth(&f.tr, rules);
+		if (!f.growing && !all)
+			continue;
+		f.reclaimable =
+			si->reclaim && (streq(si->reclaim, "reclaimable") ||
+					streq(si->reclaim, "free"));
+		f.bytes_per_hour = f.tr.slope * 3600;
+		f.start_bytes = first_value(d, i);
+		f.end_bytes = last_value(d, i);
+		f.exhaustion_s = NAN;
+		if (!f.growing)
+			f.exhaustion_why = "not growing";
+		else if (f.reclaimable)
+			f.exhaustion_why = "the kernel can reclaim it";
+		else if (avail == STORE_ABSENT)
+			f.exhaustion_why = "MemAvailable was not recorded";
+		else
+			f.exhaustion_s = (double)avail / f.tr.slope;
+		res.v = xgrow(res.v, &alloc, res.n + 1, sizeof(*res.v));
+		res.v[res.n++] = f;
+	}
+	rank_data = d;
+	if (res.n)
+		qsort(res.v, res.n, sizeof(*res.v), cmp_rate);
+	rank_data = NULL;
+
+	/* chains: categories list the growing series that belong to them */
+	for (size_t k = 0; k < res.n; k++) {
+		const struct store_series_info *pk =
+			&d->series[res.v[k].series];
+
+		if (!streq(pk->kind, "category") || !res.v[k].growing)
+			continue;
+		for (size_t c = 0; c < res.n; c++) {
+			char cat[64];
+
+			if (c == k ||
+			    res.v[k].n_children >= LEAKS_MAX_CHILDREN ||
+			    !res.v[c].growing)
+				continue;
+			owner_category(&d->series[res.v[c].series], cat,
+				       sizeof(cat));
+			if (!streq(cat, pk->name) ||
+			    streq(d->series[res.v[c].series].kind, "category"))
+				continue;
+			res.v[k].children[res.v[k].n_children++] = c;
+			res.v[c].is_child = true;
+		}
+	}
+	reorder(&res);
+	*ret = res;
+	return 0;
+}
+
+void leaks_result_release(struct leaks_result *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,437 @@
+/* A snapshot as a flat list of series; see series.h.
+ *
+ * The categories are computed exactly as `memtally usage --deep` computes
+ * them (vmallocinfo takes the vmalloc'd task stacks out of vmalloc, and
+ * zoneinfo the per-CPU free pages out of the remainder), so a recording
+ * and the view agree. vmallocinfo costs the kernel ~3 ms to print: once a
+ * sample, a minute apart, that is nothing, and the pool tags need it.
+ *
+ * The usage categories are the first series: they sum to MemTotal, so a
+ * leak anywhere shows in exactly one of them (a pipe-buffer leak in
+ * `unaccounted`, a SysV message leak in unreclaimable slab, a tmpfs leak
+ * in shmem). Finer series (pool tags, free lists) say which part of a
+ * category grew; their owner JSON names the category they belong to, so
+ * `leaks` and `diff` can walk the chain category -> tag -> module. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../basic/xalloc.h"
+#include "../model/cgroups.h"
+#include "../model/procs.h"
+#include "../sources/buddyinfo.h"
+#include "../sources/zoneinfo.h"
+#include "accounting.h"
+#include "bpftags.h"
+#include "pools.h"
+#include "series.h"
+
+uint64_t series_sources(void)
+{
+	return SRC_BIT(SRC_MEMINFO) | SRC_BIT(SRC_ZONEINFO) |
+	       SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
+	       SRC_BIT(SRC_ALLOCINFO) | SRC_BIT(SRC_BUDDYINFO);
+}
+
+void series_add(struct series_set *s, const char *kind, const char *name,
+		int64_t value, const char *reclaim, char *owner)
+{
+	struct series_point *p;
+
+	s->v = xgrow(s->v, &s->alloc, s->n + 1, sizeof(*s->v));
+	p = &s->v[s->n++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->value = value;
+	p->reclaim = reclaim;
+	p->owner = owner;
+}
+
+void series_set_release(struct series_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].owner);
+	free(s->v);
+	free(s->failed);
+	memset(s, 0, sizeof(*s));
+}
+
+static char *json_take(json_object *o)
+{
+	char *s = xstrdup(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return s;
+}
+
+static char *category_owner(enum acct_cat c)
+{
+	const struct acct_cat_info *ci = acct_cat_info(c);
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "category", json_object_new_string(ci->key));
+	json_object_object_add(o, "label", json_object_new_string(ci->label));
+	json_object_object_add(o, "windows",
+			       json_object_new_string(ci->windows));
+	json_object_object_add(o, "from", json_object_new_string(ci->source));
+	return json_take(o);
+}
+
+/* Name every asked-for source that could not be read, with its reason. */
+static char *failed_json(const struct snapshot *snap)
+{
+	json_object *o = json_object_new_object();
+
+	for (int id = 0; id < _SRC_MAX; id++) {
+		const struct source_desc *d = source_get(id);
+		char why[400];
+
+		if (!(snap->asked & SRC_BIT(id)) || snapshot_get(snap, id))
+			continue;
+		/* most kernels have no allocation profiling: its absence is
+		 * the normal case, not a failure worth a note per sample */
+		if (id == SRC_ALLOCINFO && snap->err[id].err == -ENOENT)
+			continue;
+		snapshot_why(snap, id, why, sizeof(why));
+		json_object_object_add(o, d ? d->name : "?",
+				       json_object_new_string(why));
+	}
+	if (json_object_object_length(o) == 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return json_take(o);
+}
+
+/* The page size series_collect() uses for page counts: the caller's
+ * (live: sysconf), else what vmallocinfo implies, else 4 KiB. */
+static uint64_t page_size_of(const struct snapshot *snap,
+			     const struct series_opts *o)
+{
+	const struct vmallocinfo *vi = snapshot_get(snap, SRC_VMALLOCINFO);
+	uint64_t ps = vi ? vmallocinfo_page_size(vi) : 0;
+
+	if (o->page_size)
+		return o->page_size;
+	return ps ? ps : 4096;
+}
+
+static uint64_t pcp_bytes(const struct snapshot *snap, uint64_t page)
+{
+	const struct zoneinfo *zi = snapshot_get(snap, SRC_ZONEINFO);
+	uint64_t sum = 0;
+	bool any = false;
+
+	if (!zi)
+		return VAL_ABSENT;
+	for (size_t i = 0; i < zi->n_zones; i++) {
+		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
+
+		if (val_has(c)) {
+			sum += c;
+			any = true;
+		}
+	}
+	return any ? sum * page : VAL_ABSENT;
+}
+
+static const char *pool_reclaim(enum pool_type t)
+{
+	switch (t) {
+	case POOL_RECLAIMABLE:
+		return "reclaimable";
+	case POOL_UNRECLAIMABLE:
+		return "pinned";
+	case POOL_TYPE_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+/* The usage category a pool row's bytes are part of, or NULL. */
+static const char *pool_category(const struct pool_row *r)
+{
+	if (r->source == POOL_VMALLOC)
+		return "vmalloc";
+	/* a traced call site: by where its memory comes from; pages taken
+	 * straight from the page allocator are what `unaccounted` holds */
+	if (r->source == POOL_BPF && r->cache && streq(r->cache, "pages"))
+		return "unaccounted";
+	if (r->source == POOL_BPF && r->cache && streq(r->cache, "percpu"))
+		return "percpu";
+	if (r->source != POOL_SLAB && r->source != POOL_BPF)
+		return NULL; /* allocinfo sites span categories */
+	if (r->type == POOL_RECLAIMABLE)
+		return "slab_reclaimable";
+	if (r->type == POOL_UNRECLAIMABLE)
+		return "slab_unreclaimable";
+	return NULL;
+}
+
+static char *pool_owner(const struct pool_row *r)
+{
+	json_object *o = json_object_new_object();
+	const char *cat = pool_category(r), *type = pool_type_name(r->type);
+
+	if (cat)
+		json_object_object_add(o, "category",
+				       json_object_new_string(cat));
+	json_object_object_add(
+		o, "source",
+		json_object_new_string(pool_source_name(r->source)));
+	json_object_object_add(o, "tag", json_object_new_string(r->tag));
+	json_object_object_add(o, "type",
+			       type ? json_object_new_string(type) : NULL);
+	json_object_object_add(o, "module",
+			       r->module ? json_object_new_string(r->module)
+					 : NULL);
+	return json_take(o);
+}
+
+/* The owner of a "pool_other" line: the category its tags are part of,
+ * so a leak spread over many small tags still chains to its category. */
+static char *other_owner(int src, int type)
+{
+	struct pool_row r = { .source = src, .type = type };
+	const char *cat = pool_category(&r);
+	json_object *o = json_object_new_object();
+
+	if (cat)
+		json_object_object_add(o, "category",
+				       json_object_new_string(cat));
+	json_object_object_add(o, "source",
+			       json_object_new_string(pool_source_name(src)));
+	json_object_object_add(o, "tags",
+			       json_object_new_string("the rest, summed"));
+	return json_take(o);
+}
+
+/* Pool tags: the top_pools biggest and any of pool_threshold or more as
+ * their own series, the rest summed per source and type ("pool_other"),
+ * so the number of series stays bounded however many caches the kernel
+ * creates. A vmalloc caller in a module is "vmalloc/func [module]". */
+static void add_pools(struct series_set *s, const struct snapshot *snap,
+		      const struct series_opts *o, uint64_t page)
+{
+	const struct slabinfo *si = snapshot_get(snap, SRC_SLABINFO);
+	const struct vmallocinfo *vi = snapshot_get(snap, SRC_VMALLOCINFO);
+	const struct allocinfo *ai = snapshot_get(snap, SRC_ALLOCINFO);
+	uint64_t other[_POOL_SOURCE_MAX][3] = { { 0 } };
+	bool seen[_POOL_SOURCE_MAX][3] = { { false } };
+	struct pool_set ps = { 0 };
+	size_t kept = 0;
+
+	if (si)
+		pools_add_slab(&ps, si, o->slab_types, page);
+	if (vi)
+		pools_add_vmalloc(&ps, vi, page);
+	if (ai)
+		pools_add_allocinfo(&ps, ai);
+	if (o->bpf_rows)
+		bpftags_to_pools(&ps, o->bpf_rows, o->n_bpf);
+	pools_sort(&ps, POOL_SORT_BYTES);
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct pool_row *r = &ps.rows[i];
+		char name[128];
+
+		if (!val_has(r->bytes) || r->bytes > INT64_MAX)
+			continue;
+		if (kept < o->top_pools || r->bytes >= o->pool_threshold) {
+			if (r->module)
+				snprintf(name, sizeof(name), "%s/%s [%s]",
+					 pool_source_name(r->source), r->tag,
+					 r->module);
+			else
+				snprintf(name, sizeof(name), "%s/%s",
+					 pool_source_name(r->source), r->tag);
+			series_add(s, "pool", name, (int64_t)r->bytes,
+				   pool_reclaim(r->type), pool_owner(r));
+			kept++;
+			continue;
+		}
+		other[r->source][r->type] += r->bytes;
+		seen[r->source][r->type] = true;
+	}
+	for (int src = 0; src < _POOL_SOURCE_MAX; src++)
+		for (int t = 0; t < 3; t++) {
+			char name[64];
+
+			if (!seen[src][t])
+				continue;
+			snprintf(name, sizeof(name), "%s/%s",
+				 pool_source_name(src),
+				 pool_type_name(t) ? pool_type_name(t)
+						   : "unknown");
+			series_add(s, "pool_other", name,
+				   (int64_t)other[src][t], pool_reclaim(t),
+				   other_owner(src, t));
+		}
+	pools_release(&ps);
+}
+
+/* Free lists: bytes in free blocks of each order, per node and zone. */
+static void add_free_lists(struct series_set *s, const struct snapshot *snap,
+			   uint64_t page)
+{
+	const struct buddyinfo *bi = snapshot_get(snap, SRC_BUDDYINFO);
+
+	if (!bi)
+		return;
+	for (size_t z = 0; z < bi->n_zones; z++) {
+		const struct buddyinfo_zone *bz = &bi->zones[z];
+
+		for (unsigned i = 0; i < bi->n_orders && i < 40; i++) {
+			char name[64];
+			uint64_t b;
+
+			if (mul_u64(bz->free[i], page << i, &b) < 0 ||
+			    b > INT64_MAX)
+				continue;
+			snprintf(name, sizeof(name), "%u/%s/%u", bz->node,
+				 bz->zone, i);
+			series_add(s, "free", name, (int64_t)b, "free",
+				   xstrdup("{\"category\":\"free\"}"));
+		}
+	}
+}
+
+struct ranked {
+	size_t i;
+	uint64_t v;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? 1 : -1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Processes: anonymous memory each holds (RssAnon + VmSwap: what only
+ * it can free), the top_procs biggest and any of the threshold or more,
+ * named "comm[pid]". Their owner names the category `anonymous`, so a
+ * growing anonymous category chains to the processes that grow. */
+static void add_procs(struct series_set *s, const struct procs *ps,
+		      const struct series_opts *o)
+{
+	_cleanup_free_ struct ranked *r = NULL;
+	size_t n = 0;
+
+	if (!ps || !ps->n)
+		return;
+	r = xmalloc(ps->n * sizeof(*r));
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct pid_status *st = &ps->v[i].st;
+		uint64_t anon = st->v[ST_RSSANON], swap = st->v[ST_VMSWAP];
+
+		if (!val_has(anon))
+			continue;
+		r[n++] =
+			(struct ranked){ i, anon + (val_has(swap) ? swap : 0) };
+	}
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	for (size_t k = 0; k < n; k++) {
+		const struct proc *p = &ps->v[r[k].i];
+		json_object *ow;
+		char name[128];
+
+		if (k >= o->top_procs && r[k].v < o->pool_threshold)
+			break;
+		if (r[k].v > INT64_MAX)
+			continue;
+		snprintf(name, sizeof(name), "%s[%d]", p->st.name, p->pid);
+		ow = json_object_new_object();
+		json_object_object_add(ow, "category",
+				       json_object_new_string("anonymous"));
+		json_object_object_add(ow, "pid", json_object_new_int(p->pid));
+		json_object_object_add(ow, "comm",
+				       json_object_new_string(p->st.name));
+		series_add(s, "proc", name, (int64_t)r[k].v, "swappable",
+			   json_take(ow));
+	}
+}
+
+/* Cgroups: what each is charged (memory.current, with descendants), for
+ * the top_cgroups biggest below the root down to depth 2 and any of the
+ * threshold or more, named by path. */
+static void add_cgroups(struct series_set *s, const struct cgroups *cg,
+			const struct series_opts *o)
+{
+	_cleanup_free_ struct ranked *r = NULL;
+	size_t n = 0;
+
+	if (!cg || !cg->n)
+		return;
+	r = xmalloc(cg->n * sizeof(*r));
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->v[i].depth > 0 && val_has(cg->v[i].current))
+			r[n++] = (struct ranked){ i, cg->v[i].current };
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	for (size_t k = 0; k < n; k++) {
+		const struct cgroup_node *c = &cg->v[r[k].i];
+		json_object *ow;
+
+		if (k >= o->top_cgroups && r[k].v < o->pool_threshold)
+			break;
+		if (r[k].v > INT64_MAX)
+			continue;
+		ow = json_object_new_object();
+		json_object_object_add(ow, "path",
+				       json_object_new_string(c->path));
+		json_object_object_add(
+			ow, "kernel_bytes",
+			val_has(c->kernel)
+				? json_object_new_int64((int64_t)c->kernel)
+				: NULL);
+		series_add(s, "cgroup", c->path, (int64_t)r[k].v, "unknown",
+			   json_take(ow));
+	}
+}
+
+int series_collect(const struct snapshot *snap, const struct series_opts *o,
+		   struct series_set *ret)
+{
+	struct series_set s = { 0 };
+	const struct meminfo *mi = snapshot_get(snap, SRC_MEMINFO);
+	uint64_t page = page_size_of(snap, o), stacks;
+	struct accounting a;
+	int r = 0;
+
+	s.failed = failed_json(snap);
+	/* the categories exactly as `usage` computes them: vmalloc'd stacks
+	 * counted once, per-CPU free pages out of the remainder */
+	stacks = mi ? accounting_vmalloc_stacks(
+			      snapshot_get(snap, SRC_VMALLOCINFO),
+			      mi->v[MI_KERNELSTACK])
+		    : VAL_ABSENT;
+	if (mi && accounting_compute(mi, stacks, &a) == 0) {
+		accounting_add_pcp(&a, pcp_bytes(snap, page));
+		for (int c = 0; c < _ACCT_MAX; c++) {
+			const struct acct_cat_info *ci = acct_cat_info(c);
+
+			if (!a.present[c])
+				continue;
+			series_add(&s, "category", ci->key, a.bytes[c],
+				   acct_reclaim_name(ci->reclaim),
+				   category_owner(c));
+		}
+		series_add(&s, "meminfo", "total", (int64_t)a.total, NULL,
+			   NULL);
+		if (val_has(a.available))
+			series_add(&s, "meminfo", "available",
+				   (int64_t)a.available, NULL, NULL);
+	} else {
+		r = -ENODATA;
+	}
+	add_pools(&s, snap, o, page);
+	add_free_lists(&s, snap, page);
+	add_procs(&s, o->procs, o);
+	add_cgroups(&s, o->cgroups, o);
+	*ret = s;
+	return r;
+}

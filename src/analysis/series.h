@@ -1,0 +1,75 @@
+/* Series: the named numbers of one moment that record, serve and diff
+ * keep over time.
+ *
+ * A snapshot becomes a flat list of series, each a (kind, name) pair with
+ * a value, how the kernel can get that memory back (reclaim class) and an
+ * owner description (JSON text: the category a pool tag belongs to, its
+ * module, the meminfo fields a category comes from). Kinds:
+ *   "category"  a usage category (accounting.h), name = its JSON key
+ *   "meminfo"   "total" (MemTotal) and "available" (MemAvailable)
+ *   "pool"      a pool tag, name "SOURCE/TAG" ("slab/kmalloc-64",
+ *               "bpf/load_msg+0x6e": a call site the tracer saw)
+ *   "free"      free memory by zone and order, name "NODE/ZONE/ORDER"
+ *   "proc"      a process's anonymous memory, name "comm[pid]"
+ *   "cgroup"    a cgroup's charge, name its path
+ * A source that cannot be read adds no series and is named in `failed`.
+ *
+ * Pure: takes a snapshot, never reads files. */
+#ifndef MEMTALLY_SERIES_H
+#define MEMTALLY_SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/snapshot.h"
+#include "../sources/slab_sysfs.h"
+
+struct bpftag_row;
+struct procs;
+struct cgroups;
+
+struct series_point {
+	char kind[16];
+	char name[128];
+	int64_t value;	     /* bytes (counts for none so far) */
+	const char *reclaim; /* "reclaimable", "pinned", ... (static) */
+	char *owner;	     /* malloc'd JSON text or NULL */
+};
+
+struct series_set {
+	struct series_point *v;
+	size_t n, alloc;
+	char *failed; /* JSON object text {"source": "why"} or NULL */
+};
+
+struct series_opts {
+	size_t top_pools;	   /* keep the N biggest pool tags (0: none) */
+	uint64_t pool_threshold;   /* and any tag at least this big (also for
+				    * processes and cgroups) */
+	size_t top_procs;	   /* processes kept (by anonymous memory) */
+	size_t top_cgroups;	   /* cgroups kept (by charge), depth 1-2 */
+	const struct procs *procs; /* or NULL: no "proc" series */
+	const struct cgroups *cgroups; /* or NULL: no "cgroup" series */
+	uint64_t page_size;	       /* 0: from vmallocinfo, else 4 KiB */
+	/* slab caches' reclaim_account (slab_sysfs_read_names()), or NULL:
+	 * then types come from the cache names where they say */
+	const struct slab_sysfs *slab_types;
+	/* the eBPF tracer's call sites now (record --bpf), or NULL */
+	const struct bpftag_row *bpf_rows;
+	size_t n_bpf;
+};
+
+/* The sources series_collect() looks at: pass to snapshot_collect(). */
+uint64_t series_sources(void);
+
+/* Turn a snapshot into series. Returns -ENODATA when meminfo is missing
+ * (no categories; failed says why), else 0. */
+int series_collect(const struct snapshot *snap, const struct series_opts *o,
+		   struct series_set *ret);
+void series_set_release(struct series_set *s);
+
+/* Add one series (the set copies strings; owner is taken over). */
+void series_add(struct series_set *s, const char *kind, const char *name,
+		int64_t value, const char *reclaim, char *owner);
+
+#endif

@@ -1,0 +1,127 @@
+/* Unit tests for the leak finder on recordings built in memory: the
+ * category -> pool tag chain and its order, time to exhaustion from
+ * MemAvailable, reclaimable growth marked as such (no exhaustion), a flat
+ * recording with no findings, and --all's every-series mode. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../src/analysis/leaks.h"
+
+#define MIB ((int64_t)1 << 20)
+
+/* 120 samples a minute apart: slab +12 MiB/h (all of it in one pool tag),
+ * page cache +60 MiB/h, MemAvailable 1 GiB; or everything flat. */
+static void build(struct store_data *d, bool growing)
+{
+	struct store *s = NULL;
+	uint32_t slab, tag, other, cache, avail;
+
+	assert_int_equal(store_open(":memory:", 0, &s, NULL), 0);
+	assert_int_equal(
+		store_series(s, "category", "slab_unreclaimable", "pinned",
+			     "{\"category\":\"slab_unreclaimable\"}", &slab),
+		0);
+	assert_int_equal(store_series(s, "pool", "slab/kmalloc-256", "pinned",
+				      "{\"category\":\"slab_unreclaimable\","
+				      "\"module\":\"leaky\"}",
+				      &tag),
+			 0);
+	assert_int_equal(store_series(s, "pool", "slab/steady", "pinned",
+				      "{\"category\":\"slab_unreclaimable\"}",
+				      &other),
+			 0);
+	assert_int_equal(store_series(s, "category", "page_cache",
+				      "reclaimable", NULL, &cache),
+			 0);
+	assert_int_equal(
+		store_series(s, "meminfo", "available", NULL, NULL, &avail), 0);
+	for (int64_t i = 0; i < 120; i++) {
+		int64_t g = growing ? i : 0;
+		struct store_point p[5] = {
+			{ slab, 100 * MIB + g * MIB / 5 },
+			{ tag, 10 * MIB + g * MIB / 5 },
+			{ other, 20 * MIB + (i % 3) * 4096 },
+			{ cache, 500 * MIB + g * MIB },
+			{ avail, 1024 * MIB },
+		};
+
+		assert_int_equal(
+			store_append(s, 1700000000000 + i * 60000, p, 5, NULL),
+			0);
+	}
+	assert_int_equal(store_load(s, INT64_MIN, INT64_MAX, d), 0);
+	store_close(s);
+}
+
+static const char *name(const struct store_data *d,
+			const struct leak_finding *f)
+{
+	return d->series[f->series].name;
+}
+
+static void test_chain(void **state)
+{
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+
+	(void)state;
+	build(&d, true);
+	leaks_default_rules(&r);
+	r.min_net = 4 * MIB;
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	assert_int_equal(res.n_analysed, 4);
+	/* page cache grows fastest; slab follows with its tag */
+	assert_int_equal(res.n, 3);
+	assert_string_equal(name(&d, &res.v[0]), "page_cache");
+	assert_true(res.v[0].reclaimable);
+	assert_true(isnan(res.v[0].exhaustion_s));
+	assert_string_equal(name(&d, &res.v[1]), "slab_unreclaimable");
+	assert_false(res.v[1].reclaimable);
+	assert_true(fabs(res.v[1].bytes_per_hour - 12.0 * MIB) < 0.01 * MIB);
+	/* 1 GiB at 12 MiB/h */
+	assert_true(fabs(res.v[1].exhaustion_s - 1024.0 / 12 * 3600) < 60);
+	assert_int_equal(res.v[1].n_children, 1);
+	assert_int_equal(res.v[1].children[0], 2);
+	assert_string_equal(name(&d, &res.v[2]), "slab/kmalloc-256");
+	assert_true(res.v[2].is_child);
+	assert_true(res.v[1].start_bytes == 100 * MIB);
+	leaks_result_release(&res);
+
+	/* every series with --all, growing or not */
+	assert_int_equal(leaks_find(&d, &r, true, &res), 0);
+	assert_int_equal(res.n, 4);
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
+static void test_flat(void **state)
+{
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+
+	(void)state;
+	build(&d, false);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	assert_int_equal(res.n, 0);
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_flat),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
