@@ -119,25 +119,6 @@ static uint64_t page_size_of(const struct snapshot *snap,
 	return ps ? ps : 4096;
 }
 
-static uint64_t pcp_bytes(const struct snapshot *snap, uint64_t page)
-{
-	const struct zoneinfo *zi = snapshot_get(snap, SRC_ZONEINFO);
-	uint64_t sum = 0;
-	bool any = false;
-
-	if (!zi)
-		return VAL_ABSENT;
-	for (size_t i = 0; i < zi->n_zones; i++) {
-		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
-
-		if (val_has(c)) {
-			sum += c;
-			any = true;
-		}
-	}
-	return any ? sum * page : VAL_ABSENT;
-}
-
 static const char *pool_reclaim(enum pool_type t)
 {
 	switch (t) {
@@ -398,19 +379,14 @@ int series_collect(const struct snapshot *snap, const struct series_opts *o,
 {
 	struct series_set s = { 0 };
 	const struct meminfo *mi = snapshot_get(snap, SRC_MEMINFO);
-	uint64_t page = page_size_of(snap, o), stacks;
+	uint64_t page = page_size_of(snap, o);
 	struct accounting a;
 	int r = 0;
 
 	s.failed = failed_json(snap);
 	/* the categories exactly as `usage` computes them: vmalloc'd stacks
 	 * counted once, per-CPU free pages out of the remainder */
-	stacks = mi ? accounting_vmalloc_stacks(
-			      snapshot_get(snap, SRC_VMALLOCINFO),
-			      mi->v[MI_KERNELSTACK])
-		    : VAL_ABSENT;
-	if (mi && accounting_compute(mi, stacks, &a) == 0) {
-		accounting_add_pcp(&a, pcp_bytes(snap, page));
+	if (mi && accounting_from_snapshot(snap, page, &a) == 0) {
 		for (int c = 0; c < _ACCT_MAX; c++) {
 			const struct acct_cat_info *ci = acct_cat_info(c);
 

@@ -380,7 +380,7 @@ int store_series(struct store *s, const char *kind, const char *name,
 		 const char *reclaim, const char *owner, uint32_t *ret_id)
 {
 	struct series_cache *c;
-	uint32_t id;
+	uint32_t id = 0;
 	int r;
 
 	for (size_t i = 0; i < s->n_cache; i++) {
