@@ -109,6 +109,8 @@ int cli_require_live(struct ctx *ctx, const char *what);
 
 /* Parse a size with optional binary suffix ("64M", "1.5GiB", "4096"). */
 int cli_parse_size(const char *s, uint64_t *ret);
+/* Parse "PID[,PID...]" into a malloc'd array; -EINVAL on anything else. */
+int cli_parse_pids(const char *s, int **ret, size_t *ret_n);
 /* Parse a non-negative integer. */
 int cli_parse_uint(const char *s, unsigned long *ret);
 

@@ -181,32 +181,6 @@ static struct table *diff_table(const struct accounting *b,
 	return t;
 }
 
-static int parse_pids(const char *s, int **ret, size_t *ret_n)
-{
-	_cleanup_free_ char *copy = xstrdup(s);
-	size_t n = 0, alloc = 0;
-	char *save = NULL;
-	int *v = NULL;
-
-	for (char *tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		unsigned long pid;
-
-		if (cli_parse_uint(tok, &pid) < 0 || pid == 0 ||
-		    pid > INT32_MAX) {
-			free(v);
-			return -EINVAL;
-		}
-		v = xgrow(v, &alloc, n + 1, sizeof(*v));
-		v[n++] = (int)pid;
-	}
-	if (n == 0)
-		return -EINVAL;
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
 static uint64_t procs_rss(const struct procs *ps)
 {
 	uint64_t sum = 0;
@@ -248,7 +222,7 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		case 'p':
 			free(pids);
 			pids = NULL;
-			if (parse_pids(optarg, &pids, &npids) < 0)
+			if (cli_parse_pids(optarg, &pids, &npids) < 0)
 				return cli_usage_error(
 					ctx, "--pid wants PIDs like 1,42, not "
 					     "'%s'",

@@ -280,32 +280,6 @@ static int parse_sort(const char *s)
 	return -1;
 }
 
-static int parse_pids(const char *s, int **ret, size_t *ret_n)
-{
-	_cleanup_free_ char *copy = xstrdup(s);
-	size_t n = 0, alloc = 0;
-	int *v = NULL;
-	char *save = NULL;
-
-	for (char *tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		unsigned long pid;
-
-		if (cli_parse_uint(tok, &pid) < 0 || pid == 0 ||
-		    pid > INT32_MAX) {
-			free(v);
-			return -EINVAL;
-		}
-		v = xgrow(v, &alloc, n + 1, sizeof(*v));
-		v[n++] = (int)pid;
-	}
-	if (n == 0)
-		return -EINVAL;
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
 /* Rows merged by comm or user, in first-seen order. */
 static size_t group_rows(struct prow *rows, size_t n, enum group_by by)
 {
@@ -472,7 +446,7 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 		case 'p':
 			free(pids);
 			pids = NULL;
-			if (parse_pids(optarg, &pids, &npids) < 0)
+			if (cli_parse_pids(optarg, &pids, &npids) < 0)
 				return cli_usage_error(
 					ctx, "--pid wants PIDs like 1,42, not "
 					     "'%s'",

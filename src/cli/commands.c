@@ -9,6 +9,7 @@
 
 #include "../basic/log.h"
 #include "../basic/macro.h"
+#include "../basic/xalloc.h"
 #include "cli.h"
 
 const struct cmd commands[] = {
@@ -237,4 +238,30 @@ int cli_parse_size(const char *s, uint64_t *ret)
 		}
 	}
 	return -EINVAL;
+}
+
+int cli_parse_pids(const char *s, int **ret, size_t *ret_n)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	size_t n = 0, alloc = 0;
+	char *save = NULL;
+	int *v = NULL;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned long pid;
+
+		if (cli_parse_uint(tok, &pid) < 0 || pid == 0 ||
+		    pid > INT32_MAX) {
+			free(v);
+			return -EINVAL;
+		}
+		v = xgrow(v, &alloc, n + 1, sizeof(*v));
+		v[n++] = (int)pid;
+	}
+	if (n == 0)
+		return -EINVAL;
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }
