@@ -17,16 +17,7 @@
 
 void diff_owner_category(const struct series_point *p, char *buf, size_t n)
 {
-	json_object *o, *c;
-
-	buf[0] = '\0';
-	if (!p || !p->owner)
-		return;
-	o = json_tokener_parse(p->owner);
-	if (o && json_object_object_get_ex(o, "category", &c) &&
-	    json_object_get_string(c))
-		snprintf(buf, n, "%s", json_object_get_string(c));
-	json_object_put(o);
+	series_owner_category(p ? p->owner : NULL, buf, n);
 }
 
 static bool kept_kind(const char *kind)

@@ -26,6 +26,7 @@
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
 #include "leaks.h"
+#include "series.h"
 
 void leaks_default_rules(struct trend_rules *ret)
 {
@@ -57,15 +58,7 @@ static bool analysed_kind(const struct store_series_info *si)
 static void owner_category(const struct store_series_info *si, char *buf,
 			   size_t n)
 {
-	json_object *o, *c;
-
-	buf[0] = '\0';
-	if (!si->owner)
-		return;
-	o = json_tokener_parse(si->owner);
-	if (o && json_object_object_get_ex(o, "category", &c))
-		snprintf(buf, n, "%s", json_object_get_string(c));
-	json_object_put(o);
+	series_owner_category(si->owner, buf, n);
 }
 
 /* The series' cgroup rank: cgroups hold the same bytes as the categories

@@ -58,6 +58,34 @@ void series_set_release(struct series_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
+json_object *series_owner_object(const char *owner, const char *reclaim)
+{
+	json_object *o = owner ? json_tokener_parse(owner) : NULL;
+
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = json_object_new_object();
+	}
+	if (reclaim)
+		json_object_object_add(o, "reclaim",
+				       json_object_new_string(reclaim));
+	return o;
+}
+
+void series_owner_category(const char *owner, char *buf, size_t n)
+{
+	json_object *o, *c;
+
+	buf[0] = '\0';
+	if (!owner)
+		return;
+	o = json_tokener_parse(owner);
+	if (o && json_object_object_get_ex(o, "category", &c) &&
+	    json_object_get_string(c))
+		snprintf(buf, n, "%s", json_object_get_string(c));
+	json_object_put(o);
+}
+
 static char *json_take(json_object *o)
 {
 	char *s = xstrdup(json_object_to_json_string_ext(

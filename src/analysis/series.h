@@ -68,6 +68,15 @@ int series_collect(const struct snapshot *snap, const struct series_opts *o,
 		   struct series_set *ret);
 void series_set_release(struct series_set *s);
 
+/* A series' owner description (its JSON text, or NULL) as a new JSON
+ * object, an empty one when there is none or it does not parse; with
+ * "reclaim" added when reclaim is given. The caller owns the object. */
+struct json_object *series_owner_object(const char *owner,
+					const char *reclaim);
+/* The usage category an owner description names ("category"), into buf;
+ * empty when none. */
+void series_owner_category(const char *owner, char *buf, size_t n);
+
 /* Add one series (the set copies strings; owner is taken over). */
 void series_add(struct series_set *s, const char *kind, const char *name,
 		int64_t value, const char *reclaim, char *owner);

@@ -168,27 +168,15 @@ static json_object *owner_json(const struct diff_result *res, size_t k)
 {
 	const struct diff_row *r = &res->rows[k];
 	const struct series_point *p = r->b ? r->b : r->a;
-	json_object *o = p->owner ? json_tokener_parse(p->owner) : NULL;
+	json_object *o = series_owner_object(p->owner, p->reclaim);
 	json_object *chain = json_object_new_array();
 
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = json_object_new_object();
-	}
-	if (p->reclaim)
-		json_object_object_add(o, "reclaim",
-				       json_object_new_string(p->reclaim));
 	for (size_t c = 0; c < r->n_children; c++) {
 		const struct diff_row *cr = &res->rows[r->children[c]];
 		const struct series_point *cp = cr->b ? cr->b : cr->a;
-		json_object *e =
-			cp->owner ? json_tokener_parse(cp->owner) : NULL;
+		json_object *e = series_owner_object(cp->owner, NULL);
 		char name[160];
 
-		if (!e || !json_object_is_type(e, json_type_object)) {
-			json_object_put(e);
-			e = json_object_new_object();
-		}
 		snprintf(name, sizeof(name), "%s:%s", cp->kind, cp->name);
 		json_object_object_add(e, "series",
 				       json_object_new_string(name));

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../analysis/leaks.h"
+#include "../analysis/series.h"
 #include "../basic/human.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
@@ -90,27 +91,15 @@ json_object *leaks_owner_json(const struct store_data *d,
 {
 	const struct leak_finding *f = &res->v[k];
 	const struct store_series_info *si = &d->series[f->series];
-	json_object *o = si->owner ? json_tokener_parse(si->owner) : NULL;
+	json_object *o = series_owner_object(si->owner, si->reclaim);
 	json_object *chain = json_object_new_array();
 
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = json_object_new_object();
-	}
-	if (si->reclaim)
-		json_object_object_add(o, "reclaim",
-				       json_object_new_string(si->reclaim));
 	for (size_t c = 0; c < f->n_children; c++) {
 		const struct leak_finding *ch = &res->v[f->children[c]];
 		const struct store_series_info *cs = &d->series[ch->series];
-		json_object *e =
-			cs->owner ? json_tokener_parse(cs->owner) : NULL;
+		json_object *e = series_owner_object(cs->owner, NULL);
 		char name[256];
 
-		if (!e || !json_object_is_type(e, json_type_object)) {
-			json_object_put(e);
-			e = json_object_new_object();
-		}
 		leaks_series_name(d, ch->series, name, sizeof(name));
 		json_object_object_add(e, "series",
 				       json_object_new_string(name));

@@ -25,6 +25,7 @@
 #include "../basic/human.h"
 #include "../basic/xalloc.h"
 #include "report.h"
+#include "../analysis/series.h"
 #include "../analysis/trend.h"
 
 #define COLS 500
@@ -479,8 +480,7 @@ static void leaks_table(FILE *f, const struct store_data *d,
 		const struct leak_finding *lf = &lr->v[k];
 		const struct store_series_info *si = &d->series[lf->series];
 		char name[256], a[32], b[32], c[32], g[32], x[32];
-		json_object *o =
-			si->owner ? json_tokener_parse(si->owner) : NULL;
+		json_object *o = series_owner_object(si->owner, NULL);
 		json_object *v;
 
 		leaks_series_name(d, lf->series, name, sizeof(name));
