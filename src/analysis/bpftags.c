@@ -264,6 +264,7 @@ void bpftags_rows(const struct kmemtag_result *res, const struct kallsyms *syms,
 			/* nothing tracked: frees unknown */
 			r->estimated = true;
 			r->frees = VAL_ABSENT;
+			r->frees_err = VAL_ABSENT;
 			r->bytes = VAL_ABSENT;
 		}
 		if (r->frees > r->allocs && val_has(r->frees))

@@ -19,20 +19,22 @@
  * lookups the verifier inlines into a few instructions, used as hash tables
  * we probe ourselves:
  *
- *   sites: a per-CPU array of call-site slots, open addressing with linear
- *          probing on a multiplicative hash of the site address. Per-CPU,
- *          so the counters need no atomics and no cache line moves between
- *          CPUs; a slot is claimed with a compare-and-swap, the only atomic,
- *          once per site per CPU. The loader sums the CPUs.
+ *   keys + counts: the call-site table, open addressing with linear
+ *          probing on a multiplicative hash of (site, size class). The
+ *          keys are one global array, written once per site (a slot is
+ *          claimed with a compare-and-swap of its 64-bit key) and then
+ *          only read, so every CPU keeps its lines in cache; the counters
+ *          are a per-CPU array indexed alike, so counting needs no atomics
+ *          and no cache line moves between CPUs. The loader sums the CPUs.
  *
- *   objs:  one global array of 64-byte buckets of four {ptr, site, size}
- *          slots, indexed by a hash of the object pointer. An allocation
- *          claims a free slot in its bucket with a compare-and-swap; a free
- *          finds its pointer among the four (one cache line) and clears it,
- *          and counts the free on its own CPU's slot for the site that made
- *          the object. No probing beyond the bucket, so no tombstones and
- *          no chains; a full bucket is counted (objs_full) and that object
- *          is not tracked.
+ *   objs:  one global array of 64-byte buckets of four {ptr, slot, size}
+ *          entries, indexed by a hash of the object pointer. An allocation
+ *          claims a free entry in its bucket with a compare-and-swap; a
+ *          free finds its pointer among the four (one cache line), clears
+ *          it, and counts the free on its own CPU's counters at the slot
+ *          the entry names: no second look-up of the site. No probing
+ *          beyond the bucket, so no tombstones and no chains; a full
+ *          bucket is counted (objs_full) and that object is not tracked.
  *
  * Slab memory is reused last-in first-out, so a loop that allocates and
  * frees hits the same few buckets and stays in cache.
@@ -81,11 +83,18 @@ const volatile __u8 range_kind[KT_MAX_RANGES] = {};
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct kt_key);
+	__uint(max_entries, 1 << 13);
+} keys SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
-	__type(value, struct kt_site);
+	__type(value, struct kt_count);
 	__uint(max_entries, 1 << 13);
-} sites SEC(".maps");
+} counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -115,37 +124,37 @@ static __always_inline void stat_inc(int i)
 		s->n[i]++;
 }
 
-/* This CPU's slot for site, claimed if new (*ret_new set). NULL when the
- * probe sequence is full (counted). */
-static __always_inline struct kt_site *site_get(__u64 site, __u32 key_size,
-						__u8 kind, bool *ret_new)
+/* The slot of (site, key_size), claimed if new (*ret_new set; the
+ * caller fills in the rest of the key). -1 when the probe sequence is full
+ * (counted). */
+static __always_inline int site_slot(__u64 key, struct kt_key **ret_k,
+				     bool *ret_new)
 {
-	__u32 h =
-	    (__u32)(hash64(site ^ ((__u64)key_size << 40)) >> (64 - site_bits));
+	__u32 h = (__u32)(hash64(key) >> (64 - site_bits));
 	__u32 mask = (1u << site_bits) - 1;
 
 	for (int i = 0; i < SITE_PROBES; i++) {
-		__u32 k = (h + i) & mask;
-		struct kt_site *s = bpf_map_lookup_elem(&sites, &k);
+		__u32 slot = (h + i) & mask;
+		struct kt_key *k = bpf_map_lookup_elem(&keys, &slot);
+		__u64 old;
 
-		if (!s)
-			return NULL;
-		if (s->site == site && s->key_size == key_size)
-			return s;
-		if (s->site == 0) {
-			__u64 old =
-			    __sync_val_compare_and_swap(&s->site, 0, site);
-
-			if (old == 0) {
-				s->kind = kind;
-				s->key_size = key_size;
-				*ret_new = true;
-				return s;
-			}
+		if (!k)
+			return -1;
+		if (k->key == key) {
+			*ret_k = k;
+			return (int)slot;
+		}
+		if (k->key)
+			continue;
+		old = __sync_val_compare_and_swap(&k->key, 0, key);
+		if (old == 0 || old == key) {
+			*ret_new = old == 0;
+			*ret_k = k;
+			return (int)slot;
 		}
 	}
 	stat_inc(KT_STAT_SITES_FULL);
-	return NULL;
+	return -1;
 }
 
 static __always_inline bool sampled(__u64 ptr)
@@ -163,77 +172,56 @@ static __always_inline struct kt_bucket *bucket_of(__u64 ptr)
 	return bpf_map_lookup_elem(&objs, &k);
 }
 
-/* Count a free of a tracked object against the site that made it, on
- * this CPU's slot for that site. */
-static __always_inline __u32 key_size_of(__u8 kind, __u64 size)
+/* Count a free of a tracked object on this CPU's counters of the slot
+ * that made it. */
+static __always_inline void count_free(__u32 slot, __u32 size)
 {
-	if (kind == KT_KIND_PERCPU)
-		return 0;
-	return size > KT_SIZE_MAX ? KT_SIZE_MAX : (__u32)size;
-}
+	struct kt_count *c = bpf_map_lookup_elem(&counts, &slot);
 
-static __always_inline void count_free(__u32 site_lo, __u32 size_kind)
-{
-	__u64 site = 0xffffffff00000000ull | site_lo;
-	__u8 kind = (__u8)(size_kind >> 30);
-	bool fresh = false;
-	struct kt_site *s = site_get(
-	    site, key_size_of(kind, size_kind & KT_SIZE_MASK), kind, &fresh);
-
-	if (!s)
+	if (!c)
 		return;
-	s->t_frees++;
-	s->t_freed += size_kind & KT_SIZE_MASK;
+	c->t_frees++;
+	c->t_freed += size;
 }
 
-/* Remember ptr as made by site. */
-static __always_inline void track(struct kt_site *s, __u64 site, __u64 ptr,
-				  __u64 size, __u8 kind)
+/* Remember ptr as made by the site in slot; false when it was not
+ * tracked (sampled out, or its bucket full: counted). */
+static __always_inline bool track(__u32 slot, __u64 ptr, __u64 size)
 {
 	struct kt_bucket *b;
-	__u32 size_kind;
 	int empty = -1;
 
-	if (level < 2)
-		return;
-	if (!sampled(ptr))
-		return; /* allocs - t_allocs says how many */
+	if (level < 2 || !sampled(ptr))
+		return false;
 	b = bucket_of(ptr);
 	if (!b)
-		return;
-	if (size > KT_SIZE_MAX) {
-		stat_inc(KT_STAT_SIZE_CLAMPED);
-		size = KT_SIZE_MAX;
-	}
-	size_kind = (__u32)size | ((__u32)(kind & 3) << 30);
+		return false;
 	for (int i = 0; i < KT_BUCKET_SLOTS; i++) {
 		__u64 p = b->slot[i].ptr;
 
 		if (p == ptr) {
 			/* freed where no tracepoint saw it, now reused */
-			count_free(b->slot[i].site_lo, b->slot[i].size_kind);
+			count_free(b->slot[i].idx, b->slot[i].size);
 			stat_inc(KT_STAT_REUSED);
-			b->slot[i].site_lo = (__u32)site;
-			b->slot[i].size_kind = size_kind;
-			goto tracked;
+			b->slot[i].idx = slot;
+			b->slot[i].size = (__u32)size;
+			return true;
 		}
 		if (!p && empty < 0)
 			empty = i;
 	}
 	if (empty < 0 || empty >= KT_BUCKET_SLOTS) {
 		stat_inc(KT_STAT_OBJS_FULL);
-		return;
+		return false;
 	}
 	if (__sync_val_compare_and_swap(&b->slot[empty].ptr, 0, ptr) != 0) {
 		/* another CPU took it this instant */
 		stat_inc(KT_STAT_OBJS_FULL);
-		return;
+		return false;
 	}
-	b->slot[empty].site_lo = (__u32)site;
-	b->slot[empty].size_kind = size_kind;
-tracked:
-	s->t_allocs++;
-	s->t_bytes += size;
+	b->slot[empty].idx = slot;
+	b->slot[empty].size = (__u32)size;
+	return true;
 }
 
 /* Forget ptr and count its free, or count it unmatched. */
@@ -250,37 +238,59 @@ static __always_inline void untrack(__u64 ptr)
 		if (b->slot[i].ptr != ptr)
 			continue;
 		{
-			__u32 site_lo = b->slot[i].site_lo;
-			__u32 size_kind = b->slot[i].size_kind;
+			__u32 slot = b->slot[i].idx;
+			__u32 size = b->slot[i].size;
 
-			/* a plain store: no other CPU writes a slot that
+			/* a plain store: no other CPU writes an entry that
 			 * holds a live pointer (allocations only claim
-			 * empty slots), and one object is freed once */
+			 * empty entries), and one object is freed once */
 			WRITE_ONCE(b->slot[i].ptr, 0);
-			count_free(site_lo, size_kind);
+			count_free(slot, size);
 		}
 		return;
 	}
 	stat_inc(KT_STAT_UNMATCHED_FREE);
 }
 
-static __always_inline struct kt_site *count_alloc(__u64 site, __u8 kind,
-						   __u64 size, bool *ret_new)
+/* Count an allocation of size bytes at site, and track ptr. Returns the
+ * site's key when it was new (for the caller to describe), else NULL. */
+static __always_inline struct kt_key *count_alloc(__u64 site, __u8 kind,
+						  __u64 ptr, __u64 size)
 {
-	struct kt_site *s;
+	struct kt_key *k = NULL;
+	struct kt_count *c;
+	bool fresh = false;
+	__u32 key_size;
+	int slot;
 
 	if ((site >> 32) != 0xffffffffull)
 		return NULL;
-	s = site_get(site, key_size_of(kind, size), kind, ret_new);
-	if (!s)
+	if (size > KT_SIZE_MAX) {
+		stat_inc(KT_STAT_SIZE_CLAMPED);
+		size = KT_SIZE_MAX;
+	}
+	key_size = kind == KT_KIND_PERCPU ? 0 : (__u32)size;
+	slot = site_slot(KT_KEY(site, key_size), &k, &fresh);
+	if (slot < 0 || !k)
 		return NULL;
-	s->allocs++;
-	s->bytes += size;
-	if (*ret_new)
-		s->first_size = (__u32)size;
-	else if (s->first_size != (__u32)size)
-		s->flags |= KT_F_MIXED;
-	return s;
+	c = bpf_map_lookup_elem(&counts, &slot);
+	if (!c)
+		return NULL;
+	c->allocs++;
+	c->bytes += size;
+	if (level >= 2 && !track((__u32)slot, ptr, size)) {
+		c->u_allocs++;
+		c->u_bytes += size;
+	}
+	if (fresh) {
+		k->first_size = (__u32)size;
+		k->kind = kind;
+		return k;
+	}
+	if (kind == KT_KIND_PERCPU && k->first_size != (__u32)size &&
+	    k->first_size && !(k->flags & KT_F_MIXED))
+		k->flags |= KT_F_MIXED;
+	return NULL;
 }
 
 /* ---- slab ------------------------------------------------------------ */
@@ -288,17 +298,13 @@ static __always_inline struct kt_site *count_alloc(__u64 site, __u8 kind,
 static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
 				      __u64 gfp)
 {
-	bool fresh = false;
-	struct kt_site *s;
+	struct kt_key *k;
 
 	if (level == 0 || !ptr)
 		return 0;
-	s = count_alloc(site, KT_KIND_KMALLOC, bytes, &fresh);
-	if (!s)
-		return 0;
-	if (fresh)
-		s->raw_flags = (__u32)gfp;
-	track(s, site, ptr, bytes, KT_KIND_KMALLOC);
+	k = count_alloc(site, KT_KIND_KMALLOC, ptr, bytes);
+	if (k)
+		k->raw_flags = (__u32)gfp;
 	return 0;
 }
 
@@ -307,21 +313,17 @@ static __always_inline int on_kmalloc(__u64 site, __u64 ptr, __u64 bytes,
 static __always_inline int on_cache_alloc(__u64 site, __u64 ptr,
 					  struct kmem_cache *c, __u64 size)
 {
-	bool fresh = false;
-	struct kt_site *s;
+	struct kt_key *k;
 
 	if (!ptr || !c)
 		return 0;
-	s = count_alloc(site, KT_KIND_SLAB, size, &fresh);
-	if (!s)
-		return 0;
-	if (fresh) {
+	k = count_alloc(site, KT_KIND_SLAB, ptr, size);
+	if (k) {
 		const char *name = BPF_CORE_READ(c, name);
 
-		bpf_probe_read_kernel_str(s->cache, sizeof(s->cache), name);
-		s->raw_flags = (__u32)BPF_CORE_READ(c, flags);
+		bpf_probe_read_kernel_str(k->cache, sizeof(k->cache), name);
+		k->raw_flags = (__u32)BPF_CORE_READ(c, flags);
 	}
-	track(s, site, ptr, size, KT_KIND_SLAB);
 	return 0;
 }
 
@@ -428,8 +430,8 @@ static __always_inline int on_page_alloc(void *ctx, __u64 page,
 					 unsigned int order, int migratetype)
 {
 	__u64 stack[KT_STACK_DEPTH];
-	bool fresh = false, in_alloc = false;
-	struct kt_site *s;
+	bool in_alloc = false;
+	struct kt_key *k;
 	__u64 site = 0;
 	long n;
 
@@ -469,13 +471,10 @@ static __always_inline int on_page_alloc(void *ctx, __u64 page,
 		stat_inc(KT_STAT_PAGE_NO_CALLER);
 		return 0;
 	}
-	s = count_alloc(site, KT_KIND_PAGE, 4096ull << (order & 15), &fresh);
-	if (!s)
-		return 0;
-	if (fresh && migratetype == bpf_core_enum_value(enum migratetype,
-							MIGRATE_RECLAIMABLE))
-		s->flags |= KT_F_RECLAIMABLE;
-	track(s, site, page, 4096ull << (order & 15), KT_KIND_PAGE);
+	k = count_alloc(site, KT_KIND_PAGE, page, 4096ull << (order & 15));
+	if (k && migratetype == bpf_core_enum_value(enum migratetype,
+						    MIGRATE_RECLAIMABLE))
+		k->flags |= KT_F_RECLAIMABLE;
 	return 0;
 }
 
@@ -525,14 +524,9 @@ int BPF_PROG(kt_page_free_batched_raw, struct page *page)
 
 static __always_inline int on_percpu_alloc(__u64 site, __u64 ptr, __u64 bytes)
 {
-	bool fresh = false;
-	struct kt_site *s;
-
 	if (level == 0 || !ptr)
 		return 0;
-	s = count_alloc(site, KT_KIND_PERCPU, bytes, &fresh);
-	if (s)
-		track(s, site, ptr, bytes, KT_KIND_PERCPU);
+	count_alloc(site, KT_KIND_PERCPU, ptr, bytes);
 	return 0;
 }
 

@@ -157,7 +157,7 @@ static void flag_bits(struct kmemtag *k, const struct btf *vmlinux)
 	k->gfp_dma = bit_or(btf_enumerator(vmlinux, "___GFP_DMA_BIT"), 0x01u);
 }
 
-static uint8_t decode_flags(const struct kmemtag *k, const struct kt_site *v)
+static uint8_t decode_flags(const struct kmemtag *k, const struct kt_key *v)
 {
 	uint8_t f = 0;
 
@@ -291,7 +291,8 @@ static int load(struct kmemtag *k, const struct kmemtag_opts *o,
 		s->rodata->range_kind[i] = (__u8)sorted[i].kind;
 	}
 	s->rodata->n_ranges = (__u32)n_ranges;
-	bpf_map__set_max_entries(s->maps.sites, 1u << k->site_bits);
+	bpf_map__set_max_entries(s->maps.keys, 1u << k->site_bits);
+	bpf_map__set_max_entries(s->maps.counts, 1u << k->site_bits);
 	bpf_map__set_max_entries(s->maps.objs, 1u << k->obj_bits);
 
 	for (size_t i = 0; i < KMEMTAG_MAX_PROBES; i++) {
@@ -446,12 +447,13 @@ static int cmp_site(const void *a, const void *b)
 	return x->key_size < y->key_size ? -1 : x->key_size > y->key_size;
 }
 
-/* Every CPU's copy of every slot, into vals (n_keys * ncpus values): one
- * batch call where the kernel has it (5.6+), else a lookup per key. One
- * call matters: the tracer's own reads are kernel allocations too, and a
- * lookup per key would put its own syscalls at the top of the table. */
-static int read_all_slots(struct kmemtag *k, int fd, __u32 n_keys,
-			  struct kt_site *vals)
+/* Every value of an array map (n_keys * per values of size bytes, per =
+ * the CPUs for a per-CPU map, else 1) into vals: one batch call where the
+ * kernel has it (5.6+), else a lookup per key. One call matters: the
+ * tracer's own reads are kernel allocations too, and a lookup per key
+ * would put its own syscalls at the top of the table. */
+static int read_array(int fd, __u32 n_keys, size_t per, size_t size,
+		      void *vals)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 out = 0, count = n_keys;
@@ -463,87 +465,75 @@ static int read_all_slots(struct kmemtag *k, int fd, __u32 n_keys,
 	if ((r == 0 || errno == ENOENT) && count == n_keys)
 		return 0;
 	for (__u32 key = 0; key < n_keys; key++)
-		if (bpf_map_lookup_elem(
-			fd, &key, vals + (size_t)key * (size_t)k->ncpus) < 0)
+		if (bpf_map_lookup_elem(fd, &key,
+					(char *)vals + key * per * size) < 0)
 			return -errno;
 	return 0;
 }
 
-/* Read every CPU's slots, one row per (slot, CPU) in use, then sort by
- * site and fold the rows of the same site together. */
+/* One row per claimed slot, its counters summed over the CPUs, sorted by
+ * site and size class. */
 static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 {
-	int fd = bpf_map__fd(k->skel->maps.sites);
 	__u32 n_keys = 1u << k->site_bits;
-	size_t alloc = 0, n = 0;
+	size_t ncpus = (size_t)k->ncpus, n = 0, alloc = 0;
 	struct kmemtag_site *rows = NULL;
-	struct kt_site *vals;
+	struct kt_count *cnt;
+	struct kt_key *keys;
 	int r;
 
-	vals = xcalloc((size_t)n_keys * (size_t)k->ncpus, sizeof(*vals));
-	r = read_all_slots(k, fd, n_keys, vals);
+	keys = xcalloc(n_keys, sizeof(*keys));
+	cnt = xcalloc((size_t)n_keys * ncpus, sizeof(*cnt));
+	r = read_array(bpf_map__fd(k->skel->maps.keys), n_keys, 1,
+		       sizeof(*keys), keys);
+	if (r == 0)
+		r = read_array(bpf_map__fd(k->skel->maps.counts), n_keys, ncpus,
+			       sizeof(*cnt), cnt);
 	if (r < 0) {
-		free(vals);
+		free(keys);
+		free(cnt);
 		return r;
 	}
-	for (size_t i = 0; i < (size_t)n_keys * (size_t)k->ncpus; i++) {
-		const struct kt_site *v = &vals[i];
+	for (size_t i = 0; i < n_keys; i++) {
+		const struct kt_key *v = &keys[i];
+		uint64_t u_allocs = 0, u_bytes = 0;
 		struct kmemtag_site *o;
 
-		if (!v->site)
+		if (!v->key)
 			continue;
 		rows = xgrow(rows, &alloc, n + 1, sizeof(*rows));
 		o = &rows[n++];
 		memset(o, 0, sizeof(*o));
-		o->site = v->site;
-		o->key_size = v->key_size;
-		o->allocs = v->allocs;
-		o->bytes = v->bytes;
-		o->t_allocs = v->t_allocs;
-		o->t_bytes = v->t_bytes;
-		o->t_frees = v->t_frees;
-		o->t_freed = v->t_freed;
-		o->first_size = v->allocs ? v->first_size : 0;
+		o->site = 0xffffffff00000000ull | (v->key >> 32);
+		o->key_size = (uint32_t)v->key;
+		for (size_t c = 0; c < ncpus; c++) {
+			const struct kt_count *x = &cnt[i * ncpus + c];
+
+			o->allocs += x->allocs;
+			o->bytes += x->bytes;
+			u_allocs += x->u_allocs;
+			u_bytes += x->u_bytes;
+			o->t_frees += x->t_frees;
+			o->t_freed += x->t_freed;
+		}
+		/* at level 1 nothing is tracked */
+		if (k->level >= 2) {
+			o->t_allocs =
+			    o->allocs > u_allocs ? o->allocs - u_allocs : 0;
+			o->t_bytes = o->bytes > u_bytes ? o->bytes - u_bytes : 0;
+		}
+		o->first_size = o->allocs ? v->first_size : 0;
 		o->kind = v->kind;
 		o->flags = v->flags | decode_flags(k, v);
 		memcpy(o->cache, v->cache, sizeof(o->cache));
 		o->cache[sizeof(o->cache) - 1] = '\0';
 	}
-	free(vals);
+	free(keys);
+	free(cnt);
 	if (n)
 		qsort(rows, n, sizeof(*rows), cmp_site);
-	res->n_sites = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct kmemtag_site *d;
-
-		if (res->n_sites &&
-		    rows[res->n_sites - 1].site == rows[i].site &&
-		    rows[res->n_sites - 1].key_size == rows[i].key_size) {
-			d = &rows[res->n_sites - 1];
-			d->allocs += rows[i].allocs;
-			d->bytes += rows[i].bytes;
-			d->t_allocs += rows[i].t_allocs;
-			d->t_bytes += rows[i].t_bytes;
-			d->t_frees += rows[i].t_frees;
-			d->t_freed += rows[i].t_freed;
-			d->flags |= rows[i].flags;
-			if (rows[i].first_size) {
-				if (d->first_size &&
-				    d->first_size != rows[i].first_size)
-					d->flags |= KT_F_MIXED;
-				if (!d->first_size)
-					d->first_size = rows[i].first_size;
-			}
-			if (!d->cache[0] && rows[i].cache[0])
-				memcpy(d->cache, rows[i].cache,
-				       sizeof(d->cache));
-			if (rows[i].allocs && rows[i].kind)
-				d->kind = rows[i].kind;
-			continue;
-		}
-		rows[res->n_sites++] = rows[i];
-	}
 	res->sites = rows;
+	res->n_sites = n;
 	return 0;
 }
 
@@ -565,7 +555,8 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 			for (int i = 0; i < _KT_STAT_MAX; i++)
 				res.stats[i] += st[c].n[i];
 	free(st);
-	res.mem_bytes = fd_memlock(bpf_map__fd(k->skel->maps.sites)) +
+	res.mem_bytes = fd_memlock(bpf_map__fd(k->skel->maps.keys)) +
+			fd_memlock(bpf_map__fd(k->skel->maps.counts)) +
 			fd_memlock(bpf_map__fd(k->skel->maps.objs)) +
 			fd_memlock(bpf_map__fd(k->skel->maps.stats)) +
 			fd_memlock(bpf_map__fd(k->skel->maps.rodata));
@@ -583,7 +574,7 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 	}
 	res.sample_shift = k->sample_shift;
 	res.level = k->level;
-	res.sites_per_cpu = 1u << k->site_bits;
+	res.site_slots = 1u << k->site_bits;
 	res.objects = (1u << k->obj_bits) * KT_BUCKET_SLOTS;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	res.elapsed = (double)(now.tv_sec - k->start.tv_sec) +

@@ -35,42 +35,56 @@ enum kt_kind {
 
 #define KT_CACHE_NAME 32
 
-/* One call site and size class (PoolMon shows a tag once per pool it
- * uses; here a kmalloc site that asks for 1 KiB and for 4 KiB is two
- * rows, one per kmalloc cache), in a per-CPU open-addressed table. The counters
- * are this CPU's share; the loader sums the CPUs. allocs and bytes count every
- * allocation; t_* count the allocations that were tracked in the object table
- * and the tracked ones that were freed since. Without sampling and without a
- * full object table, t_allocs == allocs and the frees are exact. */
-struct kt_site {
-	__u64 site; /* call site address; 0 = empty slot */
-	__u64 allocs;
-	__u64 bytes; /* bytes allocated (what the allocator handed out) */
-	__u64 t_allocs;
-	__u64 t_bytes;
-	__u64 t_frees;
-	__u64 t_freed;	  /* bytes of the tracked frees */
+/* The site table is split in two arrays indexed alike: the keys, one
+ * global array written once per site, and the counters, a per-CPU array.
+ * A slot is claimed by one compare-and-swap of its 64-bit key, so two CPUs
+ * never hold the same site in two slots, and an object can remember its
+ * site's slot index: a free then counts on this CPU's counters at that
+ * index without looking the site up again.
+ *
+ * A row is one call site and size class (PoolMon shows a tag once per pool
+ * it uses; here a kmalloc site that asks for 1 KiB and for 4 KiB is two
+ * rows, one per kmalloc cache). */
+struct kt_key {
+	/* the low 32 bits of the call site address (x86-64 kernel and module
+	 * text lies in the top 2 GiB, so the high half is always 0xffffffff)
+	 * above the size class (0 for per-CPU allocations); 0 = empty slot */
+	__u64 key;
 	__u32 first_size; /* size of the first allocation seen */
 	__u8 kind;	  /* enum kt_kind */
 	__u8 flags;	  /* KT_F_* */
 	__u16 pad;
-	__u32 key_size; /* part of the key: the size class (0: per-CPU) */
 	/* the first allocation's gfp flags (kmalloc) or the cache's flags
 	 * (slab), raw: their bit numbers change between kernels, so the
 	 * loader decodes them with the running kernel's BTF */
 	__u32 raw_flags;
+	__u32 pad2;
 	char cache[KT_CACHE_NAME]; /* slab cache name (KT_KIND_SLAB) */
 };
 
+/* This CPU's counters for one slot. allocs and bytes count every
+ * allocation; u_* the allocations that were not tracked in the object
+ * table (sampled out, or their bucket was full), t_* the tracked ones that
+ * were freed since. Without sampling and with room in the object table,
+ * u_allocs is 0 and the frees are exact. */
+struct kt_count {
+	__u64 allocs;
+	__u64 bytes; /* bytes allocated (what the allocator handed out) */
+	__u64 u_allocs;
+	__u64 u_bytes;
+	__u64 t_frees;
+	__u64 t_freed; /* bytes of the tracked frees */
+};
+
+#define KT_KEY(site, size) (((__u64)(__u32)(site) << 32) | (__u32)(size))
+
 /* One live object in the global object table. ptr is the object (a slab
- * object, a struct page, a per-CPU pointer); site_lo the low 32 bits of
- * the site's address (x86-64 kernel and module text lies in the top 2 GiB
- * of the address space, so the high half is always 0xffffffff); size the
- * bytes it holds, with the kind in the top two bits. */
+ * object, a struct page, a per-CPU pointer); idx its site's slot; size the
+ * bytes it holds. */
 struct kt_obj {
 	__u64 ptr;
-	__u32 site_lo;
-	__u32 size_kind;
+	__u32 idx;
+	__u32 size;
 };
 
 #define KT_BUCKET_SLOTS 4 /* 4 x 16 bytes: one cache line */
@@ -78,8 +92,7 @@ struct kt_bucket {
 	struct kt_obj slot[KT_BUCKET_SLOTS];
 };
 
-#define KT_SIZE_MASK 0x3fffffffu
-#define KT_SIZE_MAX KT_SIZE_MASK
+#define KT_SIZE_MAX 0x3fffffffu
 
 /* Counters of what the collector did and could not do (per CPU). */
 enum kt_stat {
@@ -114,7 +127,7 @@ enum kt_range_kind {
 
 /* Settings; zero means the default. */
 struct kmemtag_opts {
-	unsigned sites;	       /* call-site slots per CPU (default 8192) */
+	unsigned sites;	       /* call-site slots (default 8192) */
 	unsigned objects;      /* live objects tracked (default 1 Mi) */
 	unsigned sample_shift; /* track 1 object in 2^shift (default 0) */
 	bool no_pages;	       /* leave out mm_page_alloc/free */
@@ -153,7 +166,7 @@ struct kmemtag_result {
 	uint64_t mem_bytes;	   /* the tracer's maps and programs */
 	unsigned sample_shift;
 	int level; /* kmemtag_opts.level in effect */
-	unsigned sites_per_cpu, objects;
+	unsigned site_slots, objects; /* table sizes */
 	double elapsed; /* seconds since attach */
 };
 

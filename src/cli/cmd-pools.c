@@ -245,6 +245,8 @@ static void fill_row(struct table *t, size_t row, const struct pool_row *r)
 		if (r->estimated && val_has(r->frees_err))
 			snprintf(e, sizeof(e), "±%llu",
 				 (unsigned long long)r->frees_err);
+		else if (r->source == POOL_BPF && !val_has(r->frees))
+			snprintf(e, sizeof(e), "n/a");
 		else if (r->source == POOL_BPF)
 			snprintf(e, sizeof(e), "exact");
 		table_set_str(t, row, 9, r->cache ? r->cache : "");

@@ -152,9 +152,9 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 	if (!b->have_syms || b->syms.hidden)
 		NOTE("bpf: /proc/kallsyms unreadable or hidden: tags are "
 		     "addresses");
-	NOTE("bpf: the tracer holds %s (maps and programs: %u call-site slots "
-	     "a CPU, %u objects)",
-	     human_bytes(res->mem_bytes, h, sizeof(h)), res->sites_per_cpu,
+	NOTE("bpf: the tracer holds %s (maps and programs: %u call-site slots, "
+	     "%u objects)",
+	     human_bytes(res->mem_bytes, h, sizeof(h)), res->site_slots,
 	     res->objects);
 	return n;
 }

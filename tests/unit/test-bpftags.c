@@ -134,6 +134,7 @@ static void test_estimated_rows(void **state)
 	bpftags_rows(&res, &syms, &rows, &n);
 	assert_int_equal(rows[0].frees, VAL_ABSENT);
 	assert_int_equal(rows[0].bytes, VAL_ABSENT);
+	assert_int_equal(rows[0].frees_err, VAL_ABSENT);
 	assert_int_equal(rows[0].per_alloc, 4096);
 	free(rows);
 }
