@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The BPF pool-tag tracer's cost: throughput of an allocation-heavy loop
-# (open+close of a file, or msgsnd+msgrcv) with a tracer attached, as a
-# ratio of the throughput without one, measured in the same run, rounds
-# interleaved, medians of ROUNDS:
+# (open+close of a file, or msgsnd+msgrcv) or of a server under load (a
+# Redis server on loopback TCP driven by redis-benchmark: about ten slab
+# allocations per request, skbs mostly, on both CPUs) with a tracer
+# attached, as a ratio of the throughput without one, measured in the same
+# run, rounds interleaved, medians of ROUNDS:
 #   memtally    memtally pools --source bpf (per call site: allocs, frees
 #               against the allocating site, live bytes)
 #   mt-sample16    the same, tracking 1 object in 16 (frees estimated)
@@ -12,9 +14,13 @@
 #   bt-count    bpftrace: allocations per slab cache name (counts only)
 #   bt-memleak  bpftrace: live allocations by kernel stack (memleak-style:
 #               ptr -> stack, size; deleted on free)
-# Needs root, BTF, bpftrace (apt-get install bpftrace). Results also go to
-# bench/results/bpf.txt.
-#   bash bench/bpf.sh [BUILD] [MODE] [ROUNDS] [SECONDS]   MODE: open | msg
+#   memtally-b  with MEMTALLY_B=BINARY: another memtally, for comparing two
+#               versions of the tracer in one run
+# Needs root, BTF, bpftrace (apt-get install bpftrace); the redis mode also
+# redis-server and redis-tools. Results also go to bench/results/bpf-MODE.txt.
+#   bash bench/bpf.sh [BUILD] [MODE] [ROUNDS] [SECONDS]   MODE: open | msg | redis
+# (redis: SECONDS is ignored; each run is 200,000 SET + 200,000 GET requests
+# from 50 connections, and the figure is requests per second)
 set -u
 build=${1:-build}
 mode=${2:-open}
@@ -29,7 +35,32 @@ tmp=$(mktemp -d /tmp/memtally-bench-bpf.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/loop" "$here/alloc-loop.c" || exit 1
 echo hello >"$tmp/file"
-loop() { "$tmp/loop" "$mode" "$secs" "$tmp/file"; }
+redis_pid=
+if [ "$mode" = redis ]; then
+	command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null ||
+		{ echo "bench/bpf.sh: redis mode needs redis-server and redis-tools"; exit 77; }
+	port=$((20000 + RANDOM % 20000))
+	# the server on the first CPU, the client on the last: left to the
+	# scheduler, they share a CPU in some runs and not in others, and the
+	# throughput doubles or halves with it
+	last=$(($(nproc) - 1))
+	taskset -c 0 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+		--dir "$tmp" --logfile "$tmp/redis.log" &
+	redis_pid=$!
+	for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+	trap 'kill $redis_pid 2>/dev/null; wait $redis_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+fi
+loop() {
+	if [ "$mode" = redis ]; then
+		# mean of the SET and GET rates
+		kill -0 "$redis_pid" 2>/dev/null ||
+			{ echo "bench/bpf.sh: redis-server died: $(tail -3 "$tmp/redis.log")" >&2; exit 1; }
+		timeout 300 taskset -c "$last" redis-benchmark -p "$port" -q -t set,get -n 200000 -c 50 2>&1 | tr '\r' '\n' |
+			awk '/requests per second/ {s += $2; n++} END {if (n) printf "%.0f\n", s / n}'
+	else
+		"$tmp/loop" "$mode" "$secs" "$tmp/file"
+	fi
+}
 
 # stop a tracer: SIGINT, then SIGTERM, then SIGKILL
 stop() {
@@ -48,6 +79,7 @@ wait_for() {
 }
 
 run_memtally() {
+	local M=${MT_BIN:-$M}
 	"$M" pools --source bpf --duration 600 "$@" ${MEMTALLY_BPF_OPTS:-} >/dev/null 2>"$tmp/m.err" &
 	local p=$!
 	wait_for "$tmp/m.err" tracing || { echo "memtally did not attach: $(cat "$tmp/m.err")" >&2; stop $p; return 1; }
@@ -72,9 +104,11 @@ run_bpftrace() {
 have_bt=0
 [ "${BENCH_BPFTRACE:-1}" = 1 ] && command -v bpftrace >/dev/null && have_bt=1
 declare -A res
+loop >/dev/null # warm up: the first run of a fresh server is slower
 for r in $(seq "$rounds"); do
 	res[base]+="$(loop) "
 	res[memtally]+="$(run_memtally) "
+	[ -n "${MEMTALLY_B:-}" ] && res[memtally-b]+="$(MT_BIN=$MEMTALLY_B run_memtally) "
 	if [ "${BENCH_LEVELS:-1}" = 1 ]; then
 		res[mt-sample16]+="$(run_memtally --sample 4) "
 		res[mt-count-only]+="$(run_memtally --level 1) "
@@ -90,10 +124,10 @@ done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mkdir -p "$here/results"
 {
-	echo "bpf tracer overhead: $mode loop, ${secs}s x $rounds rounds, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
+	echo "bpf tracer overhead: $mode loop, $([ "$mode" = redis ] && echo "400k requests" || echo "${secs}s") x $rounds rounds, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
 	b=$(echo "${res[base]}" | median)
 	printf "%-14s %12s %8s   %s\n" tracer "ops/s" ratio "runs"
-	for k in base memtally mt-sample16 mt-count-only mt-floor bt-count bt-memleak; do
+	for k in base memtally memtally-b mt-sample16 mt-count-only mt-floor bt-count bt-memleak; do
 		[ -n "${res[$k]:-}" ] || continue
 		m=$(echo "${res[$k]}" | median)
 		printf "%-14s %12.0f %8.3f   %s\n" "$k" "$m" "$(awk -v m="$m" -v b="$b" "BEGIN{print m/b}")" "${res[$k]}"
