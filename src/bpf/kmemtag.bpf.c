@@ -39,10 +39,12 @@
  * Slab memory is reused last-in first-out, so a loop that allocates and
  * frees hits the same few buckets and stays in cache.
  *
- * Frees the tracepoints do not show (kmem_cache_free_bulk, kfree_bulk)
- * leave a stale pointer behind; when the address is handed out again the
- * allocation finds it in its bucket and counts the earlier object as freed
- * (the reused counter says how often).
+ * Frees the tracepoints do not show (kfree_rcu, whose batches end in
+ * kfree_bulk; kmem_cache_free_bulk) leave a stale pointer behind. When the
+ * address is handed out again the allocation finds it in its bucket and
+ * counts the earlier object as freed (the reused counter says how often);
+ * and kt_audit, run by the loader about once a second, counts as freed
+ * every entry whose memory is no longer a slab (see the end of the file).
  *
  * Sampling: with sample_shift = k, only objects whose pointer hash has its
  * top k bits zero are tracked, and the free side computes the same hash,
@@ -557,5 +559,72 @@ SEC("raw_tp/percpu_free_percpu")
 int BPF_PROG(kt_percpu_free_raw, void *base_addr, int off, void *ptr)
 {
 	untrack((__u64)ptr);
+	return 0;
+}
+
+/* ---- the audit: frees no tracepoint shows ----------------------------- */
+
+/* kfree_rcu() and the bulk frees (kmem_cache_free_bulk, kfree_bulk: the
+ * RCU batches, the network stack's skb caches) return objects with no
+ * tracepoint, so their entries stay behind and the site looks as if it
+ * leaked. The address being handed out again catches some (reused); this
+ * catches the rest whose slab has gone: an object whose memory is no
+ * longer a slab page (the kernel freed the slab, which it does once every
+ * object on it is free) is certainly dead. The loader runs it before each
+ * read (BPF_PROG_TEST_RUN; never attached). Needs the bpf_get_kmem_cache
+ * kfunc (6.13+); the loader leaves it out on kernels without it. */
+extern struct kmem_cache *bpf_get_kmem_cache(__u64 addr) __ksym __weak;
+
+/* large kmallocs come from the page allocator, not a slab: their kfree is
+ * traced, and they must not be judged by their (non-slab) page */
+#define KT_SLAB_MAX 8192
+
+static long audit_bucket(__u64 i, void *data)
+{
+	__u64 *freed = data;
+	__u32 k = (__u32)i;
+	struct kt_bucket *b = bpf_map_lookup_elem(&objs, &k);
+
+	if (!b)
+		return 1;
+	for (int j = 0; j < KT_BUCKET_SLOTS; j++) {
+		__u64 p = b->slot[j].ptr;
+		__u32 slot = b->slot[j].idx, size = b->slot[j].size;
+		struct kt_key *key;
+
+		if (!p)
+			continue;
+		key = bpf_map_lookup_elem(&keys, &slot);
+		if (!key)
+			continue;
+		if (key->kind != KT_KIND_SLAB &&
+		    (key->kind != KT_KIND_KMALLOC || size > KT_SLAB_MAX))
+			continue;
+		if (bpf_get_kmem_cache(p))
+			continue;
+		/* a compare-and-swap: an allocation that reuses this
+		 * address (its page a slab again) may race with us, and
+		 * only one of us may count the free */
+		if (__sync_val_compare_and_swap(&b->slot[j].ptr, p, 0) != p)
+			continue;
+		count_free(slot, size);
+		(*freed)++;
+	}
+	return 0;
+}
+
+SEC("raw_tp")
+int kt_audit(void *ctx)
+{
+	__u64 freed = 0;
+	__u32 zero = 0;
+	struct kt_stats *s;
+
+	if (level < 2)
+		return 0;
+	bpf_loop(1u << obj_bits, audit_bucket, &freed, 0);
+	s = bpf_map_lookup_elem(&stats, &zero);
+	if (s)
+		s->n[KT_STAT_AUDIT_FREED] += freed;
 	return 0;
 }

@@ -40,6 +40,7 @@ static const char *const stat_names[_KT_STAT_MAX] = {
     [KT_STAT_PAGE_SLAB] = "slab_pages_skipped",
     [KT_STAT_PAGE_NO_CALLER] = "pages_without_caller",
     [KT_STAT_SIZE_CLAMPED] = "sizes_clamped",
+    [KT_STAT_AUDIT_FREED] = "audit_freed",
 };
 
 const char *kmemtag_stat_name(enum kt_stat s)
@@ -113,6 +114,7 @@ struct kmemtag {
 	unsigned sample_shift, site_bits, obj_bits;
 	int level;
 	int ncpus;
+	bool audit; /* kt_audit loaded: run before each read */
 	struct timespec start;
 	/* flag bits of this kernel, for kt_site.raw_flags */
 	uint32_t slab_reclaim, gfp_reclaim, gfp_account, gfp_dma;
@@ -266,7 +268,7 @@ static int fail(char **ret_why, int r, const char *fmt, ...)
 /* Open the skeleton, set it up, load it with raw_tp or tp_btf programs. */
 static int load(struct kmemtag *k, const struct kmemtag_opts *o,
 		const struct kmemtag_range *ranges, size_t n_ranges,
-		const struct btf *vmlinux, bool raw)
+		const struct btf *vmlinux, bool raw, bool audit)
 {
 	struct kmemtag_range sorted[KT_MAX_RANGES];
 	struct kmemtag_bpf *s;
@@ -314,12 +316,14 @@ static int load(struct kmemtag *k, const struct kmemtag_opts *o,
 		k->probes[i].why_not = why;
 		k->probes[i].how = why ? NULL : raw ? "raw_tp" : "tp_btf";
 	}
+	bpf_program__set_autoload(s->progs.kt_audit, audit && k->level >= 2);
 	r = kmemtag_bpf__load(s);
 	if (r < 0) {
 		kmemtag_bpf__destroy(s);
 		return r;
 	}
 	k->skel = s;
+	k->audit = audit && k->level >= 2;
 	return 0;
 }
 
@@ -368,12 +372,16 @@ int kmemtag_open(const struct kmemtag_opts *o,
 		goto fail;
 	}
 
-	r = load(k, o, ranges, n_ranges, vmlinux, false);
+	/* tp_btf with the audit (it needs a 6.13+ kfunc), then tp_btf
+	 * without it, then raw_tp */
+	r = load(k, o, ranges, n_ranges, vmlinux, false, true);
+	if (r < 0)
+		r = load(k, o, ranges, n_ranges, vmlinux, false, false);
 	if (r < 0) {
 		char first[256];
 
 		snprintf(first, sizeof(first), "%s", last_msg);
-		r = load(k, o, ranges, n_ranges, vmlinux, true);
+		r = load(k, o, ranges, n_ranges, vmlinux, true, false);
 		if (r < 0) {
 			if (!last_msg[0])
 				snprintf(last_msg, sizeof(last_msg), "%s",
@@ -537,6 +545,15 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 	return 0;
 }
 
+void kmemtag_audit(struct kmemtag *k)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, t);
+
+	if (k && k->audit)
+		(void)bpf_prog_test_run_opts(
+		    bpf_program__fd(k->skel->progs.kt_audit), &t);
+}
+
 int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 {
 	struct kmemtag_result res = {0};
@@ -545,6 +562,7 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 	__u32 zero = 0;
 	int r;
 
+	kmemtag_audit(k);
 	r = read_sites(k, &res);
 	if (r < 0)
 		return r;
@@ -574,6 +592,7 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 	}
 	res.sample_shift = k->sample_shift;
 	res.level = k->level;
+	res.audit = k->audit;
 	res.site_slots = 1u << k->site_bits;
 	res.objects = (1u << k->obj_bits) * KT_BUCKET_SLOTS;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -603,6 +622,11 @@ struct kmemtag {
 bool kmemtag_built(void)
 {
 	return false;
+}
+
+void kmemtag_audit(struct kmemtag *k)
+{
+	(void)k;
 }
 
 int kmemtag_open(const struct kmemtag_opts *o,

@@ -104,6 +104,7 @@ enum kt_stat {
 	KT_STAT_PAGE_SLAB,	/* page for slab or large kmalloc: skipped */
 	KT_STAT_PAGE_NO_CALLER, /* no caller found in the stack */
 	KT_STAT_SIZE_CLAMPED,	/* object larger than KT_SIZE_MAX */
+	KT_STAT_AUDIT_FREED,	/* entry's memory no longer a slab: freed */
 	_KT_STAT_MAX,
 };
 
@@ -166,6 +167,7 @@ struct kmemtag_result {
 	uint64_t mem_bytes;	   /* the tracer's maps and programs */
 	unsigned sample_shift;
 	int level; /* kmemtag_opts.level in effect */
+	bool audit; /* frees without a tracepoint found by the slab audit */
 	unsigned site_slots, objects; /* table sizes */
 	double elapsed; /* seconds since attach */
 };
@@ -191,6 +193,14 @@ int kmemtag_open(const struct kmemtag_opts *o,
 /* The attach points, for the view's notes; n is set to their count. */
 const struct kmemtag_probe *kmemtag_probes(const struct kmemtag *k,
 					   size_t *ret_n);
+
+/* Count as freed the tracked slab objects whose slab the kernel has given
+ * back: kfree_rcu() and bulk frees have no tracepoint, and without this
+ * their objects would look live (a false leak). kmemtag_read() runs it;
+ * callers that trace for long between reads run it about once a second,
+ * so that those entries do not fill the object table. About a millisecond;
+ * a no-op on kernels without the bpf_get_kmem_cache kfunc (6.13+). */
+void kmemtag_audit(struct kmemtag *k);
 
 /* Read the counters now. The result owns its sites array. */
 int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret);

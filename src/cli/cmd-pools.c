@@ -59,6 +59,13 @@ const char cmd_pools_help[] =
 	"                     0 attach programs that count nothing (benchmarks)\n"
 	"Ctrl-C ends the trace early and still prints. The programs are never\n"
 	"pinned: they go away with memtally on any exit.\n"
+	"Some frees have no tracepoint: kfree_rcu() (epoll items, many\n"
+	"network and file-system objects) and the bulk frees of the RCU\n"
+	"batches and the network stack. Such an object counts as freed when\n"
+	"its address is handed out again, or when a slab audit (about once a\n"
+	"second; kernels 6.13+) finds that the kernel has given its slab\n"
+	"back; until then it counts as live. The notes say how many each\n"
+	"found; without the audit a kfree_rcu-heavy site looks like a leak.\n"
 	"\n"
 	"Columns:\n"
 	"  TAG        the pool: a slab cache name exactly as in\n"
@@ -677,7 +684,7 @@ static int pools_trace(struct ctx *ctx, struct pools_opts *o, unsigned srcs)
 				  ? o->bpf.interval
 				  : left;
 
-		if (!pools_bpf_wait(step))
+		if (!pools_bpf_wait(bpf, step))
 			break;
 		left -= step;
 		if (left > 0)

@@ -402,10 +402,25 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 			next = now; /* overran: skip ahead, do not burst */
 		if (o.duration > 0 && !ts_before(&next, &end))
 			break;
-		while (!record_stop &&
-		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
-				       NULL) == EINTR)
-			;
+		/* with the tracer, wake each second to audit its object
+		 * table (pools_bpf_wait explains why) */
+		for (;;) {
+			struct timespec wake = next;
+
+			if (rb.b) {
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				ts_add(&now, 1);
+				if (ts_before(&now, &next))
+					wake = now;
+			}
+			while (!record_stop &&
+			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       &wake, NULL) == EINTR)
+				;
+			if (record_stop || !ts_before(&wake, &next))
+				break;
+			pools_bpf_audit(rb.b);
+		}
 	}
 	if (!o.quiet && rc == EXIT_OK)
 		fprintf(stderr,

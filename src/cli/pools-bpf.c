@@ -144,11 +144,22 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		     1u << res->sample_shift);
 	NOTE("bpf: traced %.1f s; ALLOCS and FREES count since the start, "
 	     "frees only of objects allocated since (%llu older objects "
-	     "freed); %llu frees seen when the address was reused (bulk frees "
-	     "have no tracepoint)",
+	     "freed)",
 	     res->elapsed,
-	     (unsigned long long)res->stats[KT_STAT_UNMATCHED_FREE],
-	     (unsigned long long)res->stats[KT_STAT_REUSED]);
+	     (unsigned long long)res->stats[KT_STAT_UNMATCHED_FREE]);
+	if (res->level >= 2 && res->audit)
+		NOTE("bpf: frees with no tracepoint (kfree_rcu, bulk frees): "
+		     "%llu seen when the address was reused, %llu found by the "
+		     "slab audit; such objects on slabs still in use count as "
+		     "live until then",
+		     (unsigned long long)res->stats[KT_STAT_REUSED],
+		     (unsigned long long)res->stats[KT_STAT_AUDIT_FREED]);
+	else if (res->level >= 2)
+		NOTE("bpf: frees with no tracepoint (kfree_rcu, bulk frees): "
+		     "%llu seen when the address was reused; no slab audit on "
+		     "this kernel (it needs the bpf_get_kmem_cache kfunc, "
+		     "6.13+), so the rest count as live",
+		     (unsigned long long)res->stats[KT_STAT_REUSED]);
 	if (!b->have_syms || b->syms.hidden)
 		NOTE("bpf: /proc/kallsyms unreadable or hidden: tags are "
 		     "addresses");
@@ -215,15 +226,26 @@ void pools_bpf_signals(bool on)
 	sigaction(SIGHUP, &sa, &old_hup);
 }
 
-bool pools_bpf_wait(double secs)
+void pools_bpf_audit(struct pools_bpf *b)
 {
-	struct timespec ts;
+	if (b)
+		kmemtag_audit(b->k);
+}
 
-	if (secs <= 0)
-		return !stop_requested;
-	ts.tv_sec = (time_t)secs;
-	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
-	while (!stop_requested && nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+bool pools_bpf_wait(struct pools_bpf *b, double secs)
+{
+	while (secs > 0 && !stop_requested) {
+		double step = secs > 1 ? 1 : secs;
+		struct timespec ts;
+
+		ts.tv_sec = (time_t)step;
+		ts.tv_nsec = (long)((step - (double)ts.tv_sec) * 1e9);
+		while (!stop_requested && nanosleep(&ts, &ts) < 0 &&
+		       errno == EINTR)
+			;
+		secs -= step;
+		if (!stop_requested)
+			pools_bpf_audit(b);
+	}
 	return !stop_requested;
 }

@@ -46,7 +46,11 @@ void pools_bpf_stop(struct pools_bpf *b);
 /* Stop the waits below on SIGINT, SIGTERM and SIGHUP (on), or put the
  * previous handlers back (off). */
 void pools_bpf_signals(bool on);
-/* Sleep up to secs; false when one of those signals asked us to stop. */
-bool pools_bpf_wait(double secs);
+/* Sleep up to secs, auditing the tracer's object table about once a
+ * second (kmemtag_audit); false when one of those signals asked us to
+ * stop. */
+bool pools_bpf_wait(struct pools_bpf *b, double secs);
+/* kmemtag_audit() of the tracer b holds; safe on NULL. */
+void pools_bpf_audit(struct pools_bpf *b);
 
 #endif
