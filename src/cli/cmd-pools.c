@@ -57,6 +57,11 @@ const char cmd_pools_help[] =
 	"                     cheaper; frees, diff and bytes then estimated\n"
 	"      --level L      2 (default) allocs and frees; 1 allocs only;\n"
 	"                     0 attach programs that count nothing (benchmarks)\n"
+	"      --objects N    live objects the tracer can follow (default\n"
+	"                     1048576, rounded up to a power of two; 16 bytes\n"
+	"                     each). When the table fills, the notes say so and\n"
+	"                     frees become estimates; a larger table costs\n"
+	"                     more cache misses on every allocation\n"
 	"Ctrl-C ends the trace early and still prints. The programs are never\n"
 	"pinned: they go away with memtally on any exit.\n"
 	"Some frees have no tracepoint: kfree_rcu() (epoll items, many\n"
@@ -309,6 +314,7 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 	    {"interval", required_argument, NULL, 0x202},
 	    {"sample", required_argument, NULL, 0x203},
 	    {"level", required_argument, NULL, 0x204},
+	    {"objects", required_argument, NULL, 0x205},
 	    {NULL, 0, NULL, 0}};
 	int c, r;
 
@@ -403,6 +409,19 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 				    optarg);
 			o->bpf.level = optarg[0] - '0';
 			continue;
+		case 0x205: {
+			unsigned long n;
+
+			if (cli_parse_uint(optarg, &n) < 0 || n < 1024 ||
+			    n > (1ul << 26))
+				return cli_usage_error(
+				    ctx,
+				    "--objects wants a number from 1024 to "
+				    "67108864, not '%s'",
+				    optarg);
+			o->bpf.objects = (unsigned)n;
+			continue;
+		}
 		}
 		r = cli_opt_default(ctx, c, optarg);
 		if (r >= 0)

@@ -125,7 +125,8 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		     (unsigned long long)res->stats[KT_STAT_SITES_FULL]);
 	if (res->stats[KT_STAT_OBJS_FULL])
 		NOTE("bpf: the object table was full: %llu allocations not "
-		     "tracked; their sites' frees are estimated (FREES ±)",
+		     "tracked; their sites' frees are estimated (FREES ±); "
+		     "--objects enlarges it, --sample tracks fewer",
 		     (unsigned long long)res->stats[KT_STAT_OBJS_FULL]);
 	if (res->recursion_misses)
 		NOTE("bpf: %llu events skipped by the kernel (a program was "
