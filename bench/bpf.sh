@@ -19,8 +19,9 @@
 # Needs root, BTF, bpftrace (apt-get install bpftrace); the redis mode also
 # redis-server and redis-tools. Results also go to bench/results/bpf-MODE.txt.
 #   bash bench/bpf.sh [BUILD] [MODE] [ROUNDS] [SECONDS]   MODE: open | msg | redis
-# (redis: SECONDS is ignored; each run is 200,000 SET + 200,000 GET requests
-# from 50 connections, and the figure is requests per second)
+# (redis: SECONDS is ignored; each run is REDIS_N (default 100,000) SET and
+# as many GET requests from 50 connections, and the figure is requests per CPU-second of the
+# server and the client together)
 set -u
 build=${1:-build}
 mode=${2:-open}
@@ -36,6 +37,7 @@ trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/loop" "$here/alloc-loop.c" || exit 1
 echo hello >"$tmp/file"
 redis_pid=
+redis_n=${REDIS_N:-100000}
 if [ "$mode" = redis ]; then
 	command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null ||
 		{ echo "bench/bpf.sh: redis mode needs redis-server and redis-tools"; exit 77; }
@@ -50,13 +52,21 @@ if [ "$mode" = redis ]; then
 	for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 	trap 'kill $redis_pid 2>/dev/null; wait $redis_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 fi
+# CPU ticks (user + system) of a process, or of the waited-for children
+# of one (fields 14-15 and 16-17 of /proc/PID/stat)
+ticks() { awk -v c="$2" '{print c ? $16 + $17 : $14 + $15}' "/proc/$1/stat"; }
 loop() {
 	if [ "$mode" = redis ]; then
-		# mean of the SET and GET rates
+		# requests per CPU-second of the server and the client together
+		# (as the loops count per CPU-second of their own process: other
+		# load on the machine then disturbs the figure less)
 		kill -0 "$redis_pid" 2>/dev/null ||
 			{ echo "bench/bpf.sh: redis-server died: $(tail -3 "$tmp/redis.log")" >&2; exit 1; }
-		timeout 300 taskset -c "$last" redis-benchmark -p "$port" -q -t set,get -n 200000 -c 50 2>&1 | tr '\r' '\n' |
-			awk '/requests per second/ {s += $2; n++} END {if (n) printf "%.0f\n", s / n}'
+		local s0 s1 c
+		s0=$(ticks "$redis_pid" 0)
+		c=$(timeout 300 taskset -c "$last" sh -c 'redis-benchmark -p "$1" -q -t set,get -n "$2" -c 50 >/dev/null 2>&1; awk "{print \$16 + \$17}" /proc/$$/stat' sh "$port" "$redis_n")
+		s1=$(ticks "$redis_pid" 0)
+		awk -v n="$((2 * redis_n))" -v t="$((s1 - s0 + c))" -v hz="$(getconf CLK_TCK)" 'BEGIN {if (t > 0) printf "%.0f\n", n * hz / t}'
 	else
 		"$tmp/loop" "$mode" "$secs" "$tmp/file"
 	fi
@@ -124,7 +134,7 @@ done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mkdir -p "$here/results"
 {
-	echo "bpf tracer overhead: $mode loop, $([ "$mode" = redis ] && echo "400k requests" || echo "${secs}s") x $rounds rounds, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
+	echo "bpf tracer overhead: $mode loop, $([ "$mode" = redis ] && echo "$((2 * redis_n)) requests" || echo "${secs}s") x $rounds rounds, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
 	b=$(echo "${res[base]}" | median)
 	printf "%-14s %12s %8s   %s\n" tracer "ops/s" ratio "runs"
 	for k in base memtally memtally-b mt-sample16 mt-count-only mt-floor bt-count bt-memleak; do

@@ -31,6 +31,7 @@ test_pkgs=(
 	jq                  # live tests read the JSON views
 	tmux                # driving the top screen in tests/live/top.sh
 	bpftrace            # bench/bpf.sh: the peers the tracer is measured against
+	redis-server redis-tools # bench/bpf.sh redis: a server load for the tracer
 	smem                # procs: PSS peer (tests/live/procs.sh, bench/procs.sh)
 	vmtouch             # files: page cache peer (bench/files.sh)
 )

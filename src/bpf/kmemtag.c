@@ -361,9 +361,10 @@ int kmemtag_open(const struct kmemtag_opts *o,
 	k->sample_shift = o->sample_shift > 16 ? 16 : o->sample_shift;
 	k->level = o->level < 0 || o->level > 2 ? 2 : o->level;
 	k->site_bits = log2_ceil(o->sites ? o->sites : 8192, 8, 20);
-	/* four objects a bucket */
+	/* four objects a bucket; at most 2^23 buckets, bpf_loop's limit
+	 * for the audit's walk */
 	k->obj_bits =
-	    log2_ceil((o->objects ? o->objects : 1u << 20) / 4, 8, 24);
+	    log2_ceil((o->objects ? o->objects : 1u << 20) / 4, 8, 23);
 	flag_bits(k, vmlinux);
 	k->ncpus = libbpf_num_possible_cpus();
 	if (k->ncpus <= 0) {

@@ -413,11 +413,11 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			unsigned long n;
 
 			if (cli_parse_uint(optarg, &n) < 0 || n < 1024 ||
-			    n > (1ul << 26))
+			    n > (1ul << 25))
 				return cli_usage_error(
 				    ctx,
 				    "--objects wants a number from 1024 to "
-				    "67108864, not '%s'",
+				    "33554432, not '%s'",
 				    optarg);
 			o->bpf.objects = (unsigned)n;
 			continue;
