@@ -362,9 +362,12 @@ int kmemtag_open(const struct kmemtag_opts *o,
 	k->level = o->level < 0 || o->level > 2 ? 2 : o->level;
 	k->site_bits = log2_ceil(o->sites ? o->sites : 8192, 8, 20);
 	/* four objects a bucket; at most 2^23 buckets, bpf_loop's limit
-	 * for the audit's walk */
-	k->obj_bits =
-	    log2_ceil((o->objects ? o->objects : 1u << 20) / 4, 8, 23);
+	 * for the audit's walk. Sampling 1 in 2^k tracks 2^k times fewer
+	 * objects, so the default table is that much smaller too (the same
+	 * room, and fewer cache misses on every allocation) */
+	k->obj_bits = log2_ceil(
+	    (o->objects ? o->objects : (1u << 20) >> k->sample_shift) / 4, 8,
+	    23);
 	flag_bits(k, vmlinux);
 	k->ncpus = libbpf_num_possible_cpus();
 	if (k->ncpus <= 0) {
@@ -374,15 +377,20 @@ int kmemtag_open(const struct kmemtag_opts *o,
 	}
 
 	/* tp_btf with the audit (it needs a 6.13+ kfunc), then tp_btf
-	 * without it, then raw_tp */
-	r = load(k, o, ranges, n_ranges, vmlinux, false, true);
-	if (r < 0)
-		r = load(k, o, ranges, n_ranges, vmlinux, false, false);
+	 * without it, then raw_tp with and without it */
+	r = -EINVAL;
+	if (!o->raw_tp) {
+		r = load(k, o, ranges, n_ranges, vmlinux, false, true);
+		if (r < 0)
+			r = load(k, o, ranges, n_ranges, vmlinux, false, false);
+	}
 	if (r < 0) {
 		char first[256];
 
 		snprintf(first, sizeof(first), "%s", last_msg);
-		r = load(k, o, ranges, n_ranges, vmlinux, true, false);
+		r = load(k, o, ranges, n_ranges, vmlinux, true, true);
+		if (r < 0)
+			r = load(k, o, ranges, n_ranges, vmlinux, true, false);
 		if (r < 0) {
 			if (!last_msg[0])
 				snprintf(last_msg, sizeof(last_msg), "%s",

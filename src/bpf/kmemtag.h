@@ -133,6 +133,7 @@ struct kmemtag_opts {
 	unsigned sample_shift; /* track 1 object in 2^shift (default 0) */
 	bool no_pages;	       /* leave out mm_page_alloc/free */
 	bool no_percpu;	       /* leave out the per-CPU allocator */
+	bool raw_tp;	       /* raw_tp programs even where tp_btf works */
 	/* 2 (default): allocs, frees, live bytes; 1: allocs and bytes per
 	 * site only; 0: attach programs that do nothing (the cost of the
 	 * tracing machinery itself, for benchmarks); -1 = default */

@@ -58,10 +58,13 @@ const char cmd_pools_help[] =
 	"      --level L      2 (default) allocs and frees; 1 allocs only;\n"
 	"                     0 attach programs that count nothing (benchmarks)\n"
 	"      --objects N    live objects the tracer can follow (default\n"
-	"                     1048576, rounded up to a power of two; 16 bytes\n"
-	"                     each). When the table fills, the notes say so and\n"
-	"                     frees become estimates; a larger table costs\n"
-	"                     more cache misses on every allocation\n"
+	"                     1048576, over N with --sample N; rounded up to a\n"
+	"                     power of two; 16 bytes each). When the table\n"
+	"                     fills, the notes say so and frees become\n"
+	"                     estimates\n"
+	"      --attach HOW   tp_btf (default; typed programs, the cheapest) or\n"
+	"                     raw_tp (what kernels without tp_btf get; for\n"
+	"                     comparing the two)\n"
 	"Ctrl-C ends the trace early and still prints. The programs are never\n"
 	"pinned: they go away with memtally on any exit.\n"
 	"Some frees have no tracepoint: kfree_rcu() (epoll items, many\n"
@@ -315,6 +318,7 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 	    {"sample", required_argument, NULL, 0x203},
 	    {"level", required_argument, NULL, 0x204},
 	    {"objects", required_argument, NULL, 0x205},
+	    {"attach", required_argument, NULL, 0x206},
 	    {NULL, 0, NULL, 0}};
 	int c, r;
 
@@ -422,6 +426,13 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			o->bpf.objects = (unsigned)n;
 			continue;
 		}
+		case 0x206:
+			if (!streq(optarg, "tp_btf") && !streq(optarg, "raw_tp"))
+				return cli_usage_error(
+				    ctx, "--attach is tp_btf or raw_tp, not '%s'",
+				    optarg);
+			o->bpf.raw_tp = streq(optarg, "raw_tp");
+			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);
 		if (r >= 0)

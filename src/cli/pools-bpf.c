@@ -62,6 +62,7 @@ int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
 	ko.sample_shift = o ? o->sample_shift : 0;
 	ko.objects = o ? o->objects : 0;
 	ko.no_pages = o && o->no_pages;
+	ko.raw_tp = o && o->raw_tp;
 	ko.level = o ? o->level : -1;
 	r = kmemtag_open(&ko, ranges, nr, &b->k, ret_why);
 	if (r < 0) {
@@ -119,6 +120,12 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		if (!p[i].how)
 			NOTE("bpf: %s not traced: %s", p[i].tracepoint,
 			     p[i].why_not ? p[i].why_not : "?");
+	for (size_t i = 0; i < np; i++)
+		if (p[i].how && streq(p[i].how, "raw_tp")) {
+			NOTE("bpf: programs attached as raw_tp (untyped "
+			     "arguments, read with probe reads)");
+			break;
+		}
 	if (res->stats[KT_STAT_SITES_FULL])
 		NOTE("bpf: the call-site table was full: %llu events not "
 		     "counted",

@@ -20,6 +20,7 @@ struct pools_bpf_opts {
 	unsigned sample_shift; /* track 1 object in 2^k */
 	unsigned objects;      /* object-table size */
 	bool no_pages;
+	bool raw_tp; /* --attach raw_tp */
 	int level; /* kmemtag_opts.level; -1 = default */
 };
 

@@ -5,8 +5,10 @@
 # S = 976 that is exactly 1 KiB, so the tracer must show a call site in the
 # msgsnd path, size class 1k, with allocs >= N and live bytes within 3% of
 # N KiB (other processes' messages of other sizes are other rows). Then the queue is removed: the frees must catch up (frees >= N,
-# diff back near zero). Last, the programs must be gone once memtally has
-# exited, and nothing may be pinned.
+# diff back near zero). All of it twice: with the tp_btf programs (the
+# default) and with the raw_tp ones (what kernels without tp_btf get).
+# Last, the programs must be gone once memtally has exited, and nothing
+# may be pinned.
 # Skips (77) without root, without BTF, or in a build without BPF.
 set -u
 M=${MEMTALLY:?}
@@ -27,7 +29,11 @@ cleanup() {
 trap cleanup EXIT
 cc -O2 -o "$tmp/msg-hold" "$here/msg-hold.c" || { echo "FAIL: cannot build msg-hold"; exit 1; }
 
-"$M" pools --source bpf --duration 60 --interval 1 --json >"$tmp/out" 2>"$tmp/err" &
+# one run of the tracer, attached as $1 (tp_btf, or raw_tp: the programs
+# kernels without tp_btf get), around msg-hold
+check() {
+rm -f "$tmp/ctl" "$tmp/ready"
+"$M" pools --source bpf --attach "$1" --duration 60 --interval 1 --json >"$tmp/out" 2>"$tmp/err" &
 mpid=$!
 for _ in $(seq 200); do
 	grep -q tracing "$tmp/err" && break
@@ -52,16 +58,17 @@ sleep 2.5                    # two tables with the messages held
 # the programs this memtally holds, from its file descriptors
 ids=$(cat /proc/$mpid/fdinfo/* 2>/dev/null | awk '/^prog_id:/{print $2}' | sort -u)
 [ -n "$ids" ] || { echo "FAIL: memtally holds no BPF program"; exit 1; }
+all_ids="$all_ids $ids"
 echo go >&3; exec 3>&-       # remove the queue: every message is freed
 wait $hpid; hpid=
 sleep 2.5                    # two tables after the release
 kill -INT $mpid; wait $mpid; rc=$?; mpid=
 [ $rc = 0 ] || { echo "FAIL: memtally exit $rc: $(cat "$tmp/err")"; exit 1; }
 
-python3 - "$tmp/out" $N $S <<'PY' || exit 1
+python3 - "$tmp/out" $N $S "$1" <<'PY' || exit 1
 import json, re, sys
 text = open(sys.argv[1]).read()
-n, s = int(sys.argv[2]), int(sys.argv[3])
+n, s, how = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 want = n * (s + 48)
 docs, i, dec = [], 0, json.JSONDecoder()
 while i < len(text):
@@ -83,7 +90,7 @@ held = [r for r in rows if r and r["bytes"] is not None]
 assert held, "no msgsnd call site in any table: " + str([r["tag"] for r in docs[-1]["rows"][:10]])
 peak = max(held, key=lambda r: r["bytes"])
 ok = True
-print(f"held: {peak['tag']} [{peak['module']}] cache {peak['cache']}: allocs {peak['allocs']}, "
+print(f"{how}: held: {peak['tag']} [{peak['module']}] cache {peak['cache']}: allocs {peak['allocs']}, "
       f"live {peak['bytes']} bytes, expected {want} ({n} x {s + 48})")
 if peak["allocs"] < n:
     print(f"FAIL: allocs {peak['allocs']} < {n}"); ok = False
@@ -94,7 +101,7 @@ for k in ("allocs", "frees", "diff", "bytes", "per_alloc"):
         print(f"FAIL: {k} is not an integer: {peak[k]!r}"); ok = False
 last = rows[-1]
 assert last, "the msgsnd site vanished from the last table"
-print(f"released: allocs {last['allocs']}, frees {last['frees']}, diff {last['diff']}, live {last['bytes']} bytes")
+print(f"{how}: released: allocs {last['allocs']}, frees {last['frees']}, diff {last['diff']}, live {last['bytes']} bytes")
 if last["frees"] is None or last["frees"] < n:
     print(f"FAIL: frees {last['frees']} < {n} after the queue was removed"); ok = False
 if last["diff"] is None or abs(last["diff"]) > max(10, n // 100):
@@ -102,13 +109,20 @@ if last["diff"] is None or abs(last["diff"]) > max(10, n // 100):
 notes = docs[-1].get("notes", [])
 if not any("tracer holds" in x for x in notes):
     print("FAIL: no note with the tracer's own memory"); ok = False
+if (how == "raw_tp") != any("attached as raw_tp" in x for x in notes):
+    print(f"FAIL: --attach {how}, but the notes say otherwise: {notes}"); ok = False
 sys.exit(0 if ok else 1)
 PY
+}
+
+all_ids=
+check tp_btf
+check raw_tp
 
 # detached and nothing pinned once memtally has exited: none of the
 # programs it held may still exist
 if command -v bpftool >/dev/null; then
-	for id in $ids; do
+	for id in $all_ids; do
 		if bpftool prog show id "$id" >/dev/null 2>&1; then
 			echo "FAIL: program $id still loaded after exit"; exit 1
 		fi
