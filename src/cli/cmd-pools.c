@@ -123,7 +123,12 @@ const char cmd_pools_help[] =
 	"Totals cover every row that passed -t/-i/-x/--source, including rows\n"
 	"cut by --top. bpf rows add \"cache\", \"estimated\" (true when frees,\n"
 	"diff and bytes are estimates) and \"frees_error\" (their 95% bound,\n"
-	"null when exact); with --interval, one document per print.\n";
+	"null when exact), and the document a \"tracer\" object: \"seconds\",\n"
+	"\"attach\", \"level\", \"sample\", \"objects\", \"site_slots\",\n"
+	"\"memory_bytes\", \"slab_audit\", \"kernel_skipped\" and \"counters\"\n"
+	"(what the notes count: unmatched_frees, reused_addresses,\n"
+	"audit_freed, objects_full, ...); with --interval, one document per\n"
+	"print.\n";
 /* clang-format on */
 
 struct pools_opts {
@@ -169,6 +174,34 @@ static int parse_sources(struct ctx *ctx, const char *arg, unsigned *ret)
 static json_object *json_u64(uint64_t v)
 {
 	return val_has(v) ? json_object_new_int64((int64_t)v) : NULL;
+}
+
+/* The tracer's own figures, for --json: what the notes say, as data. */
+static json_object *tracer_json(struct pools_bpf *b,
+				const struct kmemtag_result *res)
+{
+	json_object *o = json_object_new_object();
+	json_object *c = json_object_new_object();
+
+	json_object_object_add(o, "seconds",
+			       json_object_new_double(res->elapsed));
+	json_object_object_add(o, "attach",
+			       json_object_new_string(pools_bpf_attach(b)));
+	json_object_object_add(o, "level", json_object_new_int(res->level));
+	json_object_object_add(o, "sample",
+			       json_u64(1ull << res->sample_shift));
+	json_object_object_add(o, "objects", json_u64(res->objects));
+	json_object_object_add(o, "site_slots", json_u64(res->site_slots));
+	json_object_object_add(o, "memory_bytes", json_u64(res->mem_bytes));
+	json_object_object_add(o, "slab_audit",
+			       json_object_new_boolean(res->audit));
+	json_object_object_add(o, "kernel_skipped",
+			       json_u64(res->recursion_misses));
+	for (int i = 0; i < _KT_STAT_MAX; i++)
+		json_object_object_add(c, kmemtag_stat_name((enum kt_stat)i),
+				       json_u64(res->stats[i]));
+	json_object_object_add(o, "counters", c);
+	return o;
 }
 
 static json_object *rows_json(const struct pool_set *set)
@@ -482,7 +515,7 @@ static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
 	const struct slabinfo *si;
 	const struct vmallocinfo *vi;
 	const struct allocinfo *ai;
-	json_object *unavail;
+	json_object *unavail, *tracer = NULL;
 	struct root *root;
 	uint64_t mask = 0, page_size;
 	unsigned avail = 0;
@@ -589,6 +622,8 @@ static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
 			size_t nn =
 			    pools_bpf_notes(bpf, &res, bn, ELEMENTSOF(bn));
 
+			if (ctx->json)
+				tracer = tracer_json(bpf, &res);
 			bpftags_to_pools(&set, br, nb);
 			for (size_t i = 0; i < nn; i++)
 				note_add(&ns, bn[i]);
@@ -633,6 +668,8 @@ static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
 		json_object_object_add(
 		    doc, "page_size",
 		    json_object_new_int64((int64_t)page_size));
+		if (tracer)
+			json_object_object_add(doc, "tracer", tracer);
 		json_object_object_add(doc, "notes", jn);
 		json_print(stdout, doc);
 		json_object_put(doc);

@@ -234,6 +234,18 @@ void pools_bpf_signals(bool on)
 	sigaction(SIGHUP, &sa, &old_hup);
 }
 
+const char *pools_bpf_attach(struct pools_bpf *b)
+{
+	const struct kmemtag_probe *p;
+	size_t np;
+
+	p = kmemtag_probes(b->k, &np);
+	for (size_t i = 0; i < np; i++)
+		if (p[i].how)
+			return p[i].how;
+	return "none";
+}
+
 void pools_bpf_audit(struct pools_bpf *b)
 {
 	if (b)

@@ -51,6 +51,8 @@ void pools_bpf_signals(bool on);
  * second (kmemtag_audit); false when one of those signals asked us to
  * stop. */
 bool pools_bpf_wait(struct pools_bpf *b, double secs);
+/* How the programs were attached: "tp_btf" or "raw_tp". */
+const char *pools_bpf_attach(struct pools_bpf *b);
 /* kmemtag_audit() of the tracer b holds; safe on NULL. */
 void pools_bpf_audit(struct pools_bpf *b);
 

@@ -111,6 +111,9 @@ if not any("tracer holds" in x for x in notes):
     print("FAIL: no note with the tracer's own memory"); ok = False
 if (how == "raw_tp") != any("attached as raw_tp" in x for x in notes):
     print(f"FAIL: --attach {how}, but the notes say otherwise: {notes}"); ok = False
+tr = docs[-1].get("tracer") or {}
+if tr.get("attach") != how or tr.get("level") != 2 or not isinstance(tr.get("counters"), dict):
+    print(f"FAIL: the tracer object does not match --attach {how}: {tr}"); ok = False
 sys.exit(0 if ok else 1)
 PY
 }
