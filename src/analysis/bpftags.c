@@ -184,8 +184,13 @@ void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n)
 	}
 	/* kmalloc: the tracepoint gives the size class, not the cache (it
 	 * may be a kmalloc-cg-, kmalloc-rcl-, a random copy or a dedicated
-	 * kmem_buckets set such as msg_msg-1k), so say only what is known:
-	 * "kmalloc 1k", with cg / rcl / dma from the gfp flags */
+	 * kmem_buckets set such as msg_msg-1k). The slab audit names it from
+	 * a live object where the kernel lets it (6.13+); else say only what
+	 * is known: "kmalloc 1k", with cg / rcl / dma from the gfp flags */
+	if (s->cache[0] && !(s->flags & KT_F_MIXED) && sz <= 8192) {
+		snprintf(buf, n, "%s", s->cache);
+		return;
+	}
 	prefix = s->flags & KT_F_DMA	       ? "kmalloc-dma "
 		 : s->flags & KT_F_RECLAIMABLE ? "kmalloc-rcl "
 		 : s->flags & KT_F_ACCOUNT     ? "kmalloc-cg "

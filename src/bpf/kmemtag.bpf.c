@@ -590,6 +590,7 @@ static long audit_bucket(__u64 i, void *data)
 	for (int j = 0; j < KT_BUCKET_SLOTS; j++) {
 		__u64 p = b->slot[j].ptr;
 		__u32 slot = b->slot[j].idx, size = b->slot[j].size;
+		struct kmem_cache *c;
 		struct kt_key *key;
 
 		if (!p)
@@ -600,8 +601,17 @@ static long audit_bucket(__u64 i, void *data)
 		if (key->kind != KT_KIND_SLAB &&
 		    (key->kind != KT_KIND_KMALLOC || size > KT_SLAB_MAX))
 			continue;
-		if (bpf_get_kmem_cache(p))
+		c = bpf_get_kmem_cache(p);
+		if (c) {
+			/* live, or at least its slab is: name the cache of
+			 * a kmalloc site, which its tracepoint does not
+			 * (kmalloc-cg-1k, a random copy, msg_msg-1k) */
+			if (key->kind == KT_KIND_KMALLOC && !key->cache[0])
+				bpf_probe_read_kernel_str(
+				    key->cache, sizeof(key->cache),
+				    BPF_CORE_READ(c, name));
 			continue;
+		}
 		/* a compare-and-swap: an allocation that reuses this
 		 * address (its page a slab again) may race with us, and
 		 * only one of us may count the free */

@@ -83,7 +83,9 @@ pat = re.compile(r"^(load_msg|alloc_msg|do_msgsnd)\b")
 def row(d):
     # the site's row for our size class (another process's messages of
     # other sizes are other rows of the same site)
-    rows = [r for r in d["rows"] if pat.match(r["tag"]) and r.get("cache", "").endswith(" 1k")]
+    # (the cache: "kmalloc 1k", or the one the slab audit named,
+    # msg_msg-1k on 6.11+ kernels, kmalloc-cg-1k before)
+    rows = [r for r in d["rows"] if pat.match(r["tag"]) and re.search(r"[ -]1k$", r.get("cache") or "")]
     return max(rows, key=lambda r: r["allocs"]) if rows else None
 rows = [row(d) for d in docs]
 held = [r for r in rows if r and r["bytes"] is not None]

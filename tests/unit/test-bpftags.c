@@ -159,6 +159,12 @@ static void test_cache_names(void **state)
 	s.first_size = 16384;
 	bpftags_cache_name(&s, buf, sizeof(buf));
 	assert_string_equal(buf, "(pages)");
+	/* the slab audit named the cache: shown as the kernel names it */
+	s.first_size = 1024;
+	snprintf(s.cache, sizeof(s.cache), "msg_msg-1k");
+	bpftags_cache_name(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "msg_msg-1k");
+	s.cache[0] = '\0';
 	s.kind = KT_KIND_PERCPU;
 	bpftags_cache_name(&s, buf, sizeof(buf));
 	assert_string_equal(buf, "percpu");
