@@ -23,22 +23,11 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+NAME=bpf-rcu
+. "$here/lib-bpf.sh"
 cc -O2 -o "$tmp/epoll-churn" "$here/epoll-churn.c" || { echo "FAIL: cannot build epoll-churn"; exit 1; }
 
-"$M" pools --source bpf --duration 60 --interval 1 --json -i 'do_epoll_ctl*' >"$tmp/out" 2>"$tmp/err" &
-mpid=$!
-for _ in $(seq 200); do
-	grep -q tracing "$tmp/err" && break
-	kill -0 $mpid 2>/dev/null || break
-	sleep 0.05
-done
-if ! grep -q tracing "$tmp/err"; then
-	wait $mpid; mpid=
-	if grep -q "built without BPF" "$tmp/err"; then
-		echo "bpf-rcu: $(cat "$tmp/err"), skipping"; exit 77
-	fi
-	echo "FAIL: the tracer did not start: $(cat "$tmp/err")"; exit 1
-fi
+start_tracer --duration 60 --interval 1 --json -i 'do_epoll_ctl*'
 "$tmp/epoll-churn" "$N" || { echo "FAIL: epoll-churn failed"; exit 1; }
 
 # kfree_rcu drains its batches within a few seconds; then SLUB gives the
@@ -47,21 +36,11 @@ verdict=
 for _ in $(seq 30); do
 	sleep 1
 	objs=$(awk '$1 == "eventpoll_epi" {print $3}' /proc/slabinfo)
-	verdict=$(python3 - "$tmp/out" "$N" "${objs:-}" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read()
+	verdict=$(PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$here" python3 - "$tmp/out" "$N" "${objs:-}" <<'PY'
+import sys
+from jsondocs import read_docs
 n, objs = int(sys.argv[2]), sys.argv[3]
-docs, i, dec = [], 0, json.JSONDecoder()
-while i < len(text):
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    try:
-        d, i = dec.raw_decode(text, i)
-    except ValueError:
-        break  # a table still being written
-    docs.append(d)
+docs = read_docs(sys.argv[1])
 if not docs:
     print("wait no table yet"); sys.exit()
 last = docs[-1]

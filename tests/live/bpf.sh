@@ -27,26 +27,15 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+NAME=bpf
+. "$here/lib-bpf.sh"
 cc -O2 -o "$tmp/msg-hold" "$here/msg-hold.c" || { echo "FAIL: cannot build msg-hold"; exit 1; }
 
 # one run of the tracer, attached as $1 (tp_btf, or raw_tp: the programs
 # kernels without tp_btf get), around msg-hold
 check() {
 rm -f "$tmp/ctl" "$tmp/ready"
-"$M" pools --source bpf --attach "$1" --duration 60 --interval 1 --json >"$tmp/out" 2>"$tmp/err" &
-mpid=$!
-for _ in $(seq 200); do
-	grep -q tracing "$tmp/err" && break
-	kill -0 $mpid 2>/dev/null || break
-	sleep 0.05
-done
-if ! grep -q tracing "$tmp/err"; then
-	wait $mpid; mpid=
-	if grep -q "built without BPF" "$tmp/err"; then
-		echo "bpf: $(cat "$tmp/err"), skipping"; exit 77
-	fi
-	echo "FAIL: the tracer did not start: $(cat "$tmp/err")"; exit 1
-fi
+start_tracer --attach "$1" --duration 60 --interval 1 --json
 
 mkfifo "$tmp/ctl"
 "$tmp/msg-hold" $N $S "$tmp/ready" <"$tmp/ctl" &
@@ -65,19 +54,12 @@ sleep 2.5                    # two tables after the release
 kill -INT $mpid; wait $mpid; rc=$?; mpid=
 [ $rc = 0 ] || { echo "FAIL: memtally exit $rc: $(cat "$tmp/err")"; exit 1; }
 
-python3 - "$tmp/out" $N $S "$1" <<'PY' || exit 1
-import json, re, sys
-text = open(sys.argv[1]).read()
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$here" python3 - "$tmp/out" $N $S "$1" <<'PY' || exit 1
+import re, sys
+from jsondocs import read_docs
 n, s, how = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 want = n * (s + 48)
-docs, i, dec = [], 0, json.JSONDecoder()
-while i < len(text):
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    d, i = dec.raw_decode(text, i)
-    docs.append(d)
+docs = read_docs(sys.argv[1])
 assert len(docs) >= 3, f"only {len(docs)} tables printed"
 pat = re.compile(r"^(load_msg|alloc_msg|do_msgsnd)\b")
 def row(d):
