@@ -120,12 +120,9 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		if (!p[i].how)
 			NOTE("bpf: %s not traced: %s", p[i].tracepoint,
 			     p[i].why_not ? p[i].why_not : "?");
-	for (size_t i = 0; i < np; i++)
-		if (p[i].how && streq(p[i].how, "raw_tp")) {
-			NOTE("bpf: programs attached as raw_tp (untyped "
-			     "arguments, read with probe reads)");
-			break;
-		}
+	if (streq(pools_bpf_attach(b), "raw_tp"))
+		NOTE("bpf: programs attached as raw_tp (untyped arguments, "
+		     "read with probe reads)");
 	if (res->stats[KT_STAT_SITES_FULL])
 		NOTE("bpf: the call-site table was full: %llu events not "
 		     "counted",
