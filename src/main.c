@@ -33,11 +33,11 @@ void main_print_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { NULL, 0, NULL, 0 } };
-	struct ctx ctx = { 0 };
+	static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+						 {NULL, 0, NULL, 0}};
+	struct ctx ctx = {0};
 	const struct cmd *cmd;
-	char *default_argv[] = { (char *)"usage", NULL };
+	char *default_argv[] = {(char *)"usage", NULL};
 	const char *nc = getenv("NO_COLOR");
 	int c, r;
 

@@ -12,5 +12,19 @@ if grep -rniE 'not (yet )?implemented|TODO: implement' src/; then
 	echo "FAIL: stub marker above"
 	fail=1
 fi
+# Formatting: the committed .clang-format, on every C file git tracks.
+if ! command -v clang-format >/dev/null; then
+	echo "FAIL: clang-format is missing (tools/install-deps.sh installs it)"
+	fail=1
+elif git rev-parse --git-dir >/dev/null 2>&1; then
+	bad=0
+	for f in $(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 2>/dev/null); do
+		if ! clang-format "$f" | cmp -s - "$f"; then
+			echo "FAIL: '$f' is not clang-formatted (clang-format -i $f)"
+			bad=1
+		fi
+	done
+	[ $bad = 0 ] || fail=1
+fi
 [ $fail = 0 ] && echo "lint: clean"
 exit $fail

@@ -8,6 +8,7 @@ set -euo pipefail
 build_pkgs=(
 	gcc make pkg-config meson ninja-build
 	libjson-c-dev     # JSON output
+	libsmartcols-dev  # text tables (util-linux's table library)
 	libarchive-dev    # snapshot files (tar)
 	libzstd-dev       # snapshot compression
 	libsqlite3-dev    # recordings (record, leaks, report)
@@ -34,6 +35,9 @@ test_pkgs=(
 	redis-server redis-tools # bench/bpf.sh redis: a server load for the tracer
 	smem                # procs: PSS peer (tests/live/procs.sh, bench/procs.sh)
 	vmtouch             # files: page cache peer (bench/files.sh)
+	clang-format        # lint: the committed .clang-format is checked
+	liburing-dev        # owners: io_uring rings made by the live test
+	iproute2 lsof       # owners: the peers ss and lsof (bench/owners.sh)
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -55,60 +55,54 @@
 #include "accounting.h"
 
 static const struct acct_cat_info infos[_ACCT_MAX] = {
-	[ACCT_FREE] = { "free", "free", "Free / Zeroed", "MemFree",
-			RECLAIM_FREE },
-	[ACCT_FREE_PCP] = { "free_percpu", "free on per-CPU lists",
-			    "Free / Zeroed", "zoneinfo pagesets count",
-			    RECLAIM_FREE },
-	[ACCT_ANON] = { "anonymous", "anonymous (process private)",
-			"Process Private", "AnonPages", RECLAIM_SWAP },
-	[ACCT_PAGE_CACHE] = { "page_cache", "page cache (files)",
-			      "Mapped File / Standby", "Cached - Shmem",
-			      RECLAIM_CHEAP },
-	[ACCT_SHMEM] = { "shmem", "shmem / tmpfs", "Shareable", "Shmem",
-			 RECLAIM_SWAP },
-	[ACCT_BUFFERS] = { "buffers", "buffers (block devices)", "Metafile",
-			   "Buffers", RECLAIM_CHEAP },
-	[ACCT_SWAP_CACHE] = { "swap_cache", "swap cache", "Process Private",
-			      "SwapCached", RECLAIM_CHEAP },
-	[ACCT_SLAB_RECLAIMABLE] = { "slab_reclaimable", "reclaimable slab",
-				    "Paged Pool", "SReclaimable",
-				    RECLAIM_CHEAP },
-	[ACCT_SLAB_UNRECLAIMABLE] = { "slab_unreclaimable",
-				      "unreclaimable slab", "Nonpaged Pool",
-				      "SUnreclaim", RECLAIM_NEVER },
-	[ACCT_KERNEL_RECLAIMABLE_OTHER] = { "kernel_reclaimable_other",
-					    "other reclaimable kernel",
-					    "Paged Pool",
-					    "KReclaimable - SReclaimable",
-					    RECLAIM_CHEAP },
-	[ACCT_KERNEL_STACK] = { "kernel_stack", "kernel stacks",
-				"Kernel Stack", "KernelStack", RECLAIM_NEVER },
-	[ACCT_PAGE_TABLES] = { "page_tables", "page tables", "Page Table",
-			       "PageTables", RECLAIM_NEVER },
-	[ACCT_SEC_PAGE_TABLES] = { "sec_page_tables",
-				   "secondary page tables (KVM, IOMMU)",
-				   "Page Table", "SecPageTables",
-				   RECLAIM_NEVER },
-	[ACCT_VMALLOC] = { "vmalloc", "vmalloc", "Nonpaged Pool",
-			   "VmallocUsed", RECLAIM_NEVER },
-	[ACCT_PERCPU] = { "percpu", "per-CPU allocations", "Nonpaged Pool",
-			  "Percpu", RECLAIM_NEVER },
-	[ACCT_HUGETLB] = { "hugetlb", "HugeTLB pool", "Large Page", "Hugetlb",
-			   RECLAIM_NEVER },
-	[ACCT_ZSWAP] = { "zswap", "zswap compressed pool", "(compression store)",
-			 "Zswap", RECLAIM_NEVER },
-	[ACCT_GPU_ACTIVE] = { "gpu_active", "GPU (active)", "Driver Locked",
-			      "GPUActive", RECLAIM_NEVER },
-	[ACCT_GPU_RECLAIM] = { "gpu_reclaim", "GPU (reclaimable pool)",
-			       "Driver Locked", "GPUReclaim", RECLAIM_CHEAP },
-	[ACCT_UNACCEPTED] = { "unaccepted", "unaccepted (confidential VM)",
-			      "Free", "Unaccepted", RECLAIM_FREE },
-	[ACCT_BOUNCE] = { "bounce", "bounce buffers", "Driver Locked",
-			  "Bounce", RECLAIM_NEVER },
-	[ACCT_UNACCOUNTED] = { "unaccounted", "unaccounted (drivers, other)",
-			       "Driver Locked / Nonpaged Pool",
-			       "MemTotal - everything above", RECLAIM_UNKNOWN },
+    [ACCT_FREE] = {"free", "free", "Free / Zeroed", "MemFree", RECLAIM_FREE},
+    [ACCT_FREE_PCP] = {"free_percpu", "free on per-CPU lists", "Free / Zeroed",
+		       "zoneinfo pagesets count", RECLAIM_FREE},
+    [ACCT_ANON] = {"anonymous", "anonymous (process private)",
+		   "Process Private", "AnonPages", RECLAIM_SWAP},
+    [ACCT_PAGE_CACHE] = {"page_cache", "page cache (files)",
+			 "Mapped File / Standby", "Cached - Shmem",
+			 RECLAIM_CHEAP},
+    [ACCT_SHMEM] = {"shmem", "shmem / tmpfs", "Shareable", "Shmem",
+		    RECLAIM_SWAP},
+    [ACCT_BUFFERS] = {"buffers", "buffers (block devices)", "Metafile",
+		      "Buffers", RECLAIM_CHEAP},
+    [ACCT_SWAP_CACHE] = {"swap_cache", "swap cache", "Process Private",
+			 "SwapCached", RECLAIM_CHEAP},
+    [ACCT_SLAB_RECLAIMABLE] = {"slab_reclaimable", "reclaimable slab",
+			       "Paged Pool", "SReclaimable", RECLAIM_CHEAP},
+    [ACCT_SLAB_UNRECLAIMABLE] = {"slab_unreclaimable", "unreclaimable slab",
+				 "Nonpaged Pool", "SUnreclaim", RECLAIM_NEVER},
+    [ACCT_KERNEL_RECLAIMABLE_OTHER] = {"kernel_reclaimable_other",
+				       "other reclaimable kernel", "Paged Pool",
+				       "KReclaimable - SReclaimable",
+				       RECLAIM_CHEAP},
+    [ACCT_KERNEL_STACK] = {"kernel_stack", "kernel stacks", "Kernel Stack",
+			   "KernelStack", RECLAIM_NEVER},
+    [ACCT_PAGE_TABLES] = {"page_tables", "page tables", "Page Table",
+			  "PageTables", RECLAIM_NEVER},
+    [ACCT_SEC_PAGE_TABLES] = {"sec_page_tables",
+			      "secondary page tables (KVM, IOMMU)",
+			      "Page Table", "SecPageTables", RECLAIM_NEVER},
+    [ACCT_VMALLOC] = {"vmalloc", "vmalloc", "Nonpaged Pool", "VmallocUsed",
+		      RECLAIM_NEVER},
+    [ACCT_PERCPU] = {"percpu", "per-CPU allocations", "Nonpaged Pool", "Percpu",
+		     RECLAIM_NEVER},
+    [ACCT_HUGETLB] = {"hugetlb", "HugeTLB pool", "Large Page", "Hugetlb",
+		      RECLAIM_NEVER},
+    [ACCT_ZSWAP] = {"zswap", "zswap compressed pool", "(compression store)",
+		    "Zswap", RECLAIM_NEVER},
+    [ACCT_GPU_ACTIVE] = {"gpu_active", "GPU (active)", "Driver Locked",
+			 "GPUActive", RECLAIM_NEVER},
+    [ACCT_GPU_RECLAIM] = {"gpu_reclaim", "GPU (reclaimable pool)",
+			  "Driver Locked", "GPUReclaim", RECLAIM_CHEAP},
+    [ACCT_UNACCEPTED] = {"unaccepted", "unaccepted (confidential VM)", "Free",
+			 "Unaccepted", RECLAIM_FREE},
+    [ACCT_BOUNCE] = {"bounce", "bounce buffers", "Driver Locked", "Bounce",
+		     RECLAIM_NEVER},
+    [ACCT_UNACCOUNTED] = {"unaccounted", "unaccounted (drivers, other)",
+			  "Driver Locked / Nonpaged Pool",
+			  "MemTotal - everything above", RECLAIM_UNKNOWN},
 };
 
 const struct acct_cat_info *acct_cat_info(enum acct_cat c)
@@ -202,7 +196,7 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 	    v[MI_KRECLAIMABLE] > v[MI_SRECLAIMABLE]) {
 		a.present[ACCT_KERNEL_RECLAIMABLE_OTHER] = true;
 		a.bytes[ACCT_KERNEL_RECLAIMABLE_OTHER] =
-			(int64_t)(v[MI_KRECLAIMABLE] - v[MI_SRECLAIMABLE]);
+		    (int64_t)(v[MI_KRECLAIMABLE] - v[MI_SRECLAIMABLE]);
 	}
 	take(&a, mi, ACCT_KERNEL_STACK, MI_KERNELSTACK, false);
 	take(&a, mi, ACCT_PAGE_TABLES, MI_PAGETABLES, false);
@@ -220,7 +214,7 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 		/* before 4.16: default-size pages only */
 		a.present[ACCT_HUGETLB] = true;
 		a.bytes[ACCT_HUGETLB] =
-			(int64_t)(v[MI_HUGEPAGES_TOTAL] * v[MI_HUGEPAGESIZE]);
+		    (int64_t)(v[MI_HUGEPAGES_TOTAL] * v[MI_HUGEPAGESIZE]);
 	}
 	take(&a, mi, ACCT_ZSWAP, MI_ZSWAP, true);
 	take(&a, mi, ACCT_GPU_ACTIVE, MI_GPUACTIVE, true);
@@ -286,14 +280,14 @@ int accounting_from_snapshot(const struct snapshot *s, uint64_t page_size,
 	if (!mi)
 		return -ENODATA;
 	r = accounting_compute(
-		mi,
-		accounting_vmalloc_stacks(snapshot_get(s, SRC_VMALLOCINFO),
-					  mi->v[MI_KERNELSTACK]),
-		&a);
+	    mi,
+	    accounting_vmalloc_stacks(snapshot_get(s, SRC_VMALLOCINFO),
+				      mi->v[MI_KERNELSTACK]),
+	    &a);
 	if (r < 0)
 		return r;
-	accounting_add_pcp(&a, accounting_pcp_bytes(
-				       snapshot_get(s, SRC_ZONEINFO), page_size));
+	accounting_add_pcp(
+	    &a, accounting_pcp_bytes(snapshot_get(s, SRC_ZONEINFO), page_size));
 	*ret = a;
 	return 0;
 }
@@ -304,8 +298,11 @@ int accounting_from_snapshot(const struct snapshot *s, uint64_t page_size,
  * (_do_fork() before 5.10), and vmallocinfo prints the first function the
  * return address falls in. */
 static const char *const stack_callers[] = {
-	"alloc_thread_stack_node", "dup_task_struct", "copy_process",
-	"kernel_clone", "_do_fork",
+    "alloc_thread_stack_node",
+    "dup_task_struct",
+    "copy_process",
+    "kernel_clone",
+    "_do_fork",
 };
 
 uint64_t accounting_vmalloc_stacks(const struct vmallocinfo *vi,
@@ -348,8 +345,8 @@ void accounting_verdict(const struct accounting *a, char *buf, size_t n)
 	char h1[32], h2[32];
 	int64_t unacc = a->bytes[ACCT_UNACCOUNTED];
 	int64_t sun = a->present[ACCT_SLAB_UNRECLAIMABLE]
-			      ? a->bytes[ACCT_SLAB_UNRECLAIMABLE]
-			      : 0;
+			  ? a->bytes[ACCT_SLAB_UNRECLAIMABLE]
+			  : 0;
 
 	if (unacc > 0 && pct(a, unacc) >= 10.0) {
 		snprintf(buf, n,
@@ -361,39 +358,38 @@ void accounting_verdict(const struct accounting *a, char *buf, size_t n)
 		return;
 	}
 	if (pct(a, sun) >= 10.0) {
-		snprintf(buf, n,
-			 "unreclaimable slab holds %s (%.1f%%), more than the "
-			 "10%% that suggests a kernel leak: run 'memtally pools "
-			 "-t unreclaimable'",
-			 human_bytes((uint64_t)sun, h1, sizeof(h1)),
-			 pct(a, sun));
+		snprintf(
+		    buf, n,
+		    "unreclaimable slab holds %s (%.1f%%), more than the "
+		    "10%% that suggests a kernel leak: run 'memtally pools "
+		    "-t unreclaimable'",
+		    human_bytes((uint64_t)sun, h1, sizeof(h1)), pct(a, sun));
 		return;
 	}
 	if (a->bytes[ACCT_FREE] >= a->bytes[a->biggest]) {
-		snprintf(buf, n,
-			 "mostly free (%.1f%%); the largest user is %s at %s "
-			 "(%.1f%%)",
-			 pct(a, a->bytes[ACCT_FREE]),
-			 infos[a->biggest].label,
-			 human_bytes((uint64_t)a->bytes[a->biggest], h1,
-				     sizeof(h1)),
-			 pct(a, a->bytes[a->biggest]));
+		snprintf(
+		    buf, n,
+		    "mostly free (%.1f%%); the largest user is %s at %s "
+		    "(%.1f%%)",
+		    pct(a, a->bytes[ACCT_FREE]), infos[a->biggest].label,
+		    human_bytes((uint64_t)a->bytes[a->biggest], h1, sizeof(h1)),
+		    pct(a, a->bytes[a->biggest]));
 		return;
 	}
 	if (val_has(a->available))
-		snprintf(buf, n,
-			 "the largest user is %s at %s (%.1f%%); %s (%.1f%%) "
-			 "is available without swapping",
-			 infos[a->biggest].label,
-			 human_bytes((uint64_t)a->bytes[a->biggest], h1,
-				     sizeof(h1)),
-			 pct(a, a->bytes[a->biggest]),
-			 human_bytes(a->available, h2, sizeof(h2)),
-			 pct(a, (int64_t)a->available));
+		snprintf(
+		    buf, n,
+		    "the largest user is %s at %s (%.1f%%); %s (%.1f%%) "
+		    "is available without swapping",
+		    infos[a->biggest].label,
+		    human_bytes((uint64_t)a->bytes[a->biggest], h1, sizeof(h1)),
+		    pct(a, a->bytes[a->biggest]),
+		    human_bytes(a->available, h2, sizeof(h2)),
+		    pct(a, (int64_t)a->available));
 	else
-		snprintf(buf, n, "the largest user is %s at %s (%.1f%%)",
-			 infos[a->biggest].label,
-			 human_bytes((uint64_t)a->bytes[a->biggest], h1,
-				     sizeof(h1)),
-			 pct(a, a->bytes[a->biggest]));
+		snprintf(
+		    buf, n, "the largest user is %s at %s (%.1f%%)",
+		    infos[a->biggest].label,
+		    human_bytes((uint64_t)a->bytes[a->biggest], h1, sizeof(h1)),
+		    pct(a, a->bytes[a->biggest]));
 }

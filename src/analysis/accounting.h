@@ -51,10 +51,10 @@ enum acct_cat {
 
 /* How memory in a category behaves under pressure. */
 enum acct_reclaim {
-	RECLAIM_FREE,    /* already free */
-	RECLAIM_CHEAP,   /* the kernel can drop it (clean cache, slab) */
-	RECLAIM_SWAP,    /* only by writing it to swap */
-	RECLAIM_NEVER,   /* pinned kernel memory */
+	RECLAIM_FREE,	 /* already free */
+	RECLAIM_CHEAP,	 /* the kernel can drop it (clean cache, slab) */
+	RECLAIM_SWAP,	 /* only by writing it to swap */
+	RECLAIM_NEVER,	 /* pinned kernel memory */
 	RECLAIM_UNKNOWN, /* nobody says */
 };
 
@@ -78,15 +78,15 @@ struct acct_lists {
 };
 
 struct accounting {
-	uint64_t total;       /* MemTotal */
-	uint64_t available;   /* MemAvailable, or VAL_ABSENT */
-	bool present[_ACCT_MAX]; /* category reported by this kernel */
-	int64_t bytes[_ACCT_MAX];  /* signed only for ACCT_UNACCOUNTED */
+	uint64_t total;		  /* MemTotal */
+	uint64_t available;	  /* MemAvailable, or VAL_ABSENT */
+	bool present[_ACCT_MAX];  /* category reported by this kernel */
+	int64_t bytes[_ACCT_MAX]; /* signed only for ACCT_UNACCOUNTED */
 	struct acct_lists lists;
 	/* meminfo fields a category needed but this kernel lacks */
 	const char *missing[16];
 	size_t n_missing;
-	enum acct_cat biggest; /* largest category other than free */
+	enum acct_cat biggest;	 /* largest category other than free */
 	uint64_t vmalloc_stacks; /* taken out of vmalloc, or VAL_ABSENT */
 };
 

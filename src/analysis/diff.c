@@ -72,7 +72,7 @@ static int cmp_delta(const void *x, const void *y)
 void diff_compute(const struct series_set *a, const struct series_set *b,
 		  struct diff_result *ret)
 {
-	struct diff_result res = { 0 };
+	struct diff_result res = {0};
 	_cleanup_free_ struct diff_row *v = NULL;
 	_cleanup_free_ size_t *newpos = NULL;
 	size_t alloc = 0, n = 0;
@@ -84,12 +84,9 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 		if (!kept_kind(pa->kind) || (pb && pb->value == pa->value))
 			continue;
 		res.rows =
-			xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
-		res.rows[res.n++] =
-			(struct diff_row){ .a = pa,
-					   .b = pb,
-					   .delta = pb ? pb->value - pa->value
-						       : 0 };
+		    xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
+		res.rows[res.n++] = (struct diff_row){
+		    .a = pa, .b = pb, .delta = pb ? pb->value - pa->value : 0};
 	}
 	for (size_t i = 0; i < b->n; i++) {
 		const struct series_point *pb = &b->v[i];
@@ -97,8 +94,8 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 		if (!kept_kind(pb->kind) || find(a, pb->kind, pb->name))
 			continue;
 		res.rows =
-			xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
-		res.rows[res.n++] = (struct diff_row){ .b = pb };
+		    xgrow(res.rows, &alloc, res.n + 1, sizeof(*res.rows));
+		res.rows[res.n++] = (struct diff_row){.b = pb};
 	}
 	if (!res.n) {
 		*ret = res;

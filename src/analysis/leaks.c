@@ -132,17 +132,17 @@ static void reorder(struct leaks_result *res)
 int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 	       bool all, struct leaks_result *ret)
 {
-	struct leaks_result res = { 0 };
+	struct leaks_result res = {0};
 	_cleanup_free_ bool *absent = NULL;
 	size_t alloc = 0;
 	ssize_t avail_i = store_data_find(d, "meminfo", "available");
 	int64_t avail =
-		avail_i >= 0 ? last_value(d, (size_t)avail_i) : STORE_ABSENT;
+	    avail_i >= 0 ? last_value(d, (size_t)avail_i) : STORE_ABSENT;
 
 	absent = xmalloc((d->n_times ? d->n_times : 1) * sizeof(*absent));
 	for (size_t i = 0; i < d->n_series; i++) {
 		const struct store_series_info *si = &d->series[i];
-		struct leak_finding f = { .series = i };
+		struct leak_finding f = {.series = i};
 
 		if (!analysed_kind(si))
 			continue;
@@ -156,8 +156,8 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 		if (!f.growing && !all)
 			continue;
 		f.reclaimable =
-			si->reclaim && (streq(si->reclaim, "reclaimable") ||
-					streq(si->reclaim, "free"));
+		    si->reclaim && (streq(si->reclaim, "reclaimable") ||
+				    streq(si->reclaim, "free"));
 		f.bytes_per_hour = f.tr.slope * 3600;
 		f.start_bytes = first_value(d, i);
 		f.end_bytes = last_value(d, i);
@@ -181,7 +181,7 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 	/* chains: categories list the growing series that belong to them */
 	for (size_t k = 0; k < res.n; k++) {
 		const struct store_series_info *pk =
-			&d->series[res.v[k].series];
+		    &d->series[res.v[k].series];
 
 		if (!streq(pk->kind, "category") || !res.v[k].growing)
 			continue;

@@ -47,9 +47,9 @@ struct pool_row {
 	uint64_t objsize;	/* slab: object size; else VAL_ABSENT */
 	uint64_t objects;	/* slab: allocated objects (num_objs) */
 	/* bpf rows (analysis/bpftags.c), else NULL / false / VAL_ABSENT */
-	char *cache;		/* the slab cache the call site uses */
-	bool estimated;		/* frees, diff and bytes are estimates */
-	uint64_t frees_err;	/* their 95% bound when estimated */
+	char *cache;	    /* the slab cache the call site uses */
+	bool estimated;	    /* frees, diff and bytes are estimates */
+	uint64_t frees_err; /* their 95% bound when estimated */
 };
 
 struct pool_set {

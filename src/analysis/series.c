@@ -89,7 +89,7 @@ void series_owner_category(const char *owner, char *buf, size_t n)
 static char *json_take(json_object *o)
 {
 	char *s = xstrdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 
 	json_object_put(o);
 	return s;
@@ -189,14 +189,12 @@ static char *pool_owner(const struct pool_row *r)
 		json_object_object_add(o, "category",
 				       json_object_new_string(cat));
 	json_object_object_add(
-		o, "source",
-		json_object_new_string(pool_source_name(r->source)));
+	    o, "source", json_object_new_string(pool_source_name(r->source)));
 	json_object_object_add(o, "tag", json_object_new_string(r->tag));
 	json_object_object_add(o, "type",
 			       type ? json_object_new_string(type) : NULL);
-	json_object_object_add(o, "module",
-			       r->module ? json_object_new_string(r->module)
-					 : NULL);
+	json_object_object_add(
+	    o, "module", r->module ? json_object_new_string(r->module) : NULL);
 	return json_take(o);
 }
 
@@ -204,7 +202,7 @@ static char *pool_owner(const struct pool_row *r)
  * so a leak spread over many small tags still chains to its category. */
 static char *other_owner(int src, int type)
 {
-	struct pool_row r = { .source = src, .type = type };
+	struct pool_row r = {.source = src, .type = type};
 	const char *cat = pool_category(&r);
 	json_object *o = json_object_new_object();
 
@@ -228,9 +226,9 @@ static void add_pools(struct series_set *s, const struct snapshot *snap,
 	const struct slabinfo *si = snapshot_get(snap, SRC_SLABINFO);
 	const struct vmallocinfo *vi = snapshot_get(snap, SRC_VMALLOCINFO);
 	const struct allocinfo *ai = snapshot_get(snap, SRC_ALLOCINFO);
-	uint64_t other[_POOL_SOURCE_MAX][3] = { { 0 } };
-	bool seen[_POOL_SOURCE_MAX][3] = { { false } };
-	struct pool_set ps = { 0 };
+	uint64_t other[_POOL_SOURCE_MAX][3] = {{0}};
+	bool seen[_POOL_SOURCE_MAX][3] = {{false}};
+	struct pool_set ps = {0};
 	size_t kept = 0;
 
 	if (si)
@@ -270,10 +268,9 @@ static void add_pools(struct series_set *s, const struct snapshot *snap,
 
 			if (!seen[src][t])
 				continue;
-			snprintf(name, sizeof(name), "%s/%s",
-				 pool_source_name(src),
-				 pool_type_name(t) ? pool_type_name(t)
-						   : "unknown");
+			snprintf(
+			    name, sizeof(name), "%s/%s", pool_source_name(src),
+			    pool_type_name(t) ? pool_type_name(t) : "unknown");
 			series_add(s, "pool_other", name,
 				   (int64_t)other[src][t], pool_reclaim(t),
 				   other_owner(src, t));
@@ -340,8 +337,7 @@ static void add_procs(struct series_set *s, const struct procs *ps,
 
 		if (!val_has(anon))
 			continue;
-		r[n++] =
-			(struct ranked){ i, anon + (val_has(swap) ? swap : 0) };
+		r[n++] = (struct ranked){i, anon + (val_has(swap) ? swap : 0)};
 	}
 	qsort(r, n, sizeof(*r), cmp_ranked);
 	for (size_t k = 0; k < n; k++) {
@@ -379,7 +375,7 @@ static void add_cgroups(struct series_set *s, const struct cgroups *cg,
 	r = xmalloc(cg->n * sizeof(*r));
 	for (size_t i = 0; i < cg->n; i++)
 		if (cg->v[i].depth > 0 && val_has(cg->v[i].current))
-			r[n++] = (struct ranked){ i, cg->v[i].current };
+			r[n++] = (struct ranked){i, cg->v[i].current};
 	qsort(r, n, sizeof(*r), cmp_ranked);
 	for (size_t k = 0; k < n; k++) {
 		const struct cgroup_node *c = &cg->v[r[k].i];
@@ -393,10 +389,10 @@ static void add_cgroups(struct series_set *s, const struct cgroups *cg,
 		json_object_object_add(ow, "path",
 				       json_object_new_string(c->path));
 		json_object_object_add(
-			ow, "kernel_bytes",
-			val_has(c->kernel)
-				? json_object_new_int64((int64_t)c->kernel)
-				: NULL);
+		    ow, "kernel_bytes",
+		    val_has(c->kernel)
+			? json_object_new_int64((int64_t)c->kernel)
+			: NULL);
 		series_add(s, "cgroup", c->path, (int64_t)r[k].v, "unknown",
 			   json_take(ow));
 	}
@@ -405,7 +401,7 @@ static void add_cgroups(struct series_set *s, const struct cgroups *cg,
 int series_collect(const struct snapshot *snap, const struct series_opts *o,
 		   struct series_set *ret)
 {
-	struct series_set s = { 0 };
+	struct series_set s = {0};
 	const struct meminfo *mi = snapshot_get(snap, SRC_MEMINFO);
 	uint64_t page = page_size_of(snap, o);
 	struct accounting a;

@@ -71,8 +71,7 @@ void series_set_release(struct series_set *s);
 /* A series' owner description (its JSON text, or NULL) as a new JSON
  * object, an empty one when there is none or it does not parse; with
  * "reclaim" added when reclaim is given. The caller owns the object. */
-struct json_object *series_owner_object(const char *owner,
-					const char *reclaim);
+struct json_object *series_owner_object(const char *owner, const char *reclaim);
 /* The usage category an owner description names ("category"), into buf;
  * empty when none. */
 void series_owner_category(const char *owner, char *buf, size_t n);

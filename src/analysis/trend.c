@@ -173,7 +173,7 @@ static unsigned find_steps(const double *f, size_t n, unsigned *seg)
 	_cleanup_free_ size_t *order = NULL;
 	double typical, lo = f[0], hi = f[0];
 	unsigned steps = 0;
-	bool cut[TREND_BUCKETS + 1] = { false };
+	bool cut[TREND_BUCKETS + 1] = {false};
 
 	for (size_t i = 0; i < n; i++)
 		seg[i] = 0;
@@ -227,7 +227,7 @@ int trend_fit(const int64_t *t, const int64_t *v, const bool *absent, size_t n,
 	_cleanup_free_ double *x = NULL, *y = NULL, *slopes = NULL;
 	double f[TREND_BUCKETS];
 	unsigned seg[TREND_BUCKETS];
-	struct trend tr = { 0 };
+	struct trend tr = {0};
 	size_t m = 0, ns = 0, edge, lowest;
 	double s = 0, var = 0, z;
 	int64_t t0 = 0;
@@ -253,8 +253,8 @@ int trend_fit(const int64_t *t, const int64_t *v, const bool *absent, size_t n,
 
 	/* smoothed copy for steps and the low point */
 	for (size_t i = 0; i < m; i++)
-		f[i] = median3(y[i ? i - 1 : 0], y[i],
-			       y[i + 1 < m ? i + 1 : i]);
+		f[i] =
+		    median3(y[i ? i - 1 : 0], y[i], y[i + 1 < m ? i + 1 : i]);
 	tr.steps = find_steps(f, m, seg);
 
 	slopes = xmalloc(m * (m - 1) / 2 * sizeof(*slopes));

@@ -5,8 +5,8 @@
 
 char *human_bytes(uint64_t v, char *buf, size_t n)
 {
-	static const char *const units[] = { "B",   "KiB", "MiB", "GiB",
-					     "TiB", "PiB", "EiB" };
+	static const char *const units[] = {"B",   "KiB", "MiB", "GiB",
+					    "TiB", "PiB", "EiB"};
 	double d = (double)v;
 	unsigned u = 0;
 

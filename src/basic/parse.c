@@ -209,7 +209,7 @@ int span_x64(struct span s, uint64_t *ret)
 
 int span_double(struct span s, double *ret)
 {
-	struct span ip = s, fp = { NULL, 0 };
+	struct span ip = s, fp = {NULL, 0};
 	const char *dot = memchr(s.p, '.', s.len);
 	uint64_t iv, fv = 0;
 	double scale = 1;

@@ -23,7 +23,7 @@ struct parse_err {
 
 /* Record an error (err may be NULL) and return -EINVAL. */
 int parse_fail(struct parse_err *err, unsigned line, const char *fmt, ...)
-	_printf_(3, 4);
+    _printf_(3, 4);
 /* Same, with a chosen negative errno. */
 int parse_fail_errno(struct parse_err *err, int r, unsigned line,
 		     const char *fmt, ...) _printf_(4, 5);

@@ -129,7 +129,7 @@ static void entries_sort(struct entries *es)
 
 static struct entry *entries_find(struct entries *es, const char *path)
 {
-	struct entry key = { .path = (char *)path };
+	struct entry key = {.path = (char *)path};
 
 	entries_sort(es);
 	return bsearch(&key, es->v, es->n, sizeof(*es->v), entry_cmp);
@@ -417,8 +417,7 @@ static int snap_readlink(struct root *r, const char *path, char **ret)
 
 /* --- the public readers ------------------------------------------------ */
 
-int root_read(struct root *r, const char *path, char **ret_buf,
-	      size_t *ret_len)
+int root_read(struct root *r, const char *path, char **ret_buf, size_t *ret_len)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -440,8 +439,7 @@ int root_read(struct root *r, const char *path, char **ret_buf,
 	return 0;
 }
 
-int root_list(struct root *r, const char *dir, char ***ret_names,
-	      size_t *ret_n)
+int root_list(struct root *r, const char *dir, char ***ret_names, size_t *ret_n)
 {
 	unsigned char *types = NULL;
 	char **names;
@@ -518,35 +516,35 @@ int root_readlink(struct root *r, const char *path, char **ret_target)
  * The calls below go through AR(name), a pointer of the real prototype's
  * type, so the compiler still checks every call against archive.h. */
 
-#define ARCHIVE_SYMS(X) \
-	X(archive_write_new) \
-	X(archive_write_add_filter_zstd) \
-	X(archive_write_set_format_pax_restricted) \
-	X(archive_write_open_filename) \
-	X(archive_error_string) \
-	X(archive_write_free) \
-	X(archive_entry_new) \
-	X(archive_entry_set_pathname) \
-	X(archive_entry_set_filetype) \
-	X(archive_entry_set_perm) \
-	X(archive_entry_set_mtime) \
-	X(archive_entry_set_symlink) \
-	X(archive_entry_set_size) \
-	X(archive_write_header) \
-	X(archive_entry_free) \
-	X(archive_write_data) \
-	X(archive_write_close) \
-	X(archive_read_new) \
-	X(archive_read_support_filter_zstd) \
-	X(archive_read_support_filter_none) \
-	X(archive_read_support_format_tar) \
-	X(archive_read_open_filename) \
-	X(archive_read_next_header) \
-	X(archive_entry_pathname) \
-	X(archive_entry_filetype) \
-	X(archive_entry_size) \
-	X(archive_read_data) \
-	X(archive_entry_symlink) \
+#define ARCHIVE_SYMS(X)                                                        \
+	X(archive_write_new)                                                   \
+	X(archive_write_add_filter_zstd)                                       \
+	X(archive_write_set_format_pax_restricted)                             \
+	X(archive_write_open_filename)                                         \
+	X(archive_error_string)                                                \
+	X(archive_write_free)                                                  \
+	X(archive_entry_new)                                                   \
+	X(archive_entry_set_pathname)                                          \
+	X(archive_entry_set_filetype)                                          \
+	X(archive_entry_set_perm)                                              \
+	X(archive_entry_set_mtime)                                             \
+	X(archive_entry_set_symlink)                                           \
+	X(archive_entry_set_size)                                              \
+	X(archive_write_header)                                                \
+	X(archive_entry_free)                                                  \
+	X(archive_write_data)                                                  \
+	X(archive_write_close)                                                 \
+	X(archive_read_new)                                                    \
+	X(archive_read_support_filter_zstd)                                    \
+	X(archive_read_support_filter_none)                                    \
+	X(archive_read_support_format_tar)                                     \
+	X(archive_read_open_filename)                                          \
+	X(archive_read_next_header)                                            \
+	X(archive_entry_pathname)                                              \
+	X(archive_entry_filetype)                                              \
+	X(archive_entry_size)                                                  \
+	X(archive_read_data)                                                   \
+	X(archive_entry_symlink)                                               \
 	X(archive_read_free)
 
 static struct {
@@ -568,12 +566,12 @@ static int archive_load(char **ret_why)
 	h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		if (ret_why)
-			*ret_why = xasprintf("cannot load libarchive: %s",
-					     dlerror());
+			*ret_why =
+			    xasprintf("cannot load libarchive: %s", dlerror());
 		return -EOPNOTSUPP;
 	}
 #define ARCHIVE_LOAD(name)                                                     \
-	ar.name = (__typeof__(name) *)dlsym(h, #name);                        \
+	ar.name = (__typeof__(name) *)dlsym(h, #name);                         \
 	if (!ar.name) {                                                        \
 		if (ret_why)                                                   \
 			*ret_why = xstrdup("libarchive lacks " #name);         \
@@ -650,8 +648,8 @@ static char *manifest_build(const struct entries *es,
 			json_object_object_add(f, "errno",
 					       json_object_new_int(e->err));
 			json_object_object_add(
-				f, "error",
-				json_object_new_string(strerror(e->err)));
+			    f, "error",
+			    json_object_new_string(strerror(e->err)));
 			json_object_array_add(errs, f);
 			break;
 		}
@@ -677,7 +675,8 @@ static int write_member(struct archive *a, const char *path, mode_t type,
 		AR(archive_entry_set_symlink)(ae, data);
 		AR(archive_entry_set_size)(ae, 0);
 	} else {
-		AR(archive_entry_set_size)(ae, type == AE_IFREG ? (la_int64_t)len : 0);
+		AR(archive_entry_set_size)
+		(ae, type == AE_IFREG ? (la_int64_t)len : 0);
 	}
 	r = AR(archive_write_header)(a, ae);
 	AR(archive_entry_free)(ae);
@@ -711,8 +710,8 @@ int root_write_snapshot(struct root *r, const char *file,
 	    AR(archive_write_open_filename)(a, tmp) != ARCHIVE_OK) {
 		if (ret_why)
 			*ret_why = xstrdup(AR(archive_error_string)(a)
-						   ? AR(archive_error_string)(a)
-						   : "cannot start archive");
+					       ? AR(archive_error_string)(a)
+					       : "cannot start archive");
 		e = -EIO;
 		AR(archive_write_free)(a);
 		goto out;
@@ -736,8 +735,8 @@ int root_write_snapshot(struct root *r, const char *file,
 		e = -EIO;
 	if (e < 0 && ret_why)
 		*ret_why = xstrdup(AR(archive_error_string)(a)
-					   ? AR(archive_error_string)(a)
-					   : "write failed");
+				       ? AR(archive_error_string)(a)
+				       : "write failed");
 	AR(archive_write_free)(a);
 	if (e == 0) {
 		fd = open(tmp, O_RDONLY | O_CLOEXEC);
@@ -825,21 +824,22 @@ static int manifest_apply(struct root *r, const char *text, size_t len,
 		path = json_object_get_string(p);
 		en = entries_find(&r->snap, path);
 		if (!en) {
-			e = snap_fail(ret_why,
-				      "member '%s' is missing (truncated file?)",
-				      path);
+			e = snap_fail(
+			    ret_why, "member '%s' is missing (truncated file?)",
+			    path);
 			goto out;
 		}
 		if (json_object_object_get_ex(f, "fnv1a64", &h)) {
 			char hex[17];
 
 			if (en->kind != ENTRY_FILE) {
-				e = snap_fail(ret_why,
-					      "member '%s' is not a file", path);
+				e = snap_fail(
+				    ret_why, "member '%s' is not a file", path);
 				goto out;
 			}
-			snprintf(hex, sizeof(hex), "%016llx",
-				 (unsigned long long)fnv1a64(en->data, en->len));
+			snprintf(
+			    hex, sizeof(hex), "%016llx",
+			    (unsigned long long)fnv1a64(en->data, en->len));
 			if (!streq(hex, json_object_get_string(h))) {
 				e = snap_fail(ret_why,
 					      "member '%s' does not match its "
@@ -927,8 +927,9 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 				goto out;
 			}
 			data = xmalloc((size_t)size + 1);
-			got = size ? AR(archive_read_data)(a, data, (size_t)size)
-				   : 0;
+			got = size
+				  ? AR(archive_read_data)(a, data, (size_t)size)
+				  : 0;
 			if (got != (la_ssize_t)size) {
 				free(data);
 				e = snap_fail(ret_why,
@@ -948,9 +949,8 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 			size_t pl = strlen(path);
 
 			free(dirname);
-			dirname = xstrndup(path, pl && path[pl - 1] == '/'
-							 ? pl - 1
-							 : pl);
+			dirname = xstrndup(
+			    path, pl && path[pl - 1] == '/' ? pl - 1 : pl);
 			path = dirname;
 		}
 		if (type == AE_IFREG)
@@ -996,7 +996,7 @@ out:
  * (root_open_snapshot() read and checked them), so a read is a copy; the
  * entry array is not changed after opening, so the pointer stays valid. */
 struct root_file {
-	int fd;           /* directory root; -1 for a snapshot */
+	int fd;		  /* directory root; -1 for a snapshot */
 	const char *data; /* snapshot member */
 	size_t len;
 };
@@ -1031,8 +1031,7 @@ int root_file_open(struct root *r, const char *path, struct root_file **ret)
 	return 0;
 }
 
-ssize_t root_file_pread(struct root_file *f, void *buf, size_t n,
-			uint64_t off)
+ssize_t root_file_pread(struct root_file *f, void *buf, size_t n, uint64_t off)
 {
 	size_t done = 0;
 

@@ -102,8 +102,7 @@ struct root_file;
 int root_file_open(struct root *r, const char *path, struct root_file **ret);
 /* Read up to n bytes at offset off. Returns the bytes read (0 at the end
  * of the file) or a negative errno; a short count only at the end. */
-ssize_t root_file_pread(struct root_file *f, void *buf, size_t n,
-			uint64_t off);
+ssize_t root_file_pread(struct root_file *f, void *buf, size_t n, uint64_t off);
 /* The size in bytes, or -ENODATA when the file does not say (proc files
  * report 0; the caller then probes, see pagescan.c). */
 int root_file_size(struct root_file *f, uint64_t *ret);

@@ -474,8 +474,8 @@ static __always_inline int on_page_alloc(void *ctx, __u64 page,
 		return 0;
 	}
 	k = count_alloc(site, KT_KIND_PAGE, page, 4096ull << (order & 15));
-	if (k && migratetype == bpf_core_enum_value(enum migratetype,
-						    MIGRATE_RECLAIMABLE))
+	if (k && migratetype ==
+		     bpf_core_enum_value(enum migratetype, MIGRATE_RECLAIMABLE))
 		k->flags |= KT_F_RECLAIMABLE;
 	return 0;
 }

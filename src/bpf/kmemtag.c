@@ -469,8 +469,7 @@ static int cmp_site(const void *a, const void *b)
  * kernel has it (5.6+), else a lookup per key. One call matters: the
  * tracer's own reads are kernel allocations too, and a lookup per key
  * would put its own syscalls at the top of the table. */
-static int read_array(int fd, __u32 n_keys, size_t per, size_t size,
-		      void *vals)
+static int read_array(int fd, __u32 n_keys, size_t per, size_t size, void *vals)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 out = 0, count = n_keys;
@@ -537,7 +536,8 @@ static int read_sites(struct kmemtag *k, struct kmemtag_result *res)
 		if (k->level >= 2) {
 			o->t_allocs =
 			    o->allocs > u_allocs ? o->allocs - u_allocs : 0;
-			o->t_bytes = o->bytes > u_bytes ? o->bytes - u_bytes : 0;
+			o->t_bytes =
+			    o->bytes > u_bytes ? o->bytes - u_bytes : 0;
 		}
 		o->first_size = o->allocs ? v->first_size : 0;
 		o->kind = v->kind;

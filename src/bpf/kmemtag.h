@@ -167,10 +167,10 @@ struct kmemtag_result {
 	uint64_t recursion_misses; /* events the kernel skipped: nesting */
 	uint64_t mem_bytes;	   /* the tracer's maps and programs */
 	unsigned sample_shift;
-	int level; /* kmemtag_opts.level in effect */
+	int level;  /* kmemtag_opts.level in effect */
 	bool audit; /* frees without a tracepoint found by the slab audit */
 	unsigned site_slots, objects; /* table sizes */
-	double elapsed; /* seconds since attach */
+	double elapsed;		      /* seconds since attach */
 };
 
 struct kmemtag;

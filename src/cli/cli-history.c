@@ -22,9 +22,8 @@ int cli_parse_duration(const char *s, double *ret)
 		const char *suffix;
 		double scale;
 	} units[] = {
-		{ "", 1 },	{ "s", 1 },	    { "ms", 0.001 },
-		{ "m", 60 },	{ "min", 60 },	    { "h", 3600 },
-		{ "d", 86400 }, { "w", 7 * 86400 },
+	    {"", 1},	 {"s", 1},    {"ms", 0.001}, {"m", 60},
+	    {"min", 60}, {"h", 3600}, {"d", 86400},  {"w", 7 * 86400},
 	};
 	char *end;
 	double v;
@@ -64,17 +63,17 @@ void cli_collect_series(struct root *root, const struct series_opts *o,
 {
 	struct series_opts opts = *o;
 	const struct slabinfo *si;
-	struct slab_sysfs ss = { 0 };
+	struct slab_sysfs ss = {0};
 	struct source_err err, perr;
-	struct procs ps = { 0 };
-	struct cgroups cg = { 0 };
+	struct procs ps = {0};
+	struct cgroups cg = {0};
 	bool have_types = false;
 
 	snapshot_collect(root, series_sources(), snap);
 	si = snapshot_get(snap, SRC_SLABINFO);
 	if (si && si->n_caches) {
 		_cleanup_free_ char **names =
-			xcalloc(si->n_caches, sizeof(char *));
+		    xcalloc(si->n_caches, sizeof(char *));
 
 		for (size_t i = 0; i < si->n_caches; i++)
 			names[i] = si->caches[i].name;

@@ -31,7 +31,7 @@
 struct ctx {
 	const char *root_dir; /* --root DIR */
 	const char *file;     /* -f FILE: a snapshot */
-	bool json;            /* --json */
+	bool json;	      /* --json */
 	struct out_opts out;  /* --bytes, colour */
 	struct root *root;    /* opened by ctx_root() */
 	const char *cmd;      /* the command's name, for messages */
@@ -50,21 +50,25 @@ enum {
 
 #define CLI_COMMON_SHORTOPTS "hf:"
 #define CLI_COMMON_LONGOPTS                                                    \
-	{ "root", required_argument, NULL, OPT_ROOT },                         \
-		{ "file", required_argument, NULL, 'f' },                      \
-		{ "json", no_argument, NULL, OPT_JSON },                       \
-		{ "bytes", no_argument, NULL, OPT_BYTES },                     \
-		{ "help", no_argument, NULL, 'h' },                            \
-		{ "version", no_argument, NULL, OPT_VERSION },                 \
-		{ "color", no_argument, NULL, OPT_COLOR },                     \
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR }
+	{"root", required_argument, NULL, OPT_ROOT},                           \
+	    {"file", required_argument, NULL, 'f'},                            \
+	    {"json", no_argument, NULL, OPT_JSON},                             \
+	    {"bytes", no_argument, NULL, OPT_BYTES},                           \
+	    {"help", no_argument, NULL, 'h'},                                  \
+	    {"version", no_argument, NULL, OPT_VERSION},                       \
+	    {"color", no_argument, NULL, OPT_COLOR},                           \
+	{                                                                      \
+		"no-color", no_argument, NULL, OPT_NO_COLOR                    \
+	}
 
 /* The text printed under every command's own options. */
 #define CLI_COMMON_HELP                                                        \
 	"\nGlobal options:\n"                                                  \
 	"      --root DIR     read proc/ and sys/ under DIR instead of /\n"    \
-	"  -f, --file FILE    read a snapshot written by 'memtally snapshot'\n" \
-	"      --json         print JSON (sizes in bytes, absent figures null)\n" \
+	"  -f, --file FILE    read a snapshot written by 'memtally "           \
+	"snapshot'\n"                                                          \
+	"      --json         print JSON (sizes in bytes, absent figures "     \
+	"null)\n"                                                              \
 	"      --bytes        exact byte counts instead of KiB/MiB/GiB\n"      \
 	"      --color, --no-color  force colour on or off (default: on a\n"   \
 	"                     terminal unless NO_COLOR is set)\n"              \

@@ -17,45 +17,45 @@
 #include "cli.h"
 
 const char cmd_cgroups_help[] =
-	"Usage: memtally cgroups [options] [CGROUP]\n"
-	"\n"
-	"Memory charged to each cgroup (systemd services and slices,\n"
-	"containers), as a tree, from memory.current (v2) or\n"
-	"memory.usage_in_bytes (v1) and memory.stat. Every row counts its\n"
-	"descendants too.\n"
-	"\n"
-	"Columns:\n"
-	"  PROCS    processes directly in the cgroup\n"
-	"  CURRENT  all memory charged to it (user and kernel)\n"
-	"  ANON     anonymous memory; FILE page cache (tmpfs included);\n"
-	"           SHMEM the tmpfs, shared-anonymous and SysV part of FILE\n"
-	"  KERNEL   kernel memory charged to it; v2 breaks it into STACK\n"
-	"           (kernel stacks), PTE (page tables), PERCPU, SOCK (socket\n"
-	"           buffers), SLAB_R and SLAB_U (reclaimable and unreclaimable\n"
-	"           slab); v1 gives only the total (memory.kmem.usage_in_bytes)\n"
-	"           and the parts are n/a\n"
-	"\n"
-	"Options:\n"
-	"  -s, --sort KEY     order of siblings: current (default), anon, file,\n"
-	"                     shmem, kernel, stack, pte, percpu, sock, slab_r,\n"
-	"                     slab_u, procs, name\n"
-	"  -r, --reverse      reverse the order\n"
-	"  -d, --depth N      show N levels below the top (default: all)\n"
-	"  CGROUP             start at this cgroup (\"/system.slice\")\n"
-	"\n"
-	"cgroup v2 is read under /sys/fs/cgroup, or /sys/fs/cgroup/unified on a\n"
-	"hybrid system; the v1 memory controller under /sys/fs/cgroup/memory.\n"
-	"Whichever has the memory controller is shown.\n"
-	"\n"
-	"JSON: {\"hierarchy\": \"v1\"|\"v2\", \"rows\": [{\"path\", \"depth\",\n"
-	"\"procs\", \"current\", \"anon\", \"file\", \"shmem\", \"kernel\",\n"
-	"\"kernel_stack\", \"pagetables\", \"percpu\", \"sock\",\n"
-	"\"slab_reclaimable\", \"slab_unreclaimable\", \"file_dirty\",\n"
-	"\"file_writeback\"}], \"notes\": [...]}; sizes in bytes, absent null.\n"
-	"\n"
-	"Examples:\n"
-	"  memtally cgroups -d 1            the top-level slices\n"
-	"  memtally cgroups -s kernel /system.slice\n";
+    "Usage: memtally cgroups [options] [CGROUP]\n"
+    "\n"
+    "Memory charged to each cgroup (systemd services and slices,\n"
+    "containers), as a tree, from memory.current (v2) or\n"
+    "memory.usage_in_bytes (v1) and memory.stat. Every row counts its\n"
+    "descendants too.\n"
+    "\n"
+    "Columns:\n"
+    "  PROCS    processes directly in the cgroup\n"
+    "  CURRENT  all memory charged to it (user and kernel)\n"
+    "  ANON     anonymous memory; FILE page cache (tmpfs included);\n"
+    "           SHMEM the tmpfs, shared-anonymous and SysV part of FILE\n"
+    "  KERNEL   kernel memory charged to it; v2 breaks it into STACK\n"
+    "           (kernel stacks), PTE (page tables), PERCPU, SOCK (socket\n"
+    "           buffers), SLAB_R and SLAB_U (reclaimable and unreclaimable\n"
+    "           slab); v1 gives only the total (memory.kmem.usage_in_bytes)\n"
+    "           and the parts are n/a\n"
+    "\n"
+    "Options:\n"
+    "  -s, --sort KEY     order of siblings: current (default), anon, file,\n"
+    "                     shmem, kernel, stack, pte, percpu, sock, slab_r,\n"
+    "                     slab_u, procs, name\n"
+    "  -r, --reverse      reverse the order\n"
+    "  -d, --depth N      show N levels below the top (default: all)\n"
+    "  CGROUP             start at this cgroup (\"/system.slice\")\n"
+    "\n"
+    "cgroup v2 is read under /sys/fs/cgroup, or /sys/fs/cgroup/unified on a\n"
+    "hybrid system; the v1 memory controller under /sys/fs/cgroup/memory.\n"
+    "Whichever has the memory controller is shown.\n"
+    "\n"
+    "JSON: {\"hierarchy\": \"v1\"|\"v2\", \"rows\": [{\"path\", \"depth\",\n"
+    "\"procs\", \"current\", \"anon\", \"file\", \"shmem\", \"kernel\",\n"
+    "\"kernel_stack\", \"pagetables\", \"percpu\", \"sock\",\n"
+    "\"slab_reclaimable\", \"slab_unreclaimable\", \"file_dirty\",\n"
+    "\"file_writeback\"}], \"notes\": [...]}; sizes in bytes, absent null.\n"
+    "\n"
+    "Examples:\n"
+    "  memtally cgroups -d 1            the top-level slices\n"
+    "  memtally cgroups -s kernel /system.slice\n";
 
 enum cf {
 	CF_PROCS,
@@ -77,27 +77,26 @@ enum cf {
 
 static const struct {
 	const char *header, *key, *sort;
-	int stat; /* enum cgroup_stat_field, or -1 */
+	int stat;  /* enum cgroup_stat_field, or -1 */
 	bool text; /* shown in text (all are in JSON) */
 } cf_cols[_CF_MAX] = {
-	[CF_PROCS] = { "PROCS", "procs", "procs", -1, true },
-	[CF_CURRENT] = { "CURRENT", "current", "current", -1, true },
-	[CF_ANON] = { "ANON", "anon", "anon", CGS_ANON, true },
-	[CF_FILE] = { "FILE", "file", "file", CGS_FILE, true },
-	[CF_SHMEM] = { "SHMEM", "shmem", "shmem", CGS_SHMEM, true },
-	[CF_KERNEL] = { "KERNEL", "kernel", "kernel", -1, true },
-	[CF_STACK] = { "STACK", "kernel_stack", "stack", CGS_KERNEL_STACK,
-		       true },
-	[CF_PTE] = { "PTE", "pagetables", "pte", CGS_PAGETABLES, true },
-	[CF_PERCPU] = { "PERCPU", "percpu", "percpu", CGS_PERCPU, true },
-	[CF_SOCK] = { "SOCK", "sock", "sock", CGS_SOCK, true },
-	[CF_SLAB_R] = { "SLAB_R", "slab_reclaimable", "slab_r",
-			CGS_SLAB_RECLAIMABLE, true },
-	[CF_SLAB_U] = { "SLAB_U", "slab_unreclaimable", "slab_u",
-			CGS_SLAB_UNRECLAIMABLE, true },
-	[CF_DIRTY] = { "DIRTY", "file_dirty", "dirty", CGS_FILE_DIRTY, false },
-	[CF_WRITEBACK] = { "WRITEBACK", "file_writeback", "writeback",
-			   CGS_FILE_WRITEBACK, false },
+    [CF_PROCS] = {"PROCS", "procs", "procs", -1, true},
+    [CF_CURRENT] = {"CURRENT", "current", "current", -1, true},
+    [CF_ANON] = {"ANON", "anon", "anon", CGS_ANON, true},
+    [CF_FILE] = {"FILE", "file", "file", CGS_FILE, true},
+    [CF_SHMEM] = {"SHMEM", "shmem", "shmem", CGS_SHMEM, true},
+    [CF_KERNEL] = {"KERNEL", "kernel", "kernel", -1, true},
+    [CF_STACK] = {"STACK", "kernel_stack", "stack", CGS_KERNEL_STACK, true},
+    [CF_PTE] = {"PTE", "pagetables", "pte", CGS_PAGETABLES, true},
+    [CF_PERCPU] = {"PERCPU", "percpu", "percpu", CGS_PERCPU, true},
+    [CF_SOCK] = {"SOCK", "sock", "sock", CGS_SOCK, true},
+    [CF_SLAB_R] = {"SLAB_R", "slab_reclaimable", "slab_r", CGS_SLAB_RECLAIMABLE,
+		   true},
+    [CF_SLAB_U] = {"SLAB_U", "slab_unreclaimable", "slab_u",
+		   CGS_SLAB_UNRECLAIMABLE, true},
+    [CF_DIRTY] = {"DIRTY", "file_dirty", "dirty", CGS_FILE_DIRTY, false},
+    [CF_WRITEBACK] = {"WRITEBACK", "file_writeback", "writeback",
+		      CGS_FILE_WRITEBACK, false},
 };
 
 #define SORT_NAME _CF_MAX
@@ -143,8 +142,7 @@ static int idx_cmp(const void *a, const void *b)
 }
 
 /* Append node i and, sorted, its children (depth-first). */
-static void emit(const struct cgroups *cg, size_t i, size_t *order,
-		 size_t *n)
+static void emit(const struct cgroups *cg, size_t i, size_t *order, size_t *n)
 {
 	size_t *kids = NULL, nk = 0, alloc = 0;
 
@@ -175,12 +173,11 @@ static int parse_sort(const char *s)
 int cmd_cgroups(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "depth", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"sort", required_argument, NULL, 's'},
+	    {"reverse", no_argument, NULL, 'r'},
+	    {"depth", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0}};
 	_cleanup_free_ size_t *order = NULL;
 	const char *start = NULL;
 	unsigned long depth = 0;
@@ -197,19 +194,17 @@ int cmd_cgroups(int argc, char **argv, struct ctx *ctx)
 		case 's':
 			key = parse_sort(optarg);
 			if (key < 0)
-				return cli_usage_error(ctx,
-						       "unknown sort key '%s'",
-						       optarg);
+				return cli_usage_error(
+				    ctx, "unknown sort key '%s'", optarg);
 			continue;
 		case 'r':
 			sort_reverse = true;
 			continue;
 		case 'd':
-			if (cli_parse_uint(optarg, &depth) < 0 ||
-			    depth > 1000)
+			if (cli_parse_uint(optarg, &depth) < 0 || depth > 1000)
 				return cli_usage_error(
-					ctx, "--depth wants a number, not '%s'",
-					optarg);
+				    ctx, "--depth wants a number, not '%s'",
+				    optarg);
 			have_depth = true;
 			continue;
 		}
@@ -225,9 +220,8 @@ int cmd_cgroups(int argc, char **argv, struct ctx *ctx)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 				       argv[optind]);
 	if (start && start[0] != '/')
-		return cli_usage_error(ctx,
-				       "a cgroup starts with '/', not '%s'",
-				       start);
+		return cli_usage_error(
+		    ctx, "a cgroup starts with '/', not '%s'", start);
 	sort_key = key;
 	root = ctx_root(ctx);
 	if (!root)
@@ -263,11 +257,10 @@ int cmd_cgroups(int argc, char **argv, struct ctx *ctx)
 				break;
 		if (top == cg.n) {
 			cgroups_release(&cg);
-			return cli_usage_error(ctx, "no cgroup '%s' under %s",
-					       start,
-					       version == 1
-						       ? "/sys/fs/cgroup/memory"
-						       : "/sys/fs/cgroup");
+			return cli_usage_error(
+			    ctx, "no cgroup '%s' under %s", start,
+			    version == 1 ? "/sys/fs/cgroup/memory"
+					 : "/sys/fs/cgroup");
 		}
 	}
 	order = xcalloc(cg.n, sizeof(*order));
@@ -332,8 +325,8 @@ int cmd_cgroups(int argc, char **argv, struct ctx *ctx)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(
-			o, "hierarchy",
-			json_object_new_string(version == 1 ? "v1" : "v2"));
+		    o, "hierarchy",
+		    json_object_new_string(version == 1 ? "v1" : "v2"));
 		json_object_object_add(o, "rows", table_json_rows(t));
 		json_object_object_add(o, "notes", table_json_notes(t));
 		json_print(stdout, o);

@@ -20,31 +20,31 @@
 #include "cli.h"
 
 const char cmd_diff_help[] =
-	"Usage: memtally diff [A] B\n"
-	"       memtally diff --db FILE [--from T] [--to T]\n"
-	"\n"
-	"What changed between two moments: every usage category and pool tag\n"
-	"that grew or shrank, biggest growth first, each category followed by\n"
-	"the pool tags inside it that moved the most (category -> tag ->\n"
-	"module). PoolMon's 'save the screen and compare', done for you.\n"
-	"\n"
-	"A and B are snapshot files ('memtally snapshot -o FILE') or captured\n"
-	"trees (directories with proc/ and sys/). With only B, A is the\n"
-	"global root: the live system, --root DIR or -f FILE; so\n"
-	"'memtally diff yesterday.mtsnap' compares that snapshot with now\n"
-	"(A is then the live system and B the snapshot: read the signs so).\n"
-	"With --db, A and B are two samples of a recording: the first and the\n"
-	"last unless --from and --to pick others (T: '@UNIX' time, or a\n"
-	"duration before the recording's end, e.g. 2h).\n"
-	"\n"
-	"RATE/H is the change per hour when both moments have a time "
-	"(snapshot\n"
-	"files and recordings do; directory trees do not: n/a).\n"
-	"\n"
-	"Options:\n"
-	"      --db FILE     compare two samples of a recording\n"
-	"      --from T      the first sample at or after T (default: first)\n"
-	"      --to T        the last sample at or before T (default: last)\n";
+    "Usage: memtally diff [A] B\n"
+    "       memtally diff --db FILE [--from T] [--to T]\n"
+    "\n"
+    "What changed between two moments: every usage category and pool tag\n"
+    "that grew or shrank, biggest growth first, each category followed by\n"
+    "the pool tags inside it that moved the most (category -> tag ->\n"
+    "module). PoolMon's 'save the screen and compare', done for you.\n"
+    "\n"
+    "A and B are snapshot files ('memtally snapshot -o FILE') or captured\n"
+    "trees (directories with proc/ and sys/). With only B, A is the\n"
+    "global root: the live system, --root DIR or -f FILE; so\n"
+    "'memtally diff yesterday.mtsnap' compares that snapshot with now\n"
+    "(A is then the live system and B the snapshot: read the signs so).\n"
+    "With --db, A and B are two samples of a recording: the first and the\n"
+    "last unless --from and --to pick others (T: '@UNIX' time, or a\n"
+    "duration before the recording's end, e.g. 2h).\n"
+    "\n"
+    "RATE/H is the change per hour when both moments have a time "
+    "(snapshot\n"
+    "files and recordings do; directory trees do not: n/a).\n"
+    "\n"
+    "Options:\n"
+    "      --db FILE     compare two samples of a recording\n"
+    "      --from T      the first sample at or after T (default: first)\n"
+    "      --to T        the last sample at or before T (default: last)\n";
 
 struct side {
 	struct root *root; /* NULL for a recording sample */
@@ -92,9 +92,9 @@ static void side_collect(struct side *s)
 	/* every pool tag: a diff is read once, and a tag that grew from
 	 * small must not hide in a summed "other" line */
 	cli_collect_series(s->root,
-			   &(struct series_opts){ .top_pools = SIZE_MAX,
-						  .top_procs = 20,
-						  .top_cgroups = 40 },
+			   &(struct series_opts){.top_pools = SIZE_MAX,
+						 .top_procs = 20,
+						 .top_cgroups = 40},
 			   &s->snap, &s->set);
 	if (m && m->created > 0)
 		s->t = (double)m->created;
@@ -160,8 +160,8 @@ static const char *kind_of(const struct series_point *p)
 {
 	return p->reclaim && (streq(p->reclaim, "reclaimable") ||
 			      streq(p->reclaim, "free"))
-		       ? "reclaimable"
-		       : "unreclaimable";
+		   ? "reclaimable"
+		   : "unreclaimable";
 }
 
 static json_object *owner_json(const struct diff_result *res, size_t k)
@@ -197,11 +197,11 @@ static void print_json(const struct diff_result *res, const struct side *a,
 
 	json_object_object_add(top, "from", json_object_new_string(a->label));
 	json_object_object_add(top, "to", json_object_new_string(b->label));
-	json_object_object_add(top, "seconds",
-			       isnan(hours)
-				       ? NULL
-				       : json_object_new_int64((int64_t)llround(
-						 hours * 3600)));
+	json_object_object_add(
+	    top, "seconds",
+	    isnan(hours)
+		? NULL
+		: json_object_new_int64((int64_t)llround(hours * 3600)));
 	arr = json_object_new_array();
 	for (size_t k = 0; k < res->n; k++) {
 		const struct diff_row *r = &res->rows[k];
@@ -216,10 +216,10 @@ static void print_json(const struct diff_result *res, const struct side *a,
 		json_object_object_add(o, "kind",
 				       json_object_new_string(kind_of(p)));
 		json_object_object_add(
-			o, "bytes_per_hour",
-			both && rate ? json_object_new_int64((int64_t)llround(
-					       (double)r->delta / hours))
-				     : NULL);
+		    o, "bytes_per_hour",
+		    both && rate ? json_object_new_int64((int64_t)llround(
+				       (double)r->delta / hours))
+				 : NULL);
 		json_object_object_add(o, "start_bytes",
 				       r->a ? json_object_new_int64(r->a->value)
 					    : NULL);
@@ -231,9 +231,9 @@ static void print_json(const struct diff_result *res, const struct side *a,
 					    : NULL);
 		if (!both)
 			json_object_object_add(
-				o, "why",
-				json_object_new_string(r->a ? "absent in B"
-							    : "absent in A"));
+			    o, "why",
+			    json_object_new_string(r->a ? "absent in B"
+							: "absent in A"));
 		json_object_object_add(o, "owner", owner_json(res, k));
 		json_object_array_add(arr, o);
 	}
@@ -297,9 +297,8 @@ static void print_text(const struct diff_result *res, const struct side *a,
 			table_set_i64(t, row, 4, r->delta);
 			if (rate)
 				table_set_i64(
-					t, row, 5,
-					(int64_t)llround((double)r->delta /
-							 hours));
+				    t, row, 5,
+				    (int64_t)llround((double)r->delta / hours));
 		}
 		cli_owner_text(o, owner, sizeof(owner));
 		table_set_str(t, row, 6, owner);
@@ -320,15 +319,15 @@ static void print_text(const struct diff_result *res, const struct side *a,
 int cmd_diff(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'D'},
+	    {"from", required_argument, NULL, 'F'},
+	    {"to", required_argument, NULL, 'T'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *from = NULL, *to = NULL;
-	struct side a = { .t = NAN }, b = { .t = NAN };
-	struct store_data d = { 0 };
+	struct side a = {.t = NAN}, b = {.t = NAN};
+	struct store_data d = {0};
 	struct diff_result res;
 	int c, r, rc = EXIT_FAIL;
 
@@ -400,8 +399,7 @@ int cmd_diff(int argc, char **argv, struct ctx *ctx)
 		if (argc - optind == 2) {
 			if (ctx->file || ctx->root_dir)
 				return cli_usage_error(
-					ctx,
-					"A B with --root or -f: give B only");
+				    ctx, "A B with --root or -f: give B only");
 			if (side_open_path(&a, argv[optind]) < 0 ||
 			    side_open_path(&b, argv[optind + 1]) < 0)
 				goto out;

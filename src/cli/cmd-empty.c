@@ -24,43 +24,43 @@
 #include "cli.h"
 
 const char cmd_empty_help[] =
-	"Usage: memtally empty WHAT [options] --yes\n"
-	"\n"
-	"RAMMap's Empty menu for Linux: ask the kernel to give memory back.\n"
-	"Without --yes it prints exactly what it would do and does nothing.\n"
-	"With --yes it does it and shows the 'usage' categories before and\n"
-	"after. Needs root. Nothing else in memtally writes to the system.\n"
-	"\n"
-	"WHAT:\n"
-	"  workingsets  page out processes' memory (Empty Working Sets):\n"
-	"               process_madvise(2) MADV_PAGEOUT on every mapping of\n"
-	"               every process (or of --pid), or memory.reclaim of a\n"
-	"               cgroup (--cgroup; memory.force_empty on cgroup v1).\n"
-	"               Anonymous pages only go where there is swap.\n"
-	"  standby      drop clean page cache (Empty Standby List): write 1 to\n"
-	"               /proc/sys/vm/drop_caches. Dirty pages stay.\n"
-	"  modified     write dirty pages back (Empty Modified Page List):\n"
-	"               sync(2). They stay cached, now clean.\n"
-	"  slab         drop reclaimable slab objects (dentries, inodes): write\n"
-	"               2 to /proc/sys/vm/drop_caches.\n"
-	"  compact      compact memory into large free blocks: write 1 to\n"
-	"               /proc/sys/vm/compact_memory.\n"
-	"\n"
-	"Options:\n"
-	"  -y, --yes           do it (without: only say what would be done)\n"
-	"  -p, --pid LIST      workingsets: only these processes\n"
-	"  -c, --cgroup PATH   workingsets: this cgroup (\"/system.slice\")\n"
-	"\n"
-	"Dropping caches costs I/O later, when the data is read again; it is a\n"
-	"tool for measurement and tests, not for tuning.\n"
-	"\n"
-	"JSON: {\"action\", \"done\", \"steps\": [...], \"before\": {category:\n"
-	"bytes}, \"after\": {...}, \"notes\": [...]}.\n"
-	"\n"
-	"Examples:\n"
-	"  memtally empty standby           what it would do\n"
-	"  memtally empty standby --yes\n"
-	"  memtally empty workingsets --pid 1234 --yes\n";
+    "Usage: memtally empty WHAT [options] --yes\n"
+    "\n"
+    "RAMMap's Empty menu for Linux: ask the kernel to give memory back.\n"
+    "Without --yes it prints exactly what it would do and does nothing.\n"
+    "With --yes it does it and shows the 'usage' categories before and\n"
+    "after. Needs root. Nothing else in memtally writes to the system.\n"
+    "\n"
+    "WHAT:\n"
+    "  workingsets  page out processes' memory (Empty Working Sets):\n"
+    "               process_madvise(2) MADV_PAGEOUT on every mapping of\n"
+    "               every process (or of --pid), or memory.reclaim of a\n"
+    "               cgroup (--cgroup; memory.force_empty on cgroup v1).\n"
+    "               Anonymous pages only go where there is swap.\n"
+    "  standby      drop clean page cache (Empty Standby List): write 1 to\n"
+    "               /proc/sys/vm/drop_caches. Dirty pages stay.\n"
+    "  modified     write dirty pages back (Empty Modified Page List):\n"
+    "               sync(2). They stay cached, now clean.\n"
+    "  slab         drop reclaimable slab objects (dentries, inodes): write\n"
+    "               2 to /proc/sys/vm/drop_caches.\n"
+    "  compact      compact memory into large free blocks: write 1 to\n"
+    "               /proc/sys/vm/compact_memory.\n"
+    "\n"
+    "Options:\n"
+    "  -y, --yes           do it (without: only say what would be done)\n"
+    "  -p, --pid LIST      workingsets: only these processes\n"
+    "  -c, --cgroup PATH   workingsets: this cgroup (\"/system.slice\")\n"
+    "\n"
+    "Dropping caches costs I/O later, when the data is read again; it is a\n"
+    "tool for measurement and tests, not for tuning.\n"
+    "\n"
+    "JSON: {\"action\", \"done\", \"steps\": [...], \"before\": {category:\n"
+    "bytes}, \"after\": {...}, \"notes\": [...]}.\n"
+    "\n"
+    "Examples:\n"
+    "  memtally empty standby           what it would do\n"
+    "  memtally empty standby --yes\n"
+    "  memtally empty workingsets --pid 1234 --yes\n";
 
 enum action {
 	ACT_WORKINGSETS,
@@ -73,11 +73,11 @@ enum action {
 static const struct {
 	const char *name, *alias;
 } actions[] = {
-	[ACT_WORKINGSETS] = { "workingsets", "workingset" },
-	[ACT_STANDBY] = { "standby", NULL },
-	[ACT_MODIFIED] = { "modified", NULL },
-	[ACT_SLAB] = { "slab", NULL },
-	[ACT_COMPACT] = { "compact", "compaction" },
+    [ACT_WORKINGSETS] = {"workingsets", "workingset"},
+    [ACT_STANDBY] = {"standby", NULL},
+    [ACT_MODIFIED] = {"modified", NULL},
+    [ACT_SLAB] = {"slab", NULL},
+    [ACT_COMPACT] = {"compact", "compaction"},
 };
 
 struct steps {
@@ -134,12 +134,12 @@ static json_object *acct_json(const struct accounting *a)
 	for (int c = 0; c < _ACCT_MAX; c++)
 		if (a->present[c])
 			json_object_object_add(
-				o, acct_cat_info(c)->key,
-				json_object_new_int64(a->bytes[c]));
+			    o, acct_cat_info(c)->key,
+			    json_object_new_int64(a->bytes[c]));
 	json_object_object_add(o, "available",
 			       val_has(a->available)
-				       ? json_object_new_uint64(a->available)
-				       : NULL);
+				   ? json_object_new_uint64(a->available)
+				   : NULL);
 	return o;
 }
 
@@ -158,7 +158,8 @@ static struct table *diff_table(const struct accounting *b,
 		if (!b->present[c] || !a->present[c])
 			continue;
 		/* small moves are noise from the rest of the system */
-		if (c != ACCT_FREE && llabs(a->bytes[c] - b->bytes[c]) < (1 << 20))
+		if (c != ACCT_FREE &&
+		    llabs(a->bytes[c] - b->bytes[c]) < (1 << 20))
 			continue;
 		r = table_add_row(t);
 		table_set_str(t, r, 0, acct_cat_info(c)->label);
@@ -194,18 +195,17 @@ static uint64_t procs_rss(const struct procs *ps)
 int cmd_empty(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "yes", no_argument, NULL, 'y' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"yes", no_argument, NULL, 'y'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"cgroup", required_argument, NULL, 'c'},
+	    {NULL, 0, NULL, 0}};
 	_cleanup_free_ int *pids = NULL;
 	_cleanup_free_ char *cgdir = NULL;
 	const char *cgroup = NULL, *base = NULL;
 	struct accounting before, after;
-	struct steps steps = { 0 }, done = { 0 };
-	struct procs targets = { 0 };
+	struct steps steps = {0}, done = {0};
+	struct procs targets = {0};
 	uint64_t swap_total = VAL_ABSENT, sw2, cg_bytes = 0;
 	size_t npids = 0;
 	bool yes = false, have_after = false;
@@ -224,9 +224,10 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 			pids = NULL;
 			if (cli_parse_pids(optarg, &pids, &npids) < 0)
 				return cli_usage_error(
-					ctx, "--pid wants PIDs like 1,42, not "
-					     "'%s'",
-					optarg);
+				    ctx,
+				    "--pid wants PIDs like 1,42, not "
+				    "'%s'",
+				    optarg);
 			continue;
 		case 'c':
 			cgroup = optarg;
@@ -239,15 +240,17 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 			return cli_usage_error(ctx, "unknown option");
 	}
 	if (optind >= argc)
-		return cli_usage_error(ctx, "empty what? (workingsets, "
-					    "standby, modified, slab, compact)");
+		return cli_usage_error(ctx,
+				       "empty what? (workingsets, "
+				       "standby, modified, slab, compact)");
 	for (size_t i = 0; i < ELEMENTSOF(actions); i++)
 		if (streq(argv[optind], actions[i].name) ||
 		    (actions[i].alias && streq(argv[optind], actions[i].alias)))
 			act = (int)i;
 	if (act < 0)
-		return cli_usage_error(ctx, "cannot empty '%s' (workingsets, "
-					    "standby, modified, slab, compact)",
+		return cli_usage_error(ctx,
+				       "cannot empty '%s' (workingsets, "
+				       "standby, modified, slab, compact)",
 				       argv[optind]);
 	if (optind + 1 < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
@@ -258,8 +261,8 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 	if (npids && cgroup)
 		return cli_usage_error(ctx, "--pid or --cgroup, not both");
 	if (cgroup && cgroup[0] != '/')
-		return cli_usage_error(ctx, "a cgroup starts with '/', not '%s'",
-				       cgroup);
+		return cli_usage_error(
+		    ctx, "a cgroup starts with '/', not '%s'", cgroup);
 	if (cli_require_live(ctx, "'empty'") < 0)
 		return EXIT_FAIL;
 	root = ctx_root(ctx);
@@ -279,8 +282,8 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 				return EXIT_FAIL;
 			}
 			cgdir = streq(cgroup, "/")
-					? xasprintf("/%s", base)
-					: xasprintf("/%s%s", base, cgroup);
+				    ? xasprintf("/%s", base)
+				    : xasprintf("/%s%s", base, cgroup);
 			if (access(cgdir, F_OK) < 0)
 				return log_error_errno(-errno,
 						       "cannot find cgroup "
@@ -289,12 +292,12 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 				       EXIT_FAIL;
 			if (version == 2) {
 				_cleanup_free_ char *cur =
-					xasprintf("%s/memory.current", cgdir);
+				    xasprintf("%s/memory.current", cgdir);
 				_cleanup_free_ char *buf = NULL;
 				size_t len;
 
 				if (root_read(root, cur + 1, &buf, &len) == 0) {
-					struct span s = { buf, len };
+					struct span s = {buf, len};
 
 					if (span_u64(span_trim(s), &cg_bytes) <
 					    0)
@@ -316,12 +319,12 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 				log_error_errno(r, "cannot read '/proc'");
 				return EXIT_FAIL;
 			}
-			step_add(&steps,
-				 "process_madvise(MADV_PAGEOUT) on every "
-				 "mapping of %zu process%s (RSS now %s)",
-				 targets.n, targets.n == 1 ? "" : "es",
-				 human_bytes(procs_rss(&targets), h,
-					     sizeof(h)));
+			step_add(
+			    &steps,
+			    "process_madvise(MADV_PAGEOUT) on every "
+			    "mapping of %zu process%s (RSS now %s)",
+			    targets.n, targets.n == 1 ? "" : "es",
+			    human_bytes(procs_rss(&targets), h, sizeof(h)));
 		}
 		if (!val_has(swap_total) || swap_total == 0)
 			step_add(&steps, "(no swap: only file-backed pages can "
@@ -331,20 +334,22 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		step_add(&steps,
 			 "write 1 to /proc/sys/vm/drop_caches (drop clean page "
 			 "cache; page cache now %s)",
-			 human_bytes((uint64_t)before.bytes[ACCT_PAGE_CACHE],
-				     h, sizeof(h)));
+			 human_bytes((uint64_t)before.bytes[ACCT_PAGE_CACHE], h,
+				     sizeof(h)));
 		break;
 	case ACT_MODIFIED:
-		step_add(&steps, "sync(2): write back every dirty page (dirty "
-				 "now %s)",
+		step_add(&steps,
+			 "sync(2): write back every dirty page (dirty "
+			 "now %s)",
 			 human_bytes(before.lists.dirty, h, sizeof(h)));
 		break;
 	case ACT_SLAB:
-		step_add(&steps,
-			 "write 2 to /proc/sys/vm/drop_caches (drop reclaimable "
-			 "slab; now %s)",
-			 human_bytes((uint64_t)before.bytes[ACCT_SLAB_RECLAIMABLE],
-				     h, sizeof(h)));
+		step_add(
+		    &steps,
+		    "write 2 to /proc/sys/vm/drop_caches (drop reclaimable "
+		    "slab; now %s)",
+		    human_bytes((uint64_t)before.bytes[ACCT_SLAB_RECLAIMABLE],
+				h, sizeof(h)));
 		break;
 	case ACT_COMPACT:
 		step_add(&steps, "write 1 to /proc/sys/vm/compact_memory "
@@ -358,11 +363,11 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 			if (cgroup) {
 				r = reclaim_cgroup(cgdir, version, cg_bytes);
 				if (r < 0) {
-					log_error_errno(r, "cannot write '%s/%s'",
-							cgdir,
-							version == 2
-								? "memory.reclaim"
-								: "memory.force_empty");
+					log_error_errno(
+					    r, "cannot write '%s/%s'", cgdir,
+					    version == 2
+						? "memory.reclaim"
+						: "memory.force_empty");
 					rc = EXIT_FAIL;
 				}
 				break;
@@ -406,8 +411,9 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		case ACT_STANDBY:
 			r = reclaim_drop_caches(1);
 			if (r < 0) {
-				log_error_errno(r, "cannot write "
-						   "'/proc/sys/vm/drop_caches'");
+				log_error_errno(r,
+						"cannot write "
+						"'/proc/sys/vm/drop_caches'");
 				rc = EXIT_FAIL;
 			}
 			break;
@@ -417,16 +423,18 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		case ACT_SLAB:
 			r = reclaim_drop_caches(2);
 			if (r < 0) {
-				log_error_errno(r, "cannot write "
-						   "'/proc/sys/vm/drop_caches'");
+				log_error_errno(r,
+						"cannot write "
+						"'/proc/sys/vm/drop_caches'");
 				rc = EXIT_FAIL;
 			}
 			break;
 		case ACT_COMPACT:
 			r = reclaim_compact();
 			if (r < 0) {
-				log_error_errno(r, "cannot write "
-						   "'/proc/sys/vm/compact_memory'");
+				log_error_errno(
+				    r, "cannot write "
+				       "'/proc/sys/vm/compact_memory'");
 				rc = EXIT_FAIL;
 			}
 			break;
@@ -442,19 +450,19 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		json_object *st = json_object_new_array();
 		json_object *notes = json_object_new_array();
 
-		json_object_object_add(o, "action",
-				       json_object_new_string(actions[act].name));
+		json_object_object_add(
+		    o, "action", json_object_new_string(actions[act].name));
 		json_object_object_add(o, "done", json_object_new_boolean(yes));
 		for (size_t i = 0; i < steps.n; i++)
-			json_object_array_add(st,
-					      json_object_new_string(steps.v[i]));
+			json_object_array_add(
+			    st, json_object_new_string(steps.v[i]));
 		json_object_object_add(o, "steps", st);
 		json_object_object_add(o, "before", acct_json(&before));
 		json_object_object_add(o, "after",
 				       have_after ? acct_json(&after) : NULL);
 		for (size_t i = 0; i < done.n; i++)
-			json_object_array_add(notes,
-					      json_object_new_string(done.v[i]));
+			json_object_array_add(
+			    notes, json_object_new_string(done.v[i]));
 		json_object_object_add(o, "notes", notes);
 		json_print(stdout, o);
 		json_object_put(o);
@@ -474,9 +482,10 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		if (have_after) {
 			printf("\n");
 			t = diff_table(&before, &after);
-			table_add_note(t, "Categories of 'memtally usage' that "
-					  "moved by 1 MiB or more; the rest of "
-					  "the system keeps running meanwhile.");
+			table_add_note(t,
+				       "Categories of 'memtally usage' that "
+				       "moved by 1 MiB or more; the rest of "
+				       "the system keeps running meanwhile.");
 			table_print(t, stdout, &ctx->out);
 			table_free(t);
 		}

@@ -20,34 +20,36 @@
 #include "cli.h"
 
 const char cmd_file_help[] =
-	"Usage: memtally file [options] PATH\n"
-	"\n"
-	"One file's page cache: how much of it is cached, dirty, under\n"
-	"writeback and evicted, a picture of the whole file, and the runs of\n"
-	"cached and of dirty pages (RAMMap's File Details; fincore and\n"
-	"'vmtouch -v' on Linux).\n"
-	"\n"
-	"The picture has one character per cell, each cell an equal part of\n"
-	"the file:\n"
-	"  '#' every page cached   '+' more than half   '-' some   '.' none\n"
-	"  'D' some page in the cell is dirty (not yet written back)\n"
-	"\n"
-	"Options:\n"
-	"  -w, --width N    cells in the picture (default 64, at most 4096)\n"
-	"  -m, --max-runs N list at most N runs of each kind (default 50;\n"
-	"                   0 = all)\n"
-	"\n"
-	"Uses cachestat(2) (Linux 6.5); with mincore(2) only residency is\n"
-	"known, and DIRTY, WRITEBACK, EVICTED and the dirty runs are n/a.\n"
-	"Live system only: with --root or -f it says it is unavailable.\n"
-	"\n"
-	"JSON: {\"path\", \"size\", \"pages\", \"cached\", \"dirty\", \"writeback\",\n"
-	"\"evicted\", \"recently_evicted\", \"method\", \"map\", \"map_cell_bytes\",\n"
-	"\"runs\": [{\"state\": \"cached\"|\"dirty\", \"offset\", \"length\"}]};\n"
-	"sizes in bytes.\n"
-	"\n"
-	"Example:\n"
-	"  memtally file /var/lib/mysql/ibdata1\n";
+    "Usage: memtally file [options] PATH\n"
+    "\n"
+    "One file's page cache: how much of it is cached, dirty, under\n"
+    "writeback and evicted, a picture of the whole file, and the runs of\n"
+    "cached and of dirty pages (RAMMap's File Details; fincore and\n"
+    "'vmtouch -v' on Linux).\n"
+    "\n"
+    "The picture has one character per cell, each cell an equal part of\n"
+    "the file:\n"
+    "  '#' every page cached   '+' more than half   '-' some   '.' none\n"
+    "  'D' some page in the cell is dirty (not yet written back)\n"
+    "\n"
+    "Options:\n"
+    "  -w, --width N    cells in the picture (default 64, at most 4096)\n"
+    "  -m, --max-runs N list at most N runs of each kind (default 50;\n"
+    "                   0 = all)\n"
+    "\n"
+    "Uses cachestat(2) (Linux 6.5); with mincore(2) only residency is\n"
+    "known, and DIRTY, WRITEBACK, EVICTED and the dirty runs are n/a.\n"
+    "Live system only: with --root or -f it says it is unavailable.\n"
+    "\n"
+    "JSON: {\"path\", \"size\", \"pages\", \"cached\", \"dirty\", "
+    "\"writeback\",\n"
+    "\"evicted\", \"recently_evicted\", \"method\", \"map\", "
+    "\"map_cell_bytes\",\n"
+    "\"runs\": [{\"state\": \"cached\"|\"dirty\", \"offset\", \"length\"}]};\n"
+    "sizes in bytes.\n"
+    "\n"
+    "Example:\n"
+    "  memtally file /var/lib/mysql/ibdata1\n";
 
 static uint64_t to_bytes(uint64_t pages)
 {
@@ -106,11 +108,10 @@ static int draw_map(int fd, uint64_t size, size_t width, char **ret,
 int cmd_file(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "width", required_argument, NULL, 'w' },
-		{ "max-runs", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"width", required_argument, NULL, 'w'},
+	    {"max-runs", required_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0}};
 	_cleanup_free_ struct pagecache_run *cruns = NULL;
 	_cleanup_free_ struct pagecache_run *druns = NULL;
 	_cleanup_free_ char *map = NULL;
@@ -130,15 +131,16 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 			if (cli_parse_uint(optarg, &width) < 0 || width == 0 ||
 			    width > 4096)
 				return cli_usage_error(
-					ctx, "--width wants 1 to 4096, not '%s'",
-					optarg);
+				    ctx, "--width wants 1 to 4096, not '%s'",
+				    optarg);
 			continue;
 		case 'm':
 			if (cli_parse_uint(optarg, &max_runs) < 0)
 				return cli_usage_error(
-					ctx, "--max-runs wants a number, not "
-					     "'%s'",
-					optarg);
+				    ctx,
+				    "--max-runs wants a number, not "
+				    "'%s'",
+				    optarg);
 			continue;
 		}
 		r = cli_common_opt(ctx, c, optarg);
@@ -149,8 +151,8 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(ctx, optind == argc
-						    ? "which file? (PATH missing)"
-						    : "one PATH only");
+						? "which file? (PATH missing)"
+						: "one PATH only");
 	path = argv[optind];
 	if (cli_require_live(ctx, "'file'") < 0)
 		return EXIT_FAIL;
@@ -194,9 +196,8 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 		json_object *runs = json_object_new_array();
 
 		json_object_object_add(o, "path", json_object_new_string(path));
-		json_object_object_add(o, "size",
-				       json_object_new_uint64(
-					       (uint64_t)sb.st_size));
+		json_object_object_add(
+		    o, "size", json_object_new_uint64((uint64_t)sb.st_size));
 		json_object_object_add(o, "pages",
 				       json_object_new_uint64(npages));
 		json_object_object_add(o, "cached",
@@ -204,17 +205,15 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 		json_object_object_add(o, "dirty",
 				       json_u64_or_null(to_bytes(st.dirty)));
 		json_object_object_add(
-			o, "writeback",
-			json_u64_or_null(to_bytes(st.writeback)));
+		    o, "writeback", json_u64_or_null(to_bytes(st.writeback)));
 		json_object_object_add(o, "evicted",
 				       json_u64_or_null(to_bytes(st.evicted)));
 		json_object_object_add(
-			o, "recently_evicted",
-			json_u64_or_null(to_bytes(st.recently_evicted)));
+		    o, "recently_evicted",
+		    json_u64_or_null(to_bytes(st.recently_evicted)));
 		json_object_object_add(
-			o, "method",
-			json_object_new_string(
-				pagecache_method_name(st.method)));
+		    o, "method",
+		    json_object_new_string(pagecache_method_name(st.method)));
 		json_object_object_add(o, "map", json_object_new_string(map));
 		json_object_object_add(o, "map_cell_bytes",
 				       json_object_new_uint64(cell * ps));
@@ -226,17 +225,15 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 				json_object *ro = json_object_new_object();
 
 				json_object_object_add(
-					ro, "state",
-					json_object_new_string(k ? "dirty"
-								 : "cached"));
+				    ro, "state",
+				    json_object_new_string(k ? "dirty"
+							     : "cached"));
 				json_object_object_add(
-					ro, "offset",
-					json_object_new_uint64(v[i].first *
-							       ps));
+				    ro, "offset",
+				    json_object_new_uint64(v[i].first * ps));
 				json_object_object_add(
-					ro, "length",
-					json_object_new_uint64(v[i].pages *
-							       ps));
+				    ro, "length",
+				    json_object_new_uint64(v[i].pages * ps));
 				json_object_array_add(runs, ro);
 			}
 		}
@@ -255,11 +252,10 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 
 		printf("%s: %s, %llu pages, by %s\n", path,
 		       ctx->out.bytes
-			       ? (snprintf(a, sizeof(a), "%llu bytes",
-					   (unsigned long long)sb.st_size),
-				  a)
-			       : human_bytes((uint64_t)sb.st_size, a,
-					     sizeof(a)),
+			   ? (snprintf(a, sizeof(a), "%llu bytes",
+				       (unsigned long long)sb.st_size),
+			      a)
+			   : human_bytes((uint64_t)sb.st_size, a, sizeof(a)),
 		       (unsigned long long)npages,
 		       pagecache_method_name(st.method));
 		t = table_new(NULL);
@@ -274,7 +270,7 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 		if (sb.st_size > 0)
 			table_set_double(t, row, 1,
 					 100.0 * (double)st.cached /
-						 (double)npages);
+					     (double)npages);
 		table_set_u64(t, row, 2, to_bytes(st.dirty));
 		table_set_u64(t, row, 3, to_bytes(st.writeback));
 		table_set_u64(t, row, 4, to_bytes(st.evicted));
@@ -290,11 +286,10 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 			       "over half, '-' some, '.' none, 'D' dirty)\n",
 			       strlen(map),
 			       ctx->out.bytes
-				       ? (snprintf(b, sizeof(b), "%llu bytes",
-						   (unsigned long long)(cell *
-									ps)),
-					  b)
-				       : human_bytes(cell * ps, b, sizeof(b)));
+				   ? (snprintf(b, sizeof(b), "%llu bytes",
+					       (unsigned long long)(cell * ps)),
+				      b)
+				   : human_bytes(cell * ps, b, sizeof(b)));
 			for (size_t i = 0; i < strlen(map); i += 64)
 				printf("  %.64s\n", map + i);
 		}
@@ -318,9 +313,10 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 			}
 		}
 		if (cmore || dmore)
-			table_add_note(t, "More runs than shown (--max-runs "
-					  "%lu); the map above covers the whole "
-					  "file.",
+			table_add_note(t,
+				       "More runs than shown (--max-runs "
+				       "%lu); the map above covers the whole "
+				       "file.",
 				       max_runs);
 		if (!have_dirty_runs)
 			table_add_note(t, "Dirty runs: n/a (needs "

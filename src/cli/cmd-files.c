@@ -17,51 +17,53 @@
 #include "cli.h"
 
 const char cmd_files_help[] =
-	"Usage: memtally files [options] [PATH...]\n"
-	"\n"
-	"Page cache held by each file (RAMMap's File Summary; fincore and\n"
-	"vmtouch on Linux), largest first.\n"
-	"\n"
-	"With PATHs, every regular file under them is measured: directories\n"
-	"are walked recursively, staying on each PATH's filesystem (unless\n"
-	"--cross-mounts) and never following symlinks below a PATH; files\n"
-	"that vanish or cannot be opened during the walk are counted in a note.\n"
-	"Without PATH, the files are those that processes map (/proc/PID/maps)\n"
-	"or hold open (/proc/PID/fd, deleted files included), and every file\n"
-	"on a tmpfs mount (/dev/shm, /run, ...). Each file counts once, and\n"
-	"HOLDERS names up to four processes that map it or hold it open\n"
-	"(command and PID; +N for more; empty for a tmpfs file nobody holds).\n"
-	"\n"
-	"Columns:\n"
-	"  SIZE       file size\n"
-	"  CACHED     bytes of the file in the page cache, and % of its size\n"
-	"  DIRTY      cached bytes modified and not yet written back\n"
-	"  WRITEBACK  bytes being written now\n"
-	"  EVICTED    bytes that were cached and have been evicted (the kernel\n"
-	"             still remembers them); RECENT the recently evicted part,\n"
-	"             which would count as thrashing if read again\n"
-	"\n"
-	"Options:\n"
-	"  -n, --top N          show the first N files (default 50; 0 = all);\n"
-	"                       the totals count every file\n"
-	"  -s, --sort KEY       cached (default), dirty, writeback, evicted,\n"
-	"                       recent, size, path\n"
-	"  -r, --reverse        reverse the order\n"
-	"  -x, --cross-mounts   let the walk enter other filesystems\n"
-	"\n"
-	"Needs cachestat(2) (Linux 6.5) for DIRTY, WRITEBACK and EVICTED; with\n"
-	"mincore(2) only CACHED is known and the rest is n/a. Live system only:\n"
-	"with --root or -f the view says it is unavailable. Only root sees every\n"
-	"process's files.\n"
-	"\n"
-	"JSON: {\"rows\": [{\"path\", \"size\", \"cached\", \"dirty\", \"writeback\",\n"
-	"\"evicted\", \"recently_evicted\", \"method\", \"holders\" (without PATH)}],\n"
-	"\"totals\": {...},\n"
-	"\"notes\": [...]}; sizes in bytes, absent figures null.\n"
-	"\n"
-	"Examples:\n"
-	"  memtally files                  what the running system keeps cached\n"
-	"  memtally files -n 10 /var/lib/postgresql\n";
+    "Usage: memtally files [options] [PATH...]\n"
+    "\n"
+    "Page cache held by each file (RAMMap's File Summary; fincore and\n"
+    "vmtouch on Linux), largest first.\n"
+    "\n"
+    "With PATHs, every regular file under them is measured: directories\n"
+    "are walked recursively, staying on each PATH's filesystem (unless\n"
+    "--cross-mounts) and never following symlinks below a PATH; files\n"
+    "that vanish or cannot be opened during the walk are counted in a note.\n"
+    "Without PATH, the files are those that processes map (/proc/PID/maps)\n"
+    "or hold open (/proc/PID/fd, deleted files included), and every file\n"
+    "on a tmpfs mount (/dev/shm, /run, ...). Each file counts once, and\n"
+    "HOLDERS names up to four processes that map it or hold it open\n"
+    "(command and PID; +N for more; empty for a tmpfs file nobody holds).\n"
+    "\n"
+    "Columns:\n"
+    "  SIZE       file size\n"
+    "  CACHED     bytes of the file in the page cache, and % of its size\n"
+    "  DIRTY      cached bytes modified and not yet written back\n"
+    "  WRITEBACK  bytes being written now\n"
+    "  EVICTED    bytes that were cached and have been evicted (the kernel\n"
+    "             still remembers them); RECENT the recently evicted part,\n"
+    "             which would count as thrashing if read again\n"
+    "\n"
+    "Options:\n"
+    "  -n, --top N          show the first N files (default 50; 0 = all);\n"
+    "                       the totals count every file\n"
+    "  -s, --sort KEY       cached (default), dirty, writeback, evicted,\n"
+    "                       recent, size, path\n"
+    "  -r, --reverse        reverse the order\n"
+    "  -x, --cross-mounts   let the walk enter other filesystems\n"
+    "\n"
+    "Needs cachestat(2) (Linux 6.5) for DIRTY, WRITEBACK and EVICTED; with\n"
+    "mincore(2) only CACHED is known and the rest is n/a. Live system only:\n"
+    "with --root or -f the view says it is unavailable. Only root sees every\n"
+    "process's files.\n"
+    "\n"
+    "JSON: {\"rows\": [{\"path\", \"size\", \"cached\", \"dirty\", "
+    "\"writeback\",\n"
+    "\"evicted\", \"recently_evicted\", \"method\", \"holders\" (without "
+    "PATH)}],\n"
+    "\"totals\": {...},\n"
+    "\"notes\": [...]}; sizes in bytes, absent figures null.\n"
+    "\n"
+    "Examples:\n"
+    "  memtally files                  what the running system keeps cached\n"
+    "  memtally files -n 10 /var/lib/postgresql\n";
 
 enum ff {
 	FF_SIZE,
@@ -76,12 +78,12 @@ enum ff {
 static const struct {
 	const char *header, *key, *sort;
 } ff_cols[_FF_MAX] = {
-	[FF_SIZE] = { "SIZE", "size", "size" },
-	[FF_CACHED] = { "CACHED", "cached", "cached" },
-	[FF_DIRTY] = { "DIRTY", "dirty", "dirty" },
-	[FF_WRITEBACK] = { "WRITEBACK", "writeback", "writeback" },
-	[FF_EVICTED] = { "EVICTED", "evicted", "evicted" },
-	[FF_RECENT] = { "RECENT", "recently_evicted", "recent" },
+    [FF_SIZE] = {"SIZE", "size", "size"},
+    [FF_CACHED] = {"CACHED", "cached", "cached"},
+    [FF_DIRTY] = {"DIRTY", "dirty", "dirty"},
+    [FF_WRITEBACK] = {"WRITEBACK", "writeback", "writeback"},
+    [FF_EVICTED] = {"EVICTED", "evicted", "evicted"},
+    [FF_RECENT] = {"RECENT", "recently_evicted", "recent"},
 };
 
 #define SORT_PATH _FF_MAX
@@ -144,7 +146,7 @@ static char *holders_text(const struct file_entry *e)
 {
 	char buf[512] = "";
 	size_t len = 0, n = e->nholders < FILE_HOLDERS_MAX ? e->nholders
-							  : FILE_HOLDERS_MAX;
+							   : FILE_HOLDERS_MAX;
 
 	for (size_t i = 0; i < n; i++) {
 		char path[64], comm[64] = "?";
@@ -165,8 +167,7 @@ static char *holders_text(const struct file_entry *e)
 		len += (size_t)k;
 	}
 	if (e->nholders > n && len < sizeof(buf))
-		snprintf(buf + len, sizeof(buf) - len, "+%zu",
-			 e->nholders - n);
+		snprintf(buf + len, sizeof(buf) - len, "+%zu", e->nholders - n);
 	return xstrdup(buf);
 }
 
@@ -230,15 +231,14 @@ int cli_require_live(struct ctx *ctx, const char *what)
 int cmd_files(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "top", required_argument, NULL, 'n' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "cross-mounts", no_argument, NULL, 'x' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"top", required_argument, NULL, 'n'},
+	    {"sort", required_argument, NULL, 's'},
+	    {"reverse", no_argument, NULL, 'r'},
+	    {"cross-mounts", no_argument, NULL, 'x'},
+	    {NULL, 0, NULL, 0}};
 	unsigned long top = 50;
-	uint64_t tot[_FF_MAX] = { 0 }, tot_rounded = 0;
+	uint64_t tot[_FF_MAX] = {0}, tot_rounded = 0;
 	bool tty = isatty(STDERR_FILENO), held;
 	struct files fs;
 	struct table *t;
@@ -254,8 +254,8 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 		case 'n':
 			if (cli_parse_uint(optarg, &top) < 0)
 				return cli_usage_error(
-					ctx, "--top wants a number, not '%s'",
-					optarg);
+				    ctx, "--top wants a number, not '%s'",
+				    optarg);
 			continue;
 		case 's':
 			sort_key = -1;
@@ -267,7 +267,7 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 				sort_key = SORT_PATH;
 			if (sort_key < 0)
 				return cli_usage_error(
-					ctx, "unknown sort key '%s'", optarg);
+				    ctx, "unknown sort key '%s'", optarg);
 			continue;
 		case 'r':
 			sort_reverse = true;
@@ -358,13 +358,13 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 			if (k == FF_CACHED && !ctx->json) {
 				/* of the size rounded up to whole pages,
 				 * as the cache holds whole pages */
-				uint64_t size = e ? round_pages(e->size)
-						  : tot_rounded;
+				uint64_t size =
+				    e ? round_pages(e->size) : tot_rounded;
 
 				if (size && val_has(v))
 					table_set_double(t, row, col,
 							 100.0 * (double)v /
-								 (double)size);
+							     (double)size);
 				col++;
 			}
 		}
@@ -384,23 +384,24 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 		if (e) {
 			table_set_str(t, row, col, e->path);
 		} else {
-			_cleanup_free_ char *label =
-				xasprintf("total (%zu file%s)", fs.n,
-					  fs.n == 1 ? "" : "s");
+			_cleanup_free_ char *label = xasprintf(
+			    "total (%zu file%s)", fs.n, fs.n == 1 ? "" : "s");
 
 			table_set_str(t, row, col, label);
 		}
 	}
 	if (shown < fs.n)
-		table_add_note(t, "Showing %zu of %zu files; the total counts "
-				  "them all.",
+		table_add_note(t,
+			       "Showing %zu of %zu files; the total counts "
+			       "them all.",
 			       shown, fs.n);
 	if (fs.n == 0)
 		table_add_note(t, "No regular file measured.");
 	if (fs.n_mincore)
-		table_add_note(t, "%llu file%s measured with mincore(2) "
-				  "(cachestat(2) unavailable or refused): "
-				  "only CACHED is known for %s.",
+		table_add_note(t,
+			       "%llu file%s measured with mincore(2) "
+			       "(cachestat(2) unavailable or refused): "
+			       "only CACHED is known for %s.",
 			       (unsigned long long)fs.n_mincore,
 			       fs.n_mincore == 1 ? "" : "s",
 			       fs.n_mincore == 1 ? "it" : "them");
@@ -409,19 +410,22 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 
 		snprintf(why, sizeof(why), "%s: %s", fs.first_denied,
 			 strerror(-fs.first_denied_err));
-		table_add_note(t, "%llu file%s (or process file lists) could "
-				  "not be opened and %s not counted (first: "
-				  "%s)%s.",
+		table_add_note(t,
+			       "%llu file%s (or process file lists) could "
+			       "not be opened and %s not counted (first: "
+			       "%s)%s.",
 			       (unsigned long long)fs.n_denied,
 			       fs.n_denied == 1 ? "" : "s",
 			       fs.n_denied == 1 ? "is" : "are", why,
-			       geteuid() == 0 ? "" : "; run as root to see all");
+			       geteuid() == 0 ? ""
+					      : "; run as root to see all");
 	}
 	if (fs.n_hidden)
-		table_add_note(t, "%llu file%s not measured: cachestat(2) "
-				  "refused and mincore(2) shows every page of a "
-				  "file you neither own nor may write as "
-				  "resident; run as root.",
+		table_add_note(t,
+			       "%llu file%s not measured: cachestat(2) "
+			       "refused and mincore(2) shows every page of a "
+			       "file you neither own nor may write as "
+			       "resident; run as root.",
 			       (unsigned long long)fs.n_hidden,
 			       fs.n_hidden == 1 ? "" : "s");
 	if (fs.n_vanished)
@@ -429,8 +433,9 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 			       (unsigned long long)fs.n_vanished,
 			       fs.n_vanished == 1 ? "" : "s");
 	if (fs.n_other_fs && optind < argc)
-		table_add_note(t, "%llu mount point%s not entered (other "
-				  "filesystems; --cross-mounts enters them).",
+		table_add_note(t,
+			       "%llu mount point%s not entered (other "
+			       "filesystems; --cross-mounts enters them).",
 			       (unsigned long long)fs.n_other_fs,
 			       fs.n_other_fs == 1 ? "" : "s");
 	if (fs.n_errors)
@@ -447,9 +452,9 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 				       json_object_new_uint64(fs.n));
 		for (int k = 0; k < _FF_MAX; k++)
 			json_object_object_add(
-				totals, ff_cols[k].key,
-				val_has(tot[k]) ? json_object_new_uint64(tot[k])
-						: NULL);
+			    totals, ff_cols[k].key,
+			    val_has(tot[k]) ? json_object_new_uint64(tot[k])
+					    : NULL);
 		json_object_object_add(o, "totals", totals);
 		json_object_object_add(o, "notes", table_json_notes(t));
 		json_print(stdout, o);

@@ -5,15 +5,15 @@
 #include "cli.h"
 
 const char cmd_help_help[] =
-	"Usage: memtally help [COMMAND]\n"
-	"\n"
-	"Show the help of COMMAND (the same as 'memtally COMMAND --help'),\n"
-	"or the list of commands.\n";
+    "Usage: memtally help [COMMAND]\n"
+    "\n"
+    "Show the help of COMMAND (the same as 'memtally COMMAND --help'),\n"
+    "or the list of commands.\n";
 
 int cmd_help(int argc, char **argv, struct ctx *ctx)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+						 {NULL, 0, NULL, 0}};
 	const struct cmd *c;
 	int opt, r;
 

@@ -20,37 +20,37 @@
 #include "cli.h"
 
 const char cmd_leaks_help[] =
-	"Usage: memtally leaks --db FILE [options]\n"
-	"\n"
-	"Find what grows in a recording made by 'memtally record': each usage\n"
-	"category and pool tag gets a robust trend (Theil-Sen slopes over\n"
-	"bucket medians, one-off jumps set aside, Mann-Kendall confidence),\n"
-	"and the series that grow steadily are listed, fastest first, with:\n"
-	"\n"
-	"  RATE       growth in bytes per hour\n"
-	"  CONF       how sure the trend is (Mann-Kendall, 0-100%)\n"
-	"  GROWING    for how long it has grown (since its last low point)\n"
-	"  RUNS OUT   when MemAvailable is used up at this rate (only for\n"
-	"             memory the kernel cannot reclaim)\n"
-	"  KIND       reclaimable (page cache, reclaimable slab: the kernel\n"
-	"             gives it back under pressure) or unreclaimable\n"
-	"  OWNER      the chain: category -> pool tag -> module\n"
-	"\n"
-	"A series is named only when it grew by at least --min-growth over\n"
-	"the window, at --min-rate or faster, with --min-confidence; a\n"
-	"sawtooth that comes back down, a single jump and noise stay quiet.\n"
-	"With nothing growing it says so and exits 0.\n"
-	"\n"
-	"Options:\n"
-	"      --db FILE             the recording (required)\n"
-	"      --since T             only the last T of the recording (e.g. "
-	"6h,\n"
-	"                            2d) or samples since unix time @T\n"
-	"      --min-growth SIZE     default 8M\n"
-	"      --min-rate SIZE       per hour; default 1M\n"
-	"      --min-confidence PCT  default 99.9\n"
-	"      --all                 show every series' trend, growing or not\n"
-	"                            (text: GROWING column says which)\n";
+    "Usage: memtally leaks --db FILE [options]\n"
+    "\n"
+    "Find what grows in a recording made by 'memtally record': each usage\n"
+    "category and pool tag gets a robust trend (Theil-Sen slopes over\n"
+    "bucket medians, one-off jumps set aside, Mann-Kendall confidence),\n"
+    "and the series that grow steadily are listed, fastest first, with:\n"
+    "\n"
+    "  RATE       growth in bytes per hour\n"
+    "  CONF       how sure the trend is (Mann-Kendall, 0-100%)\n"
+    "  GROWING    for how long it has grown (since its last low point)\n"
+    "  RUNS OUT   when MemAvailable is used up at this rate (only for\n"
+    "             memory the kernel cannot reclaim)\n"
+    "  KIND       reclaimable (page cache, reclaimable slab: the kernel\n"
+    "             gives it back under pressure) or unreclaimable\n"
+    "  OWNER      the chain: category -> pool tag -> module\n"
+    "\n"
+    "A series is named only when it grew by at least --min-growth over\n"
+    "the window, at --min-rate or faster, with --min-confidence; a\n"
+    "sawtooth that comes back down, a single jump and noise stay quiet.\n"
+    "With nothing growing it says so and exits 0.\n"
+    "\n"
+    "Options:\n"
+    "      --db FILE             the recording (required)\n"
+    "      --since T             only the last T of the recording (e.g. "
+    "6h,\n"
+    "                            2d) or samples since unix time @T\n"
+    "      --min-growth SIZE     default 8M\n"
+    "      --min-rate SIZE       per hour; default 1M\n"
+    "      --min-confidence PCT  default 99.9\n"
+    "      --all                 show every series' trend, growing or not\n"
+    "                            (text: GROWING column says which)\n";
 
 /* --since: "6h" (ago, relative to the recording's end) or "@UNIX". */
 static int parse_since(const char *s, bool *ret_abs, double *ret)
@@ -105,7 +105,7 @@ json_object *leaks_owner_json(const struct store_data *d,
 				       json_object_new_string(name));
 		json_object_object_add(e, "bytes_per_hour",
 				       json_object_new_int64((int64_t)llround(
-					       ch->bytes_per_hour)));
+					   ch->bytes_per_hour)));
 		json_object_array_add(chain, e);
 	}
 	json_object_object_add(o, "chain", chain);
@@ -126,14 +126,14 @@ static void owner_text(const struct store_data *d,
 int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "since", required_argument, NULL, 's' },
-		{ "min-growth", required_argument, NULL, 'G' },
-		{ "min-rate", required_argument, NULL, 'R' },
-		{ "min-confidence", required_argument, NULL, 'C' },
-		{ "all", no_argument, NULL, 'a' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'D'},
+	    {"since", required_argument, NULL, 's'},
+	    {"min-growth", required_argument, NULL, 'G'},
+	    {"min-rate", required_argument, NULL, 'R'},
+	    {"min-confidence", required_argument, NULL, 'C'},
+	    {"all", no_argument, NULL, 'a'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *since = NULL;
 	struct trend_rules rules;
@@ -178,8 +178,7 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 			if (errno || end == optarg || *end || !(pct >= 0) ||
 			    pct > 100)
 				return cli_usage_error(
-					ctx, "bad confidence '%s' (0-100)",
-					optarg);
+				    ctx, "bad confidence '%s' (0-100)", optarg);
 			rules.min_confidence = pct / 100.0;
 			continue;
 		}
@@ -219,12 +218,10 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 		json_object_object_add(top, "samples",
 				       json_object_new_uint64(d.n_times));
 		json_object_object_add(
-			top, "seconds",
-			json_object_new_int64(
-				d.n_times
-					? (d.t_ms[d.n_times - 1] - d.t_ms[0]) /
-						  1000
-					: 0));
+		    top, "seconds",
+		    json_object_new_int64(
+			d.n_times ? (d.t_ms[d.n_times - 1] - d.t_ms[0]) / 1000
+				  : 0));
 		json_object_object_add(top, "series_analysed",
 				       json_object_new_uint64(res.n_analysed));
 		for (size_t k = 0; k < res.n; k++) {
@@ -237,52 +234,48 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 			json_object_object_add(o, "series",
 					       json_object_new_string(name));
 			json_object_object_add(
-				o, "kind",
-				json_object_new_string(
-					f->reclaimable ? "reclaimable"
+			    o, "kind",
+			    json_object_new_string(f->reclaimable
+						       ? "reclaimable"
 						       : "unreclaimable"));
 			json_object_object_add(
-				o, "bytes_per_hour",
-				json_object_new_int64(
-					(int64_t)llround(f->bytes_per_hour)));
+			    o, "bytes_per_hour",
+			    json_object_new_int64(
+				(int64_t)llround(f->bytes_per_hour)));
 			json_object_object_add(
-				o, "start_bytes",
-				json_object_new_int64(f->start_bytes));
+			    o, "start_bytes",
+			    json_object_new_int64(f->start_bytes));
 			json_object_object_add(
-				o, "end_bytes",
-				json_object_new_int64(f->end_bytes));
+			    o, "end_bytes",
+			    json_object_new_int64(f->end_bytes));
 			/* floored, so 0.99996 is never shown as 1 */
 			conf = floor(f->tr.confidence * 1e4) / 1e4;
 			snprintf(cf, sizeof(cf), "%.4f", conf);
 			json_object_object_add(
-				o, "confidence",
-				json_object_new_double_s(conf, cf));
+			    o, "confidence",
+			    json_object_new_double_s(conf, cf));
 			json_object_object_add(
-				o, "growing_seconds",
-				json_object_new_int64(
-					(f->tr.t1 - f->tr.growing_since) /
-					1000));
+			    o, "growing_seconds",
+			    json_object_new_int64(
+				(f->tr.t1 - f->tr.growing_since) / 1000));
 			json_object_object_add(
-				o, "steps_ignored",
-				json_object_new_int(f->tr.steps));
+			    o, "steps_ignored",
+			    json_object_new_int(f->tr.steps));
 			json_object_object_add(
-				o, "net_bytes",
-				json_object_new_int64(
-					(int64_t)llround(f->tr.net)));
+			    o, "net_bytes",
+			    json_object_new_int64((int64_t)llround(f->tr.net)));
 			json_object_object_add(
-				o, "growing",
-				json_object_new_boolean(f->growing));
+			    o, "growing", json_object_new_boolean(f->growing));
 			json_object_object_add(
-				o, "exhaustion_seconds",
-				isnan(f->exhaustion_s)
-					? NULL
-					: json_object_new_int64(
-						  (int64_t)f->exhaustion_s));
+			    o, "exhaustion_seconds",
+			    isnan(f->exhaustion_s)
+				? NULL
+				: json_object_new_int64(
+				      (int64_t)f->exhaustion_s));
 			if (f->exhaustion_why)
 				json_object_object_add(
-					o, "exhaustion_why",
-					json_object_new_string(
-						f->exhaustion_why));
+				    o, "exhaustion_why",
+				    json_object_new_string(f->exhaustion_why));
 			json_object_object_add(o, "owner",
 					       leaks_owner_json(&d, &res, k));
 			json_object_array_add(arr, o);
@@ -293,10 +286,10 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 	} else if (res.n == 0) {
 		char dur[32];
 
-		fmt_duration(d.n_times ? (double)(d.t_ms[d.n_times - 1] -
-						  d.t_ms[0]) /
-						 1000.0
-				       : 0,
+		fmt_duration(d.n_times
+				 ? (double)(d.t_ms[d.n_times - 1] - d.t_ms[0]) /
+				       1000.0
+				 : 0,
 			     dur, sizeof(dur));
 		printf("No leaks: nothing grew steadily in %zu samples over "
 		       "%s (%zu series analysed).\n",
@@ -337,7 +330,7 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 			table_set_i64(t, row, 4, f->end_bytes);
 			table_set_double(t, row, 5, f->tr.confidence * 100);
 			fmt_duration((double)(f->tr.t1 - f->tr.growing_since) /
-					     1000.0,
+					 1000.0,
 				     dur, sizeof(dur));
 			table_set_str(t, row, 6, f->growing ? dur : "no");
 			if (isnan(f->exhaustion_s)) {
@@ -354,9 +347,9 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 		for (size_t k = 0; k < res.n; k++)
 			if (res.v[k].reclaimable && res.v[k].growing) {
 				table_add_note(
-					t, "RUNS OUT is n/a for reclaimable "
-					   "growth: the kernel gives that "
-					   "memory back under pressure.");
+				    t, "RUNS OUT is n/a for reclaimable "
+				       "growth: the kernel gives that "
+				       "memory back under pressure.");
 				break;
 			}
 		if (all)

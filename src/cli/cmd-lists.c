@@ -28,46 +28,47 @@
 #include "cli.h"
 
 const char cmd_lists_help[] =
-	"Usage: memtally lists [options]\n"
-	"\n"
-	"The page lists and how costly their memory is to reclaim: RAMMap's\n"
-	"Priority Summary for Linux.\n"
-	"\n"
-	"LRU lists (from /proc/meminfo): the kernel keeps anonymous and file\n"
-	"pages on active and inactive lists and reclaims from the inactive\n"
-	"tails; unevictable pages (mlocked, ramfs, SHM_LOCK) are never\n"
-	"reclaimed; dirty pages (RAMMap's Modified) must be written back first.\n"
-	"Anonymous here includes tmpfs and shared memory (swap-backed).\n"
-	"\n"
-	"Reclaim cost, from cheapest; the classes add up to the LRU total:\n"
-	"  cheap           clean inactive file cache (at least this much):\n"
-	"                  dropped without I/O\n"
-	"  cheap, later    clean active file cache: after it is deactivated\n"
-	"  after writeback dirty and writeback file pages\n"
-	"  costly          anonymous pages that fit in free swap: written out\n"
-	"  not at all      unevictable pages, and anonymous pages beyond free\n"
-	"                  swap (all of them without swap)\n"
-	"\n"
-	"MGLRU (Linux 6.1+, when enabled): pages per generation, youngest\n"
-	"first, summed over memory cgroups and nodes by age rank; the\n"
-	"generations need root and debugfs (/sys/kernel/debug/lru_gen).\n"
-	"\n"
-	"Refaults (from /proc/vmstat): evicted pages read back in\n"
-	"(workingset_refault), those that were part of the working set and go\n"
-	"straight back to the active list (workingset_activate: thrashing) and\n"
-	"those restored as recently active (workingset_restore); with scans,\n"
-	"steals and swap I/O. Shown as totals since boot and as rates over\n"
-	"the interval.\n"
-	"\n"
-	"Options:\n"
-	"  -i, --interval SECONDS  sample /proc/vmstat twice, SECONDS apart, for\n"
-	"                          the rates (default 1; 0 = totals only). On\n"
-	"                          --root or -f there is one sample and no rate.\n"
-	"\n"
-	"JSON: {\"lists\": [{\"name\", \"bytes\", \"reclaim\"}], \"reclaim\":\n"
-	"[{\"class\", \"bytes\"}], \"mglru\": {\"enabled\", \"generations\": [...]},\n"
-	"\"counters\": [{\"name\", \"total\", \"per_second\"}], \"interval_s\",\n"
-	"\"notes\"}; sizes in bytes, counts in pages or events, absent null.\n";
+    "Usage: memtally lists [options]\n"
+    "\n"
+    "The page lists and how costly their memory is to reclaim: RAMMap's\n"
+    "Priority Summary for Linux.\n"
+    "\n"
+    "LRU lists (from /proc/meminfo): the kernel keeps anonymous and file\n"
+    "pages on active and inactive lists and reclaims from the inactive\n"
+    "tails; unevictable pages (mlocked, ramfs, SHM_LOCK) are never\n"
+    "reclaimed; dirty pages (RAMMap's Modified) must be written back first.\n"
+    "Anonymous here includes tmpfs and shared memory (swap-backed).\n"
+    "\n"
+    "Reclaim cost, from cheapest; the classes add up to the LRU total:\n"
+    "  cheap           clean inactive file cache (at least this much):\n"
+    "                  dropped without I/O\n"
+    "  cheap, later    clean active file cache: after it is deactivated\n"
+    "  after writeback dirty and writeback file pages\n"
+    "  costly          anonymous pages that fit in free swap: written out\n"
+    "  not at all      unevictable pages, and anonymous pages beyond free\n"
+    "                  swap (all of them without swap)\n"
+    "\n"
+    "MGLRU (Linux 6.1+, when enabled): pages per generation, youngest\n"
+    "first, summed over memory cgroups and nodes by age rank; the\n"
+    "generations need root and debugfs (/sys/kernel/debug/lru_gen).\n"
+    "\n"
+    "Refaults (from /proc/vmstat): evicted pages read back in\n"
+    "(workingset_refault), those that were part of the working set and go\n"
+    "straight back to the active list (workingset_activate: thrashing) and\n"
+    "those restored as recently active (workingset_restore); with scans,\n"
+    "steals and swap I/O. Shown as totals since boot and as rates over\n"
+    "the interval.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --interval SECONDS  sample /proc/vmstat twice, SECONDS apart, for\n"
+    "                          the rates (default 1; 0 = totals only). On\n"
+    "                          --root or -f there is one sample and no rate.\n"
+    "\n"
+    "JSON: {\"lists\": [{\"name\", \"bytes\", \"reclaim\"}], \"reclaim\":\n"
+    "[{\"class\", \"bytes\"}], \"mglru\": {\"enabled\", \"generations\": "
+    "[...]},\n"
+    "\"counters\": [{\"name\", \"total\", \"per_second\"}], \"interval_s\",\n"
+    "\"notes\"}; sizes in bytes, counts in pages or events, absent null.\n";
 
 struct counter_def {
 	const char *name;
@@ -75,20 +76,20 @@ struct counter_def {
 };
 
 static const struct counter_def counters[] = {
-	{ "workingset_refault_file", true },
-	{ "workingset_refault_anon", true },
-	{ "workingset_activate_file", true },
-	{ "workingset_activate_anon", true },
-	{ "workingset_restore_file", true },
-	{ "workingset_restore_anon", true },
-	{ "pgscan_kswapd", true },
-	{ "pgscan_direct", true },
-	{ "pgsteal_kswapd", true },
-	{ "pgsteal_direct", true },
-	{ "pswpin", true },
-	{ "pswpout", true },
-	{ "pgmajfault", false },
-	{ "allocstall_normal", false },
+    {"workingset_refault_file", true},
+    {"workingset_refault_anon", true},
+    {"workingset_activate_file", true},
+    {"workingset_activate_anon", true},
+    {"workingset_restore_file", true},
+    {"workingset_restore_anon", true},
+    {"pgscan_kswapd", true},
+    {"pgscan_direct", true},
+    {"pgsteal_kswapd", true},
+    {"pgsteal_direct", true},
+    {"pswpin", true},
+    {"pswpout", true},
+    {"pgmajfault", false},
+    {"allocstall_normal", false},
 };
 
 static uint64_t sub_sat(uint64_t a, uint64_t b)
@@ -115,17 +116,16 @@ static struct table *lists_table(const struct meminfo *mi)
 		const char *label, *key, *reclaim;
 		enum meminfo_field f;
 	} rows[] = {
-		{ "active anon", "active_anon", "swap out", MI_ACTIVE_ANON },
-		{ "inactive anon", "inactive_anon", "swap out",
-		  MI_INACTIVE_ANON },
-		{ "active file", "active_file", "drop after deactivation",
-		  MI_ACTIVE_FILE },
-		{ "inactive file", "inactive_file", "drop (cheapest)",
-		  MI_INACTIVE_FILE },
-		{ "unevictable", "unevictable", "never", MI_UNEVICTABLE },
-		{ "  of which mlocked", "mlocked", "never", MI_MLOCKED },
-		{ "dirty", "dirty", "write back first", MI_DIRTY },
-		{ "writeback", "writeback", "wait for the write", MI_WRITEBACK },
+	    {"active anon", "active_anon", "swap out", MI_ACTIVE_ANON},
+	    {"inactive anon", "inactive_anon", "swap out", MI_INACTIVE_ANON},
+	    {"active file", "active_file", "drop after deactivation",
+	     MI_ACTIVE_FILE},
+	    {"inactive file", "inactive_file", "drop (cheapest)",
+	     MI_INACTIVE_FILE},
+	    {"unevictable", "unevictable", "never", MI_UNEVICTABLE},
+	    {"  of which mlocked", "mlocked", "never", MI_MLOCKED},
+	    {"dirty", "dirty", "write back first", MI_DIRTY},
+	    {"writeback", "writeback", "wait for the write", MI_WRITEBACK},
 	};
 	struct table *t = table_new("LRU lists");
 	uint64_t total = mi->v[MI_MEMTOTAL];
@@ -175,20 +175,18 @@ static struct table *reclaim_table(const struct meminfo *mi)
 		costly = anon < sf ? anon : sf;
 		never = val_has(unev) ? unev + (anon - costly) : VAL_ABSENT;
 	}
-	rows[0] = (typeof(rows[0])){ "cheap", "cheap",
-				     "clean inactive file cache (at least)",
-				     cheap };
-	rows[1] = (typeof(rows[0])){ "cheap, later", "cheap_later",
-				     "clean active file cache", later };
-	rows[2] = (typeof(rows[0])){ "after writeback", "after_writeback",
-				     "dirty and writeback file pages", wb };
-	rows[3] = (typeof(rows[0])){ "costly", "costly",
-				     "anonymous pages that fit in free swap",
-				     costly };
+	rows[0] = (typeof(rows[0])){
+	    "cheap", "cheap", "clean inactive file cache (at least)", cheap};
+	rows[1] = (typeof(rows[0])){"cheap, later", "cheap_later",
+				    "clean active file cache", later};
+	rows[2] = (typeof(rows[0])){"after writeback", "after_writeback",
+				    "dirty and writeback file pages", wb};
+	rows[3] =
+	    (typeof(rows[0])){"costly", "costly",
+			      "anonymous pages that fit in free swap", costly};
 	rows[4] = (typeof(rows[0])){
-		"not at all", "never",
-		"unevictable, and anonymous beyond free swap", never
-	};
+	    "not at all", "never",
+	    "unevictable, and anonymous beyond free swap", never};
 	table_add_col(t, "CLASS", "class", COL_STR);
 	table_add_col(t, "SIZE", "bytes", COL_BYTES);
 	table_add_col(t, "RAM%", "pct", COL_PCT);
@@ -199,18 +197,18 @@ static struct table *reclaim_table(const struct meminfo *mi)
 		table_set_str(t, r, 0, rows[i].label);
 		table_set_u64(t, r, 1, rows[i].v);
 		if (val_has(rows[i].v) && val_has(total) && total)
-			table_set_double(t, r, 2,
-					 100.0 * (double)rows[i].v /
-						 (double)total);
+			table_set_double(
+			    t, r, 2, 100.0 * (double)rows[i].v / (double)total);
 		table_set_str(t, r, 3, rows[i].what);
 	}
 	if (val_has(swapfree) && swapfree == 0)
 		table_add_note(t, "No free swap: anonymous memory cannot be "
 				  "reclaimed at all (only killed).");
 	if (val_has(dirty) && dirty > 0)
-		table_add_note(t, "Dirty pages may sit on either file list, so "
-				  "'cheap' counts them all against the inactive "
-				  "list: a lower bound.");
+		table_add_note(t,
+			       "Dirty pages may sit on either file list, so "
+			       "'cheap' counts them all against the inactive "
+			       "list: a lower bound.");
 	return t;
 }
 
@@ -272,8 +270,9 @@ static struct table *mglru_table(struct root *root, uint64_t *ret_mask,
 		table_set_u64(t, row, 3, g.rank[i].anon * ps);
 		table_set_u64(t, row, 4, g.rank[i].file * ps);
 	}
-	table_add_note(t, "%zu memory cgroups, %zu lruvecs; pages counted as "
-			  "4 KiB.",
+	table_add_note(t,
+		       "%zu memory cgroups, %zu lruvecs; pages counted as "
+		       "4 KiB.",
 		       g.nmemcgs, g.nlruvecs);
 	lru_gen_release(&g);
 	why[0] = '\0';
@@ -314,10 +313,9 @@ static struct table *counters_table(const struct vmstat *a,
 int cmd_lists(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "interval", required_argument, NULL, 'i' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"interval", required_argument, NULL, 'i'},
+	    {NULL, 0, NULL, 0}};
 	struct table *lists, *reclaim, *mglru, *ctrs;
 	const struct meminfo *mi;
 	const struct vmstat *vs;
@@ -330,8 +328,8 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 	uint64_t mask;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "i:",
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "i:", longopts,
+				NULL)) != -1) {
 		if (c == 'i') {
 			char *end;
 
@@ -340,10 +338,10 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 			if (errno || end == optarg || *end || interval < 0 ||
 			    interval > 3600)
 				return cli_usage_error(
-					ctx,
-					"--interval wants 0 to 3600 seconds, "
-					"not '%s'",
-					optarg);
+				    ctx,
+				    "--interval wants 0 to 3600 seconds, "
+				    "not '%s'",
+				    optarg);
 			continue;
 		}
 		r = cli_common_opt(ctx, c, optarg);
@@ -373,9 +371,9 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 	if (vs && root_is_live(root) && interval > 0) {
 		double t0 = now_s();
 		struct timespec ts = {
-			.tv_sec = (time_t)interval,
-			.tv_nsec = (long)((interval - (double)(time_t)interval) *
-					  1e9),
+		    .tv_sec = (time_t)interval,
+		    .tv_nsec =
+			(long)((interval - (double)(time_t)interval) * 1e9),
 		};
 
 		nanosleep(&ts, NULL);
@@ -392,14 +390,15 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 	if (ctrs && !have_vs2)
 		table_add_note(ctrs, "%s",
 			       !root_is_live(root)
-				       ? "Rates need two samples of the live "
-					 "system; a captured tree or snapshot "
-					 "has one."
-				       : "Totals since boot only (--interval "
-					 "0).");
+				   ? "Rates need two samples of the live "
+				     "system; a captured tree or snapshot "
+				     "has one."
+				   : "Totals since boot only (--interval "
+				     "0).");
 	else if (ctrs)
-		table_add_note(ctrs, "Rates over %.2f s; page counts as "
-				     "4 KiB.",
+		table_add_note(ctrs,
+			       "Rates over %.2f s; page counts as "
+			       "4 KiB.",
 			       secs);
 	if (!vs) {
 		char why[400];
@@ -417,9 +416,8 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 		json_object_object_add(o, "lists", table_json_rows(lists));
 		json_object_object_add(o, "reclaim", table_json_rows(reclaim));
 		json_object_object_add(
-			mg, "enabled",
-			val_has(mask) ? json_object_new_boolean(mask != 0)
-				      : NULL);
+		    mg, "enabled",
+		    val_has(mask) ? json_object_new_boolean(mask != 0) : NULL);
 		json_object_object_add(mg, "generations",
 				       mglru ? table_json_rows(mglru) : NULL);
 		json_object_object_add(o, "mglru", mg);
@@ -430,7 +428,7 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 						: NULL);
 		{
 			json_object *notes = json_object_new_array();
-			struct table *all[] = { lists, reclaim, mglru, ctrs };
+			struct table *all[] = {lists, reclaim, mglru, ctrs};
 
 			for (size_t i = 0; i < ELEMENTSOF(all); i++) {
 				json_object *n;
@@ -441,10 +439,10 @@ int cmd_lists(int argc, char **argv, struct ctx *ctx)
 				for (size_t k = 0;
 				     k < json_object_array_length(n); k++)
 					json_object_array_add(
-						notes,
-						json_object_get(
-							json_object_array_get_idx(
-								n, k)));
+					    notes,
+					    json_object_get(
+						json_object_array_get_idx(n,
+									  k)));
 				json_object_put(n);
 			}
 			json_object_object_add(o, "notes", notes);

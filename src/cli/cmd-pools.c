@@ -462,9 +462,11 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 			continue;
 		}
 		case 0x206:
-			if (!streq(optarg, "tp_btf") && !streq(optarg, "raw_tp"))
+			if (!streq(optarg, "tp_btf") &&
+			    !streq(optarg, "raw_tp"))
 				return cli_usage_error(
-				    ctx, "--attach is tp_btf or raw_tp, not '%s'",
+				    ctx,
+				    "--attach is tp_btf or raw_tp, not '%s'",
 				    optarg);
 			o->bpf.raw_tp = streq(optarg, "raw_tp");
 			continue;

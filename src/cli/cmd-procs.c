@@ -22,52 +22,53 @@
 #include "cli.h"
 
 const char cmd_procs_help[] =
-	"Usage: memtally procs [options]\n"
-	"\n"
-	"Memory held by each process, from /proc/PID/smaps_rollup and\n"
-	"/proc/PID/status (RAMMap's Processes tab; smem and ps_mem on Linux).\n"
-	"\n"
-	"Columns:\n"
-	"  RSS      resident set: every page the process maps, shared or not\n"
-	"  PSS      proportional set: each shared page divided among the\n"
-	"           processes that map it; PSS sums to what they really hold\n"
-	"  ANON, FILE, SHMEM  the parts of PSS that are anonymous memory, file\n"
-	"           cache and shared memory (tmpfs, SysV, memfd); n/a before\n"
-	"           Linux 5.7\n"
-	"  USS      unique set: Private_Clean + Private_Dirty, what exiting\n"
-	"           would free\n"
-	"  SWAP     swapped-out anonymous pages; SWAPPSS its proportional share\n"
-	"  LOCKED   mlocked pages; PTE page tables (VmPTE)\n"
-	"\n"
-	"Options:\n"
-	"  -s, --sort KEY     pss (default), rss, uss, anon, file, shmem, swap,\n"
-	"                     swappss, locked, pte, pid, comm, user, count\n"
-	"  -r, --reverse      reverse the order\n"
-	"  -n, --top N        show the first N rows (totals still count all)\n"
-	"  -p, --pid LIST     only these processes (comma-separated PIDs)\n"
-	"  -u, --user USER    only processes whose real user is USER (name or\n"
-	"                     uid)\n"
-	"  -c, --comm PATTERN only processes whose name matches PATTERN (a shell\n"
-	"                     glob, e.g. 'postgres*')\n"
-	"  -g, --group BY     one row per command (comm) or per user (user),\n"
-	"                     with the number of processes in PROCS\n"
-	"\n"
-	"A process that exits during the scan is skipped. One that cannot be\n"
-	"read (another user's, when not root) is counted and named in a note,\n"
-	"never shown as 0. Kernel threads map no memory and are not shown.\n"
-	"Without filters, a note sets the PSS totals against /proc/meminfo\n"
-	"(AnonPages, Shmem, file pages) so they tie back to 'memtally usage'.\n"
-	"\n"
-	"JSON: {\"rows\": [{\"pid\", \"comm\", \"user\", \"rss\", \"pss\",\n"
-	"\"pss_anon\", \"pss_file\", \"pss_shmem\", \"uss\", \"swap\", \"swap_pss\",\n"
-	"\"locked\", \"page_tables\"}], \"totals\": {...}, \"unreadable\":\n"
-	"[{\"pid\", \"comm\", \"reason\"}], \"notes\": [...]}; sizes in bytes,\n"
-	"absent figures null. Grouped rows have \"procs\" and no \"pid\".\n"
-	"\n"
-	"Examples:\n"
-	"  memtally procs -n 10             the ten largest by PSS\n"
-	"  memtally procs -g comm -s uss    per program, by unique memory\n"
-	"  memtally procs -u postgres --json\n";
+    "Usage: memtally procs [options]\n"
+    "\n"
+    "Memory held by each process, from /proc/PID/smaps_rollup and\n"
+    "/proc/PID/status (RAMMap's Processes tab; smem and ps_mem on Linux).\n"
+    "\n"
+    "Columns:\n"
+    "  RSS      resident set: every page the process maps, shared or not\n"
+    "  PSS      proportional set: each shared page divided among the\n"
+    "           processes that map it; PSS sums to what they really hold\n"
+    "  ANON, FILE, SHMEM  the parts of PSS that are anonymous memory, file\n"
+    "           cache and shared memory (tmpfs, SysV, memfd); n/a before\n"
+    "           Linux 5.7\n"
+    "  USS      unique set: Private_Clean + Private_Dirty, what exiting\n"
+    "           would free\n"
+    "  SWAP     swapped-out anonymous pages; SWAPPSS its proportional share\n"
+    "  LOCKED   mlocked pages; PTE page tables (VmPTE)\n"
+    "\n"
+    "Options:\n"
+    "  -s, --sort KEY     pss (default), rss, uss, anon, file, shmem, swap,\n"
+    "                     swappss, locked, pte, pid, comm, user, count\n"
+    "  -r, --reverse      reverse the order\n"
+    "  -n, --top N        show the first N rows (totals still count all)\n"
+    "  -p, --pid LIST     only these processes (comma-separated PIDs)\n"
+    "  -u, --user USER    only processes whose real user is USER (name or\n"
+    "                     uid)\n"
+    "  -c, --comm PATTERN only processes whose name matches PATTERN (a shell\n"
+    "                     glob, e.g. 'postgres*')\n"
+    "  -g, --group BY     one row per command (comm) or per user (user),\n"
+    "                     with the number of processes in PROCS\n"
+    "\n"
+    "A process that exits during the scan is skipped. One that cannot be\n"
+    "read (another user's, when not root) is counted and named in a note,\n"
+    "never shown as 0. Kernel threads map no memory and are not shown.\n"
+    "Without filters, a note sets the PSS totals against /proc/meminfo\n"
+    "(AnonPages, Shmem, file pages) so they tie back to 'memtally usage'.\n"
+    "\n"
+    "JSON: {\"rows\": [{\"pid\", \"comm\", \"user\", \"rss\", \"pss\",\n"
+    "\"pss_anon\", \"pss_file\", \"pss_shmem\", \"uss\", \"swap\", "
+    "\"swap_pss\",\n"
+    "\"locked\", \"page_tables\"}], \"totals\": {...}, \"unreadable\":\n"
+    "[{\"pid\", \"comm\", \"reason\"}], \"notes\": [...]}; sizes in bytes,\n"
+    "absent figures null. Grouped rows have \"procs\" and no \"pid\".\n"
+    "\n"
+    "Examples:\n"
+    "  memtally procs -n 10             the ten largest by PSS\n"
+    "  memtally procs -g comm -s uss    per program, by unique memory\n"
+    "  memtally procs -u postgres --json\n";
 
 enum pf {
 	PF_RSS,
@@ -86,16 +87,16 @@ enum pf {
 static const struct {
 	const char *header, *key, *sort;
 } pf_cols[_PF_MAX] = {
-	[PF_RSS] = { "RSS", "rss", "rss" },
-	[PF_PSS] = { "PSS", "pss", "pss" },
-	[PF_PSS_ANON] = { "ANON", "pss_anon", "anon" },
-	[PF_PSS_FILE] = { "FILE", "pss_file", "file" },
-	[PF_PSS_SHMEM] = { "SHMEM", "pss_shmem", "shmem" },
-	[PF_USS] = { "USS", "uss", "uss" },
-	[PF_SWAP] = { "SWAP", "swap", "swap" },
-	[PF_SWAPPSS] = { "SWAPPSS", "swap_pss", "swappss" },
-	[PF_LOCKED] = { "LOCKED", "locked", "locked" },
-	[PF_PTE] = { "PTE", "page_tables", "pte" },
+    [PF_RSS] = {"RSS", "rss", "rss"},
+    [PF_PSS] = {"PSS", "pss", "pss"},
+    [PF_PSS_ANON] = {"ANON", "pss_anon", "anon"},
+    [PF_PSS_FILE] = {"FILE", "pss_file", "file"},
+    [PF_PSS_SHMEM] = {"SHMEM", "pss_shmem", "shmem"},
+    [PF_USS] = {"USS", "uss", "uss"},
+    [PF_SWAP] = {"SWAP", "swap", "swap"},
+    [PF_SWAPPSS] = {"SWAPPSS", "swap_pss", "swappss"},
+    [PF_LOCKED] = {"LOCKED", "locked", "locked"},
+    [PF_PTE] = {"PTE", "page_tables", "pte"},
 };
 
 enum group_by { GROUP_NONE, GROUP_COMM, GROUP_USER };
@@ -146,8 +147,8 @@ static void users_load(struct root *root, struct users *u)
 		num.len = (size_t)(c3 - c2 - 1);
 		if (span_u64(num, &uid) < 0)
 			continue;
-		u->names = xgrow(u->names, &u->alloc, u->n + 1,
-				 sizeof(*u->names));
+		u->names =
+		    xgrow(u->names, &u->alloc, u->n + 1, sizeof(*u->names));
 		u->uids = xrealloc(u->uids, u->alloc * sizeof(*u->uids));
 		u->names[u->n] = xstrndup(line.p, (size_t)(c1 - line.p));
 		u->uids[u->n++] = uid;
@@ -162,8 +163,7 @@ static void users_release(struct users *u)
 	free(u->uids);
 }
 
-static void users_name(const struct users *u, uint64_t uid, char *buf,
-		       size_t n)
+static void users_name(const struct users *u, uint64_t uid, char *buf, size_t n)
 {
 	if (!val_has(uid)) {
 		snprintf(buf, n, "?");
@@ -318,30 +318,29 @@ static void note_tieback(struct table *t, struct root *root,
 	if (meminfo_read(root, &mi, NULL) < 0)
 		return;
 #define H(v, buf)                                                              \
-	(o->bytes ? (snprintf(buf, sizeof(buf), "%llu",                        \
-			      (unsigned long long)(v)),                        \
-		     buf)                                                      \
-		  : human_bytes((v), buf, sizeof(buf)))
+	(o->bytes                                                              \
+	     ? (snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(v)),   \
+		buf)                                                           \
+	     : human_bytes((v), buf, sizeof(buf)))
 	if (val_has(tot->f[PF_PSS_ANON]) && val_has(mi.v[MI_ANONPAGES]) &&
 	    val_has(tot->f[PF_PSS_SHMEM]) && val_has(mi.v[MI_SHMEM]) &&
 	    val_has(mi.v[MI_CACHED])) {
 		filepages = mi.v[MI_CACHED] > mi.v[MI_SHMEM]
-				    ? mi.v[MI_CACHED] - mi.v[MI_SHMEM]
-				    : 0;
+				? mi.v[MI_CACHED] - mi.v[MI_SHMEM]
+				: 0;
 		table_add_note(
-			t,
-			"Ties to /proc/meminfo: PSS anon %s of AnonPages %s; "
-			"PSS shmem %s of Shmem %s; PSS file %s of file cache %s "
-			"(the rest is cache no process maps, or memory no "
-			"process holds).",
-			H(tot->f[PF_PSS_ANON], a), H(mi.v[MI_ANONPAGES], b),
-			H(tot->f[PF_PSS_SHMEM], c), H(mi.v[MI_SHMEM], d),
-			H(tot->f[PF_PSS_FILE], e), H(filepages, f));
+		    t,
+		    "Ties to /proc/meminfo: PSS anon %s of AnonPages %s; "
+		    "PSS shmem %s of Shmem %s; PSS file %s of file cache %s "
+		    "(the rest is cache no process maps, or memory no "
+		    "process holds).",
+		    H(tot->f[PF_PSS_ANON], a), H(mi.v[MI_ANONPAGES], b),
+		    H(tot->f[PF_PSS_SHMEM], c), H(mi.v[MI_SHMEM], d),
+		    H(tot->f[PF_PSS_FILE], e), H(filepages, f));
 	}
 	if (val_has(tot->f[PF_PTE]) && val_has(mi.v[MI_PAGETABLES]))
 		table_add_note(t, "Page tables: %s of PageTables %s.",
-			       H(tot->f[PF_PTE], a),
-			       H(mi.v[MI_PAGETABLES], b));
+			       H(tot->f[PF_PTE], a), H(mi.v[MI_PAGETABLES], b));
 #undef H
 	meminfo_release(&mi);
 }
@@ -363,9 +362,9 @@ static void note_unreadable(struct table *t, const struct procs *ps,
 			json_object_object_add(o, "pid",
 					       json_object_new_int(d->pid));
 			json_object_object_add(
-				o, "comm",
-				d->comm[0] ? json_object_new_string(d->comm)
-					   : NULL);
+			    o, "comm",
+			    d->comm[0] ? json_object_new_string(d->comm)
+				       : NULL);
 			json_object_object_add(o, "reason",
 					       json_object_new_string(why));
 			json_object_array_add(arr, o);
@@ -395,16 +394,15 @@ static void note_unreadable(struct table *t, const struct procs *ps,
 int cmd_procs(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "top", required_argument, NULL, 'n' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "group", required_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    CLI_COMMON_LONGOPTS,
+	    {"sort", required_argument, NULL, 's'},
+	    {"reverse", no_argument, NULL, 'r'},
+	    {"top", required_argument, NULL, 'n'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"comm", required_argument, NULL, 'c'},
+	    {"group", required_argument, NULL, 'g'},
+	    {NULL, 0, NULL, 0}};
 	_cleanup_free_ int *pids = NULL;
 	_cleanup_free_ struct prow *rows = NULL;
 	const char *user_arg = NULL, *comm_pat = NULL;
@@ -423,15 +421,15 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 
 	sort_key = PF_PSS;
 	sort_reverse = false;
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:rn:p:u:c:g:",
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv,
+				CLI_COMMON_SHORTOPTS "s:rn:p:u:c:g:", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 's':
 			sort_key = parse_sort(optarg);
 			if (sort_key < 0)
-				return cli_usage_error(ctx,
-						       "unknown sort key '%s'",
-						       optarg);
+				return cli_usage_error(
+				    ctx, "unknown sort key '%s'", optarg);
 			continue;
 		case 'r':
 			sort_reverse = true;
@@ -439,18 +437,20 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 		case 'n':
 			if (cli_parse_uint(optarg, &top) < 0 || top == 0)
 				return cli_usage_error(
-					ctx, "--top wants a positive number, "
-					     "not '%s'",
-					optarg);
+				    ctx,
+				    "--top wants a positive number, "
+				    "not '%s'",
+				    optarg);
 			continue;
 		case 'p':
 			free(pids);
 			pids = NULL;
 			if (cli_parse_pids(optarg, &pids, &npids) < 0)
 				return cli_usage_error(
-					ctx, "--pid wants PIDs like 1,42, not "
-					     "'%s'",
-					optarg);
+				    ctx,
+				    "--pid wants PIDs like 1,42, not "
+				    "'%s'",
+				    optarg);
 			continue;
 		case 'u':
 			user_arg = optarg;
@@ -465,9 +465,10 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 				group = GROUP_USER;
 			else
 				return cli_usage_error(
-					ctx, "--group wants comm or user, not "
-					     "'%s'",
-					optarg);
+				    ctx,
+				    "--group wants comm or user, not "
+				    "'%s'",
+				    optarg);
 			continue;
 		}
 		r = cli_common_opt(ctx, c, optarg);
@@ -559,8 +560,8 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 			col++;
 		}
 		if (group != GROUP_USER)
-			table_set_str(t, row, col++, i < shown ? pr->comm
-							       : "total");
+			table_set_str(t, row, col++,
+				      i < shown ? pr->comm : "total");
 		else if (i == shown)
 			table_set_str(t, row, 0, "total");
 		if (group != GROUP_NONE)
@@ -569,8 +570,9 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 			table_set_u64(t, row, col++, pr->f[k]);
 	}
 	if (shown < nrows)
-		table_add_note(t, "Showing %zu of %zu rows; the total counts "
-				  "all %zu processes.",
+		table_add_note(t,
+			       "Showing %zu of %zu rows; the total counts "
+			       "all %zu processes.",
 			       shown, nrows, (size_t)tot.nprocs);
 	if (nrows && !val_has(tot.f[PF_PSS_ANON]))
 		table_add_note(t, "ANON, FILE, SHMEM: n/a, this kernel's "
@@ -591,10 +593,9 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 				       json_object_new_uint64(tot.nprocs));
 		for (int k = 0; k < _PF_MAX; k++)
 			json_object_object_add(
-				totals, pf_cols[k].key,
-				val_has(tot.f[k])
-					? json_object_new_uint64(tot.f[k])
-					: NULL);
+			    totals, pf_cols[k].key,
+			    val_has(tot.f[k]) ? json_object_new_uint64(tot.f[k])
+					      : NULL);
 		json_object_object_add(o, "totals", totals);
 		note_unreadable(t, &ps, unread);
 		json_object_object_add(o, "unreadable", unread);

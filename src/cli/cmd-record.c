@@ -26,44 +26,44 @@
 #include "pools-bpf.h"
 
 const char cmd_record_help[] =
-	"Usage: memtally record --db FILE [options]\n"
-	"\n"
-	"Record samples into FILE, an SQLite database (created when missing),\n"
-	"until SIGTERM or SIGINT: every usage category, MemTotal and\n"
-	"MemAvailable, and the pool tags and free lists where this memtally\n"
-	"reads them. Runs in the foreground; see "
-	"contrib/memtally-record.service\n"
-	"for a systemd unit. Each sample is one transaction, so a crash or a\n"
-	"power cut loses at most the sample being written. A source that\n"
-	"cannot be read is recorded as failed and recording goes on; a write\n"
-	"that fails (disk full) stops it with exit 1, the file intact.\n"
-	"'memtally leaks --db FILE' and 'memtally report --db FILE' read it,\n"
-	"also while it is being written. A file that is not a memtally\n"
-	"recording is refused.\n"
-	"\n"
-	"Options:\n"
-	"      --db FILE          the recording (required)\n"
-	"  -i, --interval S       seconds between samples (default 60; 's',\n"
-	"                         'ms', 'm', 'h' suffixes; at least 10ms)\n"
-	"  -n, --count N          stop after N samples\n"
-	"      --duration D       stop after D (e.g. 90s, 2h, 7d)\n"
-	"      --top N            pool tags kept per sample: the N biggest\n"
-	"                         (default 30) ...\n"
-	"      --threshold SIZE   ... plus any at least SIZE (default 64M)\n"
-	"      --retain-age D     drop samples older than D (default 30d)\n"
-	"      --retain-size SIZE keep the data under SIZE (default 200M),\n"
-	"                         dropping the oldest samples first\n"
-	"      --bpf              also trace kernel allocations by call site\n"
-	"                         (eBPF; root and BTF): each site's live "
-	"bytes\n"
-	"                         since the start become pool tags "
-	"'bpf/SITE',\n"
-	"                         chained to their category (slab, or pages:\n"
-	"                         unaccounted). Where it cannot run, every\n"
-	"                         sample records why\n"
-	"  -v, --verbose          one line on stdout per sample written:\n"
-	"                         'sample N t=MS series=S' (after its commit)\n"
-	"  -q, --quiet            no start and stop lines on stderr\n";
+    "Usage: memtally record --db FILE [options]\n"
+    "\n"
+    "Record samples into FILE, an SQLite database (created when missing),\n"
+    "until SIGTERM or SIGINT: every usage category, MemTotal and\n"
+    "MemAvailable, and the pool tags and free lists where this memtally\n"
+    "reads them. Runs in the foreground; see "
+    "contrib/memtally-record.service\n"
+    "for a systemd unit. Each sample is one transaction, so a crash or a\n"
+    "power cut loses at most the sample being written. A source that\n"
+    "cannot be read is recorded as failed and recording goes on; a write\n"
+    "that fails (disk full) stops it with exit 1, the file intact.\n"
+    "'memtally leaks --db FILE' and 'memtally report --db FILE' read it,\n"
+    "also while it is being written. A file that is not a memtally\n"
+    "recording is refused.\n"
+    "\n"
+    "Options:\n"
+    "      --db FILE          the recording (required)\n"
+    "  -i, --interval S       seconds between samples (default 60; 's',\n"
+    "                         'ms', 'm', 'h' suffixes; at least 10ms)\n"
+    "  -n, --count N          stop after N samples\n"
+    "      --duration D       stop after D (e.g. 90s, 2h, 7d)\n"
+    "      --top N            pool tags kept per sample: the N biggest\n"
+    "                         (default 30) ...\n"
+    "      --threshold SIZE   ... plus any at least SIZE (default 64M)\n"
+    "      --retain-age D     drop samples older than D (default 30d)\n"
+    "      --retain-size SIZE keep the data under SIZE (default 200M),\n"
+    "                         dropping the oldest samples first\n"
+    "      --bpf              also trace kernel allocations by call site\n"
+    "                         (eBPF; root and BTF): each site's live "
+    "bytes\n"
+    "                         since the start become pool tags "
+    "'bpf/SITE',\n"
+    "                         chained to their category (slab, or pages:\n"
+    "                         unaccounted). Where it cannot run, every\n"
+    "                         sample records why\n"
+    "  -v, --verbose          one line on stdout per sample written:\n"
+    "                         'sample N t=MS series=S' (after its commit)\n"
+    "  -q, --quiet            no start and stop lines on stderr\n";
 
 static volatile sig_atomic_t record_stop;
 
@@ -124,7 +124,7 @@ static int record_one(struct root *root, struct store *st,
 	_cleanup_free_ struct bpftag_row *rows = NULL;
 	_cleanup_free_ char *bpf_why = NULL;
 	struct series_opts so = o->series;
-	struct kmemtag_result res = { 0 };
+	struct kmemtag_result res = {0};
 	bool have_res = false;
 	struct series_set set;
 	struct snapshot snap;
@@ -173,12 +173,12 @@ static int record_one(struct root *root, struct store *st,
 		if (!f)
 			f = json_object_new_object();
 		json_object_object_add(
-			f, "bpf",
-			json_object_new_string(bpf_why ? bpf_why : rb->why));
+		    f, "bpf",
+		    json_object_new_string(bpf_why ? bpf_why : rb->why));
 		free(set.failed);
 		set.failed = xstrdup(json_object_to_json_string_ext(
-			f, JSON_C_TO_STRING_PLAIN |
-				   JSON_C_TO_STRING_NOSLASHESCAPE));
+		    f,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		failed = set.failed;
 		json_object_put(f);
 	}
@@ -214,43 +214,43 @@ static int write_error(int r, const char *db, const char *what)
 {
 	if (r == -ENOSPC)
 		return log_error(
-			"cannot %s '%s': No space left on device (disk "
-			"full); the recording is intact up to the "
-			"last sample written",
-			what, db);
+		    "cannot %s '%s': No space left on device (disk "
+		    "full); the recording is intact up to the "
+		    "last sample written",
+		    what, db);
 	return log_error_errno(r, "cannot %s '%s'", what, db);
 }
 
 int cmd_record(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'T' },
-		{ "top", required_argument, NULL, 't' },
-		{ "threshold", required_argument, NULL, 'H' },
-		{ "retain-age", required_argument, NULL, 'A' },
-		{ "retain-size", required_argument, NULL, 'S' },
-		{ "bpf", no_argument, NULL, 'B' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'D'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"count", required_argument, NULL, 'n'},
+	    {"duration", required_argument, NULL, 'T'},
+	    {"top", required_argument, NULL, 't'},
+	    {"threshold", required_argument, NULL, 'H'},
+	    {"retain-age", required_argument, NULL, 'A'},
+	    {"retain-size", required_argument, NULL, 'S'},
+	    {"bpf", no_argument, NULL, 'B'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	struct record_opts o = {
-		.interval = 60,
-		.retain_age = 30 * 86400,
-		.retain_size = 200 << 20,
-		.series = { .top_pools = 30,
-			    .pool_threshold = 64 << 20,
-			    .top_procs = 10,
-			    .top_cgroups = 20 },
+	    .interval = 60,
+	    .retain_age = 30 * 86400,
+	    .retain_size = 200 << 20,
+	    .series = {.top_pools = 30,
+		       .pool_threshold = 64 << 20,
+		       .top_procs = 10,
+		       .top_cgroups = 20},
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct timespec next, end = { 0 }, now;
+	struct sigaction sa = {.sa_handler = on_signal};
+	struct timespec next, end = {0}, now;
 	struct store *st = NULL;
-	struct record_bpf rb = { 0 };
+	struct record_bpf rb = {0};
 	struct root *root;
 	unsigned long samples = 0, top;
 	size_t points = 0;
@@ -267,8 +267,8 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 			if (cli_parse_duration(optarg, &o.interval) < 0 ||
 			    o.interval < 0.01 || o.interval > 86400)
 				return cli_usage_error(
-					ctx, "bad interval '%s' (10ms to 1d)",
-					optarg);
+				    ctx, "bad interval '%s' (10ms to 1d)",
+				    optarg);
 			continue;
 		case 'n':
 			if (cli_parse_uint(optarg, &o.count) < 0 || !o.count)
@@ -290,17 +290,17 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 			if (cli_parse_size(optarg, &o.series.pool_threshold) <
 			    0)
 				return cli_usage_error(
-					ctx, "bad --threshold '%s'", optarg);
+				    ctx, "bad --threshold '%s'", optarg);
 			continue;
 		case 'A':
 			if (cli_parse_duration(optarg, &o.retain_age) < 0)
 				return cli_usage_error(
-					ctx, "bad --retain-age '%s'", optarg);
+				    ctx, "bad --retain-age '%s'", optarg);
 			continue;
 		case 'S':
 			if (cli_parse_size(optarg, &o.retain_size) < 0)
 				return cli_usage_error(
-					ctx, "bad --retain-size '%s'", optarg);
+				    ctx, "bad --retain-size '%s'", optarg);
 			continue;
 		case 'B':
 			o.bpf = true;
@@ -339,8 +339,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	}
 
 	if (o.bpf) {
-		r = pools_bpf_start(ctx,
-				    &(struct pools_bpf_opts){ .level = -1 },
+		r = pools_bpf_start(ctx, &(struct pools_bpf_opts){.level = -1},
 				    &rb.b, &rb.why);
 		if (r < 0 && !rb.why)
 			rb.why = xasprintf("cannot start the tracer: %s",
@@ -382,10 +381,9 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		/* retention: at the start and then every 100 samples */
 		if (samples % 100 == 1) {
 			int64_t min_t =
-				o.retain_age > 0
-					? now_ms() -
-						  (int64_t)(o.retain_age * 1000)
-					: 0;
+			    o.retain_age > 0
+				? now_ms() - (int64_t)(o.retain_age * 1000)
+				: 0;
 
 			r = store_retain(st, min_t, o.retain_size);
 			if (r < 0) {

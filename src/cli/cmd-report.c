@@ -15,35 +15,35 @@
 #include "cli.h"
 
 const char cmd_report_help[] =
-	"Usage: memtally report --db FILE -o REPORT.html [options]\n"
-	"\n"
-	"Draw a recording made by 'memtally record' as one self-contained "
-	"HTML\n"
-	"file (inline SVG and CSS, no script, nothing fetched from the\n"
-	"network): a stacked chart of the usage categories over time, the top\n"
-	"growers found by 'memtally leaks' as line charts with their trend,\n"
-	"the leak findings, the pools table at the start and the end, and\n"
-	"which sources failed.\n"
-	"\n"
-	"Options:\n"
-	"      --db FILE          the recording (required)\n"
-	"  -o, --output FILE      where to write (required; replaced\n"
-	"                         atomically)\n"
-	"      --since T          only the last T of the recording (e.g. 6h)\n";
+    "Usage: memtally report --db FILE -o REPORT.html [options]\n"
+    "\n"
+    "Draw a recording made by 'memtally record' as one self-contained "
+    "HTML\n"
+    "file (inline SVG and CSS, no script, nothing fetched from the\n"
+    "network): a stacked chart of the usage categories over time, the top\n"
+    "growers found by 'memtally leaks' as line charts with their trend,\n"
+    "the leak findings, the pools table at the start and the end, and\n"
+    "which sources failed.\n"
+    "\n"
+    "Options:\n"
+    "      --db FILE          the recording (required)\n"
+    "  -o, --output FILE      where to write (required; replaced\n"
+    "                         atomically)\n"
+    "      --since T          only the last T of the recording (e.g. 6h)\n";
 
 int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "since", required_argument, NULL, 's' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"db", required_argument, NULL, 'D'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"since", required_argument, NULL, 's'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *out = NULL;
 	_cleanup_free_ char *tmp = NULL, *host = NULL, *kernel = NULL,
 			    *interval = NULL;
-	struct report_meta meta = { 0 };
+	struct report_meta meta = {0};
 	struct trend_rules rules;
 	struct leaks_result res;
 	struct store_data d;
@@ -97,10 +97,8 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 	}
 	leaks_default_rules(&rules);
 	leaks_find(&d, &rules, false, &res);
-	meta = (struct report_meta){ .db = db,
-				     .hostname = host,
-				     .kernel = kernel,
-				     .interval = interval };
+	meta = (struct report_meta){
+	    .db = db, .hostname = host, .kernel = kernel, .interval = interval};
 
 	tmp = xasprintf("%s.tmp.%d", out, (int)getpid());
 	f = fopen(tmp, "we");

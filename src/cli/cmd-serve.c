@@ -26,33 +26,33 @@
 #include "cli.h"
 
 const char cmd_serve_help[] =
-	"Usage: memtally serve [options]\n"
-	"\n"
-	"Serve Prometheus metrics over HTTP at /metrics, read afresh at each\n"
-	"scrape, named in node_exporter's style:\n"
-	"\n"
-	"  memtally_usage_bytes{category,reclaim}  every usage category\n"
-	"  memtally_memory_total_bytes, memtally_memory_available_bytes\n"
-	"  memtally_pool_bytes{source,tag,type}    the top pool tags, and\n"
-	"  memtally_pool_other_bytes{source,type}  the rest summed\n"
-	"  memtally_free_bytes{node,zone,order}    free blocks by order\n"
-	"  memtally_cgroup_memory_bytes{cgroup}    the 20 biggest cgroups\n"
-	"  memtally_source_up{source}              1 readable, 0 not\n"
-	"  memtally_scrape_duration_seconds\n"
-	"\n"
-	"The number of series is fixed (top N pool tags plus totals), so a\n"
-	"fleet's Prometheus does not grow with the kernel's slab caches.\n"
-	"contrib/prometheus/memtally-alerts.yml has alert rules that catch a\n"
-	"leak with predict_linear() on the same series 'leaks' analyses.\n"
-	"Runs in the foreground until SIGTERM or SIGINT.\n"
-	"\n"
-	"Options:\n"
-	"      --listen ADDR:PORT  where to listen (default 127.0.0.1:9277;\n"
-	"                          [::1]:9277 for IPv6; 0.0.0.0:9277 for\n"
-	"                          every interface)\n"
-	"      --top N             pool tags listed (default 20)\n"
-	"      --duration D        stop by itself after D (e.g. 60s)\n"
-	"  -q, --quiet             no start line on stderr\n";
+    "Usage: memtally serve [options]\n"
+    "\n"
+    "Serve Prometheus metrics over HTTP at /metrics, read afresh at each\n"
+    "scrape, named in node_exporter's style:\n"
+    "\n"
+    "  memtally_usage_bytes{category,reclaim}  every usage category\n"
+    "  memtally_memory_total_bytes, memtally_memory_available_bytes\n"
+    "  memtally_pool_bytes{source,tag,type}    the top pool tags, and\n"
+    "  memtally_pool_other_bytes{source,type}  the rest summed\n"
+    "  memtally_free_bytes{node,zone,order}    free blocks by order\n"
+    "  memtally_cgroup_memory_bytes{cgroup}    the 20 biggest cgroups\n"
+    "  memtally_source_up{source}              1 readable, 0 not\n"
+    "  memtally_scrape_duration_seconds\n"
+    "\n"
+    "The number of series is fixed (top N pool tags plus totals), so a\n"
+    "fleet's Prometheus does not grow with the kernel's slab caches.\n"
+    "contrib/prometheus/memtally-alerts.yml has alert rules that catch a\n"
+    "leak with predict_linear() on the same series 'leaks' analyses.\n"
+    "Runs in the foreground until SIGTERM or SIGINT.\n"
+    "\n"
+    "Options:\n"
+    "      --listen ADDR:PORT  where to listen (default 127.0.0.1:9277;\n"
+    "                          [::1]:9277 for IPv6; 0.0.0.0:9277 for\n"
+    "                          every interface)\n"
+    "      --top N             pool tags listed (default 20)\n"
+    "      --duration D        stop by itself after D (e.g. 60s)\n"
+    "  -q, --quiet             no start line on stderr\n";
 
 struct serve_state {
 	struct root *root;
@@ -74,9 +74,8 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(len, body,
-					       take ? MHD_RESPMEM_MUST_FREE
-						    : MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(
+	    len, body, take ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		if (take)
 			free(body);
@@ -92,7 +91,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 
 static char *metrics_page(struct serve_state *st, size_t *ret_len)
 {
-	struct prom_buf b = { 0 };
+	struct prom_buf b = {0};
 	struct series_set set;
 	struct snapshot snap;
 	double t0 = mono_s();
@@ -113,9 +112,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 	static char not_found[] = "not found: try /metrics\n";
 	static char bad_method[] = "only GET and HEAD\n";
 	static char index_page[] =
-		"<html><head><title>memtally</title></head><body>"
-		"<h1>memtally</h1><p><a href=\"/metrics\">metrics</a></p>"
-		"</body></html>\n";
+	    "<html><head><title>memtally</title></head><body>"
+	    "<h1>memtally</h1><p><a href=\"/metrics\">metrics</a></p>"
+	    "</body></html>\n";
 	struct serve_state *st = cls;
 	size_t len;
 	char *page;
@@ -149,8 +148,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 static int parse_listen(const char *s, struct sockaddr_storage *ret,
 			socklen_t *ret_len)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICSERV };
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
 	char host[256];
 	const char *port;
@@ -189,17 +188,17 @@ static int parse_listen(const char *s, struct sockaddr_storage *ret,
 int cmd_serve(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "top", required_argument, NULL, 't' },
-		{ "duration", required_argument, NULL, 'T' },
-		{ "quiet", no_argument, NULL, 'q' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"listen", required_argument, NULL, 'l'},
+	    {"top", required_argument, NULL, 't'},
+	    {"duration", required_argument, NULL, 'T'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *listen = "127.0.0.1:9277";
-	struct serve_state st = { .series = { .top_pools = 20,
-					      .pool_threshold = UINT64_MAX,
-					      .top_cgroups = 20 } };
+	struct serve_state st = {.series = {.top_pools = 20,
+					    .pool_threshold = UINT64_MAX,
+					    .top_cgroups = 20}};
 	struct sockaddr_storage addr;
 	struct MHD_Daemon *d;
 	struct timespec wait;
@@ -255,11 +254,11 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD |
-			(addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, handle, &st, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, 64u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+	    MHD_USE_INTERNAL_POLLING_THREAD |
+		(addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    0, NULL, NULL, handle, &st, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, 64u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		log_error("cannot listen on '%s': address in use or not "

@@ -17,37 +17,37 @@
 #include "pages.h"
 
 const char cmd_snapshot_help[] =
-	"Usage: memtally snapshot -o FILE\n"
-	"\n"
-	"Save every kernel file that memtally's views read (meminfo, vmstat,\n"
-	"slabinfo, /sys/kernel/slab, buddyinfo, pagetypeinfo, zoneinfo, iomem,\n"
-	"vmallocinfo, allocinfo, swaps, pressure) into one file: a tar archive\n"
-	"compressed with zstd, with a manifest (memtally-snapshot.json) that\n"
-	"records the host, kernel and time, a checksum per file, and every file\n"
-	"that could not be read and why. Any view reads it back with -f FILE,\n"
-	"on any machine: memtally -f FILE usage, memtally pools -f FILE.\n"
-	"'tar --zstd -tvf FILE' lists it.\n"
-	"\n"
-	"Files that need root (slabinfo, pagetypeinfo, vmallocinfo) are\n"
-	"recorded as unavailable when run without it; the views then say so.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FILE  where to write (required; replaced atomically)\n"
-	"      --pages        also save /proc/kpageflags, kpagecount and\n"
-	"                     kpagecgroup (8 bytes a page each, about a tenth\n"
-	"                     of that compressed; root only), so that phys,\n"
-	"                     usage --exact and free --runs work offline\n";
+    "Usage: memtally snapshot -o FILE\n"
+    "\n"
+    "Save every kernel file that memtally's views read (meminfo, vmstat,\n"
+    "slabinfo, /sys/kernel/slab, buddyinfo, pagetypeinfo, zoneinfo, iomem,\n"
+    "vmallocinfo, allocinfo, swaps, pressure) into one file: a tar archive\n"
+    "compressed with zstd, with a manifest (memtally-snapshot.json) that\n"
+    "records the host, kernel and time, a checksum per file, and every file\n"
+    "that could not be read and why. Any view reads it back with -f FILE,\n"
+    "on any machine: memtally -f FILE usage, memtally pools -f FILE.\n"
+    "'tar --zstd -tvf FILE' lists it.\n"
+    "\n"
+    "Files that need root (slabinfo, pagetypeinfo, vmallocinfo) are\n"
+    "recorded as unavailable when run without it; the views then say so.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE  where to write (required; replaced atomically)\n"
+    "      --pages        also save /proc/kpageflags, kpagecount and\n"
+    "                     kpagecgroup (8 bytes a page each, about a tenth\n"
+    "                     of that compressed; root only), so that phys,\n"
+    "                     usage --exact and free --runs work offline\n";
 
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "pages", no_argument, NULL, 'P' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"pages", no_argument, NULL, 'P'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
-	struct snapshot_meta meta = { 0 };
+	struct snapshot_meta meta = {0};
 	struct snapshot snap;
 	struct utsname u;
 	struct root *root;
@@ -56,8 +56,8 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 	bool pages = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "o:" CLI_COMMON_SHORTOPTS,
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CLI_COMMON_SHORTOPTS, longopts,
+				NULL)) != -1) {
 		if (c == 'o') {
 			out = optarg;
 			continue;
@@ -92,7 +92,8 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 
 	if (root_is_live(root) && uname(&u) == 0) {
 		snprintf(meta.kernel, sizeof(meta.kernel), "%s", u.release);
-		snprintf(meta.machine, sizeof(meta.machine), "%.63s", u.machine);
+		snprintf(meta.machine, sizeof(meta.machine), "%.63s",
+			 u.machine);
 		snprintf(meta.hostname, sizeof(meta.hostname), "%s",
 			 u.nodename);
 	} else {

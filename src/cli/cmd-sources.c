@@ -6,12 +6,12 @@
 #include "cli.h"
 
 const char cmd_sources_help[] =
-	"Usage: memtally sources\n"
-	"\n"
-	"List the kernel interfaces memtally reads, what each needs, and\n"
-	"whether it can be read from the current root (/, --root DIR or a\n"
-	"snapshot given with -f). An unavailable source says why: absent on\n"
-	"this kernel, needs root, or malformed (with file and line).\n";
+    "Usage: memtally sources\n"
+    "\n"
+    "List the kernel interfaces memtally reads, what each needs, and\n"
+    "whether it can be read from the current root (/, --root DIR or a\n"
+    "snapshot given with -f). An unavailable source says why: absent on\n"
+    "this kernel, needs root, or malformed (with file and line).\n";
 
 static const char *scope_name(enum source_scope s)
 {
@@ -30,8 +30,8 @@ static const char *scope_name(enum source_scope s)
 
 int cmd_sources(int argc, char **argv, struct ctx *ctx)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+						 {NULL, 0, NULL, 0}};
 	struct snapshot snap;
 	struct root *root;
 	struct table *t;
@@ -68,8 +68,7 @@ int cmd_sources(int argc, char **argv, struct ctx *ctx)
 		table_set_str(t, row, 0, d->name);
 		table_set_str(t, row, 1, d->path);
 		table_set_str(t, row, 2, scope_name(d->scope));
-		table_set_str(t, row, 3,
-			      d->needs & NEEDS_ROOT ? "root" : "-");
+		table_set_str(t, row, 3, d->needs & NEEDS_ROOT ? "root" : "-");
 		snapshot_why(&snap, id, why, sizeof(why));
 		table_set_str(t, row, 4, why);
 	}

@@ -302,8 +302,8 @@ static void collect_procs(struct top *t)
 	if (t->have_procs)
 		procs_release(&t->procs);
 	memset(&t->procs, 0, sizeof(t->procs));
-	t->have_procs = procs_collect(ctx_root(t->ctx), NULL, 0, &t->procs,
-				      &err) == 0;
+	t->have_procs =
+	    procs_collect(ctx_root(t->ctx), NULL, 0, &t->procs, &err) == 0;
 	if (!t->have_procs)
 		source_err_format(&err, t->why_no_procs,
 				  sizeof(t->why_no_procs));
@@ -344,12 +344,12 @@ static void collect(struct top *t)
 	snapshot_collect(ctx_root(t->ctx), ACCT_SOURCES, &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	{
-		long ps = root_is_live(ctx_root(t->ctx)) ? sysconf(_SC_PAGESIZE)
-							 : -1;
+		long ps =
+		    root_is_live(ctx_root(t->ctx)) ? sysconf(_SC_PAGESIZE) : -1;
 
-		t->have_acct = accounting_from_snapshot(
-				       &snap, ps > 0 ? (uint64_t)ps : 4096,
-				       &t->acct) == 0;
+		t->have_acct =
+		    accounting_from_snapshot(
+			&snap, ps > 0 ? (uint64_t)ps : 4096, &t->acct) == 0;
 	}
 	if (mi) {
 		t->commit = mi->v[MI_COMMITTED_AS];
@@ -673,8 +673,8 @@ static void draw_procs(struct top *t, int row, int rows)
 		tui_print(row, 1, TUI_WARN, "%s", t->why_no_procs);
 		return;
 	}
-	tui_print(row, 0, TUI_REVERSE, " %7s  %-16s %10s %10s %10s %10s",
-		  "PID", "COMMAND", "RSS", "PSS", "USS", "SWAP");
+	tui_print(row, 0, TUI_REVERSE, " %7s  %-16s %10s %10s %10s %10s", "PID",
+		  "COMMAND", "RSS", "PSS", "USS", "SWAP");
 	tui_fill(row, TUI_REVERSE);
 	row++;
 	v = xcalloc(t->procs.n + 1, sizeof(*v));

@@ -16,70 +16,70 @@
 #include "usage-exact.h"
 
 const char cmd_usage_help[] =
-	"Usage: memtally usage [options]\n"
-	"\n"
-	"Where every byte of RAM is: RAMMap's Use Counts for Linux. Each byte\n"
-	"of MemTotal is in exactly one category, and the categories sum to\n"
-	"MemTotal exactly:\n"
-	"\n"
-	"  free                     MemFree: on the buddy allocator's free lists\n"
-	"  free on per-CPU lists    free pages cached per CPU (zoneinfo); not in\n"
-	"                           MemFree, hundreds of MiB on busy 6.x kernels\n"
-	"  anonymous                process private memory (heap, stacks)\n"
-	"  page cache               file contents cached in RAM (Cached - Shmem)\n"
-	"  shmem / tmpfs            tmpfs and /dev/shm files, SysV shared memory,\n"
-	"                           shared anonymous mappings, memfd\n"
-	"  buffers                  block-device cache (filesystem metadata)\n"
-	"  swap cache               anonymous pages also held in swap\n"
-	"  reclaimable slab         kernel caches the kernel can shrink\n"
-	"                           (dentries, inodes): PoolMon's paged pool\n"
-	"  unreclaimable slab       kernel objects that stay until freed:\n"
-	"                           PoolMon's nonpaged pool\n"
-	"  other reclaimable kernel KReclaimable beyond slab (e.g. DMA-BUF pools)\n"
-	"  kernel stacks, page tables, secondary page tables (KVM, IOMMU)\n"
-	"  vmalloc, per-CPU         more nonpaged kernel memory\n"
-	"  HugeTLB pool             huge pages set aside, used or not\n"
-	"  zswap, unaccepted, GPU   where the kernel reports them\n"
-	"  unaccounted              MemTotal minus all of the above: pages that\n"
-	"                           drivers and subsystems took straight from\n"
-	"                           the page allocator (pipe buffers, network\n"
-	"                           page pools, GPU memory, ...). No process and\n"
-	"                           no slab cache shows them; a growing\n"
-	"                           unaccounted line is the Linux twin of\n"
-	"                           RAMMap's unexplained Nonpaged Pool growth.\n"
-	"\n"
-	"Each line shows its share of RAM, how the kernel can get it back under\n"
-	"pressure (free, reclaimable, swappable, pinned), the nearest RAMMap Use\n"
-	"Count, and the /proc/meminfo fields it comes from. A category this\n"
-	"kernel does not report is left out and named in a note; its memory is\n"
-	"then part of 'unaccounted'.\n"
-	"\n"
-	"Above the table, as root: physical RAM (the System RAM ranges of\n"
-	"/proc/iomem) and how much of it the kernel reserved at boot (its own\n"
-	"image, the struct page array, firmware tables, crashkernel): memory\n"
-	"outside MemTotal that no category can hold.\n"
-	"\n"
-	"The page-list table is RAMMap's columns: pages on the LRU lists,\n"
-	"active and inactive, for swap-backed memory (anonymous and shmem) and\n"
-	"file-backed memory (page cache and buffers); unevictable (mlocked,\n"
-	"ramfs); dirty (RAMMap's Modified) and under writeback.\n"
-	"\n"
-	"The verdict names the unaccounted remainder or unreclaimable slab when\n"
-	"either holds 10% of RAM or more (where kernel leaks show), else the\n"
-	"largest user and how much memory is available.\n"
-	"\n"
-	"Options:\n"
-	"  -s, --sort size    order categories by size (default: fixed order)\n"
-	"      --no-lists     leave out the page-list table\n"
-	"  -d, --deep         also read /proc/vmallocinfo (root; the kernel\n"
-	"                     takes a few ms to print it) to take vmalloc'd\n"
-	"                     kernel stacks out of vmalloc: they are counted\n"
-	"                     in 'kernel stacks' already\n"
-	"      --exact        classify every physical page from its flags\n"
-	"                     (/proc/kpageflags, root only) and show, next to\n"
-	"                     each counter-based category, the bytes the page\n"
-	"                     flags give, the difference and why they differ;\n"
-	"                     then the use x list matrix of all pages\n";
+    "Usage: memtally usage [options]\n"
+    "\n"
+    "Where every byte of RAM is: RAMMap's Use Counts for Linux. Each byte\n"
+    "of MemTotal is in exactly one category, and the categories sum to\n"
+    "MemTotal exactly:\n"
+    "\n"
+    "  free                     MemFree: on the buddy allocator's free lists\n"
+    "  free on per-CPU lists    free pages cached per CPU (zoneinfo); not in\n"
+    "                           MemFree, hundreds of MiB on busy 6.x kernels\n"
+    "  anonymous                process private memory (heap, stacks)\n"
+    "  page cache               file contents cached in RAM (Cached - Shmem)\n"
+    "  shmem / tmpfs            tmpfs and /dev/shm files, SysV shared memory,\n"
+    "                           shared anonymous mappings, memfd\n"
+    "  buffers                  block-device cache (filesystem metadata)\n"
+    "  swap cache               anonymous pages also held in swap\n"
+    "  reclaimable slab         kernel caches the kernel can shrink\n"
+    "                           (dentries, inodes): PoolMon's paged pool\n"
+    "  unreclaimable slab       kernel objects that stay until freed:\n"
+    "                           PoolMon's nonpaged pool\n"
+    "  other reclaimable kernel KReclaimable beyond slab (e.g. DMA-BUF pools)\n"
+    "  kernel stacks, page tables, secondary page tables (KVM, IOMMU)\n"
+    "  vmalloc, per-CPU         more nonpaged kernel memory\n"
+    "  HugeTLB pool             huge pages set aside, used or not\n"
+    "  zswap, unaccepted, GPU   where the kernel reports them\n"
+    "  unaccounted              MemTotal minus all of the above: pages that\n"
+    "                           drivers and subsystems took straight from\n"
+    "                           the page allocator (pipe buffers, network\n"
+    "                           page pools, GPU memory, ...). No process and\n"
+    "                           no slab cache shows them; a growing\n"
+    "                           unaccounted line is the Linux twin of\n"
+    "                           RAMMap's unexplained Nonpaged Pool growth.\n"
+    "\n"
+    "Each line shows its share of RAM, how the kernel can get it back under\n"
+    "pressure (free, reclaimable, swappable, pinned), the nearest RAMMap Use\n"
+    "Count, and the /proc/meminfo fields it comes from. A category this\n"
+    "kernel does not report is left out and named in a note; its memory is\n"
+    "then part of 'unaccounted'.\n"
+    "\n"
+    "Above the table, as root: physical RAM (the System RAM ranges of\n"
+    "/proc/iomem) and how much of it the kernel reserved at boot (its own\n"
+    "image, the struct page array, firmware tables, crashkernel): memory\n"
+    "outside MemTotal that no category can hold.\n"
+    "\n"
+    "The page-list table is RAMMap's columns: pages on the LRU lists,\n"
+    "active and inactive, for swap-backed memory (anonymous and shmem) and\n"
+    "file-backed memory (page cache and buffers); unevictable (mlocked,\n"
+    "ramfs); dirty (RAMMap's Modified) and under writeback.\n"
+    "\n"
+    "The verdict names the unaccounted remainder or unreclaimable slab when\n"
+    "either holds 10% of RAM or more (where kernel leaks show), else the\n"
+    "largest user and how much memory is available.\n"
+    "\n"
+    "Options:\n"
+    "  -s, --sort size    order categories by size (default: fixed order)\n"
+    "      --no-lists     leave out the page-list table\n"
+    "  -d, --deep         also read /proc/vmallocinfo (root; the kernel\n"
+    "                     takes a few ms to print it) to take vmalloc'd\n"
+    "                     kernel stacks out of vmalloc: they are counted\n"
+    "                     in 'kernel stacks' already\n"
+    "      --exact        classify every physical page from its flags\n"
+    "                     (/proc/kpageflags, root only) and show, next to\n"
+    "                     each counter-based category, the bytes the page\n"
+    "                     flags give, the difference and why they differ;\n"
+    "                     then the use x list matrix of all pages\n";
 
 struct usage_opts {
 	bool exact; /* usage --exact: usage-exact.c */
@@ -199,22 +199,21 @@ static void add_notes(struct table *t, const struct accounting *a,
 		size_t len = 0;
 
 		for (size_t i = 0; i < a->n_missing; i++)
-			len += (size_t)snprintf(buf + len,
-						len < sizeof(buf)
-							? sizeof(buf) - len
-							: 0,
-						"%s%s", i ? ", " : "",
-						a->missing[i]);
-		table_add_note(t,
-			       "not reported by this kernel: %s; that memory is "
-			       "counted in 'unaccounted'.",
-			       buf);
+			len += (size_t)snprintf(
+			    buf + len,
+			    len < sizeof(buf) ? sizeof(buf) - len : 0, "%s%s",
+			    i ? ", " : "", a->missing[i]);
+		table_add_note(
+		    t,
+		    "not reported by this kernel: %s; that memory is "
+		    "counted in 'unaccounted'.",
+		    buf);
 	}
 	if (a->bytes[ACCT_UNACCOUNTED] < 0)
-		table_add_note(t,
-			       "unaccounted is negative: the counters were read "
-			       "at slightly different moments or overlap on this "
-			       "kernel; shown as measured.");
+		table_add_note(
+		    t, "unaccounted is negative: the counters were read "
+		       "at slightly different moments or overlap on this "
+		       "kernel; shown as measured.");
 	if (a->present[ACCT_VMALLOC] && !val_has(a->vmalloc_stacks) &&
 	    a->present[ACCT_KERNEL_STACK])
 		table_add_note(t,
@@ -222,18 +221,19 @@ static void add_notes(struct table *t, const struct accounting *a,
 			       "STACK), also counted in 'kernel stacks'; "
 			       "'usage --deep' (root) tells how much.");
 	if (a->present[ACCT_VMALLOC] && val_has(a->vmalloc_stacks))
-		table_add_note(t,
-			       "vmalloc excludes %s of kernel stacks (from "
-			       "/proc/vmallocinfo), counted in 'kernel stacks'.",
-			       human_bytes(a->vmalloc_stacks, h, sizeof(h)));
+		table_add_note(
+		    t,
+		    "vmalloc excludes %s of kernel stacks (from "
+		    "/proc/vmallocinfo), counted in 'kernel stacks'.",
+		    human_bytes(a->vmalloc_stacks, h, sizeof(h)));
 	for (size_t i = 0; i < mi->n_extra; i++)
 		if (mi->extra[i].has_unit && mi->extra[i].bytes > 0)
-			table_add_note(t,
-				       "this kernel also reports %s = %s, which "
-				       "memtally does not place in a category.",
-				       mi->extra[i].name,
-				       human_bytes(mi->extra[i].bytes, h,
-						   sizeof(h)));
+			table_add_note(
+			    t,
+			    "this kernel also reports %s = %s, which "
+			    "memtally does not place in a category.",
+			    mi->extra[i].name,
+			    human_bytes(mi->extra[i].bytes, h, sizeof(h)));
 }
 
 /* Categories in JSON: "name" is the stable key (DESIGN.md's contract),
@@ -260,15 +260,14 @@ static json_object *categories_json(const struct accounting *a,
 				       json_object_new_string(ci->key));
 		json_object_object_add(c, "label",
 				       json_object_new_string(ci->label));
-		json_object_object_add(c, "bytes",
-				       json_object_new_int64(a->bytes[order[i]]));
 		json_object_object_add(
-			c, "percent",
-			json_object_new_double_s(share(a, a->bytes[order[i]]),
-						 p));
+		    c, "bytes", json_object_new_int64(a->bytes[order[i]]));
 		json_object_object_add(
-			c, "reclaim",
-			json_object_new_string(acct_reclaim_name(ci->reclaim)));
+		    c, "percent",
+		    json_object_new_double_s(share(a, a->bytes[order[i]]), p));
+		json_object_object_add(
+		    c, "reclaim",
+		    json_object_new_string(acct_reclaim_name(ci->reclaim)));
 		json_object_object_add(c, "windows",
 				       json_object_new_string(ci->windows));
 		json_object_object_add(c, "from",
@@ -322,8 +321,9 @@ static uint64_t physical_ram(const struct snapshot *snap,
 		return VAL_ABSENT;
 	}
 	if (io->addr_hidden) {
-		snprintf(why, n, "/proc/iomem hides addresses from non-root "
-				 "users");
+		snprintf(why, n,
+			 "/proc/iomem hides addresses from non-root "
+			 "users");
 		return VAL_ABSENT;
 	}
 	ram = iomem_system_ram(io);
@@ -332,8 +332,9 @@ static uint64_t physical_ram(const struct snapshot *snap,
 		return VAL_ABSENT;
 	}
 	if (ram < a->total) {
-		snprintf(why, n, "/proc/iomem's System RAM is smaller than "
-				 "MemTotal (memory hotplug or ballooning?)");
+		snprintf(why, n,
+			 "/proc/iomem's System RAM is smaller than "
+			 "MemTotal (memory hotplug or ballooning?)");
 		return VAL_ABSENT;
 	}
 	return ram;
@@ -342,14 +343,14 @@ static uint64_t physical_ram(const struct snapshot *snap,
 int cmd_usage(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "sort", required_argument, NULL, 's' },
-		{ "no-lists", no_argument, NULL, 'L' },
-		{ "exact", no_argument, NULL, 'X' },
-		{ "deep", no_argument, NULL, 'd' },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"sort", required_argument, NULL, 's'},
+	    {"no-lists", no_argument, NULL, 'L'},
+	    {"exact", no_argument, NULL, 'X'},
+	    {"deep", no_argument, NULL, 'd'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
-	struct usage_opts o = { 0 };
+	struct usage_opts o = {0};
 	struct accounting a;
 	struct snapshot snap;
 	const struct meminfo *mi;
@@ -365,8 +366,8 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		case 's':
 			if (!streq(optarg, "size") && !streq(optarg, "fixed"))
 				return cli_usage_error(
-					ctx, "unknown sort key '%s' (size, fixed)",
-					optarg);
+				    ctx, "unknown sort key '%s' (size, fixed)",
+				    optarg);
 			o.sort_size = streq(optarg, "size");
 			continue;
 		case 'L':
@@ -395,7 +396,7 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	/* vmallocinfo costs the kernel ~3 ms to print: only with --deep */
 	snapshot_collect(root,
 			 (o.deep ? ACCT_SOURCES_DEEP : ACCT_SOURCES) |
-				 SRC_BIT(SRC_IOMEM),
+			     SRC_BIT(SRC_IOMEM),
 			 &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
 	if (!mi) {
@@ -425,22 +426,21 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 				       json_object_new_uint64(a.total));
 		json_object_object_add(top, "available_bytes",
 				       val_has(a.available)
-					       ? json_object_new_uint64(
-							 a.available)
-					       : NULL);
+					   ? json_object_new_uint64(a.available)
+					   : NULL);
 		json_object_object_add(top, "verdict",
 				       json_object_new_string(verdict));
-		json_object_object_add(top, "physical_ram_bytes",
-				       val_has(phys) ? json_object_new_uint64(phys)
-						     : NULL);
 		json_object_object_add(
-			top, "reserved_at_boot_bytes",
-			val_has(phys) ? json_object_new_uint64(phys - a.total)
-				      : NULL);
+		    top, "physical_ram_bytes",
+		    val_has(phys) ? json_object_new_uint64(phys) : NULL);
+		json_object_object_add(
+		    top, "reserved_at_boot_bytes",
+		    val_has(phys) ? json_object_new_uint64(phys - a.total)
+				  : NULL);
 		if (!val_has(phys))
 			json_object_object_add(
-				top, "physical_ram_unavailable",
-				json_object_new_string(phys_why));
+			    top, "physical_ram_unavailable",
+			    json_object_new_string(phys_why));
 		json_object_object_add(top, "categories",
 				       categories_json(&a, &o));
 		if (!o.no_lists)

@@ -21,7 +21,7 @@ struct pools_bpf_opts {
 	unsigned objects;      /* object-table size */
 	bool no_pages;
 	bool raw_tp; /* --attach raw_tp */
-	int level; /* kmemtag_opts.level; -1 = default */
+	int level;   /* kmemtag_opts.level; -1 = default */
 };
 
 struct pools_bpf;

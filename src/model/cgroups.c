@@ -19,8 +19,8 @@
 #include "../basic/xalloc.h"
 #include "cgroups.h"
 
-static int read_u64_file(struct root *root, const char *dir,
-			 const char *name, uint64_t *ret)
+static int read_u64_file(struct root *root, const char *dir, const char *name,
+			 uint64_t *ret)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
 	_cleanup_free_ char *buf = NULL;
@@ -41,8 +41,7 @@ static int read_u64_file(struct root *root, const char *dir,
 	return span_u64(s, ret);
 }
 
-static bool file_has_word(struct root *root, const char *path,
-			  const char *word)
+static bool file_has_word(struct root *root, const char *path, const char *word)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct span f[64];
@@ -77,7 +76,7 @@ const char *cgroups_memory_base(struct root *root, int *ret_version)
 	if (root_read(root, "sys/fs/cgroup/memory/memory.usage_in_bytes", &buf,
 		      &len) == 0 ||
 	    root_read(root, "sys/fs/cgroup/memory/memory.stat", &buf, &len) ==
-		    0) {
+		0) {
 		free(buf);
 		*ret_version = 1;
 		return "sys/fs/cgroup/memory";
@@ -104,9 +103,14 @@ static uint64_t count_lines(struct root *root, const char *dir)
 static uint64_t kernel_parts(const struct cgroup_memory_stat *s)
 {
 	static const enum cgroup_stat_field parts[] = {
-		CGS_KERNEL_STACK, CGS_PAGETABLES, CGS_SEC_PAGETABLES,
-		CGS_PERCPU,	  CGS_SOCK,	  CGS_VMALLOC,
-		CGS_SLAB_RECLAIMABLE, CGS_SLAB_UNRECLAIMABLE,
+	    CGS_KERNEL_STACK,
+	    CGS_PAGETABLES,
+	    CGS_SEC_PAGETABLES,
+	    CGS_PERCPU,
+	    CGS_SOCK,
+	    CGS_VMALLOC,
+	    CGS_SLAB_RECLAIMABLE,
+	    CGS_SLAB_UNRECLAIMABLE,
 	};
 	uint64_t sum = 0;
 	bool any = false;
@@ -145,8 +149,8 @@ static void walk(struct root *root, struct cgroups *cg, const char *dir,
 				       : "memory.usage_in_bytes",
 			  &n->current) < 0)
 		n->current = VAL_ABSENT;
-	n->has_stat = cgroup_memory_stat_read(root, dir, &n->stat,
-					      &n->stat_err) == 0;
+	n->has_stat =
+	    cgroup_memory_stat_read(root, dir, &n->stat, &n->stat_err) == 0;
 	if (version == 1) {
 		if (read_u64_file(root, dir, "memory.kmem.usage_in_bytes",
 				  &n->kernel) < 0)

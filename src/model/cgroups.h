@@ -20,15 +20,15 @@
 #include "../sources/cgroup_memory_stat.h"
 
 struct cgroup_node {
-	char *path;    /* "/" or "/system.slice/ssh.service" */
-	char *dir;     /* root-relative directory, for reading */
-	int depth;     /* 0 for the hierarchy's root */
-	int version;   /* 1 or 2 */
-	size_t parent; /* index of the parent; its own index for the root */
+	char *path;	  /* "/" or "/system.slice/ssh.service" */
+	char *dir;	  /* root-relative directory, for reading */
+	int depth;	  /* 0 for the hierarchy's root */
+	int version;	  /* 1 or 2 */
+	size_t parent;	  /* index of the parent; its own index for the root */
 	uint64_t current; /* bytes charged, with descendants; or VAL_ABSENT */
 	uint64_t kernel;  /* kernel memory, with descendants; or VAL_ABSENT */
 	bool kernel_summed; /* v2 before 5.18: kernel = sum of the parts */
-	uint64_t nprocs;  /* processes directly in it; VAL_ABSENT if unknown */
+	uint64_t nprocs; /* processes directly in it; VAL_ABSENT if unknown */
 	bool has_stat;
 	struct cgroup_memory_stat stat;
 	struct source_err stat_err; /* why has_stat is false */

@@ -52,7 +52,8 @@ void files_release(struct files *fs)
 
 static uint64_t mix(uint64_t dev, uint64_t ino)
 {
-	uint64_t h = ino * 0x9e3779b97f4a7c15ULL ^ (dev + 0x632be59bd9b4e019ULL);
+	uint64_t h =
+	    ino * 0x9e3779b97f4a7c15ULL ^ (dev + 0x632be59bd9b4e019ULL);
 
 	h ^= h >> 31;
 	return h * 0xbf58476d1ce4e5b9ULL;
@@ -258,7 +259,7 @@ static void walk_dir(struct files *fs, int dfd, dev_t dev, struct pathbuf *pb)
 		if (type == DT_DIR)
 			fd = openat(dirfd(d), de->d_name,
 				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					    O_CLOEXEC);
+					O_CLOEXEC);
 		else
 			fd = open_file_at(dirfd(d), de->d_name, O_NOFOLLOW);
 		if (fd < 0) {
@@ -299,7 +300,7 @@ struct par {
 	atomic_size_t next;
 	atomic_size_t done; /* files measured, for progress */
 	pthread_mutex_t lock;
-	struct files *fs;   /* the caller's: settings and progress */
+	struct files *fs; /* the caller's: settings and progress */
 };
 
 struct worker {
@@ -327,7 +328,7 @@ static void *worker_run(void *arg)
 
 	for (;;) {
 		size_t i = atomic_fetch_add(&p->next, 1);
-		struct pathbuf pb = { 0 };
+		struct pathbuf pb = {0};
 		struct stat st;
 		int fd;
 
@@ -389,7 +390,7 @@ static void merge(struct files *fs, struct files *l)
 static void walk_top(struct files *fs, int dfd, dev_t dev, const char *path)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	struct par p = { .topfd = dfd, .dev = dev, .base = path, .fs = fs };
+	struct par p = {.topfd = dfd, .dev = dev, .base = path, .fs = fs};
 	struct worker *w;
 	size_t alloc = 0, nthreads;
 	struct dirent *de;
@@ -397,7 +398,7 @@ static void walk_top(struct files *fs, int dfd, dev_t dev, const char *path)
 
 	nthreads = ncpu > 1 ? (size_t)(ncpu < 8 ? ncpu : 8) : 1;
 	if (nthreads == 1) {
-		struct pathbuf pb = { 0 };
+		struct pathbuf pb = {0};
 
 		pathbuf_push(&pb, path);
 		walk_dir(fs, dfd, dev, &pb);
@@ -427,11 +428,11 @@ static void walk_top(struct files *fs, int dfd, dev_t dev, const char *path)
 						     : DT_LNK;
 		}
 		if (type == DT_DIR) {
-			p.names = xgrow(p.names, &alloc, p.n + 1,
-					sizeof(*p.names));
+			p.names =
+			    xgrow(p.names, &alloc, p.n + 1, sizeof(*p.names));
 			p.names[p.n++] = xstrdup(de->d_name);
 		} else if (type == DT_REG) {
-			struct pathbuf pb = { 0 };
+			struct pathbuf pb = {0};
 			int fd = open_file_at(dfd, de->d_name, O_NOFOLLOW);
 
 			pathbuf_push(&pb, path);
@@ -466,8 +467,8 @@ static void walk_top(struct files *fs, int dfd, dev_t dev, const char *path)
 			w[i].local.progress = worker_progress;
 			w[i].local.userdata = &p;
 		}
-		w[i].started = pthread_create(&w[i].tid, NULL, worker_run,
-					      &w[i]) == 0;
+		w[i].started =
+		    pthread_create(&w[i].tid, NULL, worker_run, &w[i]) == 0;
 		if (!w[i].started)
 			worker_run(&w[i]); /* no thread: do its share here */
 	}
@@ -592,15 +593,15 @@ static void add_maps(struct files *fs, const char *pid, int npid)
 		 * spaces, so take everything from its first '/' */
 		if (span_fields(line, f, 6) < 6 || span_eq(f[4], "0"))
 			continue;
-		slash = memchr(f[5].p, '/', (size_t)(line.p + line.len - f[5].p));
+		slash =
+		    memchr(f[5].p, '/', (size_t)(line.p + line.len - f[5].p));
 		if (!slash || slash != f[5].p)
 			continue;
 		name = xstrndup(slash, (size_t)(line.p + line.len - slash));
 		if (strstr(name, " (deleted)")) {
 			/* reach it through map_files (needs root) */
 			_cleanup_free_ char *mf = NULL;
-			_cleanup_free_ char *addr =
-				xstrndup(f[0].p, f[0].len);
+			_cleanup_free_ char *addr = xstrndup(f[0].p, f[0].len);
 
 			mf = xasprintf("/proc/%s/map_files/%s", pid, addr);
 			add_held(fs, mf, name, npid);

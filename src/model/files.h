@@ -24,7 +24,7 @@ struct file_entry {
 	uint64_t size; /* bytes */
 	struct pagecache_stat st;
 	int holders[FILE_HOLDERS_MAX]; /* PIDs that map or hold it open */
-	size_t nholders;               /* all of them (may exceed the max) */
+	size_t nholders;	       /* all of them (may exceed the max) */
 	int last_holder;
 };
 

@@ -34,7 +34,7 @@ static bool is_gone(int r)
 static int parse_pid(const char *s)
 {
 	uint64_t v;
-	struct span sp = { s, strlen(s) };
+	struct span sp = {s, strlen(s)};
 
 	if (span_u64(sp, &v) < 0 || v == 0 || v > INT32_MAX)
 		return -1;
@@ -97,7 +97,7 @@ static void collect_one(struct root *root, int pid, struct procs *ps)
 int procs_collect(struct root *root, const int *pids, size_t npids,
 		  struct procs *ret, struct source_err *err)
 {
-	struct procs ps = { 0 };
+	struct procs ps = {0};
 	char **names = NULL;
 	size_t n = 0;
 	int r;

@@ -11,9 +11,9 @@
 void scoped_collect_all(struct root *root)
 {
 	static const char *const extra[] = {
-		"etc/passwd",
-		"sys/kernel/mm/lru_gen/enabled",
-		"sys/kernel/debug/lru_gen",
+	    "etc/passwd",
+	    "sys/kernel/mm/lru_gen/enabled",
+	    "sys/kernel/debug/lru_gen",
 	};
 	struct procs ps;
 	struct cgroups cg;

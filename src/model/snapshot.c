@@ -64,7 +64,7 @@ static void *collect_worker(void *arg)
 
 void snapshot_collect(struct root *root, uint64_t mask, struct snapshot *ret)
 {
-	struct collect_job job = { .root = root, .s = ret, .mask = mask };
+	struct collect_job job = {.root = root, .s = ret, .mask = mask};
 	pthread_t helper;
 	bool threaded;
 

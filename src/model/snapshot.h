@@ -15,9 +15,9 @@
 #include "../sources/sources.h"
 
 struct snapshot {
-	void *data[_SRC_MAX];           /* parsed struct, or NULL */
+	void *data[_SRC_MAX];		 /* parsed struct, or NULL */
 	struct source_err err[_SRC_MAX]; /* why data[i] is NULL */
-	uint64_t asked;                 /* mask that was collected */
+	uint64_t asked;			 /* mask that was collected */
 };
 
 /* Read every source in mask through root. Never fails as a whole: each

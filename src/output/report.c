@@ -63,25 +63,25 @@ static const char *cat_color(const char *name, size_t k)
 	static const struct {
 		const char *name, *color;
 	} fixed[] = {
-		{ "free", "#e8edf3" },
-		{ "anonymous", "#4e79a7" },
-		{ "page_cache", "#59a14f" },
-		{ "shmem", "#76b7b2" },
-		{ "buffers", "#8cd17d" },
-		{ "swap_cache", "#b6992d" },
-		{ "slab_reclaimable", "#f1ce63" },
-		{ "slab_unreclaimable", "#e15759" },
-		{ "kernel_reclaimable_other", "#ffbe7d" },
-		{ "kernel_stack", "#b07aa1" },
-		{ "page_tables", "#d4a6c8" },
-		{ "sec_page_tables", "#9d7660" },
-		{ "vmalloc", "#f28e2b" },
-		{ "percpu", "#d7b5a6" },
-		{ "hugetlb", "#499894" },
-		{ "unaccounted", "#79706e" },
+	    {"free", "#e8edf3"},
+	    {"anonymous", "#4e79a7"},
+	    {"page_cache", "#59a14f"},
+	    {"shmem", "#76b7b2"},
+	    {"buffers", "#8cd17d"},
+	    {"swap_cache", "#b6992d"},
+	    {"slab_reclaimable", "#f1ce63"},
+	    {"slab_unreclaimable", "#e15759"},
+	    {"kernel_reclaimable_other", "#ffbe7d"},
+	    {"kernel_stack", "#b07aa1"},
+	    {"page_tables", "#d4a6c8"},
+	    {"sec_page_tables", "#9d7660"},
+	    {"vmalloc", "#f28e2b"},
+	    {"percpu", "#d7b5a6"},
+	    {"hugetlb", "#499894"},
+	    {"unaccounted", "#79706e"},
 	};
-	static const char *const spare[] = { "#86bcb6", "#fabfd2", "#bab0ac",
-					     "#a0cbe8", "#ff9d9a" };
+	static const char *const spare[] = {"#86bcb6", "#fabfd2", "#bab0ac",
+					    "#a0cbe8", "#ff9d9a"};
 
 	for (size_t i = 0; i < ELEMENTSOF(fixed); i++)
 		if (streq(fixed[i].name, name))
@@ -238,18 +238,18 @@ static void usage_chart(FILE *f, const struct store_data *d)
 		fprintf(f, "\" fill=\"%s\" d=\"", cat_color(name, k));
 		/* upper edge left to right, then the lower edge back */
 		for (size_t c = 0; c < ncols; c++) {
-			double x =
-				PAD_L + pw * (column_time(d, c, ncols) - t0) /
-						(t1 - t0);
+			double x = PAD_L + pw *
+					       (column_time(d, c, ncols) - t0) /
+					       (t1 - t0);
 			double y = PAD_T + ph -
 				   ph * (base[c] + vals[k * ncols + c]) / hi;
 
 			fprintf(f, "%s%.1f,%.1f", c ? "L" : "M", x, y);
 		}
 		for (size_t c = ncols; c-- > 0;) {
-			double x =
-				PAD_L + pw * (column_time(d, c, ncols) - t0) /
-						(t1 - t0);
+			double x = PAD_L + pw *
+					       (column_time(d, c, ncols) - t0) /
+					       (t1 - t0);
 			double y = PAD_T + ph - ph * base[c] / hi;
 
 			fprintf(f, "L%.1f,%.1f", x, y);
@@ -276,10 +276,10 @@ static void usage_chart(FILE *f, const struct store_data *d)
 		esc(f, name);
 		if (last != STORE_ABSENT)
 			fprintf(f, " <b>%s</b>",
-				last < 0 ? human_bytes_signed(last, buf,
-							      sizeof(buf))
-					 : human_bytes((uint64_t)last, buf,
-						       sizeof(buf)));
+				last < 0
+				    ? human_bytes_signed(last, buf, sizeof(buf))
+				    : human_bytes((uint64_t)last, buf,
+						  sizeof(buf)));
 		if (k >= drawn)
 			fputs(" (not drawn)", f);
 		fputs("</span>", f);
@@ -411,7 +411,7 @@ static void pools_table(FILE *f, const struct store_data *d)
 			s = store_value(d, i, 0);
 			e = store_value(d, i, d->n_times - 1);
 		}
-		rows[n++] = (struct pool_row){ i, s, e };
+		rows[n++] = (struct pool_row){i, s, e};
 	}
 	fputs("<table id=\"pools\"><thead><tr><th>pool tag</th><th>type</th>"
 	      "<th>start</th><th>end</th><th>change</th></tr></thead><tbody>",
@@ -428,24 +428,23 @@ static void pools_table(FILE *f, const struct store_data *d)
 		fputs("<tr><td>", f);
 		esc(f, d->series[rows[k].i].name);
 		fputs("</td><td>", f);
-		esc(f, d->series[rows[k].i].reclaim &&
-				       streq(d->series[rows[k].i].reclaim,
-					     "reclaimable")
-			       ? "reclaimable"
-			       : "unreclaimable");
+		esc(f,
+		    d->series[rows[k].i].reclaim &&
+			    streq(d->series[rows[k].i].reclaim, "reclaimable")
+			? "reclaimable"
+			: "unreclaimable");
 		fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 			rows[k].start == STORE_ABSENT
-				? "n/a"
-				: plain_bytes(rows[k].start, a, sizeof(a)),
+			    ? "n/a"
+			    : plain_bytes(rows[k].start, a, sizeof(a)),
 			rows[k].end == STORE_ABSENT
-				? "n/a"
-				: plain_bytes(rows[k].end, b, sizeof(b)),
+			    ? "n/a"
+			    : plain_bytes(rows[k].end, b, sizeof(b)),
 			rows[k].start == STORE_ABSENT ||
-					rows[k].end == STORE_ABSENT
-				? "n/a"
-				: human_bytes_signed(rows[k].end -
-							     rows[k].start,
-						     c, sizeof(c)));
+				rows[k].end == STORE_ABSENT
+			    ? "n/a"
+			    : human_bytes_signed(rows[k].end - rows[k].start, c,
+						 sizeof(c)));
 	}
 	fputs("</tbody></table>\n", f);
 }
@@ -553,29 +552,29 @@ static void failures(FILE *f, const struct store_data *d)
 }
 
 static const char css[] =
-	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
-	"margin:24px auto;max-width:1060px;color:#1d2733;background:#fff}"
-	"h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;"
-	"border-bottom:1px solid #dde3ea;padding-bottom:4px}"
-	".meta{color:#5b6b7c}.chart{max-width:100%;height:auto;display:block}"
-	".grid{stroke:#e3e8ee;stroke-width:1}.tick{font-size:11px;fill:#5b6b7c}"
-	".area{stroke:#fff;stroke-width:.5}.line{stroke-width:2}"
-	".trend{stroke:#1d2733;stroke-dasharray:5 4;stroke-width:1.2}"
-	".legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:8px 0 0 70px;"
-	"font-size:12px}.legend i{display:inline-block;width:11px;height:11px;"
-	"margin-right:5px;vertical-align:-1px;border:1px solid #c9d1da}"
-	".growers{display:flex;flex-wrap:wrap;gap:12px}"
-	".grower-fig{margin:0;border:1px solid #e3e8ee;border-radius:6px;"
-	"padding:8px}figcaption{font-size:13px;margin-bottom:4px}"
-	"table{border-collapse:collapse;width:100%;font-size:13px}"
-	"th,td{padding:4px 8px;border-bottom:1px solid #eef1f5;text-align:left}"
-	"td:nth-child(n+2){white-space:nowrap}td:last-child{white-space:normal}"
-	"th{background:#f5f7fa;font-weight:600}"
-	"td:nth-child(n+3){font-variant-numeric:tabular-nums}"
-	"tr.unreclaimable td:first-child{border-left:3px solid #e15759}"
-	"tr.reclaimable td:first-child{border-left:3px solid #59a14f}"
-	".na,.quiet{color:#5b6b7c;font-style:italic}"
-	"pre{background:#f5f7fa;padding:8px;white-space:pre-wrap}";
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+    "margin:24px auto;max-width:1060px;color:#1d2733;background:#fff}"
+    "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;"
+    "border-bottom:1px solid #dde3ea;padding-bottom:4px}"
+    ".meta{color:#5b6b7c}.chart{max-width:100%;height:auto;display:block}"
+    ".grid{stroke:#e3e8ee;stroke-width:1}.tick{font-size:11px;fill:#5b6b7c}"
+    ".area{stroke:#fff;stroke-width:.5}.line{stroke-width:2}"
+    ".trend{stroke:#1d2733;stroke-dasharray:5 4;stroke-width:1.2}"
+    ".legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:8px 0 0 70px;"
+    "font-size:12px}.legend i{display:inline-block;width:11px;height:11px;"
+    "margin-right:5px;vertical-align:-1px;border:1px solid #c9d1da}"
+    ".growers{display:flex;flex-wrap:wrap;gap:12px}"
+    ".grower-fig{margin:0;border:1px solid #e3e8ee;border-radius:6px;"
+    "padding:8px}figcaption{font-size:13px;margin-bottom:4px}"
+    "table{border-collapse:collapse;width:100%;font-size:13px}"
+    "th,td{padding:4px 8px;border-bottom:1px solid #eef1f5;text-align:left}"
+    "td:nth-child(n+2){white-space:nowrap}td:last-child{white-space:normal}"
+    "th{background:#f5f7fa;font-weight:600}"
+    "td:nth-child(n+3){font-variant-numeric:tabular-nums}"
+    "tr.unreclaimable td:first-child{border-left:3px solid #e15759}"
+    "tr.reclaimable td:first-child{border-left:3px solid #59a14f}"
+    ".na,.quiet{color:#5b6b7c;font-style:italic}"
+    "pre{background:#f5f7fa;padding:8px;white-space:pre-wrap}";
 
 int report_write(FILE *f, const struct store_data *d,
 		 const struct leaks_result *lr, const struct report_meta *m)

@@ -77,7 +77,8 @@ size_t table_add_col(struct table *t, const char *header, const char *key,
 	/* columns must all exist before the first row */
 	if (t->nrows > 0)
 		abort();
-	t->cols = xgrow(t->cols, &t->cols_alloc, t->ncols + 1, sizeof(*t->cols));
+	t->cols =
+	    xgrow(t->cols, &t->cols_alloc, t->ncols + 1, sizeof(*t->cols));
 	c = &t->cols[t->ncols];
 	c->header = xstrdup(header);
 	c->key = xstrdup(key);
@@ -93,9 +94,10 @@ void table_col_left(struct table *t, size_t col, bool left)
 
 size_t table_add_row(struct table *t)
 {
-	t->rows = xgrow(t->rows, &t->rows_alloc, t->nrows + 1, sizeof(*t->rows));
-	t->rows[t->nrows].cells = xcalloc(t->ncols ? t->ncols : 1,
-					  sizeof(struct cell));
+	t->rows =
+	    xgrow(t->rows, &t->rows_alloc, t->nrows + 1, sizeof(*t->rows));
+	t->rows[t->nrows].cells =
+	    xcalloc(t->ncols ? t->ncols : 1, sizeof(struct cell));
 	t->rows[t->nrows].total = false;
 	t->rows[t->nrows].highlight = false;
 	return t->nrows++;
@@ -175,8 +177,8 @@ void table_add_note(struct table *t, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = xstrdup("");
 	va_end(ap);
-	t->notes = xgrow(t->notes, &t->notes_alloc, t->nnotes + 1,
-			 sizeof(*t->notes));
+	t->notes =
+	    xgrow(t->notes, &t->notes_alloc, t->nnotes + 1, sizeof(*t->notes));
 	t->notes[t->nnotes++] = s;
 }
 
@@ -336,8 +338,8 @@ json_object *table_json_rows(const struct table *t)
 
 		for (size_t c = 0; c < t->ncols; c++)
 			json_object_object_add(
-				o, t->cols[c].key,
-				cell_json(&t->cols[c], &t->rows[r].cells[c]));
+			    o, t->cols[c].key,
+			    cell_json(&t->cols[c], &t->rows[r].cells[c]));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -354,9 +356,9 @@ json_object *table_json_notes(const struct table *t)
 
 void json_print(FILE *f, json_object *o)
 {
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							JSON_C_TO_STRING_SPACED |
-							JSON_C_TO_STRING_NOSLASHESCAPE),
+	fputs(json_object_to_json_string_ext(
+		  o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			 JSON_C_TO_STRING_NOSLASHESCAPE),
 	      f);
 	fputc('\n', f);
 }

@@ -26,40 +26,40 @@
 #include "cgroup_memory_stat.h"
 
 static const char *const field_names[_CGS_MAX] = {
-	[CGS_ANON] = "anon",
-	[CGS_FILE] = "file",
-	[CGS_KERNEL] = "kernel",
-	[CGS_KERNEL_STACK] = "kernel_stack",
-	[CGS_PAGETABLES] = "pagetables",
-	[CGS_SEC_PAGETABLES] = "sec_pagetables",
-	[CGS_PERCPU] = "percpu",
-	[CGS_SOCK] = "sock",
-	[CGS_VMALLOC] = "vmalloc",
-	[CGS_SHMEM] = "shmem",
-	[CGS_ZSWAP] = "zswap",
-	[CGS_ZSWAPPED] = "zswapped",
-	[CGS_FILE_MAPPED] = "file_mapped",
-	[CGS_FILE_DIRTY] = "file_dirty",
-	[CGS_FILE_WRITEBACK] = "file_writeback",
-	[CGS_SWAPCACHED] = "swapcached",
-	[CGS_ANON_THP] = "anon_thp",
-	[CGS_FILE_THP] = "file_thp",
-	[CGS_SHMEM_THP] = "shmem_thp",
-	[CGS_INACTIVE_ANON] = "inactive_anon",
-	[CGS_ACTIVE_ANON] = "active_anon",
-	[CGS_INACTIVE_FILE] = "inactive_file",
-	[CGS_ACTIVE_FILE] = "active_file",
-	[CGS_UNEVICTABLE] = "unevictable",
-	[CGS_SLAB_RECLAIMABLE] = "slab_reclaimable",
-	[CGS_SLAB_UNRECLAIMABLE] = "slab_unreclaimable",
-	[CGS_SLAB] = "slab",
-	[CGS_SWAP] = "swap",
-	[CGS_WORKINGSET_REFAULT_ANON] = "workingset_refault_anon",
-	[CGS_WORKINGSET_REFAULT_FILE] = "workingset_refault_file",
-	[CGS_WORKINGSET_ACTIVATE_ANON] = "workingset_activate_anon",
-	[CGS_WORKINGSET_ACTIVATE_FILE] = "workingset_activate_file",
-	[CGS_PGFAULT] = "pgfault",
-	[CGS_PGMAJFAULT] = "pgmajfault",
+    [CGS_ANON] = "anon",
+    [CGS_FILE] = "file",
+    [CGS_KERNEL] = "kernel",
+    [CGS_KERNEL_STACK] = "kernel_stack",
+    [CGS_PAGETABLES] = "pagetables",
+    [CGS_SEC_PAGETABLES] = "sec_pagetables",
+    [CGS_PERCPU] = "percpu",
+    [CGS_SOCK] = "sock",
+    [CGS_VMALLOC] = "vmalloc",
+    [CGS_SHMEM] = "shmem",
+    [CGS_ZSWAP] = "zswap",
+    [CGS_ZSWAPPED] = "zswapped",
+    [CGS_FILE_MAPPED] = "file_mapped",
+    [CGS_FILE_DIRTY] = "file_dirty",
+    [CGS_FILE_WRITEBACK] = "file_writeback",
+    [CGS_SWAPCACHED] = "swapcached",
+    [CGS_ANON_THP] = "anon_thp",
+    [CGS_FILE_THP] = "file_thp",
+    [CGS_SHMEM_THP] = "shmem_thp",
+    [CGS_INACTIVE_ANON] = "inactive_anon",
+    [CGS_ACTIVE_ANON] = "active_anon",
+    [CGS_INACTIVE_FILE] = "inactive_file",
+    [CGS_ACTIVE_FILE] = "active_file",
+    [CGS_UNEVICTABLE] = "unevictable",
+    [CGS_SLAB_RECLAIMABLE] = "slab_reclaimable",
+    [CGS_SLAB_UNRECLAIMABLE] = "slab_unreclaimable",
+    [CGS_SLAB] = "slab",
+    [CGS_SWAP] = "swap",
+    [CGS_WORKINGSET_REFAULT_ANON] = "workingset_refault_anon",
+    [CGS_WORKINGSET_REFAULT_FILE] = "workingset_refault_file",
+    [CGS_WORKINGSET_ACTIVATE_ANON] = "workingset_activate_anon",
+    [CGS_WORKINGSET_ACTIVATE_FILE] = "workingset_activate_file",
+    [CGS_PGFAULT] = "pgfault",
+    [CGS_PGMAJFAULT] = "pgmajfault",
 };
 
 /* v1 names that differ from v2 ones for the same pages */
@@ -67,12 +67,9 @@ static const struct {
 	const char *name;
 	enum cgroup_stat_field f;
 } v1_names[] = {
-	{ "rss", CGS_ANON },
-	{ "cache", CGS_FILE },
-	{ "rss_huge", CGS_ANON_THP },
-	{ "mapped_file", CGS_FILE_MAPPED },
-	{ "dirty", CGS_FILE_DIRTY },
-	{ "writeback", CGS_FILE_WRITEBACK },
+    {"rss", CGS_ANON},		{"cache", CGS_FILE},
+    {"rss_huge", CGS_ANON_THP}, {"mapped_file", CGS_FILE_MAPPED},
+    {"dirty", CGS_FILE_DIRTY},	{"writeback", CGS_FILE_WRITEBACK},
 };
 
 const char *cgroup_memory_stat_field_name(enum cgroup_stat_field f)
@@ -112,7 +109,7 @@ int cgroup_memory_stat_parse(const char *buf, size_t len,
 			     struct cgroup_memory_stat *ret,
 			     struct parse_err *err)
 {
-	struct cgroup_memory_stat s = { 0 };
+	struct cgroup_memory_stat s = {0};
 	struct line_iter it;
 	struct span line;
 	size_t nlines = 0;
@@ -120,7 +117,8 @@ int cgroup_memory_stat_parse(const char *buf, size_t len,
 	for (int i = 0; i < _CGS_MAX; i++)
 		s.v[i] = s.total[i] = VAL_ABSENT;
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {

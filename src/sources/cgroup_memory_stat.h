@@ -45,7 +45,7 @@ enum cgroup_stat_field {
 	CGS_SLAB_RECLAIMABLE,
 	CGS_SLAB_UNRECLAIMABLE,
 	CGS_SLAB,
-	CGS_SWAP,             /* v1 only: swap used */
+	CGS_SWAP,		     /* v1 only: swap used */
 	CGS_WORKINGSET_REFAULT_ANON, /* counts from here */
 	CGS_WORKINGSET_REFAULT_FILE,
 	CGS_WORKINGSET_ACTIVATE_ANON,
@@ -56,8 +56,8 @@ enum cgroup_stat_field {
 };
 
 struct cgroup_memory_stat {
-	bool v1;                  /* the v1 memory controller's file */
-	uint64_t v[_CGS_MAX];     /* this cgroup (v2: with descendants) */
+	bool v1;		  /* the v1 memory controller's file */
+	uint64_t v[_CGS_MAX];	  /* this cgroup (v2: with descendants) */
 	uint64_t total[_CGS_MAX]; /* v1 total_X: with descendants */
 };
 

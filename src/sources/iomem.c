@@ -86,7 +86,7 @@ int iomem_parse(const char *buf, size_t len, struct iomem *ret,
 		struct parse_err *err)
 {
 	size_t stack[IOMEM_MAX_DEPTH];
-	struct iomem io = { 0 };
+	struct iomem io = {0};
 	size_t alloc = 0, indent;
 	bool all_zero = true;
 	struct line_iter it;
@@ -99,7 +99,7 @@ int iomem_parse(const char *buf, size_t len, struct iomem *ret,
 
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
-		struct iomem_range rg = { 0 };
+		struct iomem_range rg = {0};
 		struct span range, name;
 		const char *sep;
 
@@ -154,8 +154,8 @@ int iomem_parse(const char *buf, size_t len, struct iomem *ret,
 		rg.parent = rg.depth ? stack[rg.depth - 1] : IOMEM_NO_PARENT;
 		stack[rg.depth] = io.n;
 		rg.name = xstrndup(name.p, name.len);
-		io.ranges = xgrow(io.ranges, &alloc, io.n + 1,
-				  sizeof(*io.ranges));
+		io.ranges =
+		    xgrow(io.ranges, &alloc, io.n + 1, sizeof(*io.ranges));
 		io.ranges[io.n++] = rg;
 	}
 	if (io.n == 0) {

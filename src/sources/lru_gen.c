@@ -23,7 +23,7 @@
 int lru_gen_enabled_parse(const char *buf, size_t len, uint64_t *ret,
 			  struct parse_err *err)
 {
-	struct span s = { buf, len };
+	struct span s = {buf, len};
 	uint64_t v;
 
 	s = span_trim(s);
@@ -65,7 +65,7 @@ static void fold(struct lru_gen *g, const uint64_t (*gens)[3], size_t n)
 int lru_gen_parse(const char *buf, size_t len, struct lru_gen *ret,
 		  struct parse_err *err)
 {
-	struct lru_gen g = { 0 };
+	struct lru_gen g = {0};
 	uint64_t gens[16][3];
 	size_t ngens = 0;
 	bool in_node = false;
@@ -73,7 +73,8 @@ int lru_gen_parse(const char *buf, size_t len, struct lru_gen *ret,
 	struct span line;
 
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
 		struct span f[6];
@@ -112,10 +113,10 @@ int lru_gen_parse(const char *buf, size_t len, struct lru_gen *ret,
 					continue;
 				}
 				return parse_fail_errno(
-					err, r, it.lineno,
-					"generation line: field %zu is not a "
-					"number",
-					i + 1);
+				    err, r, it.lineno,
+				    "generation line: field %zu is not a "
+				    "number",
+				    i + 1);
 			}
 		}
 		if (ngens < ELEMENTSOF(gens)) {
@@ -138,8 +139,7 @@ static int parse_cb(const char *buf, size_t len, void *ret,
 	return lru_gen_parse(buf, len, ret, err);
 }
 
-int lru_gen_read(struct root *root, struct lru_gen *ret,
-		 struct source_err *err)
+int lru_gen_read(struct root *root, struct lru_gen *ret, struct source_err *err)
 {
 	return source_read_parse(root, "sys/kernel/debug/lru_gen", parse_cb,
 				 ret, err);

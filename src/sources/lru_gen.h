@@ -17,9 +17,9 @@
 #define LRU_GEN_MAX_RANKS 8 /* MAX_NR_GENS is 4; leave room */
 
 struct lru_gen_rank {
-	uint64_t anon, file;        /* pages, summed over lruvecs */
-	uint64_t min_age, max_age;  /* ms, over lruvecs */
-	uint64_t nlruvecs;          /* lruvecs that have this rank */
+	uint64_t anon, file;	   /* pages, summed over lruvecs */
+	uint64_t min_age, max_age; /* ms, over lruvecs */
+	uint64_t nlruvecs;	   /* lruvecs that have this rank */
 };
 
 struct lru_gen {

@@ -99,7 +99,7 @@ static bool mincore_truthful(int fd)
 static int do_cachestat(int fd, uint64_t off, uint64_t len,
 			struct mt_cachestat *cs)
 {
-	struct mt_cachestat_range range = { off, len };
+	struct mt_cachestat_range range = {off, len};
 
 	if (cachestat_broken)
 		return -ENOSYS;
@@ -113,8 +113,8 @@ static int do_cachestat(int fd, uint64_t off, uint64_t len,
 
 /* Resident pages of [first, first + pages) via mmap + mincore. When vec
  * is given, vec[i] gets page first+i's residency bit. */
-static int mincore_count(int fd, uint64_t size, uint64_t first,
-			 uint64_t pages, uint64_t *ret, unsigned char *out)
+static int mincore_count(int fd, uint64_t size, uint64_t first, uint64_t pages,
+			 uint64_t *ret, unsigned char *out)
 {
 	const uint64_t ps = pagecache_page_size();
 	const uint64_t chunk = (64 << 20) / ps;
@@ -122,8 +122,8 @@ static int mincore_count(int fd, uint64_t size, uint64_t first,
 	uint64_t total = 0;
 
 	for (uint64_t p = first; p < first + pages; p += chunk) {
-		uint64_t n = first + pages - p < chunk ? first + pages - p
-							: chunk;
+		uint64_t n =
+		    first + pages - p < chunk ? first + pages - p : chunk;
 		uint64_t off = p * ps;
 		size_t maplen;
 		void *m;
@@ -158,8 +158,8 @@ static int mincore_count(int fd, uint64_t size, uint64_t first,
 	return 0;
 }
 
-int pagecache_stat_range(int fd, uint64_t size, uint64_t first,
-			 uint64_t pages, struct pagecache_stat *ret)
+int pagecache_stat_range(int fd, uint64_t size, uint64_t first, uint64_t pages,
+			 struct pagecache_stat *ret)
 {
 	const uint64_t ps = pagecache_page_size();
 	uint64_t npages = (size + ps - 1) / ps, n;
@@ -251,7 +251,7 @@ int pagecache_runs(int fd, uint64_t size, bool dirty, size_t max,
 {
 	const uint64_t ps = pagecache_page_size();
 	uint64_t npages = (size + ps - 1) / ps;
-	struct runs rs = { .max = max };
+	struct runs rs = {.max = max};
 	struct mt_cachestat cs;
 	int r = 0;
 

@@ -47,8 +47,8 @@ const char *pagecache_method_name(enum pagecache_method m);
  * -errno (-EBADF, -EINVAL for a file type neither supports, -ENOMEM;
  * -EPERM when cachestat is refused and mincore would lie: a file the
  * caller neither owns nor may write, which mincore shows all resident). */
-int pagecache_stat_range(int fd, uint64_t size, uint64_t first,
-			 uint64_t pages, struct pagecache_stat *ret);
+int pagecache_stat_range(int fd, uint64_t size, uint64_t first, uint64_t pages,
+			 struct pagecache_stat *ret);
 
 /* Runs of cached pages (dirty = false) or of dirty pages (dirty = true),
  * in order, at most max of them (*ret_more set when there were more).

@@ -321,5 +321,6 @@ fail:
 	return r;
 }
 
-SOURCE_DEFINE_FILE(pagetypeinfo, "proc/pagetypeinfo", SRC_PAGETYPEINFO, NEEDS_ROOT,
-		   "free blocks per order and migrate type; pageblocks per type");
+SOURCE_DEFINE_FILE(
+    pagetypeinfo, "proc/pagetypeinfo", SRC_PAGETYPEINFO, NEEDS_ROOT,
+    "free blocks per order and migrate type; pageblocks per type");

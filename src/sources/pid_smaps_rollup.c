@@ -19,28 +19,28 @@
 #include "pid_smaps_rollup.h"
 
 static const char *const field_names[_SM_MAX] = {
-	[SM_RSS] = "Rss",
-	[SM_PSS] = "Pss",
-	[SM_PSS_DIRTY] = "Pss_Dirty",
-	[SM_PSS_ANON] = "Pss_Anon",
-	[SM_PSS_FILE] = "Pss_File",
-	[SM_PSS_SHMEM] = "Pss_Shmem",
-	[SM_SHARED_CLEAN] = "Shared_Clean",
-	[SM_SHARED_DIRTY] = "Shared_Dirty",
-	[SM_PRIVATE_CLEAN] = "Private_Clean",
-	[SM_PRIVATE_DIRTY] = "Private_Dirty",
-	[SM_REFERENCED] = "Referenced",
-	[SM_ANONYMOUS] = "Anonymous",
-	[SM_KSM] = "KSM",
-	[SM_LAZYFREE] = "LazyFree",
-	[SM_ANONHUGEPAGES] = "AnonHugePages",
-	[SM_SHMEMPMDMAPPED] = "ShmemPmdMapped",
-	[SM_FILEPMDMAPPED] = "FilePmdMapped",
-	[SM_SHARED_HUGETLB] = "Shared_Hugetlb",
-	[SM_PRIVATE_HUGETLB] = "Private_Hugetlb",
-	[SM_SWAP] = "Swap",
-	[SM_SWAPPSS] = "SwapPss",
-	[SM_LOCKED] = "Locked",
+    [SM_RSS] = "Rss",
+    [SM_PSS] = "Pss",
+    [SM_PSS_DIRTY] = "Pss_Dirty",
+    [SM_PSS_ANON] = "Pss_Anon",
+    [SM_PSS_FILE] = "Pss_File",
+    [SM_PSS_SHMEM] = "Pss_Shmem",
+    [SM_SHARED_CLEAN] = "Shared_Clean",
+    [SM_SHARED_DIRTY] = "Shared_Dirty",
+    [SM_PRIVATE_CLEAN] = "Private_Clean",
+    [SM_PRIVATE_DIRTY] = "Private_Dirty",
+    [SM_REFERENCED] = "Referenced",
+    [SM_ANONYMOUS] = "Anonymous",
+    [SM_KSM] = "KSM",
+    [SM_LAZYFREE] = "LazyFree",
+    [SM_ANONHUGEPAGES] = "AnonHugePages",
+    [SM_SHMEMPMDMAPPED] = "ShmemPmdMapped",
+    [SM_FILEPMDMAPPED] = "FilePmdMapped",
+    [SM_SHARED_HUGETLB] = "Shared_Hugetlb",
+    [SM_PRIVATE_HUGETLB] = "Private_Hugetlb",
+    [SM_SWAP] = "Swap",
+    [SM_SWAPPSS] = "SwapPss",
+    [SM_LOCKED] = "Locked",
 };
 
 const char *pid_smaps_rollup_field_name(enum smaps_field f)
@@ -56,7 +56,7 @@ void pid_smaps_rollup_release(struct pid_smaps_rollup *s)
 int pid_smaps_rollup_parse(const char *buf, size_t len,
 			   struct pid_smaps_rollup *ret, struct parse_err *err)
 {
-	struct pid_smaps_rollup s = { 0 };
+	struct pid_smaps_rollup s = {0};
 	struct line_iter it;
 	struct span line;
 	bool header = false;
@@ -68,7 +68,8 @@ int pid_smaps_rollup_parse(const char *buf, size_t len,
 		return 0;
 	}
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {

@@ -52,8 +52,7 @@ int pid_smaps_rollup_parse(const char *buf, size_t len,
 /* Read proc/PID/smaps_rollup through root. -ENOENT/-ESRCH: the process
  * is gone; -EACCES/-EPERM: not ours to read (needs root). */
 int pid_smaps_rollup_read(struct root *root, int pid,
-			  struct pid_smaps_rollup *ret,
-			  struct source_err *err);
+			  struct pid_smaps_rollup *ret, struct source_err *err);
 void pid_smaps_rollup_release(struct pid_smaps_rollup *s);
 
 #endif

@@ -21,26 +21,16 @@
 #include "pid_status.h"
 
 static const char *const field_names[_ST_MAX] = {
-	[ST_TGID] = "Tgid",
-	[ST_PPID] = "PPid",
-	[ST_THREADS] = "Threads",
-	[ST_KTHREAD] = "Kthread",
-	[ST_VMPEAK] = "VmPeak",
-	[ST_VMSIZE] = "VmSize",
-	[ST_VMLCK] = "VmLck",
-	[ST_VMPIN] = "VmPin",
-	[ST_VMHWM] = "VmHWM",
-	[ST_VMRSS] = "VmRSS",
-	[ST_RSSANON] = "RssAnon",
-	[ST_RSSFILE] = "RssFile",
-	[ST_RSSSHMEM] = "RssShmem",
-	[ST_VMDATA] = "VmData",
-	[ST_VMSTK] = "VmStk",
-	[ST_VMEXE] = "VmExe",
-	[ST_VMLIB] = "VmLib",
-	[ST_VMPTE] = "VmPTE",
-	[ST_VMSWAP] = "VmSwap",
-	[ST_HUGETLBPAGES] = "HugetlbPages",
+    [ST_TGID] = "Tgid",		[ST_PPID] = "PPid",
+    [ST_THREADS] = "Threads",	[ST_KTHREAD] = "Kthread",
+    [ST_VMPEAK] = "VmPeak",	[ST_VMSIZE] = "VmSize",
+    [ST_VMLCK] = "VmLck",	[ST_VMPIN] = "VmPin",
+    [ST_VMHWM] = "VmHWM",	[ST_VMRSS] = "VmRSS",
+    [ST_RSSANON] = "RssAnon",	[ST_RSSFILE] = "RssFile",
+    [ST_RSSSHMEM] = "RssShmem", [ST_VMDATA] = "VmData",
+    [ST_VMSTK] = "VmStk",	[ST_VMEXE] = "VmExe",
+    [ST_VMLIB] = "VmLib",	[ST_VMPTE] = "VmPTE",
+    [ST_VMSWAP] = "VmSwap",	[ST_HUGETLBPAGES] = "HugetlbPages",
 };
 
 const char *pid_status_field_name(enum status_field f)
@@ -63,7 +53,7 @@ void pid_status_release(struct pid_status *s)
 int pid_status_parse(const char *buf, size_t len, struct pid_status *ret,
 		     struct parse_err *err)
 {
-	struct pid_status s = { 0 };
+	struct pid_status s = {0};
 	struct line_iter it;
 	struct span line;
 	bool have_name = false;
@@ -73,7 +63,8 @@ int pid_status_parse(const char *buf, size_t len, struct pid_status *ret,
 	for (size_t i = 0; i < ELEMENTSOF(s.uid); i++)
 		s.uid[i] = VAL_ABSENT;
 	if (buf_truncated(buf, len))
-		return parse_fail(err, 0, "file ends inside a line (truncated)");
+		return parse_fail(err, 0,
+				  "file ends inside a line (truncated)");
 
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
@@ -112,14 +103,15 @@ int pid_status_parse(const char *buf, size_t len, struct pid_status *ret,
 			size_t nf = span_fields(rest, f, ELEMENTSOF(f));
 
 			if (nf != 4)
-				return parse_fail(err, it.lineno,
-						  "'Uid' should have 4 numbers");
+				return parse_fail(
+				    err, it.lineno,
+				    "'Uid' should have 4 numbers");
 			for (size_t i = 0; i < 4; i++) {
 				r = span_u64(f[i], &s.uid[i]);
 				if (r < 0)
 					return parse_fail_errno(
-						err, r, it.lineno,
-						"'Uid' is not numeric");
+					    err, r, it.lineno,
+					    "'Uid' is not numeric");
 			}
 			continue;
 		}

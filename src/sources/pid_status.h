@@ -15,7 +15,7 @@
 #include "source.h"
 
 enum status_field {
-	ST_TGID,  /* count-like fields first */
+	ST_TGID, /* count-like fields first */
 	ST_PPID,
 	ST_THREADS,
 	ST_KTHREAD,
@@ -39,8 +39,8 @@ enum status_field {
 };
 
 struct pid_status {
-	char name[64];  /* "Name:" as printed (escaped by the kernel) */
-	char state;     /* 'R', 'S', 'Z', ... or 0 when absent */
+	char name[64];	 /* "Name:" as printed (escaped by the kernel) */
+	char state;	 /* 'R', 'S', 'Z', ... or 0 when absent */
 	uint64_t uid[4]; /* real, effective, saved, fs; VAL_ABSENT if absent */
 	uint64_t v[_ST_MAX];
 };

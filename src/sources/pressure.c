@@ -32,15 +32,15 @@ void pressure_release(struct pressure *p)
 
 enum { K_AVG10, K_AVG60, K_AVG300, K_TOTAL, _K_MAX };
 
-static const char *const key_names[_K_MAX] = { "avg10", "avg60", "avg300",
-					      "total" };
+static const char *const key_names[_K_MAX] = {"avg10", "avg60", "avg300",
+					      "total"};
 
 /* Parse the key=value pairs after "some"/"full" into *ret. */
 static int parse_pairs(struct span rest, unsigned lineno,
 		       struct pressure_line *ret, struct parse_err *err)
 {
-	struct pressure_line pl = { .present = true };
-	bool seen[_K_MAX] = { false };
+	struct pressure_line pl = {.present = true};
+	bool seen[_K_MAX] = {false};
 	struct span f[16];
 	size_t nf = span_fields(rest, f, ELEMENTSOF(f));
 
@@ -80,10 +80,9 @@ static int parse_pairs(struct span rest, unsigned lineno,
 				r = -ERANGE;
 		}
 		if (r < 0)
-			return parse_fail_errno(err, r, lineno,
-						"'%s' is not valid: '%.*s'",
-						key_names[k], (int)val.len,
-						val.p);
+			return parse_fail_errno(
+			    err, r, lineno, "'%s' is not valid: '%.*s'",
+			    key_names[k], (int)val.len, val.p);
 	}
 	for (int k = 0; k < _K_MAX; k++)
 		if (!seen[k])
@@ -95,7 +94,7 @@ static int parse_pairs(struct span rest, unsigned lineno,
 int pressure_parse(const char *buf, size_t len, struct pressure *ret,
 		   struct parse_err *err)
 {
-	struct pressure p = { 0 };
+	struct pressure p = {0};
 	struct line_iter it;
 	struct span line;
 	int r;
@@ -136,5 +135,6 @@ int pressure_parse(const char *buf, size_t len, struct pressure *ret,
 	return 0;
 }
 
-SOURCE_DEFINE_FILE(pressure, "proc/pressure/memory", SRC_PRESSURE, NEEDS_NOTHING,
+SOURCE_DEFINE_FILE(pressure, "proc/pressure/memory", SRC_PRESSURE,
+		   NEEDS_NOTHING,
 		   "memory pressure (PSI): share of time stalled on memory");

@@ -10,8 +10,8 @@
 #include "source.h"
 
 struct pressure_line {
-	bool present;      /* the kernel printed this line */
-	double avg10;      /* percent of wall time, over 10 s */
+	bool present; /* the kernel printed this line */
+	double avg10; /* percent of wall time, over 10 s */
 	double avg60;
 	double avg300;
 	uint64_t total_us; /* stall time since boot, microseconds;

@@ -67,6 +67,5 @@ void source_err_format(const struct source_err *e, char *buf, size_t n)
 			 "e.g. psi=0)",
 			 e->path, strerror(en));
 	else
-		snprintf(buf, n, "cannot read '%s': %s", e->path,
-			 strerror(en));
+		snprintf(buf, n, "cannot read '%s': %s", e->path, strerror(en));
 }

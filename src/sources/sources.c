@@ -18,29 +18,29 @@ extern const struct source_desc swaps_source;
 extern const struct source_desc pressure_source;
 
 static const struct source_desc *const table[_SRC_MAX] = {
-	[SRC_MEMINFO] = &meminfo_source,
+    [SRC_MEMINFO] = &meminfo_source,
 
-	[SRC_VMSTAT] = &vmstat_source,
+    [SRC_VMSTAT] = &vmstat_source,
 
-	[SRC_SLABINFO] = &slabinfo_source,
+    [SRC_SLABINFO] = &slabinfo_source,
 
-	[SRC_SLAB_SYSFS] = &slab_sysfs_source,
+    [SRC_SLAB_SYSFS] = &slab_sysfs_source,
 
-	[SRC_BUDDYINFO] = &buddyinfo_source,
+    [SRC_BUDDYINFO] = &buddyinfo_source,
 
-	[SRC_PAGETYPEINFO] = &pagetypeinfo_source,
+    [SRC_PAGETYPEINFO] = &pagetypeinfo_source,
 
-	[SRC_ZONEINFO] = &zoneinfo_source,
+    [SRC_ZONEINFO] = &zoneinfo_source,
 
-	[SRC_IOMEM] = &iomem_source,
+    [SRC_IOMEM] = &iomem_source,
 
-	[SRC_VMALLOCINFO] = &vmallocinfo_source,
+    [SRC_VMALLOCINFO] = &vmallocinfo_source,
 
-	[SRC_ALLOCINFO] = &allocinfo_source,
+    [SRC_ALLOCINFO] = &allocinfo_source,
 
-	[SRC_SWAPS] = &swaps_source,
+    [SRC_SWAPS] = &swaps_source,
 
-	[SRC_PRESSURE] = &pressure_source,
+    [SRC_PRESSURE] = &pressure_source,
 };
 
 const struct source_desc *source_get(enum source_id id)

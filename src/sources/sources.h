@@ -46,11 +46,11 @@ enum source_needs {
 
 struct source_desc {
 	enum source_id id;
-	const char *name;    /* "meminfo" */
-	const char *path;    /* "/proc/meminfo", for help and docs */
+	const char *name; /* "meminfo" */
+	const char *path; /* "/proc/meminfo", for help and docs */
 	enum source_scope scope;
-	unsigned needs;      /* enum source_needs */
-	size_t size;         /* sizeof the parsed struct */
+	unsigned needs; /* enum source_needs */
+	size_t size;	/* sizeof the parsed struct */
 	int (*read)(struct root *root, void *ret, struct source_err *err);
 	void (*release)(void *data);
 	const char *summary; /* one line: what it tells */
@@ -82,15 +82,15 @@ struct source_desc {
 		NAME##_release(data);                                          \
 	}                                                                      \
 	const struct source_desc NAME##_source = {                             \
-		.id = ID,                                                      \
-		.name = #NAME,                                                 \
-		.path = "/" PATH,                                              \
-		.scope = SCOPE_SYSTEM,                                         \
-		.needs = NEEDS,                                                \
-		.size = sizeof(struct NAME),                                   \
-		.read = NAME##_read_cb,                                        \
-		.release = NAME##_release_cb,                                  \
-		.summary = SUMMARY,                                            \
+	    .id = ID,                                                          \
+	    .name = #NAME,                                                     \
+	    .path = "/" PATH,                                                  \
+	    .scope = SCOPE_SYSTEM,                                             \
+	    .needs = NEEDS,                                                    \
+	    .size = sizeof(struct NAME),                                       \
+	    .read = NAME##_read_cb,                                            \
+	    .release = NAME##_release_cb,                                      \
+	    .summary = SUMMARY,                                                \
 	}
 
 /* The row for id; NULL when that source is not built in. */

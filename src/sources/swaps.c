@@ -89,8 +89,8 @@ static int parse_kib(struct span s, uint64_t *ret)
 
 static bool is_header(struct span line)
 {
-	static const char *const cols[] = { "Filename", "Type", "Size",
-					    "Used", "Priority" };
+	static const char *const cols[] = {"Filename", "Type", "Size", "Used",
+					   "Priority"};
 	struct span f[6];
 
 	if (span_fields(line, f, ELEMENTSOF(f)) != ELEMENTSOF(cols))
@@ -104,7 +104,7 @@ static bool is_header(struct span line)
 int swaps_parse(const char *buf, size_t len, struct swaps *ret,
 		struct parse_err *err)
 {
-	struct swaps sw = { 0 };
+	struct swaps sw = {0};
 	bool header = false;
 	struct line_iter it;
 	struct span line;
@@ -117,7 +117,7 @@ int swaps_parse(const char *buf, size_t len, struct swaps *ret,
 
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
-		struct swaps_entry e = { 0 };
+		struct swaps_entry e = {0};
 		struct span f[6];
 		int64_t prio;
 		size_t nf, fl;
@@ -136,8 +136,8 @@ int swaps_parse(const char *buf, size_t len, struct swaps *ret,
 		}
 		nf = span_fields(line, f, ELEMENTSOF(f));
 		if (nf != 5) {
-			r = parse_fail(err, it.lineno,
-				       "%zu fields, expected 5", nf);
+			r = parse_fail(err, it.lineno, "%zu fields, expected 5",
+				       nf);
 			goto fail;
 		}
 		if (f[1].len >= sizeof(e.type)) {
@@ -150,8 +150,8 @@ int swaps_parse(const char *buf, size_t len, struct swaps *ret,
 		if (r < 0) {
 			r = parse_fail_errno(err, r, it.lineno, "%s",
 					     r == -ERANGE
-						     ? "size too large"
-						     : "size is not a number");
+						 ? "size too large"
+						 : "size is not a number");
 			goto fail;
 		}
 		r = span_i64(f[4], &prio);

@@ -10,11 +10,11 @@
 
 struct swaps_entry {
 	char *filename; /* unescaped, without the " (deleted)" suffix */
-	char type[16];  /* "partition", "file" or "unknown" */
-	uint64_t size;  /* bytes */
-	uint64_t used;  /* bytes */
+	char type[16];	/* "partition", "file" or "unknown" */
+	uint64_t size;	/* bytes */
+	uint64_t used;	/* bytes */
 	int priority;
-	bool deleted;   /* the swap file was unlinked while in use */
+	bool deleted; /* the swap file was unlinked while in use */
 };
 
 struct swaps {

@@ -92,7 +92,7 @@ static int parse_value(struct span s, uint64_t *ret)
 int vmstat_parse(const char *buf, size_t len, struct vmstat *ret,
 		 struct parse_err *err)
 {
-	struct vmstat vs = { 0 };
+	struct vmstat vs = {0};
 	struct seq_item *sorted;
 	size_t alloc = 0, out;
 	struct line_iter it;

@@ -400,5 +400,6 @@ fail:
 	return r;
 }
 
-SOURCE_DEFINE_FILE(zoneinfo, "proc/zoneinfo", SRC_ZONEINFO, NEEDS_NOTHING,
-		   "per zone: free, watermarks, sizes, counters, per-CPU lists");
+SOURCE_DEFINE_FILE(
+    zoneinfo, "proc/zoneinfo", SRC_ZONEINFO, NEEDS_NOTHING,
+    "per zone: free, watermarks, sizes, counters, per-CPU lists");

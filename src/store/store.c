@@ -65,19 +65,19 @@ struct store {
 
 /* Schema migrations: migrations[i] takes user_version i to i + 1. */
 static const char *const migrations[] = {
-	/* 0 -> 1 */
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-	"CREATE TABLE series("
-	" id INTEGER PRIMARY KEY,"
-	" kind TEXT NOT NULL,"
-	" name TEXT NOT NULL,"
-	" reclaim TEXT,"
-	" owner TEXT,"
-	" UNIQUE(kind, name));"
-	"CREATE TABLE samples("
-	" t INTEGER PRIMARY KEY," /* ms since the epoch */
-	" failed TEXT,"		  /* JSON: sources that failed */
-	" data BLOB NOT NULL);",  /* store_pack() of the values */
+    /* 0 -> 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "CREATE TABLE series("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " reclaim TEXT,"
+    " owner TEXT,"
+    " UNIQUE(kind, name));"
+    "CREATE TABLE samples("
+    " t INTEGER PRIMARY KEY," /* ms since the epoch */
+    " failed TEXT,"	      /* JSON: sources that failed */
+    " data BLOB NOT NULL);",  /* store_pack() of the values */
 };
 
 /* Map an SQLite result code to a negative errno. */
@@ -246,12 +246,12 @@ static int store_setup(struct store *s, char **ret_why)
 		if (app == 0 || ver < STORE_SCHEMA_VERSION) {
 			if (ret_why)
 				*ret_why = xasprintf(
-					"'%s' is %s", s->path,
-					app == 0 ? "an empty database, not a "
-						   "memtally recording"
-						 : "an older recording; open "
-						   "it once with 'record' to "
-						   "upgrade it");
+				    "'%s' is %s", s->path,
+				    app == 0 ? "an empty database, not a "
+					       "memtally recording"
+					     : "an older recording; open "
+					       "it once with 'record' to "
+					       "upgrade it");
 			return app == 0 ? -EBADMSG : -EPROTO;
 		}
 		return exec(s, "PRAGMA query_only=1");
@@ -352,15 +352,15 @@ static int series_lookup_db(struct store *s, const char *kind, const char *name,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(
-		s->db,
-		"INSERT INTO series(kind, name, reclaim, owner) "
-		"VALUES (?1, ?2, ?3, ?4) "
-		"ON CONFLICT(kind, name) DO UPDATE SET "
-		"owner = coalesce(owner, excluded.owner), "
-		"reclaim = coalesce(reclaim, excluded.reclaim) "
-		"RETURNING id",
-		-1, &st, NULL);
+	rc =
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO series(kind, name, reclaim, owner) "
+			       "VALUES (?1, ?2, ?3, ?4) "
+			       "ON CONFLICT(kind, name) DO UPDATE SET "
+			       "owner = coalesce(owner, excluded.owner), "
+			       "reclaim = coalesce(reclaim, excluded.reclaim) "
+			       "RETURNING id",
+			       -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_errno(s, rc);
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -402,8 +402,8 @@ int store_series(struct store *s, const char *kind, const char *name,
 			return 0;
 		}
 	}
-	s->cache = xgrow(s->cache, &s->alloc_cache, s->n_cache + 1,
-			 sizeof(*s->cache));
+	s->cache =
+	    xgrow(s->cache, &s->alloc_cache, s->n_cache + 1, sizeof(*s->cache));
 	c = &s->cache[s->n_cache++];
 	c->kind = xstrdup(kind);
 	c->name = xstrdup(name);
@@ -675,7 +675,7 @@ static char *col_strdup(sqlite3_stmt *st, int col)
 int store_load(struct store *s, int64_t since_ms, int64_t until_ms,
 	       struct store_data *ret)
 {
-	struct store_data d = { 0 };
+	struct store_data d = {0};
 	_cleanup_free_ ssize_t *index = NULL;
 	sqlite3_stmt *st = NULL;
 	size_t alloc = 0, n_index = 0, cells;
@@ -703,8 +703,8 @@ int store_load(struct store *s, int64_t since_ms, int64_t until_ms,
 
 		if (id < 0 || id > max_id)
 			continue;
-		d.series = xgrow(d.series, &alloc, d.n_series + 1,
-				 sizeof(*d.series));
+		d.series =
+		    xgrow(d.series, &alloc, d.n_series + 1, sizeof(*d.series));
 		si = &d.series[d.n_series];
 		si->id = (uint32_t)id;
 		si->kind = col_strdup(st, 1);
@@ -762,7 +762,7 @@ int store_load(struct store *s, int64_t since_ms, int64_t until_ms,
 	}
 	sqlite3_bind_int64(st, 1, since_ms);
 	sqlite3_bind_int64(st, 2, until_ms);
-	lc = (struct load_ctx){ .d = &d, .index = index, .n_index = n_index };
+	lc = (struct load_ctx){.d = &d, .index = index, .n_index = n_index};
 	/* a writer may add rows between the count and here: stop at n_times */
 	while (lc.j < d.n_times && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *blob = sqlite3_column_blob(st, 2);

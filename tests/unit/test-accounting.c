@@ -14,7 +14,7 @@
 #include "../../src/analysis/accounting.h"
 #include "testutil.h"
 
-#define KB(x) ((uint64_t)(x) * 1024)
+#define KB(x) ((uint64_t)(x)*1024)
 
 static int64_t sum(const struct accounting *a)
 {
@@ -57,35 +57,34 @@ static void test_sums_on_every_fixture(void **state)
 	fixture_list_free(names, n);
 }
 
-static const char *full =
-	"MemTotal:       1000000 kB\n"
-	"MemFree:         400000 kB\n"
-	"MemAvailable:    600000 kB\n"
-	"Buffers:          10000 kB\n"
-	"Cached:          200000 kB\n"
-	"SwapCached:        1000 kB\n"
-	"Active(anon):     50000 kB\n"
-	"Inactive(anon):   80000 kB\n"
-	"Active(file):    100000 kB\n"
-	"Inactive(file):  110000 kB\n"
-	"Unevictable:       3000 kB\n"
-	"Mlocked:           2000 kB\n"
-	"Dirty:              500 kB\n"
-	"Writeback:          100 kB\n"
-	"AnonPages:       100000 kB\n"
-	"Shmem:            30000 kB\n"
-	"KReclaimable:     45000 kB\n"
-	"Slab:             60000 kB\n"
-	"SReclaimable:     40000 kB\n"
-	"SUnreclaim:       20000 kB\n"
-	"KernelStack:       5000 kB\n"
-	"PageTables:        6000 kB\n"
-	"SecPageTables:        0 kB\n"
-	"VmallocUsed:      15000 kB\n"
-	"Percpu:            2000 kB\n"
-	"HugePages_Total:      2\n"
-	"Hugepagesize:      2048 kB\n"
-	"Hugetlb:           4096 kB\n";
+static const char *full = "MemTotal:       1000000 kB\n"
+			  "MemFree:         400000 kB\n"
+			  "MemAvailable:    600000 kB\n"
+			  "Buffers:          10000 kB\n"
+			  "Cached:          200000 kB\n"
+			  "SwapCached:        1000 kB\n"
+			  "Active(anon):     50000 kB\n"
+			  "Inactive(anon):   80000 kB\n"
+			  "Active(file):    100000 kB\n"
+			  "Inactive(file):  110000 kB\n"
+			  "Unevictable:       3000 kB\n"
+			  "Mlocked:           2000 kB\n"
+			  "Dirty:              500 kB\n"
+			  "Writeback:          100 kB\n"
+			  "AnonPages:       100000 kB\n"
+			  "Shmem:            30000 kB\n"
+			  "KReclaimable:     45000 kB\n"
+			  "Slab:             60000 kB\n"
+			  "SReclaimable:     40000 kB\n"
+			  "SUnreclaim:       20000 kB\n"
+			  "KernelStack:       5000 kB\n"
+			  "PageTables:        6000 kB\n"
+			  "SecPageTables:        0 kB\n"
+			  "VmallocUsed:      15000 kB\n"
+			  "Percpu:            2000 kB\n"
+			  "HugePages_Total:      2\n"
+			  "Hugepagesize:      2048 kB\n"
+			  "Hugetlb:           4096 kB\n";
 
 static void test_categories(void **state)
 {
@@ -107,7 +106,8 @@ static void test_categories(void **state)
 	known = (int64_t)KB(400000 + 170000 + 30000 + 100000 + 10000 + 1000 +
 			    40000 + 20000 + 5000 + 5000 + 6000 + 0 + 15000 +
 			    2000 + 4096);
-	assert_int_equal(a.bytes[ACCT_UNACCOUNTED], (int64_t)KB(1000000) - known);
+	assert_int_equal(a.bytes[ACCT_UNACCOUNTED],
+			 (int64_t)KB(1000000) - known);
 	assert_int_equal(sum(&a), (int64_t)KB(1000000));
 	assert_int_equal(a.lists.dirty, KB(500));
 	assert_int_equal(a.n_missing, 0);
@@ -220,11 +220,15 @@ static void test_pcp(void **state)
 static void test_vmalloc_stacks(void **state)
 {
 	const char *text =
-		"0x0000000000000000-0x0000000000000000   20480 kernel_clone+0x9a/0x3b0 pages=4 vmalloc N0=4\n"
-		"0x0000000000000000-0x0000000000000000   20480 dup_task_struct+0x4a/0x1b0 pages=4 vmalloc N0=4\n"
-		"0x0000000000000000-0x0000000000000000   20480 irq_init_percpu_irqstack+0x12c/0x1c0 pages=4 vmalloc N0=4\n"
-		"0x0000000000000000-0x0000000000000000   20480 kernel_clone+0x9a/0x3b0 [fakemod] pages=4 vmalloc N0=4\n"
-		"0x0000000000000000-0x0000000000000000    8192 unpurged vm_area\n";
+	    "0x0000000000000000-0x0000000000000000   20480 "
+	    "kernel_clone+0x9a/0x3b0 pages=4 vmalloc N0=4\n"
+	    "0x0000000000000000-0x0000000000000000   20480 "
+	    "dup_task_struct+0x4a/0x1b0 pages=4 vmalloc N0=4\n"
+	    "0x0000000000000000-0x0000000000000000   20480 "
+	    "irq_init_percpu_irqstack+0x12c/0x1c0 pages=4 vmalloc N0=4\n"
+	    "0x0000000000000000-0x0000000000000000   20480 "
+	    "kernel_clone+0x9a/0x3b0 [fakemod] pages=4 vmalloc N0=4\n"
+	    "0x0000000000000000-0x0000000000000000    8192 unpurged vm_area\n";
 	struct vmallocinfo vi;
 
 	(void)state;
@@ -241,13 +245,13 @@ static void test_vmalloc_stacks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sums_on_every_fixture),
-		cmocka_unit_test(test_categories),
-		cmocka_unit_test(test_old_kernel_fields_missing),
-		cmocka_unit_test(test_negative_remainder),
-		cmocka_unit_test(test_verdicts),
-		cmocka_unit_test(test_vmalloc_stacks),
-		cmocka_unit_test(test_pcp),
+	    cmocka_unit_test(test_sums_on_every_fixture),
+	    cmocka_unit_test(test_categories),
+	    cmocka_unit_test(test_old_kernel_fields_missing),
+	    cmocka_unit_test(test_negative_remainder),
+	    cmocka_unit_test(test_verdicts),
+	    cmocka_unit_test(test_vmalloc_stacks),
+	    cmocka_unit_test(test_pcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

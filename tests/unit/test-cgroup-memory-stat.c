@@ -29,10 +29,10 @@ static void test_captured_v1(void **state)
 	struct source_err err;
 
 	(void)state;
-	assert_int_equal(cgroup_memory_stat_read(
-				 root, "sys/fs/cgroup/memory/memtally-capture",
-				 &s, &err),
-			 0);
+	assert_int_equal(
+	    cgroup_memory_stat_read(
+		root, "sys/fs/cgroup/memory/memtally-capture", &s, &err),
+	    0);
 	assert_true(s.v1);
 	/* the tmpfs file is charged to inner; the parent sees it in total_ */
 	assert_int_equal(s.v[CGS_SHMEM], 0);
@@ -42,14 +42,12 @@ static void test_captured_v1(void **state)
 	assert_false(val_has(cgroup_memory_stat_get(&s, CGS_KERNEL_STACK)));
 	assert_false(val_has(cgroup_memory_stat_get(&s, CGS_SLAB)));
 	assert_int_equal(
-		cgroup_memory_stat_read(
-			root, "sys/fs/cgroup/memory/memtally-capture/inner",
-			&s, &err),
-		0);
+	    cgroup_memory_stat_read(
+		root, "sys/fs/cgroup/memory/memtally-capture/inner", &s, &err),
+	    0);
 	assert_int_equal(s.v[CGS_SHMEM], 16 << 20);
-	assert_int_equal(cgroup_memory_stat_read(root, "sys/fs/cgroup/memory",
-						 &s, &err),
-			 0);
+	assert_int_equal(
+	    cgroup_memory_stat_read(root, "sys/fs/cgroup/memory", &s, &err), 0);
 	assert_true(cgroup_memory_stat_get(&s, CGS_FILE) >= 16 << 20);
 	root_free(root);
 }
@@ -98,9 +96,9 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_v1),
-		cmocka_unit_test(test_v2),
-		cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_captured_v1),
+	    cmocka_unit_test(test_v2),
+	    cmocka_unit_test(test_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

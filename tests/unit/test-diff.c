@@ -26,7 +26,7 @@ static const char *name_of(const struct diff_row *r)
 
 static void test_order_and_chain(void **state)
 {
-	struct series_set a = { 0 }, b = { 0 };
+	struct series_set a = {0}, b = {0};
 	struct diff_result d;
 
 	(void)state;
@@ -85,7 +85,7 @@ static void test_order_and_chain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_and_chain),
+	    cmocka_unit_test(test_order_and_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

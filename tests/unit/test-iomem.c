@@ -29,7 +29,7 @@ static void test_captured_all(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 		struct iomem io;
 		size_t len;
 		char *buf = fixture_read_opt(names[i], "proc/iomem", &len);
@@ -80,8 +80,8 @@ static void test_captured_debian12(void **state)
 	/* 00001000-0009fbff, 00100000-bfffffff, 100000000-63fffffff */
 	assert_int_equal(iomem_system_ram(&io),
 			 (0x9fbffULL - 0x1000 + 1) +
-				 (0xbfffffffULL - 0x100000 + 1) +
-				 (0x63fffffffULL - 0x100000000ULL + 1));
+			     (0xbfffffffULL - 0x100000 + 1) +
+			     (0x63fffffffULL - 0x100000000ULL + 1));
 	iomem_release(&io);
 	free(buf);
 }
@@ -157,8 +157,7 @@ static void test_bad(void **state)
 	assert_int_equal(parse_bad("  0-f : a\n", &err), -EINVAL);
 	assert_int_equal(parse_bad("0-f : a\n 1-2 : b\n", &err), -EINVAL);
 	/* absurd: more than 64 bits */
-	assert_int_equal(parse_bad("0-1ffffffffffffffff : a\n", &err),
-			 -ERANGE);
+	assert_int_equal(parse_bad("0-1ffffffffffffffff : a\n", &err), -ERANGE);
 	assert_int_equal(parse_bad("0-f : a\n1-2 : b", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "truncated"));
 }
@@ -213,13 +212,13 @@ static void test_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_all),
-		cmocka_unit_test(test_captured_debian12),
-		cmocka_unit_test(test_hidden),
-		cmocka_unit_test(test_tree_and_names),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_read_through_root),
-		cmocka_unit_test(test_live),
+	    cmocka_unit_test(test_captured_all),
+	    cmocka_unit_test(test_captured_debian12),
+	    cmocka_unit_test(test_hidden),
+	    cmocka_unit_test(test_tree_and_names),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_read_through_root),
+	    cmocka_unit_test(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

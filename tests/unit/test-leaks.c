@@ -24,9 +24,9 @@ static void build(struct store_data *d, bool growing)
 
 	assert_int_equal(store_open(":memory:", 0, &s, NULL), 0);
 	assert_int_equal(
-		store_series(s, "category", "slab_unreclaimable", "pinned",
-			     "{\"category\":\"slab_unreclaimable\"}", &slab),
-		0);
+	    store_series(s, "category", "slab_unreclaimable", "pinned",
+			 "{\"category\":\"slab_unreclaimable\"}", &slab),
+	    0);
 	assert_int_equal(store_series(s, "pool", "slab/kmalloc-256", "pinned",
 				      "{\"category\":\"slab_unreclaimable\","
 				      "\"module\":\"leaky\"}",
@@ -40,20 +40,19 @@ static void build(struct store_data *d, bool growing)
 				      "reclaimable", NULL, &cache),
 			 0);
 	assert_int_equal(
-		store_series(s, "meminfo", "available", NULL, NULL, &avail), 0);
+	    store_series(s, "meminfo", "available", NULL, NULL, &avail), 0);
 	for (int64_t i = 0; i < 120; i++) {
 		int64_t g = growing ? i : 0;
 		struct store_point p[5] = {
-			{ slab, 100 * MIB + g * MIB / 5 },
-			{ tag, 10 * MIB + g * MIB / 5 },
-			{ other, 20 * MIB + (i % 3) * 4096 },
-			{ cache, 500 * MIB + g * MIB },
-			{ avail, 1024 * MIB },
+		    {slab, 100 * MIB + g * MIB / 5},
+		    {tag, 10 * MIB + g * MIB / 5},
+		    {other, 20 * MIB + (i % 3) * 4096},
+		    {cache, 500 * MIB + g * MIB},
+		    {avail, 1024 * MIB},
 		};
 
 		assert_int_equal(
-			store_append(s, 1700000000000 + i * 60000, p, 5, NULL),
-			0);
+		    store_append(s, 1700000000000 + i * 60000, p, 5, NULL), 0);
 	}
 	assert_int_equal(store_load(s, INT64_MIN, INT64_MAX, d), 0);
 	store_close(s);
@@ -119,8 +118,8 @@ static void test_flat(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_chain),
-		cmocka_unit_test(test_flat),
+	    cmocka_unit_test(test_chain),
+	    cmocka_unit_test(test_flat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

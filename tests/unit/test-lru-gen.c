@@ -84,16 +84,15 @@ static void test_bad(void **state)
 	assert_int_equal(mask, 7);
 	assert_int_equal(lru_gen_enabled_parse("0x0000\n", 7, &mask, &err), 0);
 	assert_int_equal(mask, 0);
-	assert_int_equal(lru_gen_enabled_parse("y\n", 2, &mask, &err),
-			 -EINVAL);
+	assert_int_equal(lru_gen_enabled_parse("y\n", 2, &mask, &err), -EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_documented),
-		cmocka_unit_test(test_verbose_tiers_skipped),
-		cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_documented),
+	    cmocka_unit_test(test_verbose_tiers_skipped),
+	    cmocka_unit_test(test_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

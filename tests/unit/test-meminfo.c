@@ -14,7 +14,7 @@
 
 static void parse_ok(const char *text, struct meminfo *mi)
 {
-	struct parse_err err = { 0 };
+	struct parse_err err = {0};
 
 	assert_int_equal(meminfo_parse(text, strlen(text), mi, &err), 0);
 }
@@ -64,7 +64,7 @@ static void test_captured_others(void **state)
 	assert_true(n >= 1);
 	for (size_t i = 0; i < n; i++) {
 		struct meminfo mi;
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 		size_t len;
 		char *buf = fixture_read_opt(names[i], "proc/meminfo", &len);
 
@@ -138,9 +138,9 @@ static void test_wrong_unit(void **state)
 			 -EINVAL);
 	assert_int_equal(err.line, 2);
 	assert_non_null(strstr(err.msg, "MB"));
-	assert_int_equal(parse_bad("MemTotal: 4 kB\nHugePages_Total: 1 kB\n",
-				   &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse_bad("MemTotal: 4 kB\nHugePages_Total: 1 kB\n", &err),
+	    -EINVAL);
 	assert_int_equal(parse_bad("MemTotal: 4\n", &err), -EINVAL);
 }
 
@@ -209,17 +209,17 @@ static void test_read_through_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_debian12),
-		cmocka_unit_test(test_captured_others),
-		cmocka_unit_test(test_units_and_counts),
-		cmocka_unit_test(test_missing_is_absent_not_zero),
-		cmocka_unit_test(test_unknown_fields_kept),
-		cmocka_unit_test(test_no_memtotal),
-		cmocka_unit_test(test_wrong_unit),
-		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_absurd_numbers),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_read_through_root),
+	    cmocka_unit_test(test_captured_debian12),
+	    cmocka_unit_test(test_captured_others),
+	    cmocka_unit_test(test_units_and_counts),
+	    cmocka_unit_test(test_missing_is_absent_not_zero),
+	    cmocka_unit_test(test_unknown_fields_kept),
+	    cmocka_unit_test(test_no_memtotal),
+	    cmocka_unit_test(test_wrong_unit),
+	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_absurd_numbers),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_read_through_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,7 +70,8 @@ static void reload(void)
 {
 	char *buf = malloc(ps * NPAGES);
 
-	assert_int_equal(pread(fd, buf, ps * NPAGES, 0), (ssize_t)(ps * NPAGES));
+	assert_int_equal(pread(fd, buf, ps * NPAGES, 0),
+			 (ssize_t)(ps * NPAGES));
 	free(buf);
 }
 
@@ -103,9 +104,8 @@ static void check_pattern(bool mincore)
 	assert_int_equal(st.cached, 90);
 	assert_int_equal(pagecache_stat_range(fd, ps * NPAGES, 5, 10, &st), 0);
 	assert_int_equal(st.cached, 5);
-	assert_int_equal(pagecache_runs(fd, ps * NPAGES, false, 100, &runs, &n,
-					&more),
-			 0);
+	assert_int_equal(
+	    pagecache_runs(fd, ps * NPAGES, false, 100, &runs, &n, &more), 0);
 	assert_int_equal(n, 2);
 	assert_false(more);
 	assert_int_equal(runs[0].first, 0);
@@ -114,9 +114,8 @@ static void check_pattern(bool mincore)
 	assert_int_equal(runs[1].pages, 80);
 	free(runs);
 	/* at most one run asked for */
-	assert_int_equal(pagecache_runs(fd, ps * NPAGES, false, 1, &runs, &n,
-					&more),
-			 0);
+	assert_int_equal(
+	    pagecache_runs(fd, ps * NPAGES, false, 1, &runs, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_true(more);
 	free(runs);
@@ -155,18 +154,17 @@ static void test_dirty_runs(void **state)
 	if (st.method != PAGECACHE_CACHESTAT)
 		skip();
 	assert_true(st.dirty >= 1);
-	assert_int_equal(pagecache_runs(fd, ps * NPAGES, true, 10, &runs, &n,
-					&more),
-			 0);
+	assert_int_equal(
+	    pagecache_runs(fd, ps * NPAGES, true, 10, &runs, &n, &more), 0);
 	assert_true(n >= 1);
 	assert_true(runs[0].first <= 30 && runs[0].first + runs[0].pages > 30);
 	free(runs);
 	fdatasync(fd);
 	/* dirty runs need cachestat */
 	pagecache_force_mincore(true);
-	assert_int_equal(pagecache_runs(fd, ps * NPAGES, true, 10, &runs, &n,
-					&more),
-			 -EOPNOTSUPP);
+	assert_int_equal(
+	    pagecache_runs(fd, ps * NPAGES, true, 10, &runs, &n, &more),
+	    -EOPNOTSUPP);
 	pagecache_force_mincore(false);
 }
 
@@ -185,9 +183,8 @@ static void test_empty_file(void **state)
 		pagecache_force_mincore(m);
 		assert_int_equal(pagecache_stat_range(efd, 0, 0, 0, &st), 0);
 		assert_int_equal(st.cached, 0);
-		assert_int_equal(pagecache_runs(efd, 0, false, 10, &runs, &n,
-						&more),
-				 0);
+		assert_int_equal(
+		    pagecache_runs(efd, 0, false, 10, &runs, &n, &more), 0);
 		assert_int_equal(n, 0);
 		free(runs);
 	}
@@ -199,10 +196,10 @@ static void test_empty_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cachestat),
-		cmocka_unit_test(test_mincore),
-		cmocka_unit_test(test_dirty_runs),
-		cmocka_unit_test(test_empty_file),
+	    cmocka_unit_test(test_cachestat),
+	    cmocka_unit_test(test_mincore),
+	    cmocka_unit_test(test_dirty_runs),
+	    cmocka_unit_test(test_empty_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -445,8 +445,8 @@ static void test_random_words(void **state)
 		size_t n = 5000;
 		uint64_t *f = malloc(n * 8), sum = 0;
 		struct pageclass pc;
-		struct pageclass_cfg cfg = { .buddy_head_only = round & 1,
-					     .section_pages = 64 };
+		struct pageclass_cfg cfg = {.buddy_head_only = round & 1,
+					    .section_pages = 64};
 
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 6364136223846793005ULL +
@@ -456,8 +456,7 @@ static void test_random_words(void **state)
 			if ((seed >> 20) % 3 == 0)
 				f[i] = KPF(BUDDY);
 		}
-		pc = run(f, NULL, NULL, n, seed % 100000, 1 + seed % 777,
-			 &cfg);
+		pc = run(f, NULL, NULL, n, seed % 100000, 1 + seed % 777, &cfg);
 		for (int u = 0; u < _PU_MAX; u++)
 			sum += pageclass_use_pages(&pc.c, u);
 		assert_int_equal(sum, n);

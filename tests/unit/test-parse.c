@@ -10,12 +10,12 @@
 
 #include "../../src/basic/parse.h"
 
-static struct span S(const char *s)
-{
-	return (struct span){ s, strlen(s) };
+static struct span S(const char *s) {
+	return (struct span){s, strlen(s)};
 }
 
-static void test_u64(void **state)
+static void
+test_u64(void **state)
 {
 	uint64_t v;
 
@@ -96,7 +96,7 @@ static void test_mul_trim_copy(void **state)
 
 static void test_fail_records(void **state)
 {
-	struct parse_err e = { 0 };
+	struct parse_err e = {0};
 
 	(void)state;
 	assert_int_equal(parse_fail(&e, 7, "bad %s", "thing"), -EINVAL);
@@ -108,11 +108,11 @@ static void test_fail_records(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_u64),
-		cmocka_unit_test(test_i64_x64_double),
-		cmocka_unit_test(test_lines_fields),
-		cmocka_unit_test(test_mul_trim_copy),
-		cmocka_unit_test(test_fail_records),
+	    cmocka_unit_test(test_u64),
+	    cmocka_unit_test(test_i64_x64_double),
+	    cmocka_unit_test(test_lines_fields),
+	    cmocka_unit_test(test_mul_trim_copy),
+	    cmocka_unit_test(test_fail_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,9 +45,9 @@ static void test_captured_618(void **state)
 		for (int f = 0; f < _SM_MAX; f++)
 			assert_true(val_has(s.v[f]));
 		assert_true(s.v[SM_RSS] >= s.v[SM_PSS]);
-		assert_int_equal(s.v[SM_PSS],
-				 s.v[SM_PSS_ANON] + s.v[SM_PSS_FILE] +
-					 s.v[SM_PSS_SHMEM]);
+		assert_int_equal(s.v[SM_PSS], s.v[SM_PSS_ANON] +
+						  s.v[SM_PSS_FILE] +
+						  s.v[SM_PSS_SHMEM]);
 		seen++;
 	}
 	assert_true(seen >= 3);
@@ -59,8 +59,8 @@ static void test_captured_old_kernel(void **state)
 {
 	struct pid_smaps_rollup s;
 	size_t len;
-	char *buf = fixture_read("prometheus-procfs",
-				 "proc/26231/smaps_rollup", &len);
+	char *buf =
+	    fixture_read("prometheus-procfs", "proc/26231/smaps_rollup", &len);
 
 	(void)state;
 	assert_int_equal(pid_smaps_rollup_parse(buf, len, &s, NULL), 0);
@@ -92,11 +92,11 @@ static void test_unknown_and_header(void **state)
 
 	(void)state;
 	assert_int_equal(
-		parse("00400000-ffffffffff601000 ---p 00000000 00:00 0   "
-		      "[rollup]\nRss: 8 kB\nNewThing: 3 kB\nWeird: abc\n"
-		      "Pss: 4 kB\n",
-		      &s, &err),
-		0);
+	    parse("00400000-ffffffffff601000 ---p 00000000 00:00 0   "
+		  "[rollup]\nRss: 8 kB\nNewThing: 3 kB\nWeird: abc\n"
+		  "Pss: 4 kB\n",
+		  &s, &err),
+	    0);
 	assert_int_equal(s.v[SM_RSS], 8192);
 	assert_int_equal(s.v[SM_PSS], 4096);
 	/* no header is fine too */
@@ -123,9 +123,9 @@ static void test_malformed(void **state)
 	assert_int_equal(parse("Rss: 18014398509481984 kB\n", &s, &err),
 			 -ERANGE);
 	/* a header anywhere but line 1 is not one */
-	assert_int_equal(parse("Rss: 1 kB\n0-1 ---p 0 00:00 0 [rollup]\n", &s,
-			       &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse("Rss: 1 kB\n0-1 ---p 0 00:00 0 [rollup]\n", &s, &err),
+	    -EINVAL);
 }
 
 static void test_gone_and_denied_through_root(void **state)
@@ -144,12 +144,12 @@ static void test_gone_and_denied_through_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_618),
-		cmocka_unit_test(test_captured_old_kernel),
-		cmocka_unit_test(test_empty_is_no_mm),
-		cmocka_unit_test(test_unknown_and_header),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_gone_and_denied_through_root),
+	    cmocka_unit_test(test_captured_618),
+	    cmocka_unit_test(test_captured_old_kernel),
+	    cmocka_unit_test(test_empty_is_no_mm),
+	    cmocka_unit_test(test_unknown_and_header),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_gone_and_denied_through_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,7 @@
 #include "../../src/sources/pid_status.h"
 #include "testutil.h"
 
-static int parse(const char *text, struct pid_status *s,
-		 struct parse_err *err)
+static int parse(const char *text, struct pid_status *s, struct parse_err *err)
 {
 	memset(err, 0, sizeof(*err));
 	return pid_status_parse(text, strlen(text), s, err);
@@ -46,9 +45,9 @@ static void test_captured_618(void **state)
 		} else {
 			users++;
 			assert_true(val_has(s.v[ST_VMPTE]));
-			assert_int_equal(s.v[ST_VMRSS],
-					 s.v[ST_RSSANON] + s.v[ST_RSSFILE] +
-						 s.v[ST_RSSSHMEM]);
+			assert_int_equal(s.v[ST_VMRSS], s.v[ST_RSSANON] +
+							    s.v[ST_RSSFILE] +
+							    s.v[ST_RSSSHMEM]);
 		}
 	}
 	assert_int_equal(kthreads, 1);
@@ -62,8 +61,8 @@ static void test_captured_old_kernel(void **state)
 {
 	struct pid_status s;
 	size_t len;
-	char *buf = fixture_read("prometheus-procfs", "proc/26231/status",
-				 &len);
+	char *buf =
+	    fixture_read("prometheus-procfs", "proc/26231/status", &len);
 
 	(void)state;
 	/* this file starts with a blank line: tolerated */
@@ -87,9 +86,8 @@ static void test_odd_names(void **state)
 	struct parse_err err;
 
 	(void)state;
-	assert_int_equal(parse("Name:\tmy: prog \\n x\nUid:\t1\t2\t3\t4\n",
-			       &s, &err),
-			 0);
+	assert_int_equal(
+	    parse("Name:\tmy: prog \\n x\nUid:\t1\t2\t3\t4\n", &s, &err), 0);
 	assert_string_equal(s.name, "my: prog \\n x");
 	assert_int_equal(s.uid[1], 2);
 	/* kernel thread by absence of VmSize */
@@ -127,10 +125,10 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_618),
-		cmocka_unit_test(test_captured_old_kernel),
-		cmocka_unit_test(test_odd_names),
-		cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_captured_618),
+	    cmocka_unit_test(test_captured_old_kernel),
+	    cmocka_unit_test(test_odd_names),
+	    cmocka_unit_test(test_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,11 +28,11 @@ static void test_captured_all(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 		struct pressure p;
 		size_t len;
-		char *buf = fixture_read_opt(names[i], "proc/pressure/memory",
-					     &len);
+		char *buf =
+		    fixture_read_opt(names[i], "proc/pressure/memory", &len);
 
 		if (!buf)
 			continue;
@@ -53,8 +53,8 @@ static void test_values(void **state)
 {
 	struct pressure p;
 	size_t len;
-	char *buf = fixture_read("procfs-testdata", "proc/pressure/memory",
-				 &len);
+	char *buf =
+	    fixture_read("procfs-testdata", "proc/pressure/memory", &len);
 
 	(void)state;
 	assert_int_equal(pressure_parse(buf, len, &p, NULL), 0);
@@ -89,23 +89,20 @@ static void test_bad(void **state)
 	(void)state;
 	assert_int_equal(parse_bad("", &err), -EINVAL);
 	assert_int_equal(
-		parse_bad("full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
-			  &err),
-		-EINVAL);
+	    parse_bad("full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", &err),
+	    -EINVAL);
 	assert_non_null(strstr(err.msg, "some"));
-	assert_int_equal(parse_bad("some avg10=0.00 avg60=0.00 total=0\n",
-				   &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse_bad("some avg10=0.00 avg60=0.00 total=0\n", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "avg300"));
-	assert_int_equal(parse_bad("some avg10=x avg60=0 avg300=0 total=0\n",
-				   &err),
-			 -EINVAL);
-	assert_int_equal(parse_bad("some avg10=0 avg60=0 avg300=0 total=-1\n",
-				   &err),
-			 -EINVAL);
-	assert_int_equal(parse_bad("some avg10 avg60=0 avg300=0 total=0\n",
-				   &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse_bad("some avg10=x avg60=0 avg300=0 total=0\n", &err),
+	    -EINVAL);
+	assert_int_equal(
+	    parse_bad("some avg10=0 avg60=0 avg300=0 total=-1\n", &err),
+	    -EINVAL);
+	assert_int_equal(
+	    parse_bad("some avg10 avg60=0 avg300=0 total=0\n", &err), -EINVAL);
 	assert_int_equal(parse_bad("some avg10=0 avg10=0 avg60=0 avg300=0 "
 				   "total=0\n",
 				   &err),
@@ -124,15 +121,14 @@ static void test_bad(void **state)
 				   "total=99999999999999999999\n",
 				   &err),
 			 -ERANGE);
-	assert_int_equal(parse_bad("some avg10=0 avg60=0 avg300=0 total=0",
-				   &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse_bad("some avg10=0 avg60=0 avg300=0 total=0", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "truncated"));
 }
 
 static void test_unavailable_reasons(void **state)
 {
-	struct source_err e = { .err = -EOPNOTSUPP };
+	struct source_err e = {.err = -EOPNOTSUPP};
 	struct root *root = fixture_root("procfs-testdata");
 	struct pressure p;
 	char buf[300];
@@ -156,11 +152,11 @@ static void test_unavailable_reasons(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_all),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_optional_and_unknown),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_unavailable_reasons),
+	    cmocka_unit_test(test_captured_all),
+	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_optional_and_unknown),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_unavailable_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,7 +53,7 @@ static void test_procs_gone(void **state)
 {
 	struct root *root = fixture_root(FX);
 	struct procs ps;
-	int pids[] = { 999999, 28526 };
+	int pids[] = {999999, 28526};
 
 	(void)state;
 	assert_int_equal(procs_collect(root, pids, 2, &ps, NULL), 0);
@@ -182,12 +182,12 @@ static void test_cgroups_none(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_procs_fixture),
-		cmocka_unit_test(test_procs_gone),
-		cmocka_unit_test(test_procs_no_proc),
-		cmocka_unit_test(test_cgroups_v1_fixture),
-		cmocka_unit_test(test_cgroups_v2_tree),
-		cmocka_unit_test(test_cgroups_none),
+	    cmocka_unit_test(test_procs_fixture),
+	    cmocka_unit_test(test_procs_gone),
+	    cmocka_unit_test(test_procs_no_proc),
+	    cmocka_unit_test(test_cgroups_v1_fixture),
+	    cmocka_unit_test(test_cgroups_v2_tree),
+	    cmocka_unit_test(test_cgroups_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

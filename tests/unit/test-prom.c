@@ -27,9 +27,9 @@ static void test_escape(void **state)
 
 static void test_render(void **state)
 {
-	struct series_set s = { 0 };
-	struct prom_buf b = { 0 };
-	struct snapshot snap = { 0 };
+	struct series_set s = {0};
+	struct prom_buf b = {0};
+	struct snapshot snap = {0};
 
 	(void)state;
 	series_add(&s, "category", "free", 1000, "free", NULL);
@@ -47,9 +47,9 @@ static void test_render(void **state)
 	snap.data[SRC_MEMINFO] = NULL;
 	assert_non_null(b.p);
 	assert_non_null(strstr(
-		b.p, "# TYPE memtally_usage_bytes gauge\n"
-		     "memtally_usage_bytes{category=\"free\",reclaim=\"free\"} "
-		     "1000\n"));
+	    b.p, "# TYPE memtally_usage_bytes gauge\n"
+		 "memtally_usage_bytes{category=\"free\",reclaim=\"free\"} "
+		 "1000\n"));
 	assert_non_null(strstr(b.p, "category=\"unaccounted\",reclaim="
 				    "\"unknown\"} -4096\n"));
 	assert_non_null(strstr(b.p, "memtally_memory_total_bytes 8192\n"));
@@ -83,8 +83,8 @@ static void test_render(void **state)
 
 static void test_empty(void **state)
 {
-	struct series_set s = { 0 };
-	struct prom_buf b = { 0 };
+	struct series_set s = {0};
+	struct prom_buf b = {0};
 
 	(void)state;
 	prom_render(&s, NULL, -1, &b);
@@ -95,9 +95,9 @@ static void test_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_render),
+	    cmocka_unit_test(test_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,9 +73,8 @@ static void test_dir_read_list_link(void **state)
 	for (size_t i = 1; i < n; i++)
 		assert_true(strcmp(names[i - 1], names[i]) < 0);
 	root_names_free(names, n);
-	assert_int_equal(root_readlink(r, "sys/kernel/slab/Acpi-Namespace",
-				       &target),
-			 0);
+	assert_int_equal(
+	    root_readlink(r, "sys/kernel/slab/Acpi-Namespace", &target), 0);
 	assert_true(target[0] == ':');
 	free(target);
 	assert_int_equal(root_readlink(r, "proc/meminfo", &target), -EINVAL);
@@ -89,7 +88,7 @@ static void test_dir_read_list_link(void **state)
 static void test_snapshot_roundtrip(void **state)
 {
 	struct root *r = fixture_root("debian12-6.18-x86_64"), *s;
-	struct snapshot_meta meta = { .created = 1700000000 };
+	struct snapshot_meta meta = {.created = 1700000000};
 	char *file = tmp("a.mtsnap"), *why = NULL, *a, *b, *t;
 	char **names, **names2;
 	size_t la, lb, n, n2;
@@ -148,7 +147,7 @@ static void expect_bad_snapshot(const char *file, const char *what)
 static void test_snapshot_bad_files(void **state)
 {
 	struct root *r = fixture_root("debian12-6.18-x86_64"), *s;
-	struct snapshot_meta meta = { .created = 1 };
+	struct snapshot_meta meta = {.created = 1};
 	char *good = tmp("good.mtsnap"), *bad = tmp("bad.mtsnap");
 	char *why = NULL, *buf, *data;
 	size_t len;
@@ -208,10 +207,10 @@ static void test_snapshot_foreign_tar(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir_read_list_link),
-		cmocka_unit_test(test_snapshot_roundtrip),
-		cmocka_unit_test(test_snapshot_bad_files),
-		cmocka_unit_test(test_snapshot_foreign_tar),
+	    cmocka_unit_test(test_dir_read_list_link),
+	    cmocka_unit_test(test_snapshot_roundtrip),
+	    cmocka_unit_test(test_snapshot_bad_files),
+	    cmocka_unit_test(test_snapshot_foreign_tar),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -65,17 +65,17 @@ static int collect_cb(uint32_t id, int64_t v, void *arg)
 static void test_pack_roundtrip(void **state)
 {
 	const struct store_point pts[] = {
-		{ 1, 0 },
-		{ 2, 4096 },
-		{ 3, -8192 },
-		{ 7, 12345 },
-		{ 8, -1 },
-		{ 300, INT64_MAX },
-		{ 301, INT64_MIN + 1 },
-		{ 100000, (int64_t)24 << 30 },
+	    {1, 0},
+	    {2, 4096},
+	    {3, -8192},
+	    {7, 12345},
+	    {8, -1},
+	    {300, INT64_MAX},
+	    {301, INT64_MIN + 1},
+	    {100000, (int64_t)24 << 30},
 	};
 	uint8_t buf[sizeof(pts) / sizeof(pts[0]) * 15];
-	struct collect c = { 0 };
+	struct collect c = {0};
 	size_t n = sizeof(pts) / sizeof(pts[0]), len;
 
 	(void)state;
@@ -101,18 +101,18 @@ static void fill(struct store *s, size_t samples, int64_t t0, int64_t slope)
 				      "{\"category\":\"shmem\"}", &a),
 			 0);
 	assert_int_equal(
-		store_series(s, "meminfo", "available", NULL, NULL, &b), 0);
+	    store_series(s, "meminfo", "available", NULL, NULL, &b), 0);
 	assert_int_not_equal(a, b);
 	for (size_t i = 0; i < samples; i++) {
 		struct store_point p[2] = {
-			{ a, (int64_t)(1 << 20) + slope * (int64_t)i },
-			{ b, (int64_t)8 << 30 },
+		    {a, (int64_t)(1 << 20) + slope * (int64_t)i},
+		    {b, (int64_t)8 << 30},
 		};
 
 		assert_int_equal(
-			store_append(s, t0 + (int64_t)i * 1000, p, 2,
-				     i == 3 ? "{\"slabinfo\":\"x\"}" : NULL),
-			0);
+		    store_append(s, t0 + (int64_t)i * 1000, p, 2,
+				 i == 3 ? "{\"slabinfo\":\"x\"}" : NULL),
+		    0);
 	}
 }
 
@@ -225,8 +225,7 @@ static void test_foreign_files(void **state)
 	/* another program's SQLite database */
 	assert_int_equal(sqlite3_open(tmp_path("other.db"), &db), SQLITE_OK);
 	assert_int_equal(
-		sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL),
-		SQLITE_OK);
+	    sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(tmp_path("other.db"), 0, &s, &why),
 			 -EBADMSG);
@@ -239,8 +238,8 @@ static void test_foreign_files(void **state)
 	store_close(s);
 	assert_int_equal(sqlite3_open(tmp_path("new.db"), &db), SQLITE_OK);
 	assert_int_equal(
-		sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL),
-		SQLITE_OK);
+	    sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(tmp_path("new.db"), 0, &s, &why), -EPROTO);
 	free(why);
@@ -308,7 +307,7 @@ static void test_full_disk(void **state)
 	store_close(s);
 	/* every committed sample is still there */
 	assert_int_equal(
-		store_open(tmp_path("full.db"), STORE_RDONLY, &s, NULL), 0);
+	    store_open(tmp_path("full.db"), STORE_RDONLY, &s, NULL), 0);
 	assert_int_equal(store_load(s, INT64_MIN, INT64_MAX, &d), 0);
 	assert_int_equal(d.n_times, ok);
 	store_data_release(&d);
@@ -318,12 +317,12 @@ static void test_full_disk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pack_roundtrip),
-		cmocka_unit_test(test_memory_db),
-		cmocka_unit_test(test_file_reopen_and_size),
-		cmocka_unit_test(test_foreign_files),
-		cmocka_unit_test(test_corrupt_file),
-		cmocka_unit_test(test_full_disk),
+	    cmocka_unit_test(test_pack_roundtrip),
+	    cmocka_unit_test(test_memory_db),
+	    cmocka_unit_test(test_file_reopen_and_size),
+	    cmocka_unit_test(test_foreign_files),
+	    cmocka_unit_test(test_corrupt_file),
+	    cmocka_unit_test(test_full_disk),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

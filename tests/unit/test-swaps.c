@@ -31,7 +31,7 @@ static void test_captured_all(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 		struct swaps sw;
 		size_t len;
 		char *buf = fixture_read_opt(names[i], "proc/swaps", &len);
@@ -87,8 +87,8 @@ static void test_captured_values(void **state)
 
 static void test_escapes_and_deleted(void **state)
 {
-	const char *t = HDR
-		"/swap\\040file\\134x                        file\t\t1024"
+	const char *t =
+	    HDR "/swap\\040file\\134x                        file\t\t1024"
 		"\t\t0\t\t-2\n"
 		"/swapfile\\040(deleted)                    file\t\t2048"
 		"\t\t4\t\t5\n"
@@ -127,19 +127,17 @@ static void test_bad(void **state)
 			 -EINVAL);
 	assert_int_equal(parse_bad(HDR "/dev/sda1 partition 1 0 high\n", &err),
 			 -EINVAL);
-	assert_int_equal(parse_bad(HDR "/dev/sda1 partition 1 0 99999999999\n",
-				   &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse_bad(HDR "/dev/sda1 partition 1 0 99999999999\n", &err),
+	    -EINVAL);
 	assert_int_equal(parse_bad(HDR "/a\\04 file 1 0 -2\n", &err), -EINVAL);
 	assert_int_equal(parse_bad(HDR "/a\\000 file 1 0 -2\n", &err), -EINVAL);
 	assert_int_equal(parse_bad(HDR "/a\\ file 1 0 -2\n", &err), -EINVAL);
-	assert_int_equal(parse_bad(HDR "/a verylongtypenameindeed 1 0 -2\n",
-				   &err),
-			 -EINVAL);
+	assert_int_equal(
+	    parse_bad(HDR "/a verylongtypenameindeed 1 0 -2\n", &err), -EINVAL);
 	/* absurd: fits as KiB, not as bytes */
-	assert_int_equal(parse_bad(HDR "/a file 18014398509481984 0 -2\n",
-				   &err),
-			 -ERANGE);
+	assert_int_equal(
+	    parse_bad(HDR "/a file 18014398509481984 0 -2\n", &err), -ERANGE);
 	assert_int_equal(parse_bad(HDR "/a file 1 0 -2", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "truncated"));
 }
@@ -191,11 +189,11 @@ static void test_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_all),
-		cmocka_unit_test(test_captured_values),
-		cmocka_unit_test(test_escapes_and_deleted),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_live),
+	    cmocka_unit_test(test_captured_all),
+	    cmocka_unit_test(test_captured_values),
+	    cmocka_unit_test(test_escapes_and_deleted),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,7 @@
 
 static char *render(struct table *t, bool bytes)
 {
-	struct out_opts o = { .bytes = bytes };
+	struct out_opts o = {.bytes = bytes};
 	char *s = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&s, &n);
@@ -106,9 +106,9 @@ static void test_human(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_human),
+	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_human),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -216,7 +216,7 @@ static void test_week(void **state)
 
 static void test_too_few(void **state)
 {
-	int64_t t[2] = { 0, 1000 }, v[2] = { 1, 2 };
+	int64_t t[2] = {0, 1000}, v[2] = {1, 2};
 	struct trend tr;
 
 	(void)state;
@@ -247,15 +247,15 @@ static void test_median(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_steady_leak),
-		cmocka_unit_test(test_noise_only),
-		cmocka_unit_test(test_one_off_jump),
-		cmocka_unit_test(test_leak_with_jump),
-		cmocka_unit_test(test_outliers),
-		cmocka_unit_test(test_sawtooth),
-		cmocka_unit_test(test_week),
-		cmocka_unit_test(test_too_few),
-		cmocka_unit_test(test_median),
+	    cmocka_unit_test(test_steady_leak),
+	    cmocka_unit_test(test_noise_only),
+	    cmocka_unit_test(test_one_off_jump),
+	    cmocka_unit_test(test_leak_with_jump),
+	    cmocka_unit_test(test_outliers),
+	    cmocka_unit_test(test_sawtooth),
+	    cmocka_unit_test(test_week),
+	    cmocka_unit_test(test_too_few),
+	    cmocka_unit_test(test_median),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,7 @@ static void test_captured_all(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		struct parse_err err = { 0 };
+		struct parse_err err = {0};
 		struct vmstat vs;
 		size_t len;
 		char *buf = fixture_read_opt(names[i], "proc/vmstat", &len);
@@ -192,13 +192,13 @@ static void test_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_captured_all),
-		cmocka_unit_test(test_captured_debian12),
-		cmocka_unit_test(test_literal),
-		cmocka_unit_test(test_wrapped),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_read_through_root),
-		cmocka_unit_test(test_live),
+	    cmocka_unit_test(test_captured_all),
+	    cmocka_unit_test(test_captured_debian12),
+	    cmocka_unit_test(test_literal),
+	    cmocka_unit_test(test_wrapped),
+	    cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_read_through_root),
+	    cmocka_unit_test(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
