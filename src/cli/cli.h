@@ -17,6 +17,8 @@
 #include <stdio.h>
 
 #include "../basic/root.h"
+#include "../output/doc.h"
+#include "../output/render-json.h"
 #include "../output/table.h"
 #include "../store/store.h"
 
@@ -45,10 +47,12 @@ enum {
 	OPT_VERSION,
 	OPT_COLOR,
 	OPT_NO_COLOR,
+	OPT_RAW,
+	OPT_NOHEADINGS,
 	_OPT_COMMON_END,
 };
 
-#define CLI_COMMON_SHORTOPTS "hf:"
+#define CLI_COMMON_SHORTOPTS "hf:o:"
 #define CLI_COMMON_LONGOPTS                                                    \
 	{"root", required_argument, NULL, OPT_ROOT},                           \
 	    {"file", required_argument, NULL, 'f'},                            \
@@ -57,8 +61,11 @@ enum {
 	    {"help", no_argument, NULL, 'h'},                                  \
 	    {"version", no_argument, NULL, OPT_VERSION},                       \
 	    {"color", no_argument, NULL, OPT_COLOR},                           \
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},                     \
+	    {"output", required_argument, NULL, 'o'},                          \
+	    {"raw", no_argument, NULL, OPT_RAW},                               \
 	{                                                                      \
-		"no-color", no_argument, NULL, OPT_NO_COLOR                    \
+		"noheadings", no_argument, NULL, OPT_NOHEADINGS                \
 	}
 
 /* The text printed under every command's own options. */
@@ -70,6 +77,10 @@ enum {
 	"      --json         print JSON (sizes in bytes, absent figures "     \
 	"null)\n"                                                              \
 	"      --bytes        exact byte counts instead of KiB/MiB/GiB\n"      \
+	"  -o, --output LIST  the table columns to show, in order (e.g.\n"     \
+	"                     TAG,BYTES,MODULE); an unknown name lists them\n" \
+	"      --raw          tables only, unaligned, for scripts\n"           \
+	"      --noheadings   tables without their heading line\n"             \
 	"      --color, --no-color  force colour on or off (default: on a\n"   \
 	"                     terminal unless NO_COLOR is set)\n"              \
 	"  -h, --help         show this help\n"                                \
@@ -95,6 +106,10 @@ int cli_common_opt(struct ctx *ctx, int c, const char *arg);
  * must return now (0 after --help or --version, EXIT_USAGE for an unknown
  * option, with the message printed). */
 int cli_opt_default(struct ctx *ctx, int c, const char *arg);
+/* Render a view's document as the global options say, free it, and
+ * return the exit code: EXIT_OK, or EXIT_USAGE when -o names an unknown
+ * column (the message printed). */
+int cli_render(struct ctx *ctx, struct doc *d);
 /* Print a usage error ("memtally CMD: MSG") and return EXIT_USAGE. */
 int cli_usage_error(struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
 /* Open the root once (--root, -f, or /); print the error and return
@@ -115,6 +130,8 @@ int cli_require_live(struct ctx *ctx, const char *what);
 int cli_parse_size(const char *s, uint64_t *ret);
 /* Parse "PID[,PID...]" into a malloc'd array; -EINVAL on anything else. */
 int cli_parse_pids(const char *s, int **ret, size_t *ret_n);
+/* Parse a number of seconds from 0 to max ("0.5", "2"). */
+int cli_parse_seconds(const char *s, double max, double *ret);
 /* Parse a non-negative integer. */
 int cli_parse_uint(const char *s, unsigned long *ret);
 

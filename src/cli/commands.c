@@ -91,6 +91,16 @@ int cli_common_opt(struct ctx *ctx, int c, const char *arg)
 		return 1;
 	case OPT_JSON:
 		ctx->json = true;
+		ctx->out.json = true;
+		return 1;
+	case 'o':
+		ctx->out.columns = arg;
+		return 1;
+	case OPT_RAW:
+		ctx->out.raw = true;
+		return 1;
+	case OPT_NOHEADINGS:
+		ctx->out.noheadings = true;
 		return 1;
 	case OPT_BYTES:
 		ctx->out.bytes = true;
@@ -118,6 +128,17 @@ int cli_common_opt(struct ctx *ctx, int c, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+int cli_render(struct ctx *ctx, struct doc *d)
+{
+	char err[1200] = "";
+	int r = doc_render(d, stdout, &ctx->out, err, sizeof(err));
+
+	doc_free(d);
+	if (r < 0)
+		return cli_usage_error(ctx, "%s", err);
+	return EXIT_OK;
 }
 
 int cli_opt_default(struct ctx *ctx, int c, const char *arg)
@@ -257,5 +278,18 @@ int cli_parse_pids(const char *s, int **ret, size_t *ret_n)
 		return -EINVAL;
 	*ret = v;
 	*ret_n = n;
+	return 0;
+}
+
+int cli_parse_seconds(const char *s, double max, double *ret)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0) || v > max)
+		return -EINVAL;
+	*ret = v;
 	return 0;
 }

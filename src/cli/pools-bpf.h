@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../analysis/bpftags.h"
+#include "../output/render-json.h"
 #include "../output/table.h"
 #include "cli.h"
 

@@ -1,43 +1,14 @@
-/* The neutral table and its text and JSON renderings; see table.h. */
+/* The neutral table: typed columns and cells, notes, a row hierarchy; see
+ * table.h. The renderers (render-text.c, render-json.c) read it through
+ * table-priv.h. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../basic/human.h"
 #include "../basic/xalloc.h"
-#include "table.h"
-
-struct cell {
-	bool present;
-	bool neg; /* set by table_set_i64 with a negative value */
-	uint64_t u;
-	int64_t i;
-	double d;
-	char *s;
-};
-
-struct col {
-	char *header;
-	char *key;
-	enum col_type type;
-	bool left;
-};
-
-struct row {
-	struct cell *cells;
-	bool total;
-	bool highlight;
-};
-
-struct table {
-	char *title;
-	struct col *cols;
-	size_t ncols, cols_alloc;
-	struct row *rows;
-	size_t nrows, rows_alloc;
-	char **notes;
-	size_t nnotes, notes_alloc;
-};
+#include "table-priv.h"
 
 struct table *table_new(const char *title)
 {
@@ -63,6 +34,9 @@ void table_free(struct table *t)
 	for (size_t i = 0; i < t->nnotes; i++)
 		free(t->notes[i]);
 	free(t->notes);
+	for (size_t i = 0; i < t->nwhys; i++)
+		free(t->whys[i].why);
+	free(t->whys);
 	free(t->rows);
 	free(t->cols);
 	free(t->title);
@@ -83,8 +57,14 @@ size_t table_add_col(struct table *t, const char *header, const char *key,
 	c->header = xstrdup(header);
 	c->key = xstrdup(key);
 	c->type = type;
-	c->left = type == COL_STR;
+	c->left = type == COL_STR || type == COL_JSON;
+	c->flags = 0;
 	return t->ncols++;
+}
+
+void table_col_flags(struct table *t, size_t col, unsigned flags)
+{
+	t->cols[col].flags |= flags;
 }
 
 void table_col_left(struct table *t, size_t col, bool left)
@@ -100,6 +80,8 @@ size_t table_add_row(struct table *t)
 	    xcalloc(t->ncols ? t->ncols : 1, sizeof(struct cell));
 	t->rows[t->nrows].total = false;
 	t->rows[t->nrows].highlight = false;
+	t->rows[t->nrows].text_only = false;
+	t->rows[t->nrows].parent = (size_t)-1;
 	return t->nrows++;
 }
 
@@ -111,6 +93,18 @@ void table_row_total(struct table *t, size_t row)
 void table_row_highlight(struct table *t, size_t row)
 {
 	t->rows[row].highlight = true;
+}
+
+void table_row_parent(struct table *t, size_t row, size_t parent)
+{
+	if (row >= t->nrows || parent >= row)
+		abort();
+	t->rows[row].parent = parent;
+}
+
+void table_row_text_only(struct table *t, size_t row)
+{
+	t->rows[row].text_only = true;
 }
 
 static struct cell *cell_at(struct table *t, size_t row, size_t col)
@@ -168,6 +162,27 @@ void table_set_absent(struct table *t, size_t row, size_t col)
 	c->present = false;
 }
 
+void table_set_absent_why(struct table *t, size_t row, size_t col,
+			  const char *why)
+{
+	table_set_absent(t, row, col);
+	if (!why)
+		return;
+	for (size_t i = 0; i < t->nwhys; i++)
+		if (strcmp(t->whys[i].why, why) == 0 && t->whys[i].col == col)
+			return;
+	t->whys =
+	    xgrow(t->whys, &t->whys_alloc, t->nwhys + 1, sizeof(*t->whys));
+	t->whys[t->nwhys].col = col;
+	t->whys[t->nwhys].why = xstrdup(why);
+	t->nwhys++;
+}
+
+void table_set_json(struct table *t, size_t row, size_t col, const char *json)
+{
+	table_set_str(t, row, col, json);
+}
+
 void table_add_note(struct table *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -192,173 +207,58 @@ size_t table_cols(const struct table *t)
 	return t->ncols;
 }
 
-/* --- text -------------------------------------------------------------- */
-
-static void cell_text(const struct col *col, const struct cell *c,
-		      const struct out_opts *o, char *buf, size_t n)
+const char *table_title(const struct table *t)
 {
-	if (!c->present) {
-		snprintf(buf, n, "n/a");
-		return;
-	}
-	switch (col->type) {
-	case COL_STR:
-		snprintf(buf, n, "%s", c->s ? c->s : "");
-		break;
-	case COL_BYTES:
-		if (c->neg && o->bytes)
-			snprintf(buf, n, "%lld", (long long)c->i);
-		else if (c->neg)
-			human_bytes_signed(c->i, buf, n);
-		else if (o->bytes)
-			snprintf(buf, n, "%llu", (unsigned long long)c->u);
-		else
-			human_bytes(c->u, buf, n);
-		break;
-	case COL_SBYTES:
-		if (o->bytes)
-			snprintf(buf, n, "%+lld", (long long)c->i);
-		else
-			human_bytes_signed(c->i, buf, n);
-		break;
-	case COL_COUNT:
-		snprintf(buf, n, "%llu", (unsigned long long)c->u);
-		break;
-	case COL_SCOUNT:
-		snprintf(buf, n, "%+lld", (long long)c->i);
-		break;
-	case COL_PCT:
-		snprintf(buf, n, "%.1f%%", c->d);
-		break;
-	case COL_FLOAT:
-		snprintf(buf, n, "%.2f", c->d);
-		break;
-	}
+	return t->title;
 }
 
-void table_print(const struct table *t, FILE *f, const struct out_opts *o)
+const char *table_col_header(const struct table *t, size_t col)
 {
-	size_t *width = xcalloc(t->ncols ? t->ncols : 1, sizeof(*width));
-	char buf[512];
-	size_t total_width = 0;
+	return t->cols[col].header;
+}
 
+const char *table_col_key(const struct table *t, size_t col)
+{
+	return t->cols[col].key;
+}
+
+bool table_cell_present(const struct table *t, size_t row, size_t col)
+{
+	return row < t->nrows && col < t->ncols &&
+	       t->rows[row].cells[col].present;
+}
+
+/* name matches header: case-insensitive, '-' or '_' matching a space */
+static bool header_matches(const char *header, const char *name)
+{
+	for (; *header && *name; header++, name++) {
+		char h = (char)tolower((unsigned char)*header);
+		char n = (char)tolower((unsigned char)*name);
+
+		if (h == ' ' && (n == '-' || n == '_'))
+			continue;
+		if (h != n)
+			return false;
+	}
+	return !*header && !*name;
+}
+
+ssize_t table_find_col(const struct table *t, const char *name)
+{
 	for (size_t c = 0; c < t->ncols; c++)
-		width[c] = strlen(t->cols[c].header);
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++) {
-			cell_text(&t->cols[c], &t->rows[r].cells[c], o, buf,
-				  sizeof(buf));
-			if (strlen(buf) > width[c])
-				width[c] = strlen(buf);
-		}
-	for (size_t c = 0; c < t->ncols; c++)
-		total_width += width[c] + (c ? 2 : 0);
-
-	if (t->title)
-		fprintf(f, "%s%s%s\n", o->color ? "\033[1m" : "", t->title,
-			o->color ? "\033[0m" : "");
-	for (size_t c = 0; c < t->ncols; c++) {
-		const char *sep = c ? "  " : "";
-		bool last = c + 1 == t->ncols;
-
-		if (t->cols[c].left)
-			fprintf(f, "%s%-*s", sep, last ? 0 : (int)width[c],
-				t->cols[c].header);
-		else
-			fprintf(f, "%s%*s", sep, (int)width[c],
-				t->cols[c].header);
-	}
-	fputc('\n', f);
-	for (size_t r = 0; r < t->nrows; r++) {
-		const struct row *row = &t->rows[r];
-
-		if (row->total) {
-			for (size_t i = 0; i < total_width; i++)
-				fputc('-', f);
-			fputc('\n', f);
-		}
-		if (o->color && (row->highlight || row->total))
-			fputs(row->total ? "\033[1m" : "\033[33m", f);
-		for (size_t c = 0; c < t->ncols; c++) {
-			const char *sep = c ? "  " : "";
-			bool last = c + 1 == t->ncols;
-
-			cell_text(&t->cols[c], &row->cells[c], o, buf,
-				  sizeof(buf));
-			if (t->cols[c].left)
-				fprintf(f, "%s%-*s", sep,
-					last ? 0 : (int)width[c], buf);
-			else
-				fprintf(f, "%s%*s", sep, (int)width[c], buf);
-		}
-		if (o->color && (row->highlight || row->total))
-			fputs("\033[0m", f);
-		fputc('\n', f);
-	}
-	for (size_t i = 0; i < t->nnotes; i++)
-		fprintf(f, "%s%s\n", i == 0 ? "\n" : "", t->notes[i]);
-	free(width);
+		if (header_matches(t->cols[c].header, name) ||
+		    strcasecmp(t->cols[c].key, name) == 0)
+			return (ssize_t)c;
+	return -1;
 }
 
-/* --- JSON -------------------------------------------------------------- */
-
-static json_object *cell_json(const struct col *col, const struct cell *c)
+size_t table_nwhys(const struct table *t)
 {
-	if (!c->present)
-		return NULL;
-	switch (col->type) {
-	case COL_STR:
-		return json_object_new_string(c->s ? c->s : "");
-	case COL_BYTES:
-	case COL_COUNT:
-		if (c->neg)
-			return json_object_new_int64(c->i);
-		return json_object_new_uint64(c->u);
-	case COL_SBYTES:
-	case COL_SCOUNT:
-		return json_object_new_int64(c->i);
-	case COL_PCT:
-	case COL_FLOAT: {
-		char b[32];
-
-		/* a stable, short rendering: 12.34, not 12.339999999999 */
-		snprintf(b, sizeof(b), "%.2f", c->d);
-		return json_object_new_double_s(c->d, b);
-	}
-	}
-	return NULL;
+	return t->nwhys;
 }
 
-json_object *table_json_rows(const struct table *t)
+void table_why(const struct table *t, size_t i, char *buf, size_t n)
 {
-	json_object *arr = json_object_new_array();
-
-	for (size_t r = 0; r < t->nrows; r++) {
-		json_object *o = json_object_new_object();
-
-		for (size_t c = 0; c < t->ncols; c++)
-			json_object_object_add(
-			    o, t->cols[c].key,
-			    cell_json(&t->cols[c], &t->rows[r].cells[c]));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-json_object *table_json_notes(const struct table *t)
-{
-	json_object *arr = json_object_new_array();
-
-	for (size_t i = 0; i < t->nnotes; i++)
-		json_object_array_add(arr, json_object_new_string(t->notes[i]));
-	return arr;
-}
-
-void json_print(FILE *f, json_object *o)
-{
-	fputs(json_object_to_json_string_ext(
-		  o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			 JSON_C_TO_STRING_NOSLASHESCAPE),
-	      f);
-	fputc('\n', f);
+	snprintf(buf, n, "%s n/a: %s", t->cols[t->whys[i].col].header,
+		 t->whys[i].why);
 }

@@ -1,10 +1,11 @@
 /* One neutral table, many renderings (libsmartcols' idea).
  *
- * A view fills a table with typed columns (text, bytes, counts, percents)
- * and rows; table_print() draws it for a terminal and table_json_rows()
- * gives the same rows as JSON objects. The typed cells are what make the
- * JSON contract hold: a bytes cell is an integer number of bytes in JSON,
- * a human size ("1.5 GiB") or an exact number (--bytes) in text, and an
+ * A view fills a table with typed columns (text, bytes, counts, percents,
+ * durations) and rows, and puts it in a document (doc.h); the renderers
+ * draw it: text through libsmartcols (render-text.c), JSON through json-c
+ * (render-json.c), the TUI through table_cell_text(). The typed cells are what
+ * make the JSON contract hold: a bytes cell is an integer number of bytes in
+ * JSON, a human size ("1.5 GiB") or an exact number (--bytes) in text, and an
  * absent cell is null in JSON and "n/a" in text, never 0.
  *
  * Notes are lines printed under the table: why a column is unavailable,
@@ -14,27 +15,43 @@
 #ifndef MEMTALLY_TABLE_H
 #define MEMTALLY_TABLE_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../basic/macro.h"
 
 enum col_type {
 	COL_STR,
-	COL_BYTES,  /* uint64 bytes */
-	COL_SBYTES, /* int64 bytes, a difference: printed with a sign */
-	COL_COUNT,  /* uint64 */
-	COL_SCOUNT, /* int64 */
-	COL_PCT,    /* double, 0..100 */
-	COL_FLOAT,  /* double */
+	COL_BYTES,    /* uint64 bytes */
+	COL_SBYTES,   /* int64 bytes, a difference: printed with a sign */
+	COL_COUNT,    /* uint64 */
+	COL_SCOUNT,   /* int64 */
+	COL_PCT,      /* double, 0..100 */
+	COL_FLOAT,    /* double */
+	COL_DURATION, /* double seconds: "1.5 s", "2 h 05 m"; JSON seconds */
+	COL_JSON, /* a JSON text made elsewhere (a recording's owner object);
+		   * JSON: that value; text: the string as it is */
 };
 
+/* Column flags. */
+enum {
+	COLF_TEXT_ONLY = 1 << 0, /* not in JSON */
+	COLF_JSON_ONLY = 1 << 1, /* not in text */
+	COLF_TREE = 1 << 2,	 /* text: draw the row hierarchy here */
+	COLF_HIDDEN = 1 << 3,	 /* text: only when asked for with -o */
+};
+
+/* How a document is rendered: the global output options. */
 struct out_opts {
-	bool bytes; /* exact byte counts instead of human sizes */
-	bool color; /* colour for the terminal */
+	bool json;	     /* --json */
+	bool bytes;	     /* exact byte counts instead of human sizes */
+	bool color;	     /* colour for the terminal */
+	bool raw;	     /* --raw: tables only, no alignment, for scripts */
+	bool noheadings;     /* --noheadings */
+	const char *columns; /* -o LIST: the columns to show, in order */
 };
 
 struct table;
@@ -45,6 +62,8 @@ void table_free(struct table *t);
 /* Add a column; header is for text, key for JSON. Returns its index. */
 size_t table_add_col(struct table *t, const char *header, const char *key,
 		     enum col_type type);
+/* Set COLF_ flags on a column. */
+void table_col_flags(struct table *t, size_t col, unsigned flags);
 /* Left-align a column (text columns are left-aligned by default, numbers
  * right-aligned). */
 void table_col_left(struct table *t, size_t col, bool left);
@@ -54,6 +73,13 @@ size_t table_add_row(struct table *t);
 void table_row_total(struct table *t, size_t row);
 /* Mark a row to be drawn highlighted on a terminal. */
 void table_row_highlight(struct table *t, size_t row);
+/* Make row a child of parent (an earlier row): text draws a tree in the
+ * COLF_TREE column; JSON keeps the rows flat unless the row is text
+ * only. */
+void table_row_parent(struct table *t, size_t row, size_t parent);
+/* A row shown in text only (a drill-down line under a JSON row that
+ * carries the same facts as fields). */
+void table_row_text_only(struct table *t, size_t row);
 
 void table_set_str(struct table *t, size_t row, size_t col, const char *s);
 /* VAL_ABSENT leaves the cell absent. */
@@ -63,20 +89,33 @@ void table_set_u64(struct table *t, size_t row, size_t col, uint64_t v);
 void table_set_i64(struct table *t, size_t row, size_t col, int64_t v);
 void table_set_double(struct table *t, size_t row, size_t col, double v);
 void table_set_absent(struct table *t, size_t row, size_t col);
+/* Absent, with the reason: "n/a" in text with the reason as a note
+ * (each reason once), null in JSON with the reason among the notes. */
+void table_set_absent_why(struct table *t, size_t row, size_t col,
+			  const char *why);
+/* A COL_JSON cell: json is JSON text (copied). */
+void table_set_json(struct table *t, size_t row, size_t col, const char *json);
 
 void table_add_note(struct table *t, const char *fmt, ...) _printf_(2, 3);
 
 size_t table_rows(const struct table *t);
 size_t table_cols(const struct table *t);
+const char *table_title(const struct table *t);
+const char *table_col_header(const struct table *t, size_t col);
+const char *table_col_key(const struct table *t, size_t col);
+/* The column whose JSON key or header (case-insensitive, '-' or '_' for
+ * a space) is name, or -1. */
+ssize_t table_find_col(const struct table *t, const char *name);
+/* Whether the cell holds a value. */
+bool table_cell_present(const struct table *t, size_t row, size_t col);
+/* One cell as text, as the text renderer prints it ("n/a" if absent),
+ * escaped (no control characters). For the TUI and tests. */
+void table_cell_text(const struct table *t, size_t row, size_t col,
+		     const struct out_opts *o, char *buf, size_t n);
 
-/* Draw for a terminal or a pipe. */
-void table_print(const struct table *t, FILE *f, const struct out_opts *o);
-/* Rows as a JSON array of objects keyed by column key. Caller owns it. */
-json_object *table_json_rows(const struct table *t);
-/* Notes as a JSON array of strings. */
-json_object *table_json_notes(const struct table *t);
-
-/* Print a JSON document followed by a newline (pretty, stable). */
-void json_print(FILE *f, json_object *o);
+/* Draw one table as text (libsmartcols), with its title and notes. -o,
+ * --raw and --noheadings apply. Returns 0, or -EINVAL when -o names no
+ * column of this table (nothing printed). */
+int table_print(const struct table *t, FILE *f, const struct out_opts *o);
 
 #endif

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../src/basic/human.h"
+#include "../../src/output/render-json.h"
 #include "../../src/output/table.h"
 
 static char *render(struct table *t, bool bytes)

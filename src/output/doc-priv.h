@@ -1,0 +1,71 @@
+/* The document's insides, for the renderers in src/output/ only. */
+#ifndef MEMTALLY_DOC_PRIV_H
+#define MEMTALLY_DOC_PRIV_H
+
+#include "doc.h"
+
+enum doc_kind {
+	DOC_TABLE,
+	DOC_SECTION,
+	DOC_VALUE,
+	DOC_LINE,
+	DOC_BLANK,
+	DOC_NOTE,  /* one note (text: at the end) */
+	DOC_NOTES, /* JSON: the array of the notes so far */
+};
+
+enum doc_vtype {
+	DV_BYTES,
+	DV_SBYTES,
+	DV_COUNT,
+	DV_SCOUNT,
+	DV_DOUBLE,
+	DV_PCT,
+	DV_DURATION,
+	DV_STR,
+	DV_BOOL,
+	DV_NULL,
+	DV_JSON,
+};
+
+/* A piece of a line: text, or a size to render. */
+struct doc_seg {
+	bool size;
+	bool sign;
+	int64_t i;
+	uint64_t u;
+	char *text;
+};
+
+struct doc_item {
+	enum doc_kind kind;
+	char *key;
+	char *label;
+	struct table *table;
+	struct doc *section;
+	enum doc_vtype vtype;
+	uint64_t u;
+	int64_t i;
+	double d;
+	bool b;
+	char *s; /* DV_STR, DV_JSON, DV_NULL's reason, a note */
+	struct doc_seg *segs;
+	size_t nsegs;
+};
+
+struct doc {
+	struct doc_item *items;
+	size_t nitems, items_alloc;
+};
+
+/* A line rendered to a malloc'd string: sizes exact when bytes. */
+char *doc_line_text(const struct doc_item *it, bool bytes);
+/* A value rendered as text for "Label: value". */
+void doc_value_text(const struct doc_item *it, const struct out_opts *o,
+		    char *buf, size_t n);
+
+int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
+		    char *err, size_t errlen);
+int doc_render_json(const struct doc *d, FILE *f);
+
+#endif

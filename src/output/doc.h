@@ -1,0 +1,92 @@
+/* The document: what a view says, before anyone decides how it looks.
+ *
+ * A view (src/views/) fills one document and returns it; the command
+ * layer hands it to doc_render(), which draws it as text (libsmartcols
+ * tables, human sizes) or as JSON (json-c, sizes in bytes). A view never
+ * prints and never builds JSON, so the two renderings cannot disagree
+ * and every view gets -o, --raw, --noheadings and --bytes for free.
+ *
+ * A document is an ordered list of items. Each item has a JSON key (NULL:
+ * text only) and, for values, a text label (NULL: JSON only):
+ *
+ *   table     titled rows of typed cells (table.h); JSON: an array of row
+ *             objects; a NULL table is JSON null and absent from text
+ *   section   a nested document; JSON: an object; text: its items in place
+ *   value     one typed figure; JSON: key: value; text: "Label: value"
+ *   line      a sentence with sizes in it (%B, %D); text: the line;
+ *             JSON (with a key): the same sentence, sizes human
+ *   notes     JSON: an array of every note of the document so far (its
+ *             tables' notes and reasons, then doc_add_note()'s), in order;
+ *             text: doc_add_note()'s notes print at the end
+ *
+ * Ownership: the document owns what is added to it and copies strings. */
+#ifndef MEMTALLY_DOC_H
+#define MEMTALLY_DOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../basic/macro.h"
+#include "table.h"
+
+struct doc;
+
+struct doc *doc_new(void);
+void doc_free(struct doc *d);
+static inline void docp(struct doc **d)
+{
+	doc_free(*d);
+}
+#define _cleanup_doc_ _cleanup_(docp)
+
+/* Add a table (the document takes it; t may be NULL: JSON null). Returns
+ * t, so a view can write doc_add_table(d, "rows", table_new(...)). */
+struct table *doc_add_table(struct doc *d, const char *key, struct table *t);
+/* A nested document under key. Returns it (owned by d). */
+struct doc *doc_add_section(struct doc *d, const char *key);
+
+/* Typed values. key: JSON (NULL: text only); label: text (NULL: JSON
+ * only). VAL_ABSENT in a u64 is null / "n/a". */
+void doc_add_bytes(struct doc *d, const char *key, const char *label,
+		   uint64_t v);
+void doc_add_sbytes(struct doc *d, const char *key, const char *label,
+		    int64_t v);
+void doc_add_count(struct doc *d, const char *key, const char *label,
+		   uint64_t v);
+void doc_add_scount(struct doc *d, const char *key, const char *label,
+		    int64_t v);
+/* A double: JSON with two decimals, as table cells. */
+void doc_add_double(struct doc *d, const char *key, const char *label,
+		    double v);
+void doc_add_pct(struct doc *d, const char *key, const char *label, double v);
+void doc_add_duration(struct doc *d, const char *key, const char *label,
+		      double seconds);
+void doc_add_str(struct doc *d, const char *key, const char *label,
+		 const char *s);
+void doc_add_bool(struct doc *d, const char *key, const char *label, bool b);
+/* Absent: JSON null; text "Label: n/a (why)". */
+void doc_add_null(struct doc *d, const char *key, const char *label,
+		  const char *why);
+/* JSON text made elsewhere (a recording's owner object), under key. */
+void doc_add_json(struct doc *d, const char *key, const char *json);
+
+/* A line of text. The format is printf's, plus %B (uint64_t bytes) and
+ * %D (int64_t bytes, signed), rendered as sizes by the renderer (human
+ * or, in text with --bytes, exact). Conversions: d i u x X c s f g e %
+ * with the usual flags, width, precision and h/l/ll/z/j length. key
+ * NULL: text only. */
+void doc_add_line(struct doc *d, const char *key, const char *fmt, ...);
+/* An empty line in text. */
+void doc_add_blank(struct doc *d);
+/* A note (text: at the end of the document). */
+void doc_add_note(struct doc *d, const char *fmt, ...) _printf_(2, 3);
+/* The JSON array of every note so far, under key. */
+void doc_add_notes(struct doc *d, const char *key);
+
+/* Render d to f as o says (text or JSON). Returns 0, or -EINVAL when -o
+ * names a column no table of d has (err says which, and lists them). */
+int doc_render(const struct doc *d, FILE *f, const struct out_opts *o,
+	       char *err, size_t errlen);
+
+#endif

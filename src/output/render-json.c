@@ -1,0 +1,188 @@
+/* The JSON renderer: documents and tables through json-c.
+ *
+ * The JSON contract (DESIGN.md section 3) lives here: every size is an
+ * integer number of bytes, every count an integer, a figure that cannot
+ * be had is null (its reason among the notes), doubles carry two
+ * decimals so outputs are stable. Keys appear in the order the view
+ * added them. This file, the store and the snapshot manifest are the only
+ * places that call json-c. */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "doc-priv.h"
+#include "render-json.h"
+#include "table-priv.h"
+
+static json_object *double_json(double d)
+{
+	char b[32];
+
+	/* a stable, short rendering: 12.34, not 12.339999999999 */
+	snprintf(b, sizeof(b), "%.2f", d);
+	return json_object_new_double_s(d, b);
+}
+
+static json_object *cell_json(const struct col *col, const struct cell *c)
+{
+	if (!c->present)
+		return NULL;
+	switch (col->type) {
+	case COL_STR:
+		return json_object_new_string(c->s ? c->s : "");
+	case COL_JSON:
+		return c->s ? json_tokener_parse(c->s) : NULL;
+	case COL_BYTES:
+	case COL_COUNT:
+		if (c->neg)
+			return json_object_new_int64(c->i);
+		return json_object_new_uint64(c->u);
+	case COL_SBYTES:
+	case COL_SCOUNT:
+		return json_object_new_int64(c->i);
+	case COL_PCT:
+	case COL_FLOAT:
+	case COL_DURATION:
+		return double_json(c->d);
+	}
+	return NULL;
+}
+
+json_object *table_json_rows(const struct table *t)
+{
+	json_object *arr = json_object_new_array();
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		json_object *o;
+
+		if (t->rows[r].text_only)
+			continue;
+		o = json_object_new_object();
+		for (size_t c = 0; c < t->ncols; c++)
+			if (!(t->cols[c].flags & COLF_TEXT_ONLY))
+				json_object_object_add(
+				    o, t->cols[c].key,
+				    cell_json(&t->cols[c],
+					      &t->rows[r].cells[c]));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void table_notes_into(const struct table *t, json_object *arr)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < t->nnotes; i++)
+		json_object_array_add(arr, json_object_new_string(t->notes[i]));
+	for (size_t i = 0; i < t->nwhys; i++) {
+		table_why(t, i, buf, sizeof(buf));
+		json_object_array_add(arr, json_object_new_string(buf));
+	}
+}
+
+json_object *table_json_notes(const struct table *t)
+{
+	json_object *arr = json_object_new_array();
+
+	table_notes_into(t, arr);
+	return arr;
+}
+
+void json_print(FILE *f, json_object *o)
+{
+	fputs(json_object_to_json_string_ext(
+		  o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			 JSON_C_TO_STRING_NOSLASHESCAPE),
+	      f);
+	fputc('\n', f);
+}
+
+static json_object *value_json(const struct doc_item *it)
+{
+	switch (it->vtype) {
+	case DV_BYTES:
+	case DV_COUNT:
+		return json_object_new_uint64(it->u);
+	case DV_SBYTES:
+	case DV_SCOUNT:
+		return json_object_new_int64(it->i);
+	case DV_DOUBLE:
+	case DV_PCT:
+	case DV_DURATION:
+		return double_json(it->d);
+	case DV_STR:
+		return json_object_new_string(it->s);
+	case DV_BOOL:
+		return json_object_new_boolean(it->b);
+	case DV_JSON:
+		return json_tokener_parse(it->s);
+	case DV_NULL:
+		return NULL;
+	}
+	return NULL;
+}
+
+/* The notes of d's items before index end, in order, into arr. */
+static void notes_into(const struct doc *d, size_t end, json_object *arr)
+{
+	for (size_t i = 0; i < end && i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+
+		if (it->kind == DOC_TABLE && it->table)
+			table_notes_into(it->table, arr);
+		else if (it->kind == DOC_SECTION)
+			notes_into(it->section, it->section->nitems, arr);
+		else if (it->kind == DOC_NOTE)
+			json_object_array_add(arr,
+					      json_object_new_string(it->s));
+	}
+}
+
+json_object *doc_json(const struct doc *d)
+{
+	json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+		json_object *v = NULL;
+
+		if (!it->key)
+			continue;
+		switch (it->kind) {
+		case DOC_TABLE:
+			v = it->table ? table_json_rows(it->table) : NULL;
+			break;
+		case DOC_SECTION:
+			v = doc_json(it->section);
+			break;
+		case DOC_VALUE:
+			v = value_json(it);
+			break;
+		case DOC_LINE: {
+			char *s = doc_line_text(it, false);
+
+			v = json_object_new_string(s);
+			free(s);
+			break;
+		}
+		case DOC_NOTES:
+			v = json_object_new_array();
+			notes_into(d, i, v);
+			break;
+		case DOC_BLANK:
+		case DOC_NOTE:
+			continue;
+		}
+		json_object_object_add(o, it->key, v);
+	}
+	return o;
+}
+
+int doc_render_json(const struct doc *d, FILE *f)
+{
+	json_object *o = doc_json(d);
+
+	json_print(f, o);
+	json_object_put(o);
+	return 0;
+}

@@ -1,0 +1,462 @@
+/* The text renderer: tables through libsmartcols, documents as text.
+ *
+ * util-linux's table library draws the tables (lsblk, lsmem and findmnt
+ * use it): alignment, trees, raw output for scripts (--raw), no headings
+ * (--noheadings), and column selection (-o) come from it, so every view
+ * gets them. Cells are formatted here from their types: a size is a human
+ * binary size or, with --bytes, the exact number; an absent cell is
+ * "n/a", never 0; a negative size keeps its sign.
+ *
+ * The terminal is never trusted with a string from the kernel or a file
+ * system: process names, cache names and file names are escaped (control
+ * characters and DEL as \xHH) before they reach the screen, here for the
+ * lines and notes and by libsmartcols for table cells. The rendering is
+ * the same on a terminal and in a pipe (scols' terminal width is not
+ * used), so golden tests and users see one layout. */
+#include <errno.h>
+#include <libsmartcols/libsmartcols.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../basic/human.h"
+#include "../basic/xalloc.h"
+#include "table-priv.h"
+
+void text_escape(const char *s, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	if (n == 0)
+		return;
+	for (; s && *s && o + 1 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f) {
+			if (o + 5 > n)
+				break;
+			snprintf(buf + o, n - o, "\\x%02x", ch);
+			o += 4;
+		} else {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o] = '\0';
+}
+
+static void duration_text(double s, char *buf, size_t n)
+{
+	if (s < 0)
+		snprintf(buf, n, "-");
+	else if (s < 60)
+		snprintf(buf, n, "%.1f s", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%d m %02d s", (int)(s / 60), (int)s % 60);
+	else if (s < 86400 * 2)
+		snprintf(buf, n, "%d h %02d m", (int)(s / 3600),
+			 (int)(s / 60) % 60);
+	else
+		snprintf(buf, n, "%.1f d", s / 86400);
+}
+
+static void cell_format(const struct col *col, const struct cell *c,
+			const struct out_opts *o, char *buf, size_t n)
+{
+	if (!c->present) {
+		snprintf(buf, n, "n/a");
+		return;
+	}
+	switch (col->type) {
+	case COL_STR:
+	case COL_JSON:
+		snprintf(buf, n, "%s", c->s ? c->s : "");
+		break;
+	case COL_BYTES:
+		if (c->neg && o->bytes)
+			snprintf(buf, n, "%lld", (long long)c->i);
+		else if (c->neg)
+			human_bytes_signed(c->i, buf, n);
+		else if (o->bytes)
+			snprintf(buf, n, "%llu", (unsigned long long)c->u);
+		else
+			human_bytes(c->u, buf, n);
+		break;
+	case COL_SBYTES:
+		if (o->bytes)
+			snprintf(buf, n, "%+lld", (long long)c->i);
+		else
+			human_bytes_signed(c->i, buf, n);
+		break;
+	case COL_COUNT:
+		if (c->neg)
+			snprintf(buf, n, "%lld", (long long)c->i);
+		else
+			snprintf(buf, n, "%llu", (unsigned long long)c->u);
+		break;
+	case COL_SCOUNT:
+		snprintf(buf, n, "%+lld", (long long)c->i);
+		break;
+	case COL_PCT:
+		snprintf(buf, n, "%.1f%%", c->d);
+		break;
+	case COL_FLOAT:
+		snprintf(buf, n, "%.2f", c->d);
+		break;
+	case COL_DURATION:
+		duration_text(c->d, buf, n);
+		break;
+	}
+}
+
+void table_cell_text(const struct table *t, size_t row, size_t col,
+		     const struct out_opts *o, char *buf, size_t n)
+{
+	char raw[1024];
+
+	if (row >= t->nrows || col >= t->ncols) {
+		snprintf(buf, n, "n/a");
+		return;
+	}
+	cell_format(&t->cols[col], &t->rows[row].cells[col], o, raw,
+		    sizeof(raw));
+	text_escape(raw, buf, n);
+}
+
+/* The columns to draw, in order: -o's that this table has, else every
+ * column that is not JSON-only or hidden. Returns how many. */
+static size_t pick_cols(const struct table *t, const struct out_opts *o,
+			size_t *ret)
+{
+	size_t n = 0;
+
+	if (o->columns && *o->columns) {
+		char *list = xstrdup(o->columns), *save = NULL;
+
+		for (char *name = strtok_r(list, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save)) {
+			ssize_t c = table_find_col(t, name);
+
+			if (c >= 0 && !(t->cols[c].flags & COLF_JSON_ONLY))
+				ret[n++] = (size_t)c;
+		}
+		free(list);
+		return n;
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		if (!(t->cols[c].flags & (COLF_JSON_ONLY | COLF_HIDDEN)))
+			ret[n++] = c;
+	return n;
+}
+
+static void print_title(const char *title, FILE *f, const struct out_opts *o)
+{
+	char buf[512];
+
+	text_escape(title, buf, sizeof(buf));
+	fprintf(f, "%s%s%s\n", o->color ? "\033[1m" : "", buf,
+		o->color ? "\033[0m" : "");
+}
+
+static void print_notes(const struct table *t, FILE *f)
+{
+	char buf[1024], e[1024];
+	size_t shown = 0;
+
+	for (size_t i = 0; i < t->nnotes; i++) {
+		text_escape(t->notes[i], e, sizeof(e));
+		fprintf(f, "%s%s\n", shown++ ? "" : "\n", e);
+	}
+	for (size_t i = 0; i < t->nwhys; i++) {
+		table_why(t, i, buf, sizeof(buf));
+		text_escape(buf, e, sizeof(e));
+		fprintf(f, "%s%s\n", shown++ ? "" : "\n", e);
+	}
+}
+
+static int scols_fill(const struct table *t, const struct out_opts *o,
+		      const size_t *cols, size_t ncols,
+		      struct libscols_table *tb)
+{
+	struct libscols_line **lines;
+	char buf[1024];
+
+	for (size_t i = 0; i < ncols; i++) {
+		const struct col *c = &t->cols[cols[i]];
+		int flags = c->left ? 0 : SCOLS_FL_RIGHT;
+
+		if (c->flags & COLF_TREE)
+			flags = SCOLS_FL_TREE;
+		if (!scols_table_new_column(tb, c->header, 0, flags))
+			return -ENOMEM;
+	}
+	lines = xcalloc(t->nrows ? t->nrows : 1, sizeof(*lines));
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct row *row = &t->rows[r];
+		struct libscols_line *parent =
+		    row->parent != (size_t)-1 ? lines[row->parent] : NULL;
+
+		lines[r] = scols_table_new_line(tb, parent);
+		if (!lines[r]) {
+			free(lines);
+			return -ENOMEM;
+		}
+		if (o->color && (row->highlight || row->total))
+			scols_line_set_color(lines[r],
+					     row->total ? "bold" : "yellow");
+		for (size_t i = 0; i < ncols; i++) {
+			cell_format(&t->cols[cols[i]], &row->cells[cols[i]], o,
+				    buf, sizeof(buf));
+			scols_line_set_data(lines[r], i, buf);
+		}
+	}
+	free(lines);
+	return 0;
+}
+
+int table_print(const struct table *t, FILE *f, const struct out_opts *o)
+{
+	struct libscols_table *tb;
+	size_t *cols = xcalloc(t->ncols ? t->ncols : 1, sizeof(*cols));
+	size_t ncols = pick_cols(t, o, cols);
+	int r;
+
+	if (ncols == 0) {
+		free(cols);
+		return -EINVAL;
+	}
+	tb = scols_new_table();
+	if (!tb) {
+		free(cols);
+		return -ENOMEM;
+	}
+	scols_table_set_stream(tb, f);
+	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_colors(tb, o->color);
+	if (!o->raw)
+		scols_table_set_column_separator(tb, "  ");
+	r = scols_fill(t, o, cols, ncols, tb);
+	if (r == 0) {
+		if (t->title && !o->raw)
+			print_title(t->title, f, o);
+		fflush(f);
+		r = scols_print_table(tb);
+		if (!o->raw)
+			print_notes(t, f);
+	}
+	scols_unref_table(tb);
+	free(cols);
+	return r;
+}
+
+/* --- documents -------------------------------------------------------- */
+
+#include "doc-priv.h"
+
+void doc_value_text(const struct doc_item *it, const struct out_opts *o,
+		    char *buf, size_t n)
+{
+	struct col col = {0};
+	struct cell c = {.present = true};
+
+	switch (it->vtype) {
+	case DV_BYTES:
+		col.type = COL_BYTES, c.u = it->u;
+		break;
+	case DV_SBYTES:
+		col.type = COL_SBYTES, c.i = it->i;
+		break;
+	case DV_COUNT:
+		col.type = COL_COUNT, c.u = it->u;
+		break;
+	case DV_SCOUNT:
+		col.type = COL_SCOUNT, c.i = it->i;
+		break;
+	case DV_DOUBLE:
+		col.type = COL_FLOAT, c.d = it->d;
+		break;
+	case DV_PCT:
+		col.type = COL_PCT, c.d = it->d;
+		break;
+	case DV_DURATION:
+		col.type = COL_DURATION, c.d = it->d;
+		break;
+	case DV_BOOL:
+		snprintf(buf, n, "%s", it->b ? "yes" : "no");
+		return;
+	case DV_STR:
+	case DV_JSON:
+		text_escape(it->s, buf, n);
+		return;
+	case DV_NULL:
+		if (it->s)
+			snprintf(buf, n, "n/a (%s)", it->s);
+		else
+			snprintf(buf, n, "n/a");
+		return;
+	}
+	cell_format(&col, &c, o, buf, n);
+}
+
+/* Does some table of d have column name? */
+static bool doc_has_col(const struct doc *d, const char *name)
+{
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+
+		if (it->kind == DOC_TABLE && it->table &&
+		    table_find_col(it->table, name) >= 0)
+			return true;
+		if (it->kind == DOC_SECTION && doc_has_col(it->section, name))
+			return true;
+	}
+	return false;
+}
+
+static void doc_list_cols(const struct doc *d, char *buf, size_t n)
+{
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+
+		if (it->kind == DOC_SECTION)
+			doc_list_cols(it->section, buf, n);
+		if (it->kind != DOC_TABLE || !it->table)
+			continue;
+		for (size_t c = 0; c < it->table->ncols; c++) {
+			const struct col *col = &it->table->cols[c];
+			size_t len = strlen(buf);
+			char name[64];
+
+			if (col->flags & COLF_JSON_ONLY)
+				continue;
+			snprintf(name, sizeof(name), "%s", col->header);
+			for (char *p = name; *p; p++)
+				if (*p == ' ')
+					*p = '-';
+			if (strstr(buf, name))
+				continue;
+			snprintf(buf + len, n - len, "%s%s", len ? "," : "",
+				 name);
+		}
+	}
+}
+
+static int check_columns(const struct doc *d, const struct out_opts *o,
+			 char *err, size_t errlen)
+{
+	_cleanup_free_ char *list = NULL;
+	char *save = NULL;
+
+	if (!o->columns)
+		return 0;
+	list = xstrdup(o->columns);
+	for (char *name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		if (!doc_has_col(d, name)) {
+			char have[1024] = "";
+
+			doc_list_cols(d, have, sizeof(have));
+			snprintf(err, errlen,
+				 "unknown column '%s' for -o (columns: %s)",
+				 name, have);
+			return -EINVAL;
+		}
+	}
+	if (!*o->columns) {
+		snprintf(err, errlen, "-o wants a list of columns");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct text_state {
+	bool printed; /* anything printed yet */
+	bool table;   /* the last thing printed was a table */
+};
+
+static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
+			struct text_state *st)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+
+		switch (it->kind) {
+		case DOC_TABLE:
+			if (!it->table)
+				break;
+			if (st->printed && !o->raw)
+				fputc('\n', f);
+			if (table_print(it->table, f, o) == 0)
+				st->printed = st->table = true;
+			break;
+		case DOC_SECTION:
+			print_items(it->section, f, o, st);
+			break;
+		case DOC_VALUE:
+			if (!it->label || o->raw)
+				break;
+			if (st->table)
+				fputc('\n', f);
+			doc_value_text(it, o, buf, sizeof(buf));
+			fprintf(f, "%s: %s\n", it->label, buf);
+			st->printed = true, st->table = false;
+			break;
+		case DOC_LINE: {
+			_cleanup_free_ char *s = NULL;
+
+			if (o->raw)
+				break;
+			s = doc_line_text(it, o->bytes);
+			if (st->table)
+				fputc('\n', f);
+			text_escape(s, buf, sizeof(buf));
+			fprintf(f, "%s\n", buf);
+			st->printed = true, st->table = false;
+			break;
+		}
+		case DOC_BLANK:
+			if (!o->raw)
+				fputc('\n', f);
+			st->table = false;
+			break;
+		case DOC_NOTE:
+		case DOC_NOTES:
+			break;
+		}
+	}
+}
+
+static void print_doc_notes(const struct doc *d, FILE *f, bool *first)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+
+		if (it->kind == DOC_SECTION)
+			print_doc_notes(it->section, f, first);
+		if (it->kind != DOC_NOTE)
+			continue;
+		text_escape(it->s, buf, sizeof(buf));
+		fprintf(f, "%s%s\n", *first ? "\n" : "", buf);
+		*first = false;
+	}
+}
+
+int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
+		    char *err, size_t errlen)
+{
+	struct text_state st = {0};
+	bool first = true;
+	int r;
+
+	r = check_columns(d, o, err, errlen);
+	if (r < 0)
+		return r;
+	print_items(d, f, o, &st);
+	if (!o->raw)
+		print_doc_notes(d, f, &first);
+	return 0;
+}
