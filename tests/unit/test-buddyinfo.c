@@ -48,26 +48,17 @@ static void test_captured_debian12(void **state)
 
 static void test_every_fixture(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names);
+	struct fixture_iter it = {0};
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/buddyinfo")) {
 		struct parse_err err = {0};
 		struct buddyinfo b;
-		size_t len;
-		char *buf = fixture_read_opt(names[i], "proc/buddyinfo", &len);
-
-		if (!buf)
-			continue;
-		if (buddyinfo_parse(buf, len, &b, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (buddyinfo_parse(it.buf, it.len, &b, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		assert_true(b.n_orders >= 1);
 		buddyinfo_release(&b);
-		free(buf);
 	}
-	fixture_list_free(names, n);
 }
 
 static void test_other_order_counts(void **state)

@@ -24,21 +24,14 @@ static int parse_bad(const char *text, struct parse_err *err)
 
 static void test_captured_all(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names);
+	struct fixture_iter it = {0};
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/iomem")) {
 		struct parse_err err = {0};
 		struct iomem io;
-		size_t len;
-		char *buf = fixture_read_opt(names[i], "proc/iomem", &len);
-
-		if (!buf)
-			continue;
-		if (iomem_parse(buf, len, &io, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (iomem_parse(it.buf, it.len, &io, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		for (size_t k = 0; k < io.n; k++) {
 			const struct iomem_range *r = &io.ranges[k];
 
@@ -57,9 +50,7 @@ static void test_captured_all(void **state)
 			}
 		}
 		iomem_release(&io);
-		free(buf);
 	}
-	fixture_list_free(names, n);
 }
 
 static void test_captured_debian12(void **state)

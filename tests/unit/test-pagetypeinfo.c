@@ -55,26 +55,16 @@ static void test_captured_debian12(void **state)
 
 static void test_every_fixture(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names);
+	struct fixture_iter it = {0};
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/pagetypeinfo")) {
 		struct parse_err err = {0};
 		struct pagetypeinfo p;
-		size_t len;
-		char *buf =
-		    fixture_read_opt(names[i], "proc/pagetypeinfo", &len);
-
-		if (!buf)
-			continue;
-		if (pagetypeinfo_parse(buf, len, &p, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (pagetypeinfo_parse(it.buf, it.len, &p, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		pagetypeinfo_release(&p);
-		free(buf);
 	}
-	fixture_list_free(names, n);
 }
 
 static const char capped[] =

@@ -23,30 +23,21 @@ static int parse_bad(const char *text, struct parse_err *err)
 
 static void test_captured_all(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names), seen = 0;
+	struct fixture_iter it = {0};
+	size_t seen = 0;
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/pressure/memory")) {
 		struct parse_err err = {0};
 		struct pressure p;
-		size_t len;
-		char *buf =
-		    fixture_read_opt(names[i], "proc/pressure/memory", &len);
-
-		if (!buf)
-			continue;
-		if (pressure_parse(buf, len, &p, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (pressure_parse(it.buf, it.len, &p, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		seen++;
 		assert_true(p.some.present);
 		assert_true(p.full.present);
 		pressure_release(&p);
-		free(buf);
 	}
 	assert_true(seen >= 3);
-	fixture_list_free(names, n);
 }
 
 static void test_values(void **state)

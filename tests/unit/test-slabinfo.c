@@ -58,25 +58,16 @@ static void test_captured(void **state)
 
 static void test_every_fixture(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names);
+	struct fixture_iter it = {0};
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/slabinfo")) {
 		struct slabinfo si;
 		struct parse_err err = {0};
-		size_t len;
-		char *buf = fixture_read_opt(names[i], "proc/slabinfo", &len);
-
-		if (!buf)
-			continue;
-		if (slabinfo_parse(buf, len, &si, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (slabinfo_parse(it.buf, it.len, &si, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		slabinfo_release(&si);
-		free(buf);
 	}
-	fixture_list_free(names, n);
 }
 
 static void test_version(void **state)

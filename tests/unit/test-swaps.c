@@ -26,29 +26,21 @@ static int parse_bad(const char *text, struct parse_err *err)
 
 static void test_captured_all(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names), seen = 0;
+	struct fixture_iter it = {0};
+	size_t seen = 0;
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/swaps")) {
 		struct parse_err err = {0};
 		struct swaps sw;
-		size_t len;
-		char *buf = fixture_read_opt(names[i], "proc/swaps", &len);
-
-		if (!buf)
-			continue;
-		if (swaps_parse(buf, len, &sw, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (swaps_parse(it.buf, it.len, &sw, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		seen++;
 		for (size_t k = 0; k < sw.n; k++)
 			assert_true(sw.v[k].size % 1024 == 0);
 		swaps_release(&sw);
-		free(buf);
 	}
 	assert_true(seen >= 3);
-	fixture_list_free(names, n);
 }
 
 static void test_captured_values(void **state)

@@ -24,21 +24,15 @@ static int parse_bad(const char *text, struct parse_err *err)
 
 static void test_captured_all(void **state)
 {
-	char **names;
-	size_t n = fixture_list(&names), seen = 0;
+	struct fixture_iter it = {0};
+	size_t seen = 0;
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
+	while (fixture_next(&it, "proc/vmstat")) {
 		struct parse_err err = {0};
 		struct vmstat vs;
-		size_t len;
-		char *buf = fixture_read_opt(names[i], "proc/vmstat", &len);
-
-		if (!buf)
-			continue;
-		if (vmstat_parse(buf, len, &vs, &err) != 0)
-			fail_msg("%s: line %u: %s", names[i], err.line,
-				 err.msg);
+		if (vmstat_parse(it.buf, it.len, &vs, &err) != 0)
+			fail_msg("%s: line %u: %s", it.tree, err.line, err.msg);
 		seen++;
 		/* sorted, unique, each found by name; no real kernel
 		 * prints a wrapped negative */
@@ -52,10 +46,8 @@ static void test_captured_all(void **state)
 		assert_int_equal(vmstat_get(&vs, "no_such_counter"),
 				 VAL_ABSENT);
 		vmstat_release(&vs);
-		free(buf);
 	}
 	assert_true(seen >= 2);
-	fixture_list_free(names, n);
 }
 
 static void test_captured_debian12(void **state)

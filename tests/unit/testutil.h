@@ -5,6 +5,7 @@
 #define MEMTALLY_TESTUTIL_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,49 @@ static inline void fixture_list_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* Walk the fixture trees that have the file path, in name order:
+ *
+ *	struct fixture_iter it = {0};
+ *
+ *	while (fixture_next(&it, "proc/meminfo"))
+ *		check(it.tree, it.buf, it.len);
+ *	assert_true(it.seen >= 2);
+ *
+ * Each turn frees the previous file; the last frees everything. */
+struct fixture_iter {
+	char **names;
+	size_t n, i;
+	bool listed;
+	const char *tree; /* this turn's tree */
+	char *buf;	  /* its file, NUL-terminated */
+	size_t len;
+	size_t seen; /* trees visited so far */
+};
+
+static inline bool fixture_next(struct fixture_iter *it, const char *path)
+{
+	if (!it->listed) {
+		it->n = fixture_list(&it->names);
+		it->listed = true;
+	}
+	free(it->buf);
+	it->buf = NULL;
+	while (it->i < it->n) {
+		const char *tree = it->names[it->i++];
+
+		it->buf = fixture_read_opt(tree, path, &it->len);
+		if (it->buf) {
+			it->tree = tree;
+			it->seen++;
+			return true;
+		}
+	}
+	fixture_list_free(it->names, it->n);
+	it->names = NULL;
+	it->n = 0;
+	return false;
 }
 
 #endif
