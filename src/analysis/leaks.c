@@ -129,6 +129,50 @@ static void reorder(struct leaks_result *res)
 	res->n = n;
 }
 
+/* Did the series stop growing before the end of the window?
+ *
+ * A fit over the whole window calls a series "growing" when it rose for
+ * most of it, even if it has been flat for the last minutes: a leak that
+ * was fixed, or a cache that filled up. Look at the end instead: the
+ * final level is the median of the last tenth of the points; walking
+ * back from the end, find the first point of the run that stays within
+ * 5% of the net growth below that level. When that run covers at least
+ * the last fifth of the window (and three points), the series stopped
+ * growing when the run began. */
+static bool stopped_growing(const int64_t *t, const int64_t *v,
+			    const bool *absent, size_t n,
+			    const struct trend *tr, int64_t *ret_until)
+{
+	_cleanup_free_ double *tail = NULL;
+	size_t k = 0, want = n / 10 < 3 ? 3 : n / 10, j, run = 0;
+	double level, floor_;
+
+	*ret_until = tr->t1;
+	if (n < 6 || tr->net <= 0)
+		return false;
+	tail = xmalloc(want * sizeof(*tail));
+	for (size_t i = n; i-- > 0 && k < want;)
+		if (!absent[i])
+			tail[k++] = (double)v[i];
+	if (k < 3)
+		return false;
+	level = trend_median(tail, k);
+	floor_ = level - 0.05 * tr->net;
+	j = n;
+	while (j > 0 && (absent[j - 1] || (double)v[j - 1] >= floor_)) {
+		j--;
+		run += !absent[j];
+	}
+	while (j < n && absent[j])
+		j++;
+	if (j >= n || run < 3 || j == 0)
+		return false;
+	if ((double)(tr->t1 - t[j]) < 0.2 * (double)(tr->t1 - tr->t0))
+		return false;
+	*ret_until = t[j];
+	return true;
+}
+
 int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 	       bool all, struct leaks_result *ret)
 {
@@ -153,8 +197,13 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 			      d->n_times, &f.tr) < 0)
 			continue;
 		f.growing = trend_is_growth(&f.tr, rules);
+		f.growing_until_ms = f.tr.t1;
 		if (!f.growing && !all)
 			continue;
+		f.stopped =
+		    f.growing &&
+		    stopped_growing(d->t_ms, d->values + i * d->n_times, absent,
+				    d->n_times, &f.tr, &f.growing_until_ms);
 		f.reclaimable =
 		    si->reclaim && (streq(si->reclaim, "reclaimable") ||
 				    streq(si->reclaim, "free"));
@@ -164,6 +213,8 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 		f.exhaustion_s = NAN;
 		if (!f.growing)
 			f.exhaustion_why = "not growing";
+		else if (f.stopped)
+			f.exhaustion_why = "stopped growing";
 		else if (f.reclaimable)
 			f.exhaustion_why = "the kernel can reclaim it";
 		else if (avail == STORE_ABSENT)

@@ -30,6 +30,10 @@ struct leak_finding {
 	size_t n_children;
 	bool is_child; /* inside another finding's chain */
 	bool growing;  /* passed the rules (false only with all) */
+	bool stopped;  /* grew, then stayed flat for the window's last
+			* fifth or more (see leaks.c) */
+	int64_t growing_until_ms; /* with stopped: when it reached its
+				   * final level; else the window's end */
 };
 
 struct leaks_result {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "../../src/analysis/leaks.h"
+#include "../../src/basic/macro.h"
 
 #define MIB ((int64_t)1 << 20)
 
@@ -100,6 +101,61 @@ static void test_chain(void **state)
 	store_data_release(&d);
 }
 
+/* 120 samples a minute apart: 8 MiB/h for 90 minutes, then flat for the
+ * last 30 (a leak that was fixed); and a steady one for comparison. */
+static void test_stopped(void **state)
+{
+	struct store *s = NULL;
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	uint32_t stop, steady;
+
+	(void)state;
+	assert_int_equal(store_open(":memory:", 0, &s, NULL), 0);
+	assert_int_equal(store_series(s, "category", "slab_unreclaimable",
+				      "pinned", NULL, &stop),
+			 0);
+	assert_int_equal(
+	    store_series(s, "category", "unaccounted", "pinned", NULL, &steady),
+	    0);
+	for (int64_t i = 0; i < 120; i++) {
+		int64_t g = i < 90 ? i : 89;
+		struct store_point p[2] = {
+		    {stop, 100 * MIB + g * MIB * 8 / 60},
+		    {steady, 100 * MIB + i * MIB * 8 / 60},
+		};
+
+		assert_int_equal(
+		    store_append(s, 1700000000000 + i * 60000, p, 2, NULL), 0);
+	}
+	assert_int_equal(store_load(s, INT64_MIN, INT64_MAX, &d), 0);
+	store_close(s);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	assert_int_equal(res.n, 2);
+	for (size_t k = 0; k < res.n; k++) {
+		if (streq(name(&d, &res.v[k]), "unaccounted")) {
+			assert_false(res.v[k].stopped);
+			assert_false(
+			    isnan(res.v[k].exhaustion_s) &&
+			    res.v[k].exhaustion_why &&
+			    streq(res.v[k].exhaustion_why, "stopped growing"));
+			continue;
+		}
+		assert_true(res.v[k].stopped);
+		/* it reached its final level at the 90th sample, give or
+		 * take the 5% band */
+		assert_true(res.v[k].growing_until_ms >=
+			    1700000000000 + 84 * 60000);
+		assert_true(res.v[k].growing_until_ms <=
+			    1700000000000 + 90 * 60000);
+		assert_string_equal(res.v[k].exhaustion_why, "stopped growing");
+	}
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
 static void test_flat(void **state)
 {
 	struct store_data d;
@@ -120,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_chain),
 	    cmocka_unit_test(test_flat),
+	    cmocka_unit_test(test_stopped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
