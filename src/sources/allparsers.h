@@ -3,6 +3,7 @@
 #ifndef MEMTALLY_ALLPARSERS_H
 #define MEMTALLY_ALLPARSERS_H
 
+#include "dentry_state.h"
 #include "iomem.h"
 #include "meminfo.h"
 #include "pressure.h"
