@@ -25,6 +25,7 @@ enum source_id {
 	SRC_ALLOCINFO,
 	SRC_SWAPS,
 	SRC_PRESSURE,
+	SRC_SOCKSTAT,
 	_SRC_MAX,
 };
 
