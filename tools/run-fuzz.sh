@@ -31,6 +31,17 @@ for f in "$build"/tests/fuzz-*; do
 			done
 		;;
 	esac
+	# seed: the owners' sources (sockstat and sockstat6, netlink bytes)
+	case "$p" in
+	sockstat)
+		for fx in "$top"/tests/fixtures/*/; do
+			for s in sockstat sockstat6; do
+				[ -f "${fx}proc/net/$s" ] && cp "${fx}proc/net/$s" "$corpus/$(basename "$fx")-$s"
+			done
+		done
+		;;
+	sockdiag) cp "$top"/tests/data/sockdiag/*.bin "$corpus/" ;;
+	esac
 	echo "fuzz: $p for ${secs}s"
 	"$f" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 "$corpus" >/tmp/memtally-fuzz-$p.log 2>&1 || {
 		tail -n 40 /tmp/memtally-fuzz-$p.log

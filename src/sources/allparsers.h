@@ -30,4 +30,8 @@
 #include "pid_smaps_rollup.h"
 #include "pid_status.h"
 
+/* owners: sockets */
+#include "sockdiag.h"
+#include "sockstat.h"
+
 #endif

@@ -17,6 +17,7 @@ extern const struct source_desc allocinfo_source;
 extern const struct source_desc swaps_source;
 extern const struct source_desc pressure_source;
 extern const struct source_desc dentry_state_source;
+extern const struct source_desc sockstat_source;
 
 static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_MEMINFO] = &meminfo_source,
@@ -44,6 +45,7 @@ static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_PRESSURE] = &pressure_source,
 
     [SRC_DENTRY_STATE] = &dentry_state_source,
+    [SRC_SOCKSTAT] = &sockstat_source,
 };
 
 const struct source_desc *source_get(enum source_id id)

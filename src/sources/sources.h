@@ -26,6 +26,7 @@ enum source_id {
 	SRC_SWAPS,
 	SRC_PRESSURE,
 	SRC_DENTRY_STATE,
+	SRC_SOCKSTAT,
 	_SRC_MAX,
 };
 
