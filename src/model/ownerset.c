@@ -1,4 +1,6 @@
 /* The owner set: objects merged by (kind, id); see ownerset.h. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,9 @@ void owner_set_release(struct owner_set *s)
 		free(s->procs[i].comm);
 		free(s->procs[i].cgroup);
 	}
+	for (size_t i = 0; i < s->nnotes; i++)
+		free(s->notes[i]);
+	free(s->notes);
 	free(s->objs);
 	free(s->procs);
 	free(s->hash);
@@ -174,4 +179,25 @@ const struct owner_proc *owner_set_find_proc(const struct owner_set *s, int pid)
 		return NULL;
 	}
 	return bsearch(&key, s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+}
+
+void owner_set_note(struct owner_set *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *n;
+
+	va_start(ap, fmt);
+	if (vasprintf(&n, fmt, ap) < 0)
+		n = NULL;
+	va_end(ap);
+	if (!n)
+		return;
+	for (size_t i = 0; i < s->nnotes; i++)
+		if (strcmp(s->notes[i], n) == 0) {
+			free(n);
+			return;
+		}
+	s->notes =
+	    xgrow(s->notes, &s->notes_alloc, s->nnotes + 1, sizeof(*s->notes));
+	s->notes[s->nnotes++] = n;
 }

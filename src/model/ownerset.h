@@ -74,6 +74,9 @@ struct owner_set {
 	/* the walk's losses, for the notes */
 	size_t procs_vanished; /* exited mid-walk: skipped */
 	size_t procs_denied;   /* not readable (not root): skipped */
+	char **notes;	       /* what the collectors could not see, and
+				* how estimates were made */
+	size_t nnotes, notes_alloc;
 	bool finished;
 };
 
@@ -93,6 +96,9 @@ void owner_set_proc(struct owner_set *s, int pid, const char *comm,
 		    const char *cgroup);
 const struct owner_proc *owner_set_find_proc(const struct owner_set *s,
 					     int pid);
+/* Add a note (each text once). */
+void owner_set_note(struct owner_set *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Sort holders, drop duplicates, sort objects biggest first (absent
  * last), processes by PID. Call once after collecting. */
 void owner_set_finish(struct owner_set *s);

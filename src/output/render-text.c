@@ -191,7 +191,11 @@ static int scols_fill(const struct table *t, const struct out_opts *o,
 	lines = xcalloc(t->nrows ? t->nrows : 1, sizeof(*lines));
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct row *row = &t->rows[r];
-		struct libscols_line *parent =
+		struct libscols_line *parent;
+
+		if (row->json_only)
+			continue;
+		parent =
 		    row->parent != (size_t)-1 ? lines[row->parent] : NULL;
 
 		lines[r] = scols_table_new_line(tb, parent);

@@ -27,6 +27,7 @@ struct row {
 	bool total;
 	bool highlight;
 	bool text_only;
+	bool json_only;
 	size_t parent; /* (size_t)-1: a top-level row */
 };
 

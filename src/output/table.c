@@ -81,6 +81,7 @@ size_t table_add_row(struct table *t)
 	t->rows[t->nrows].total = false;
 	t->rows[t->nrows].highlight = false;
 	t->rows[t->nrows].text_only = false;
+	t->rows[t->nrows].json_only = false;
 	t->rows[t->nrows].parent = (size_t)-1;
 	return t->nrows++;
 }
@@ -100,6 +101,11 @@ void table_row_parent(struct table *t, size_t row, size_t parent)
 	if (row >= t->nrows || parent >= row)
 		abort();
 	t->rows[row].parent = parent;
+}
+
+void table_row_json_only(struct table *t, size_t row)
+{
+	t->rows[row].json_only = true;
 }
 
 void table_row_text_only(struct table *t, size_t row)

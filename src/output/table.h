@@ -77,6 +77,8 @@ void table_row_highlight(struct table *t, size_t row);
  * COLF_TREE column; JSON keeps the rows flat unless the row is text
  * only. */
 void table_row_parent(struct table *t, size_t row, size_t parent);
+/* A row shown in JSON only (text shows the first rows of a long list). */
+void table_row_json_only(struct table *t, size_t row);
 /* A row shown in text only (a drill-down line under a JSON row that
  * carries the same facts as fields). */
 void table_row_text_only(struct table *t, size_t row);
