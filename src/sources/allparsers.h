@@ -29,4 +29,8 @@
 #include "pid_smaps_rollup.h"
 #include "pid_status.h"
 
+/* owners: descriptors and IPC objects */
+#include "fdinfo.h"
+#include "sysvipc.h"
+
 #endif

@@ -16,6 +16,8 @@ extern const struct source_desc vmallocinfo_source;
 extern const struct source_desc allocinfo_source;
 extern const struct source_desc swaps_source;
 extern const struct source_desc pressure_source;
+extern const struct source_desc sysvipc_shm_source;
+extern const struct source_desc sysvipc_msg_source;
 
 static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_MEMINFO] = &meminfo_source,
@@ -41,6 +43,10 @@ static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_SWAPS] = &swaps_source,
 
     [SRC_PRESSURE] = &pressure_source,
+
+    [SRC_SYSVIPC_SHM] = &sysvipc_shm_source,
+
+    [SRC_SYSVIPC_MSG] = &sysvipc_msg_source,
 };
 
 const struct source_desc *source_get(enum source_id id)

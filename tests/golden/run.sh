@@ -33,6 +33,7 @@ run_case() { # fixture, args...
 
 for fxdir in "$top"/tests/fixtures/*/; do
 	fx=$(basename "$fxdir")
+	[ -d "$fxdir/proc" ] || continue # samples, not a tree (fdinfo/, sysvipc/)
 	while IFS= read -r line; do
 		case "$line" in ''|'#'*) continue ;; esac
 		slug=$(echo "$line" | sed -E 's/--?//g; s/[^A-Za-z0-9=,.]+/_/g')
