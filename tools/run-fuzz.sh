@@ -31,6 +31,13 @@ for f in "$build"/tests/fuzz-*; do
 			done
 		;;
 	esac
+	# seed: the loose samples (tests/fixtures/fdinfo, sysvipc)
+	case "$p" in
+	fdinfo) cp "$top"/tests/fixtures/fdinfo/* "$corpus/" ;;
+	sysvipc_shm) cp "$top"/tests/fixtures/sysvipc/shm "$corpus/" ;;
+	sysvipc_msg) cp "$top"/tests/fixtures/sysvipc/msg "$corpus/" ;;
+	posix_mqueue) cp "$top"/tests/fixtures/sysvipc/mqueue "$corpus/" ;;
+	esac
 	echo "fuzz: $p for ${secs}s"
 	"$f" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 "$corpus" >/tmp/memtally-fuzz-$p.log 2>&1 || {
 		tail -n 40 /tmp/memtally-fuzz-$p.log

@@ -404,6 +404,13 @@ static int one_fd(struct walker *k, struct fdw_proc *p, int dfd, int fdd,
 	if (n < 0) {
 		if (errno == ENOENT)
 			w->n_fd_gone++;
+		if (errno == EACCES || errno == EPERM) {
+			/* the directory lists, the links need ptrace
+			 * access (another user namespace, a security
+			 * module) */
+			w->n_fd_denied++;
+			p->n_fd_denied++;
+		}
 		return errno == ESRCH ? -ESRCH : 0;
 	}
 	link[n] = 0;
@@ -590,10 +597,13 @@ static void walk_pid(struct walker *k, int procfd, int pid)
 	if (gone(r)) {
 		drop_objects(w, p.first);
 		w->n_fds -= p.n_fds;
+		w->n_fd_denied -= p.n_fd_denied;
 		free(p.cgroup);
 		w->n_gone++;
 		return;
 	}
+	if (r == 0 && p.n_fds && p.n_fd_denied == p.n_fds)
+		r = -EACCES;
 	if (r == -EACCES || r == -EPERM) {
 		p.err = r;
 		denied(w, pid, r);

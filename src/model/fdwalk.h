@@ -85,9 +85,12 @@ struct fdw_proc {
 	char *cgroup;	  /* memory cgroup path ("/system.slice/x"); NULL */
 	uint64_t hugetlb; /* status HugetlbPages, bytes */
 	uint64_t hugetlb_private, hugetlb_shared; /* smaps_rollup; opt-in */
-	size_t first, n; /* its objects: walk->objs[first .. first+n) */
-	uint64_t n_fds;	 /* every descriptor, kept or not */
-	int err;	 /* 0, or -EACCES/-EPERM: descriptors not readable */
+	size_t first, n;      /* its objects: walk->objs[first .. first+n) */
+	uint64_t n_fds;	      /* every descriptor, kept or not */
+	uint64_t n_fd_denied; /* of them, links we may not read */
+	/* 0, or -EACCES/-EPERM: its fd/ (or every link in it) is not ours
+	 * to read */
+	int err;
 };
 
 struct fdwalk {
@@ -101,6 +104,7 @@ struct fdwalk {
 	int first_denied_err; /* negative errno */
 	char first_denied_why[96];
 	size_t n_fd_gone;	 /* descriptors closed while we looked */
+	size_t n_fd_denied;	 /* links we may not read (EACCES) */
 	size_t n_fdinfo_bad;	 /* fdinfo unreadable or unparseable */
 	uint64_t n_fds, n_other; /* all descriptors; not kept (plain) */
 };
