@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "../../src/sources/sysvipc.h"
 #include "testutil.h"
@@ -172,6 +174,45 @@ static void test_mqueue(void **state)
 	assert_int_equal(posix_mqueue_parse("junk\n", 5, &q, &err), -EINVAL);
 }
 
+/* The reader on a directory of queue-like files (a real mqueue mount
+ * needs root and is not mounted everywhere). */
+static void test_mqueues_read(void **state)
+{
+	static const char text[] =
+	    "QSIZE:300        NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n";
+	char dir[] = "/tmp/memtally-test-mq.XXXXXX", path[64];
+	struct posix_mqueues qs;
+	int fd;
+
+	(void)state;
+	assert_int_equal(posix_mqueues_read("/nonexistent-mqueue", &qs),
+			 -ENOENT);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/q1", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), strlen(text));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/bad", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "junk\n", 5), 5);
+	close(fd);
+
+	assert_int_equal(posix_mqueues_read(dir, &qs), 0);
+	assert_int_equal(qs.n, 1);
+	assert_string_equal(qs.v[0].name, "q1");
+	assert_int_equal(qs.v[0].qsize, 300);
+	assert_int_equal(qs.v[0].uid, geteuid());
+	assert_int_equal(qs.n_denied, 1);
+	posix_mqueues_release(&qs);
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/q1", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +221,7 @@ int main(void)
 	    cmocka_unit_test(test_old_and_reordered),
 	    cmocka_unit_test(test_empty_and_malformed),
 	    cmocka_unit_test(test_mqueue),
+	    cmocka_unit_test(test_mqueues_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
