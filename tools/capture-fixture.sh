@@ -13,10 +13,11 @@ name=${1:?usage: capture-fixture.sh NAME}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dst=$top/tests/fixtures/$name
 rm -rf "$dst"
-mkdir -p "$dst/proc/pressure" "$dst/proc/sys/fs" "$dst/sys/kernel/slab"
+mkdir -p "$dst/proc/pressure" "$dst/proc/sys/fs" "$dst/proc/sysvipc" "$dst/sys/kernel/slab"
 
 for f in meminfo vmstat slabinfo buddyinfo pagetypeinfo zoneinfo iomem \
-	vmallocinfo allocinfo swaps pressure/memory sys/fs/dentry-state; do
+	vmallocinfo allocinfo swaps pressure/memory sys/fs/dentry-state \
+	sysvipc/shm sysvipc/msg; do
 	if [ -r "/proc/$f" ]; then
 		cat "/proc/$f" >"$dst/proc/$f" 2>/dev/null || rm -f "$dst/proc/$f"
 	fi

@@ -31,7 +31,7 @@ for f in "$build"/tests/fuzz-*; do
 			done
 		;;
 	esac
-	# seed: the owners' sources (sockstat and sockstat6, netlink bytes)
+	# seed: the owners' sources and loose samples
 	case "$p" in
 	sockstat)
 		for fx in "$top"/tests/fixtures/*/; do
@@ -41,6 +41,10 @@ for f in "$build"/tests/fuzz-*; do
 		done
 		;;
 	sockdiag) cp "$top"/tests/data/sockdiag/*.bin "$corpus/" ;;
+	fdinfo) cp "$top"/tests/fixtures/fdinfo/* "$corpus/" ;;
+	sysvipc_shm) cp "$top"/tests/fixtures/sysvipc/shm "$corpus/" ;;
+	sysvipc_msg) cp "$top"/tests/fixtures/sysvipc/msg "$corpus/" ;;
+	posix_mqueue) cp "$top"/tests/fixtures/sysvipc/mqueue "$corpus/" ;;
 	esac
 	echo "fuzz: $p for ${secs}s"
 	"$f" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 "$corpus" >/tmp/memtally-fuzz-$p.log 2>&1 || {

@@ -195,8 +195,7 @@ static int scols_fill(const struct table *t, const struct out_opts *o,
 
 		if (row->json_only)
 			continue;
-		parent =
-		    row->parent != (size_t)-1 ? lines[row->parent] : NULL;
+		parent = row->parent != (size_t)-1 ? lines[row->parent] : NULL;
 
 		lines[r] = scols_table_new_line(tb, parent);
 		if (!lines[r]) {

@@ -33,5 +33,8 @@
 /* owners: sockets */
 #include "sockdiag.h"
 #include "sockstat.h"
+/* owners: descriptors and IPC objects */
+#include "fdinfo.h"
+#include "sysvipc.h"
 
 #endif

@@ -18,6 +18,8 @@ extern const struct source_desc swaps_source;
 extern const struct source_desc pressure_source;
 extern const struct source_desc dentry_state_source;
 extern const struct source_desc sockstat_source;
+extern const struct source_desc sysvipc_shm_source;
+extern const struct source_desc sysvipc_msg_source;
 
 static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_MEMINFO] = &meminfo_source,
@@ -46,6 +48,9 @@ static const struct source_desc *const table[_SRC_MAX] = {
 
     [SRC_DENTRY_STATE] = &dentry_state_source,
     [SRC_SOCKSTAT] = &sockstat_source,
+    [SRC_SYSVIPC_SHM] = &sysvipc_shm_source,
+
+    [SRC_SYSVIPC_MSG] = &sysvipc_msg_source,
 };
 
 const struct source_desc *source_get(enum source_id id)

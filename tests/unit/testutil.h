@@ -68,7 +68,21 @@ static inline int fixture_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names of every fixture tree, sorted. */
+static inline int fixture_is_tree(const char *name)
+{
+	char *p;
+	DIR *d;
+
+	if (asprintf(&p, "%s/tests/fixtures/%s/proc", SRCDIR, name) < 0)
+		abort();
+	d = opendir(p);
+	free(p);
+	if (d)
+		closedir(d);
+	return d != NULL;
+}
+
+/* Names of every fixture tree (a directory with proc/), sorted. */
 static inline size_t fixture_list(char ***ret)
 {
 	char *p = fixture_path("");
@@ -82,6 +96,9 @@ static inline size_t fixture_list(char ***ret)
 		abort();
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		/* a tree has proc/; fdinfo/ and sysvipc/ are loose samples */
+		if (!fixture_is_tree(de->d_name))
 			continue;
 		v = realloc(v, (n + 1) * sizeof(*v));
 		v[n++] = strdup(de->d_name);
