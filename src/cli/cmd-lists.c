@@ -262,7 +262,7 @@ static struct table *mglru_table(struct root *root, uint64_t *ret_mask,
 	table_add_col(t, "FILE", "file", COL_BYTES);
 	for (size_t i = 0; i < g.nranks; i++) {
 		size_t row = table_add_row(t);
-		uint64_t ps = 4096;
+		uint64_t ps = root_page_size(root);
 
 		table_set_u64(t, row, 0, i);
 		table_set_u64(t, row, 1, g.rank[i].min_age);
