@@ -129,32 +129,113 @@ static _printf_(2, 3) int snap_fail(char **ret_why, const char *fmt, ...)
 	return -EBADMSG;
 }
 
-/* Check the manifest, then that every member it lists is present with its
- * hash, and turn its error list into ENTRY_ERROR members. */
-static int manifest_apply(struct root *r, const char *text, size_t len,
-			  char **ret_why)
-{
-	json_object *o, *v, *files, *errs;
-	json_tokener *tok = json_tokener_new();
-	int e = 0;
+/* --- the manifest -------------------------------------------------------
+ *
+ * Read before any other member, it says what every later member must be:
+ * its kind, size and hash. A member it does not list, or one that differs,
+ * is refused before its bytes are read, and the sizes it declares are
+ * capped first, so a small file cannot make the reader hold gigabytes. */
+struct want {
+	char *path;
+	enum entry_kind kind;
+	uint64_t size;
+	uint64_t hash;
+	bool seen;
+};
 
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	json_tokener_free(tok);
-	if (!o || !json_object_is_type(o, json_type_object))
-		return snap_fail(ret_why, "manifest is not valid JSON");
+struct manifest {
+	struct want *v;
+	size_t n, alloc;
+};
+
+static void manifest_release(struct manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+static int want_cmp(const void *a, const void *b)
+{
+	const struct want *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+static struct want *manifest_find(struct manifest *m, const char *path)
+{
+	struct want key = {.path = (char *)path};
+
+	return bsearch(&key, m->v, m->n, sizeof(*m->v), want_cmp);
+}
+
+/* A name a snapshot may hold: relative, no ".." component. */
+static bool path_safe(const char *p)
+{
+	if (!*p || p[0] == '/')
+		return false;
+	for (const char *c = p; c;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return false;
+		c = slash ? slash + 1 : NULL;
+	}
+	return true;
+}
+
+static bool is_page_member(const char *path)
+{
+	return streq(path, "proc/kpageflags") ||
+	       streq(path, "proc/kpagecount") ||
+	       streq(path, "proc/kpagecgroup");
+}
+
+/* Count what json-c would build before it builds it: containers and
+ * separators outside strings. json-c spends a few hundred bytes on each
+ * "[]", so a 32 MiB manifest of empty arrays would take gigabytes. */
+static bool manifest_too_many(const char *text, size_t len)
+{
+	size_t containers = 0, commas = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == '{' || c == '[')
+			containers++;
+		else if (c == ',' || c == ':')
+			commas++;
+	}
+	return containers > SNAPSHOT_ENTRIES_MAX + 16 ||
+	       commas > 12 * (size_t)SNAPSHOT_ENTRIES_MAX + 64;
+}
+
+static int manifest_meta(struct root *r, json_object *o, char **ret_why)
+{
+	json_object *v;
+
 	if (!json_object_object_get_ex(o, "format", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
-	    !streq(json_object_get_string(v), MANIFEST_FORMAT)) {
-		e = snap_fail(ret_why, "manifest has no memtally format tag");
-		goto out;
-	}
+	    !streq(json_object_get_string(v), MANIFEST_FORMAT))
+		return snap_fail(ret_why,
+				 "manifest has no memtally format tag");
 	if (!json_object_object_get_ex(o, "version", &v) ||
-	    json_object_get_int(v) != MANIFEST_VERSION) {
-		e = snap_fail(ret_why,
-			      "unsupported snapshot version (this memtally "
-			      "reads version 1)");
-		goto out;
-	}
+	    json_object_get_int(v) != MANIFEST_VERSION)
+		return snap_fail(ret_why,
+				 "unsupported snapshot version (this memtally "
+				 "reads version 1)");
 #define META_STR(key, field)                                                   \
 	if (json_object_object_get_ex(o, key, &v))                             \
 		snprintf(r->meta.field, sizeof(r->meta.field), "%s",           \
@@ -175,79 +256,298 @@ static int manifest_apply(struct root *r, const char *text, size_t len,
 			r->meta.page_size = (uint64_t)ps;
 	}
 	r->has_meta = true;
+	return 0;
+}
 
+/* One entry of "files": a path, and "type" dir or link, or a size and a
+ * hash. Adds to m and to *total (page members are capped alone). */
+static int manifest_file(json_object *f, struct manifest *m, uint64_t *total,
+			 char **ret_why)
+{
+	json_object *p, *t, *s, *h;
+	const char *path, *hex;
+	struct want w = {0};
+	char *end;
+
+	if (!json_object_object_get_ex(f, "path", &p) ||
+	    !json_object_is_type(p, json_type_string))
+		return snap_fail(ret_why, "manifest entry without path");
+	path = json_object_get_string(p);
+	if (!path_safe(path))
+		return snap_fail(ret_why,
+				 "manifest names '%s': absolute or with '..'",
+				 path);
+	if (json_object_object_get_ex(f, "type", &t)) {
+		const char *ty = json_object_get_string(t);
+
+		if (streq(ty, "dir"))
+			w.kind = ENTRY_DIR;
+		else if (streq(ty, "link"))
+			w.kind = ENTRY_LINK;
+		else
+			return snap_fail(ret_why,
+					 "manifest entry '%s' has unknown "
+					 "type '%s'",
+					 path, ty);
+	} else {
+		int64_t size;
+
+		if (!json_object_object_get_ex(f, "size", &s) ||
+		    !json_object_object_get_ex(f, "fnv1a64", &h))
+			return snap_fail(ret_why,
+					 "manifest entry '%s' lacks its size "
+					 "or checksum",
+					 path);
+		size = json_object_get_int64(s);
+		hex = json_object_get_string(h);
+		w.kind = ENTRY_FILE;
+		w.hash = strtoull(hex ? hex : "", &end, 16);
+		if (!hex || strlen(hex) != 16 || *end)
+			return snap_fail(ret_why,
+					 "manifest entry '%s' has a malformed "
+					 "checksum",
+					 path);
+		if (size < 0 ||
+		    (uint64_t)size > (is_page_member(path)
+					  ? (uint64_t)MEMBER_MAX
+					  : (uint64_t)root_read_cap(path)))
+			return snap_fail(ret_why,
+					 "member '%s' is declared %lld bytes, "
+					 "more than any kernel file",
+					 path, (long long)size);
+		w.size = (uint64_t)size;
+		if (!is_page_member(path)) {
+			*total += w.size;
+			if (*total > SNAPSHOT_TOTAL_MAX)
+				return snap_fail(
+				    ret_why,
+				    "members add up to more than %d MiB "
+				    "(a real snapshot holds a few MiB "
+				    "besides the page files)",
+				    (int)(SNAPSHOT_TOTAL_MAX >> 20));
+		}
+	}
+	w.path = xstrdup(path);
+	m->v = xgrow(m->v, &m->alloc, m->n + 1, sizeof(*m->v));
+	m->v[m->n++] = w;
+	return 0;
+}
+
+/* Check the manifest's tag and version, take its metadata, turn its file
+ * list into m (sorted) and its error list into ENTRY_ERROR members. */
+static int manifest_parse(struct root *r, const char *text, size_t len,
+			  struct manifest *m, char **ret_why)
+{
+	json_object *o, *files, *errs = NULL;
+	json_tokener *tok;
+	uint64_t total = 0;
+	size_t n_files, n_errs = 0;
+	int e;
+
+	if (manifest_too_many(text, len))
+		return snap_fail(ret_why,
+				 "manifest lists more than %d entries (a "
+				 "real snapshot holds a few thousand)",
+				 SNAPSHOT_ENTRIES_MAX);
+	tok = json_tokener_new();
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	json_tokener_free(tok);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return snap_fail(ret_why, "manifest is not valid JSON");
+	}
+	e = manifest_meta(r, o, ret_why);
+	if (e < 0)
+		goto out;
 	if (!json_object_object_get_ex(o, "files", &files) ||
 	    !json_object_is_type(files, json_type_array)) {
 		e = snap_fail(ret_why, "manifest lacks its file list");
 		goto out;
 	}
-	for (size_t i = 0; i < json_object_array_length(files); i++) {
-		json_object *f = json_object_array_get_idx(files, i), *p, *h;
-		const char *path;
-		struct entry *en;
-
-		if (!json_object_object_get_ex(f, "path", &p)) {
-			e = snap_fail(ret_why, "manifest entry without path");
-			goto out;
-		}
-		path = json_object_get_string(p);
-		en = entries_find(&r->snap, path);
-		if (!en) {
-			e = snap_fail(
-			    ret_why, "member '%s' is missing (truncated file?)",
-			    path);
-			goto out;
-		}
-		if (json_object_object_get_ex(f, "fnv1a64", &h)) {
-			char hex[17];
-
-			if (en->kind != ENTRY_FILE) {
-				e = snap_fail(
-				    ret_why, "member '%s' is not a file", path);
-				goto out;
-			}
-			snprintf(
-			    hex, sizeof(hex), "%016llx",
-			    (unsigned long long)fnv1a64(en->data, en->len));
-			if (!streq(hex, json_object_get_string(h))) {
-				e = snap_fail(ret_why,
-					      "member '%s' does not match its "
-					      "checksum (corrupt file)",
-					      path);
-				goto out;
-			}
-		}
-	}
 	if (json_object_object_get_ex(o, "errors", &errs) &&
-	    json_object_is_type(errs, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(errs); i++) {
-			json_object *f = json_object_array_get_idx(errs, i), *p,
-				    *n;
-			int en;
-
-			if (!json_object_object_get_ex(f, "path", &p) ||
-			    !json_object_object_get_ex(f, "errno", &n))
-				continue;
-			en = json_object_get_int(n);
-			if (en <= 0 || en > 4095)
-				en = EIO;
-			entries_add(&r->snap, json_object_get_string(p),
-				    ENTRY_ERROR, NULL, 0, en);
-		}
+	    json_object_is_type(errs, json_type_array))
+		n_errs = json_object_array_length(errs);
+	else
+		errs = NULL;
+	n_files = json_object_array_length(files);
+	if (n_files + n_errs > SNAPSHOT_ENTRIES_MAX) {
+		e = snap_fail(ret_why,
+			      "manifest lists more than %d entries (a real "
+			      "snapshot holds a few thousand)",
+			      SNAPSHOT_ENTRIES_MAX);
+		goto out;
 	}
-	entries_sort(&r->snap);
+	for (size_t i = 0; e == 0 && i < n_files; i++)
+		e = manifest_file(json_object_array_get_idx(files, i), m,
+				  &total, ret_why);
+	if (e < 0)
+		goto out;
+	qsort(m->v, m->n, sizeof(*m->v), want_cmp);
+	for (size_t i = 1; i < m->n; i++)
+		if (streq(m->v[i - 1].path, m->v[i].path)) {
+			e = snap_fail(ret_why, "manifest lists '%s' twice",
+				      m->v[i].path);
+			goto out;
+		}
+	for (size_t i = 0; i < n_errs; i++) {
+		json_object *f = json_object_array_get_idx(errs, i), *p, *n;
+		const char *path;
+		int en;
+
+		if (!json_object_object_get_ex(f, "path", &p) ||
+		    !json_object_object_get_ex(f, "errno", &n))
+			continue;
+		path = json_object_get_string(p);
+		if (!path || !path_safe(path)) {
+			e = snap_fail(ret_why,
+				      "manifest names '%s': absolute or with "
+				      "'..'",
+				      path ? path : "");
+			goto out;
+		}
+		en = json_object_get_int(n);
+		if (en <= 0 || en > 4095)
+			en = EIO;
+		entries_add(&r->snap, path, ENTRY_ERROR, NULL, 0, en);
+	}
 out:
 	json_object_put(o);
 	return e;
 }
 
+/* Read a member's size bytes (malloc'd, NUL added). */
+static int read_data(struct archive *a, uint64_t size, char **ret)
+{
+	char *data = xmalloc((size_t)size + 1);
+	uint64_t got = 0;
+
+	while (got < size) {
+		la_ssize_t k =
+		    AR(archive_read_data)(a, data + got, (size_t)(size - got));
+
+		if (k <= 0) {
+			free(data);
+			return -EBADMSG;
+		}
+		got += (uint64_t)k;
+	}
+	data[size] = '\0';
+	*ret = data;
+	return 0;
+}
+
+static const char *kind_name(enum entry_kind k)
+{
+	return k == ENTRY_DIR ? "directory" : k == ENTRY_LINK ? "link" : "file";
+}
+
+/* One member after the manifest: its name must be safe and listed, its
+ * kind and size as listed, its bytes as hashed. */
+static int take_member(struct root *r, struct archive *a,
+		       struct archive_entry *ae, struct manifest *m,
+		       char **ret_why)
+{
+	const char *name = AR(archive_entry_pathname)(ae);
+	mode_t type = AR(archive_entry_filetype)(ae);
+	int64_t size = AR(archive_entry_size)(ae);
+	_cleanup_free_ char *path = NULL;
+	enum entry_kind kind;
+	struct want *w;
+	char *data = NULL;
+	size_t pl;
+
+	if (!name)
+		return snap_fail(ret_why, "member without a name");
+	/* tar names directories "dir/"; we name them "dir" */
+	pl = strlen(name);
+	path = xstrndup(name, pl > 1 && name[pl - 1] == '/' ? pl - 1 : pl);
+	if (!path_safe(path))
+		return snap_fail(ret_why,
+				 "member '%s' has an unsafe name (absolute or "
+				 "with '..')",
+				 name);
+	if (type == AE_IFREG)
+		kind = ENTRY_FILE;
+	else if (type == AE_IFDIR)
+		kind = ENTRY_DIR;
+	else if (type == AE_IFLNK && AR(archive_entry_symlink)(ae))
+		kind = ENTRY_LINK;
+	else
+		return snap_fail(ret_why,
+				 "member '%s' is of a type no snapshot holds",
+				 path);
+	w = manifest_find(m, path);
+	if (!w)
+		return snap_fail(ret_why, "member '%s' is not in the manifest",
+				 path);
+	if (w->seen)
+		return snap_fail(ret_why, "member '%s' appears twice", path);
+	w->seen = true;
+	if (w->kind != kind)
+		return snap_fail(ret_why,
+				 "member '%s' is a %s, the manifest says a %s",
+				 path, kind_name(kind), kind_name(w->kind));
+	if (kind == ENTRY_DIR) {
+		entries_add(&r->snap, path, ENTRY_DIR, NULL, 0, 0);
+		return 0;
+	}
+	if (kind == ENTRY_LINK) {
+		const char *t = AR(archive_entry_symlink)(ae);
+
+		entries_add(&r->snap, path, ENTRY_LINK, t, strlen(t), 0);
+		return 0;
+	}
+	if (size < 0 || (uint64_t)size != w->size)
+		return snap_fail(ret_why,
+				 "member '%s' has %lld bytes, the manifest "
+				 "says %llu",
+				 path, (long long)size,
+				 (unsigned long long)w->size);
+	if (read_data(a, w->size, &data) < 0)
+		return snap_fail(ret_why, "member '%s' is truncated", path);
+	if (fnv1a64(data, (size_t)w->size) != w->hash) {
+		free(data);
+		return snap_fail(ret_why,
+				 "member '%s' does not match its checksum "
+				 "(corrupt file)",
+				 path);
+	}
+	entries_add_owned(&r->snap, path, ENTRY_FILE, data, (size_t)w->size);
+	return 0;
+}
+
+/* The first member: the manifest, capped before it is read. */
+static int take_manifest(struct root *r, struct archive *a,
+			 struct archive_entry *ae, struct manifest *m,
+			 char **ret_why)
+{
+	const char *name = AR(archive_entry_pathname)(ae);
+	int64_t size = AR(archive_entry_size)(ae);
+	_cleanup_free_ char *text = NULL;
+
+	if (!name || !streq(name, MANIFEST_NAME))
+		return snap_fail(ret_why,
+				 "not a memtally snapshot (first member is "
+				 "'%s', not the manifest)",
+				 name ? name : "");
+	if (AR(archive_entry_filetype)(ae) != AE_IFREG || size < 0)
+		return snap_fail(ret_why, "the manifest is not a file");
+	if (size > SNAPSHOT_MANIFEST_MAX)
+		return snap_fail(ret_why,
+				 "manifest is larger than %d MiB (a real one "
+				 "is under 1 MiB)",
+				 (int)(SNAPSHOT_MANIFEST_MAX >> 20));
+	if (read_data(a, (uint64_t)size, &text) < 0)
+		return snap_fail(ret_why, "manifest is truncated");
+	return manifest_parse(r, text, (size_t)size, m, ret_why);
+}
+
 int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 {
 	struct archive_entry *ae;
+	struct manifest m = {0};
 	struct archive *a;
 	struct root *r;
-	char *manifest = NULL, *dirname = NULL;
-	size_t manifest_len = 0;
 	bool first = true;
 	int e = 0, k, fd;
 
@@ -281,68 +581,13 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 		goto out;
 	}
 	while ((k = AR(archive_read_next_header)(a, &ae)) == ARCHIVE_OK) {
-		const char *path = AR(archive_entry_pathname)(ae);
-		mode_t type = AR(archive_entry_filetype)(ae);
-		int64_t size = AR(archive_entry_size)(ae);
-		char *data = NULL;
-
-		if (!path) {
-			e = snap_fail(ret_why, "member without a name");
+		if (first)
+			e = take_manifest(r, a, ae, &m, ret_why);
+		else
+			e = take_member(r, a, ae, &m, ret_why);
+		first = false;
+		if (e < 0)
 			goto out;
-		}
-		if (first && !streq(path, MANIFEST_NAME)) {
-			e = snap_fail(ret_why,
-				      "not a memtally snapshot (first member "
-				      "is '%s', not the manifest)",
-				      path);
-			goto out;
-		}
-		if (type == AE_IFREG) {
-			la_ssize_t got;
-
-			if (size < 0 || size > MEMBER_MAX) {
-				e = snap_fail(ret_why,
-					      "member '%s' has an absurd size",
-					      path);
-				goto out;
-			}
-			data = xmalloc((size_t)size + 1);
-			got = size
-				  ? AR(archive_read_data)(a, data, (size_t)size)
-				  : 0;
-			if (got != (la_ssize_t)size) {
-				free(data);
-				e = snap_fail(ret_why,
-					      "member '%s' is truncated", path);
-				goto out;
-			}
-			data[size] = '\0';
-		}
-		if (first) {
-			manifest = data;
-			manifest_len = (size_t)size;
-			first = false;
-			continue;
-		}
-		if (type == AE_IFDIR) {
-			/* tar names directories "dir/"; we name them "dir" */
-			size_t pl = strlen(path);
-
-			free(dirname);
-			dirname = xstrndup(
-			    path, pl && path[pl - 1] == '/' ? pl - 1 : pl);
-			path = dirname;
-		}
-		if (type == AE_IFREG)
-			entries_add(&r->snap, path, ENTRY_FILE, data,
-				    (size_t)size, 0);
-		else if (type == AE_IFDIR)
-			entries_add(&r->snap, path, ENTRY_DIR, NULL, 0, 0);
-		else if (type == AE_IFLNK && AR(archive_entry_symlink)(ae))
-			entries_add(&r->snap, path, ENTRY_LINK,
-				    AR(archive_entry_symlink)(ae),
-				    strlen(AR(archive_entry_symlink)(ae)), 0);
-		free(data);
 	}
 	if (k != ARCHIVE_EOF) {
 		const char *msg = AR(archive_error_string)(a);
@@ -351,14 +596,21 @@ int root_open_snapshot(const char *file, struct root **ret, char **ret_why)
 			      msg ? msg : "unreadable archive");
 		goto out;
 	}
-	if (!manifest) {
+	if (first) {
 		e = snap_fail(ret_why, "not a memtally snapshot (empty)");
 		goto out;
 	}
-	e = manifest_apply(r, manifest, manifest_len, ret_why);
+	for (size_t i = 0; i < m.n; i++)
+		if (!m.v[i].seen) {
+			e = snap_fail(ret_why,
+				      "member '%s' is missing (truncated "
+				      "file?)",
+				      m.v[i].path);
+			goto out;
+		}
+	entries_sort(&r->snap);
 out:
-	free(manifest);
-	free(dirname);
+	manifest_release(&m);
 	AR(archive_read_free)(a);
 	close(fd);
 	if (e < 0) {
