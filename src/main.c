@@ -13,24 +13,6 @@
 #include "basic/log.h"
 #include "cli/cli.h"
 
-void main_print_usage(FILE *f)
-{
-	fputs("Usage: memtally [global options] [COMMAND] [options]\n"
-	      "\n"
-	      "Where every byte of RAM is, which consumer holds it, and what "
-	      "grows.\n"
-	      "\n"
-	      "Commands:\n",
-	      f);
-	for (size_t i = 0; i < n_commands; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name,
-			commands[i].summary);
-	fputs("\nWith no command, memtally runs 'usage'.\n"
-	      "'memtally help COMMAND' shows a command's options.\n",
-	      f);
-	fputs(CLI_COMMON_HELP, f);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
@@ -48,7 +30,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		if (c == 'h') {
-			main_print_usage(stdout);
+			cli_print_usage(stdout);
 			return EXIT_OK;
 		}
 		r = cli_common_opt(&ctx, c, optarg);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "../sources/meminfo.h"
-#include "pageclass.h"
+#include "../model/pageclass.h"
 
 enum recon_cat {
 	RC_FREE,

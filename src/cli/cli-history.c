@@ -81,11 +81,8 @@ void cli_collect_series(struct root *root, const struct series_opts *o,
 						   SA_BIT(SA_RECLAIM_ACCOUNT),
 						   &ss, &err) == 0;
 	}
-	if (root_is_live(root) && !opts.page_size) {
-		long p = sysconf(_SC_PAGESIZE);
-
-		opts.page_size = p > 0 ? (uint64_t)p : 0;
-	}
+	if (root_page_size_known(root) && !opts.page_size)
+		opts.page_size = root_page_size(root);
 	opts.slab_types = have_types ? &ss : NULL;
 	if (o->top_procs && procs_collect(root, NULL, 0, &ps, &perr) == 0)
 		opts.procs = &ps;

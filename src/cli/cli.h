@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../basic/root.h"
+#include "../root/root.h"
 #include "../output/doc.h"
 #include "../output/render-json.h"
 #include "../output/table.h"
@@ -116,8 +116,8 @@ int cli_usage_error(struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
  * NULL on failure. */
 struct root *ctx_root(struct ctx *ctx);
 void ctx_release(struct ctx *ctx);
-/* The top-level usage (main.c). */
-void main_print_usage(FILE *f);
+/* The top-level usage: the command list (commands.c). */
+void cli_print_usage(FILE *f);
 /* Print the command's help text. */
 void cli_print_help(const struct cmd *c, FILE *f);
 

@@ -112,7 +112,6 @@ static int take(struct root *root, struct accounting *ret, uint64_t *ret_sw)
 {
 	struct snapshot snap;
 	const struct meminfo *mi;
-	long ps = sysconf(_SC_PAGESIZE);
 	int r;
 
 	snapshot_collect(root, ACCT_SOURCES_DEEP, &snap);
@@ -121,7 +120,7 @@ static int take(struct root *root, struct accounting *ret, uint64_t *ret_sw)
 		snapshot_release(&snap);
 		return -EIO;
 	}
-	r = accounting_from_snapshot(&snap, ps > 0 ? (uint64_t)ps : 4096, ret);
+	r = accounting_from_snapshot(&snap, root_page_size(root), ret);
 	*ret_sw = mi->v[MI_SWAPTOTAL];
 	snapshot_release(&snap);
 	return r;

@@ -716,11 +716,9 @@ int cmd_free(int argc, char **argv, struct ctx *ctx)
 	/* the page size is not in any of these files: the running system's
 	 * when live; for a snapshot of an x86 machine 4 KiB (its only base
 	 * page size); otherwise 4 KiB, said so */
-	ps = 4096;
-	ps_assumed = !root_is_live(root);
-	if (!ps_assumed) {
-		ps = (uint64_t)sysconf(_SC_PAGESIZE);
-	} else {
+	ps = root_page_size(root);
+	ps_assumed = !root_page_size_known(root);
+	if (ps_assumed) {
 		const struct snapshot_meta *m = root_snapshot_meta(root);
 
 		if (m && (streq(m->machine, "x86_64") ||

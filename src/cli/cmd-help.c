@@ -24,7 +24,7 @@ int cmd_help(int argc, char **argv, struct ctx *ctx)
 			return r;
 	}
 	if (optind >= argc) {
-		main_print_usage(stdout);
+		cli_print_usage(stdout);
 		return EXIT_OK;
 	}
 	if (optind + 1 < argc)

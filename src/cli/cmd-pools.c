@@ -488,12 +488,8 @@ static uint64_t pick_page_size(struct root *root, const struct vmallocinfo *vi,
 {
 	uint64_t ps = vi ? vmallocinfo_page_size(vi) : 0;
 
-	if (root_is_live(root)) {
-		long p = sysconf(_SC_PAGESIZE);
-
-		if (p > 0)
-			return (uint64_t)p;
-	}
+	if (root_page_size_known(root))
+		return root_page_size(root);
 	if (ps)
 		return ps;
 	if (vi || slab_read)

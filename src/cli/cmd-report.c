@@ -10,6 +10,7 @@
 
 #include "../analysis/leaks.h"
 #include "../basic/log.h"
+#include "../basic/outfile.h"
 #include "../basic/xalloc.h"
 #include "../output/report.h"
 #include "cli.h"
@@ -41,8 +42,7 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *out = NULL;
-	_cleanup_free_ char *tmp = NULL, *host = NULL, *kernel = NULL,
-			    *interval = NULL;
+	_cleanup_free_ char *host = NULL, *kernel = NULL, *interval = NULL;
 	struct report_meta meta = {0};
 	struct trend_rules rules;
 	struct leaks_result res;
@@ -50,6 +50,7 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 	struct store *st;
 	int64_t since_ms = INT64_MIN, first, last;
 	double since = -1;
+	struct outfile of;
 	FILE *f;
 	int c, r;
 
@@ -100,21 +101,14 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 	meta = (struct report_meta){
 	    .db = db, .hostname = host, .kernel = kernel, .interval = interval};
 
-	tmp = xasprintf("%s.tmp.%d", out, (int)getpid());
-	f = fopen(tmp, "we");
-	if (!f) {
-		r = -errno;
-		log_error_errno(r, "cannot write '%s'", out);
-		goto out;
+	r = outfile_open(out, &of);
+	if (r == 0) {
+		f = outfile_stream(&of);
+		r = outfile_finish(&of, f ? report_write(f, &d, &res, &meta)
+					  : -ENOMEM);
 	}
-	r = report_write(f, &d, &res, &meta);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, out) < 0)
-		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
-		log_error_errno(r, "cannot write '%s'", out);
+		log_error("cannot write '%s': %s", out, outfile_strerror(r));
 	} else if (!ctx->json) {
 		printf("wrote %s: %zu samples, %zu growing series\n", out,
 		       d.n_times, res.n);
@@ -129,7 +123,6 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 		json_print(stdout, o);
 		json_object_put(o);
 	}
-out:
 	leaks_result_release(&res);
 	store_data_release(&d);
 	return r < 0 ? EXIT_FAIL : EXIT_OK;

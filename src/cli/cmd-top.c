@@ -211,8 +211,7 @@ static void add_proc_rows(struct top *t, size_t *alloc)
 	const struct allocinfo *ai;
 	struct snapshot snap;
 	bool have_ss = false;
-	long ps = sysconf(_SC_PAGESIZE);
-	uint64_t page_size = ps > 0 ? (uint64_t)ps : 4096;
+	uint64_t page_size = root_page_size(root);
 
 	snapshot_collect(root,
 			 SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
@@ -276,7 +275,6 @@ static void collect_free(struct top *t)
 {
 	struct snapshot snap;
 	const struct buddyinfo *b;
-	long ps = sysconf(_SC_PAGESIZE);
 
 	freelists_release(&t->fl);
 	t->have_fl = false;
@@ -284,9 +282,9 @@ static void collect_free(struct top *t)
 			 SRC_BIT(SRC_BUDDYINFO) | SRC_BIT(SRC_ZONEINFO), &snap);
 	b = snapshot_get(&snap, SRC_BUDDYINFO);
 	if (b)
-		t->have_fl =
-		    freelists_build(b, snapshot_get(&snap, SRC_ZONEINFO), NULL,
-				    ps > 0 ? (uint64_t)ps : 4096, &t->fl) == 0;
+		t->have_fl = freelists_build(
+				 b, snapshot_get(&snap, SRC_ZONEINFO), NULL,
+				 root_page_size(ctx_root(t->ctx)), &t->fl) == 0;
 	if (!t->have_fl)
 		snapshot_why(&snap, SRC_BUDDYINFO, t->why_no_fl,
 			     sizeof(t->why_no_fl));
@@ -343,14 +341,9 @@ static void collect(struct top *t)
 	}
 	snapshot_collect(ctx_root(t->ctx), ACCT_SOURCES, &snap);
 	mi = snapshot_get(&snap, SRC_MEMINFO);
-	{
-		long ps =
-		    root_is_live(ctx_root(t->ctx)) ? sysconf(_SC_PAGESIZE) : -1;
-
-		t->have_acct =
-		    accounting_from_snapshot(
-			&snap, ps > 0 ? (uint64_t)ps : 4096, &t->acct) == 0;
-	}
+	t->have_acct =
+	    accounting_from_snapshot(&snap, root_page_size(ctx_root(t->ctx)),
+				     &t->acct) == 0;
 	if (mi) {
 		t->commit = mi->v[MI_COMMITTED_AS];
 		t->commit_limit = mi->v[MI_COMMITLIMIT];

@@ -301,9 +301,7 @@ static json_object *lists_json(const struct acct_lists *l)
  * machine; zoneinfo gives no way to tell). */
 static uint64_t zone_page_size(struct root *root)
 {
-	long ps = root_is_live(root) ? sysconf(_SC_PAGESIZE) : -1;
-
-	return ps > 0 ? (uint64_t)ps : 4096;
+	return root_page_size(root);
 }
 
 /* Physical RAM from /proc/iomem's "System RAM" ranges, when readable and

@@ -80,6 +80,25 @@ void cli_print_help(const struct cmd *c, FILE *f)
 	fputs(CLI_COMMON_HELP, f);
 }
 
+/* The top-level usage: every command with its one-line summary. */
+void cli_print_usage(FILE *f)
+{
+	fputs("Usage: memtally [global options] [COMMAND] [options]\n"
+	      "\n"
+	      "Where every byte of RAM is, which consumer holds it, and what "
+	      "grows.\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < n_commands; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\nWith no command, memtally runs 'usage'.\n"
+	      "'memtally help COMMAND' shows a command's options.\n",
+	      f);
+	fputs(CLI_COMMON_HELP, f);
+}
+
 int cli_common_opt(struct ctx *ctx, int c, const char *arg)
 {
 	switch (c) {

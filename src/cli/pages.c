@@ -120,11 +120,7 @@ int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 
 uint64_t pages_page_size(struct ctx *ctx)
 {
-	long ps = sysconf(_SC_PAGESIZE);
-
-	if (ctx->root && root_is_live(ctx->root) && ps > 0)
-		return (uint64_t)ps;
-	return 4096;
+	return ctx->root ? root_page_size(ctx->root) : ROOT_PAGE_SIZE_ASSUMED;
 }
 
 void pages_add_notes(struct table *t, const struct pagescan_result *r)

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../basic/root.h"
+#include "../root/root.h"
 #include "../sources/cgroup_memory_stat.h"
 
 struct cgroup_node {

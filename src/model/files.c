@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../basic/fileio.h"
 #include "../basic/parse.h"
 #include "../basic/xalloc.h"
 #include "files.h"
@@ -547,31 +548,6 @@ static void add_held(struct files *fs, const char *open_path,
 	add_fd(fs, fd, &st2, show_path, pid);
 }
 
-static char *read_small(const char *path, size_t *ret_len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, alloc = 0;
-	char *buf = NULL;
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t k;
-
-		buf = xgrow(buf, &alloc, len + 65536 + 1, 1);
-		k = read(fd, buf + len, 65536);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		len += (size_t)k;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-}
-
 static void add_maps(struct files *fs, const char *pid, int npid)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%s/maps", pid);
@@ -580,8 +556,7 @@ static void add_maps(struct files *fs, const char *pid, int npid)
 	struct span line;
 	size_t len;
 
-	buf = read_small(path, &len);
-	if (!buf)
+	if (fileio_read_file(AT_FDCWD, path, FILEIO_MAPS_MAX, &buf, &len) < 0)
 		return;
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
@@ -646,8 +621,8 @@ static void add_tmpfs_mounts(struct files *fs)
 	struct span line;
 	size_t len;
 
-	buf = read_small("/proc/self/mounts", &len);
-	if (!buf)
+	if (fileio_read_file(AT_FDCWD, "/proc/self/mounts", FILEIO_MAX, &buf,
+			     &len) < 0)
 		return;
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../basic/root.h"
+#include "../root/root.h"
 #include "ownerset.h"
 
 struct owners_opts {

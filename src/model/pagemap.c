@@ -55,6 +55,7 @@ struct walk {
 	uint64_t lo, hi;
 	int pid;
 	bool scan_ok; /* PAGEMAP_SCAN works here */
+	uint64_t page_size;
 	bool *present, *nonzero;
 	struct pfn_owners *o;
 };
@@ -63,9 +64,11 @@ struct walk {
  * ones in the window. */
 static int read_entries(struct walk *w, uint64_t start, uint64_t end)
 {
-	for (uint64_t v = start / 4096; v < end / 4096;) {
-		size_t n = (size_t)(end / 4096 - v < PM_BATCH ? end / 4096 - v
-							      : PM_BATCH);
+	const uint64_t ps = w->page_size;
+
+	for (uint64_t v = start / ps; v < end / ps;) {
+		size_t n =
+		    (size_t)(end / ps - v < PM_BATCH ? end / ps - v : PM_BATCH);
 		ssize_t k = root_file_pread(w->pm, w->buf, n * 8, v * 8);
 
 		if (k < 0)
@@ -87,7 +90,7 @@ static int read_entries(struct walk *w, uint64_t start, uint64_t end)
 				continue;
 			o->v = xgrow(o->v, &o->alloc, o->n + 1, sizeof(*o->v));
 			o->v[o->n].pfn = pfn;
-			o->v[o->n].vaddr = (v + i) * 4096;
+			o->v[o->n].vaddr = (v + i) * ps;
 			o->v[o->n].pid = w->pid;
 			o->v[o->n].flags =
 			    (e & PM_FILE ? PM_OWNER_FILE : 0) |
@@ -240,6 +243,7 @@ static int walk_pid(struct root *root, int pid, uint64_t lo, uint64_t hi,
 	w.hi = hi;
 	w.pid = pid;
 	w.scan_ok = true;
+	w.page_size = root_page_size(root);
 	w.present = present;
 	w.nonzero = nonzero;
 	w.o = o;

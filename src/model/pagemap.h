@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../basic/root.h"
+#include "../root/root.h"
 
 struct pfn_owner {
 	uint64_t pfn;

@@ -1,6 +1,6 @@
 /* The page scan: read /proc/kpageflags, /proc/kpagecount and
  * /proc/kpagecgroup through the root seam, in large batches, split across
- * threads by PFN range, and classify every page (analysis/pageclass.h).
+ * threads by PFN range, and classify every page (pageclass.h).
  *
  * Memory is bounded by the batch size: three buffers of batch_pages words
  * per thread, whatever the machine's size; nothing is kept per page. A
@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../analysis/pageclass.h"
-#include "../basic/root.h"
+#include "pageclass.h"
+#include "../root/root.h"
 #include "../sources/source.h"
 
 #define PAGESCAN_BATCH_DEFAULT (64 * 1024) /* pages: 512 KiB a file */

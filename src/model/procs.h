@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../basic/root.h"
+#include "../root/root.h"
 #include "../sources/pid_smaps_rollup.h"
 #include "../sources/pid_status.h"
 

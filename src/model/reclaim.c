@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "../basic/macro.h"
+#include "../basic/fileio.h"
 #include "../basic/parse.h"
 #include "../basic/xalloc.h"
 #include "reclaim.h"
@@ -96,34 +97,19 @@ int reclaim_process(int pid, size_t *ret_done, size_t *ret_skipped)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/maps", pid);
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, alloc = 0, done = 0, skipped = 0;
+	size_t len = 0, done = 0, skipped = 0;
 	struct line_iter it;
 	struct span line;
-	int pidfd, fd;
+	int pidfd, r;
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
+	r = fileio_read_file(AT_FDCWD, path, FILEIO_MAPS_MAX, &buf, &len);
+	if (r < 0) {
 		close(pidfd);
-		return -e;
+		return r;
 	}
-	for (;;) {
-		ssize_t k;
-
-		buf = xgrow(buf, &alloc, len + 65536 + 1, 1);
-		k = read(fd, buf + len, 65536);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		len += (size_t)k;
-	}
-	close(fd);
-	buf[len] = '\0';
 	line_iter_init(&it, buf, len);
 	while (line_next(&it, &line)) {
 		struct span f[1];

@@ -5,7 +5,7 @@
 #ifndef MEMTALLY_SCOPED_H
 #define MEMTALLY_SCOPED_H
 
-#include "../basic/root.h"
+#include "../root/root.h"
 
 /* Read proc/PID/{status,smaps_rollup} of every process, the memory cgroup
  * tree, etc/passwd (user names for procs) and the MGLRU files. Failures

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../basic/root.h"
+#include "../root/root.h"
 #include "../sources/sources.h"
 
 struct snapshot {

@@ -15,7 +15,7 @@
  *     kernel marks only a free block's first page PageBuddy, but
  *     stable_page_flags() reports BUDDY on every page of the block
  *     (is_free_buddy_page(); pagemap.rst still says "first page only",
- *     see analysis/pageclass.c). SLAB is on every page of a slab folio
+ *     see model/pageclass.c). SLAB is on every page of a slab folio
  *     since 6.x (on the head only before).
  *   - ERROR is no longer set by any kernel (PG_error went in 6.9).
  *   - Bits 32-41 are raw kernel flags exported as they are: page-types

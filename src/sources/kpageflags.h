@@ -5,7 +5,7 @@
  * Documentation/admin-guide/mm/pagemap.rst, and the raw and overloaded
  * bits that tools/mm/page-types.c shows), prints them symbolically, and
  * parses flag expressions such as "anon,~lru". The page-by-page reading is
- * in analysis/pagescan.c; the classification in analysis/pageclass.c. */
+ * in model/pagescan.c; the classification in model/pageclass.c. */
 #ifndef MEMTALLY_KPAGEFLAGS_H
 #define MEMTALLY_KPAGEFLAGS_H
 

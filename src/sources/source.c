@@ -45,6 +45,7 @@ int source_read_parse(struct root *root, const char *path,
 void source_err_format(const struct source_err *e, char *buf, size_t n)
 {
 	int en = -e->err;
+	char cap[32];
 
 	if (e->parse.msg[0]) {
 		if (e->parse.line)
@@ -60,6 +61,21 @@ void source_err_format(const struct source_err *e, char *buf, size_t n)
 			 strerror(en));
 	else if (en == ENOENT)
 		snprintf(buf, n, "'%s' is absent (not on this kernel)",
+			 e->path);
+	else if (en == EFBIG)
+		snprintf(
+		    buf, n, "'%s' is larger than %s: not a kernel file",
+		    e->path,
+		    fileio_cap_str(root_read_cap(e->path), cap, sizeof(cap)));
+	else if (en == EBADFD)
+		snprintf(buf, n,
+			 "'%s' is not a regular file (a FIFO or device "
+			 "is no kernel file)",
+			 e->path);
+	else if (en == EXDEV)
+		snprintf(buf, n,
+			 "'%s' leads outside the root (a symlink out of "
+			 "the tree is not followed)",
 			 e->path);
 	else if (en == EOPNOTSUPP)
 		snprintf(buf, n,

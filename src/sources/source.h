@@ -15,7 +15,7 @@
 #define MEMTALLY_SOURCE_H
 
 #include "../basic/parse.h"
-#include "../basic/root.h"
+#include "../root/root.h"
 
 /* Why a source could not be read: the errno, the path as the user knows
  * it, and for parse errors the line and message. */

@@ -217,7 +217,7 @@ static struct table *mglru_table(struct root *root, uint64_t *ret_mask,
 	table_add_col(t, "FILE", "file", COL_BYTES);
 	for (size_t i = 0; i < g.nranks; i++) {
 		size_t row = table_add_row(t);
-		uint64_t ps = 4096;
+		uint64_t ps = root_page_size(root);
 
 		table_set_u64(t, row, 0, i);
 		table_set_u64(t, row, 1, g.rank[i].min_age);
@@ -227,15 +227,17 @@ static struct table *mglru_table(struct root *root, uint64_t *ret_mask,
 	}
 	table_add_note(t,
 		       "%zu memory cgroups, %zu lruvecs; pages counted as "
-		       "4 KiB.",
-		       g.nmemcgs, g.nlruvecs);
+		       "%llu KiB.",
+		       g.nmemcgs, g.nlruvecs,
+		       (unsigned long long)root_page_size(root) / 1024);
 	lru_gen_release(&g);
 	why[0] = '\0';
 	return t;
 }
 
 static struct table *counters_table(const struct vmstat *a,
-				    const struct vmstat *b, double secs)
+				    const struct vmstat *b, double secs,
+				    uint64_t ps)
 {
 	struct table *t = table_new("Refaults and reclaim activity");
 
@@ -259,14 +261,14 @@ static struct table *counters_table(const struct vmstat *a,
 			table_set_double(t, r, 2, rate);
 			if (counters[i].pages)
 				table_set_u64(t, r, 3,
-					      (uint64_t)(rate * 4096.0));
+					      (uint64_t)(rate * (double)ps));
 		}
 	}
 	return t;
 }
 
 static void rate_notes(struct table *ctrs, bool live, bool have_vs2,
-		       double secs)
+		       double secs, uint64_t ps)
 {
 	if (!ctrs)
 		return;
@@ -280,8 +282,8 @@ static void rate_notes(struct table *ctrs, bool live, bool have_vs2,
 	else
 		table_add_note(ctrs,
 			       "Rates over %.2f s; page counts as "
-			       "4 KiB.",
-			       secs);
+			       "%llu KiB.",
+			       secs, (unsigned long long)ps / 1024);
 }
 
 /* The second vmstat sample, interval seconds after the first. */
@@ -331,8 +333,11 @@ int view_lists(struct root *root, const struct lists_opts *o, struct doc **ret,
 	lists = doc_add_table(d, "lists", lists_table(mi));
 	doc_add_table(d, "reclaim", reclaim_table(mi));
 	mglru = mglru_table(root, &mask, mglru_why, sizeof(mglru_why));
-	ctrs = vs ? counters_table(vs, have_vs2 ? &vs2 : NULL, secs) : NULL;
-	rate_notes(ctrs, root_is_live(root), have_vs2, secs);
+	ctrs = vs ? counters_table(vs, have_vs2 ? &vs2 : NULL, secs,
+				   root_page_size(root))
+		  : NULL;
+	rate_notes(ctrs, root_is_live(root), have_vs2, secs,
+		   root_page_size(root));
 	if (!vs) {
 		char why[400];
 

@@ -22,7 +22,7 @@
 #include <stddef.h>
 
 #include "../basic/macro.h"
-#include "../basic/root.h"
+#include "../root/root.h"
 #include "../output/doc.h"
 
 struct view_err {

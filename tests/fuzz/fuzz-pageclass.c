@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/analysis/pageclass.h"
+#include "../../src/model/pageclass.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

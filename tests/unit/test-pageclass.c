@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/analysis/pageclass.h"
+#include "../../src/model/pageclass.h"
 #include "../../src/sources/kpageflags.h"
 
 static void expect_one(uint64_t f, enum page_use u, enum page_list l)

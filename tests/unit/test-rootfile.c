@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/basic/root.h"
+#include "../../src/root/root.h"
 #include "testutil.h"
 
 static char tmpdir[] = "/tmp/memtally-test-rootfile-XXXXXX";

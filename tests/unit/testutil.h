@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/basic/root.h"
+#include "../../src/root/root.h"
 
 #ifndef SRCDIR
 #define SRCDIR "."

@@ -15,6 +15,10 @@
  * what the views read, no more and no less, and reading it back replays the
  * same failures ("Permission denied" stays an unavailable figure offline).
  *
+ * A captured tree is read strictly beneath DIR (symlinks that leave it
+ * are refused) and every file must be a regular one of sane size; the
+ * live root follows the kernel's links (root-dir.c).
+ *
  * Paths are relative ("proc/meminfo"), never starting with '/'.
  * Every function returns 0 or a negative errno and leaves ret_ outputs
  * untouched on failure. */
@@ -26,7 +30,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../basic/fileio.h"
+
 struct root;
+
+/* The cap on one file read whole through root_read(): far above any real
+ * kernel file; a bigger one is refused with -EFBIG. /proc/PID/maps and
+ * smaps grow with a process's mappings (a million, with vm.max_map_count
+ * raised) and have higher caps. Files read in pieces (root_file_open())
+ * have none. */
+#define ROOT_READ_MAX FILEIO_MAX
+#define ROOT_READ_MAX_MAPS FILEIO_MAPS_MAX
+#define ROOT_READ_MAX_SMAPS ((size_t)1 << 30)
+/* The cap that applies to path. */
+size_t root_read_cap(const char *path);
+/* The page size a captured tree or an old snapshot is taken to have: it
+ * is in no file the views read, and every kernel captured so far used
+ * it. */
+#define ROOT_PAGE_SIZE_ASSUMED 4096
 
 /* Open a directory root. dir is "/" for the live system. */
 int root_open_dir(const char *dir, struct root **ret);
@@ -45,8 +66,18 @@ const char *root_describe(const struct root *r);
 char *root_display_path(const struct root *r, const char *path);
 bool root_is_live(const struct root *r);
 
+/* The page size of the system behind r: live, the running kernel's; a
+ * snapshot, what it recorded (written since 0.1.0's root/ split); else
+ * ROOT_PAGE_SIZE_ASSUMED, and root_page_size_known() says false so the
+ * view can say it assumed. */
+uint64_t root_page_size(const struct root *r);
+bool root_page_size_known(const struct root *r);
+
 /* Read a whole file. *ret_buf is malloc'd and NUL-terminated (the NUL is
- * not counted in *ret_len). */
+ * not counted in *ret_len). Besides the errno of open and read: -EBADFD
+ * when the path is not a regular file (a FIFO or device planted in a
+ * tree), -EFBIG when it holds more than ROOT_READ_MAX bytes, -EXDEV when
+ * a tree's path leads outside the tree (an absolute or climbing link). */
 int root_read(struct root *r, const char *path, char **ret_buf,
 	      size_t *ret_len);
 
@@ -73,6 +104,7 @@ struct snapshot_meta {
 	char machine[64]; /* uname -m */
 	int64_t created;  /* unix seconds */
 	char tool_version[32];
+	uint64_t page_size; /* 0: not recorded */
 };
 
 /* Write what r recorded into FILE (tar, zstd-compressed, with a manifest
