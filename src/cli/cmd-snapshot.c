@@ -38,6 +38,19 @@ const char cmd_snapshot_help[] =
     "                     of that compressed; root only), so that phys,\n"
     "                     usage --exact and free --runs work offline\n";
 
+/* What was written: JSON the file and counts, text one line. */
+static struct doc *summary(const char *file, size_t n_ok, size_t n_bad)
+{
+	struct doc *d = doc_new();
+
+	doc_add_str(d, "file", NULL, file);
+	doc_add_count(d, "sources_saved", NULL, n_ok);
+	doc_add_count(d, "sources_unavailable", NULL, n_bad);
+	doc_add_line(d, NULL, "wrote %s: %zu sources saved, %zu unavailable",
+		     file, n_ok, n_bad);
+	return d;
+}
+
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -127,20 +140,6 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 					source_get(id)->name, buf);
 		}
 	}
-	if (ctx->json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "file", json_object_new_string(out));
-		json_object_object_add(o, "sources_saved",
-				       json_object_new_uint64(n_ok));
-		json_object_object_add(o, "sources_unavailable",
-				       json_object_new_uint64(n_bad));
-		json_print(stdout, o);
-		json_object_put(o);
-	} else {
-		printf("wrote %s: %zu sources saved, %zu unavailable\n", out,
-		       n_ok, n_bad);
-	}
 	snapshot_release(&snap);
-	return EXIT_OK;
+	return cli_render(ctx, summary(out, n_ok, n_bad));
 }

@@ -312,3 +312,22 @@ int cli_parse_seconds(const char *s, double max, double *ret)
 	*ret = v;
 	return 0;
 }
+
+/* Refuse politely when the root is not the live system. */
+int cli_require_live(struct ctx *ctx, const char *what)
+{
+	struct root *root;
+
+	if (ctx->file || (ctx->root_dir && !streq(ctx->root_dir, "/"))) {
+		/* the same words for --root and -f: a snapshot replays a
+		 * tree exactly */
+		log_error("%s is unavailable on a captured tree or snapshot: "
+			  "it reads the live page cache",
+			  what);
+		return -1;
+	}
+	root = ctx_root(ctx);
+	if (!root)
+		return -1;
+	return 0;
+}

@@ -12,6 +12,7 @@ enum doc_kind {
 	DOC_BLANK,
 	DOC_NOTE,  /* one note (text: at the end) */
 	DOC_NOTES, /* JSON: the array of the notes so far */
+	DOC_LIST,  /* strings: JSON an array, text one line each */
 };
 
 enum doc_vtype {
@@ -51,6 +52,8 @@ struct doc_item {
 	char *s; /* DV_STR, DV_JSON, DV_NULL's reason, a note */
 	struct doc_seg *segs;
 	size_t nsegs;
+	char **strs; /* DOC_LIST */
+	size_t nstrs;
 };
 
 struct doc {

@@ -32,6 +32,9 @@ static void item_release(struct doc_item *it)
 	for (size_t i = 0; i < it->nsegs; i++)
 		free(it->segs[i].text);
 	free(it->segs);
+	for (size_t i = 0; i < it->nstrs; i++)
+		free(it->strs[i]);
+	free(it->strs);
 }
 
 void doc_free(struct doc *d)
@@ -175,6 +178,17 @@ void doc_add_note(struct doc *d, const char *fmt, ...)
 void doc_add_notes(struct doc *d, const char *key)
 {
 	add(d, DOC_NOTES, key, NULL);
+}
+
+void doc_add_list(struct doc *d, const char *key, const char *const *v,
+		  size_t n)
+{
+	struct doc_item *it = add(d, DOC_LIST, key, NULL);
+
+	it->strs = xcalloc(n ? n : 1, sizeof(*it->strs));
+	for (size_t i = 0; i < n; i++)
+		it->strs[i] = xstrdup(v[i]);
+	it->nstrs = n;
 }
 
 /* --- lines ------------------------------------------------------------ */

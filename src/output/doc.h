@@ -15,6 +15,8 @@
  *   value     one typed figure; JSON: key: value; text: "Label: value"
  *   line      a sentence with sizes in it (%B, %D); text: the line;
  *             JSON (with a key): the same sentence, sizes human
+ *   list      sentences; JSON: an array of strings; text: one indented
+ *             line each
  *   notes     JSON: an array of every note of the document so far (its
  *             tables' notes and reasons, then doc_add_note()'s), in order;
  *             text: doc_add_note()'s notes print at the end
@@ -83,6 +85,11 @@ void doc_add_blank(struct doc *d);
 void doc_add_note(struct doc *d, const char *fmt, ...) _printf_(2, 3);
 /* The JSON array of every note so far, under key. */
 void doc_add_notes(struct doc *d, const char *key);
+/* A list of n sentences (copied): JSON an array of strings under key
+ * (NULL: text only); text one line each, indented by two spaces, under
+ * the line before (the steps of an action, what was done). */
+void doc_add_list(struct doc *d, const char *key, const char *const *v,
+		  size_t n);
 
 /* Render d to f as o says (text or JSON). Returns 0, or -EINVAL when -o
  * names a column no table of d has (err says which, and lists them). */

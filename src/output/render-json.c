@@ -169,6 +169,12 @@ json_object *doc_json(const struct doc *d)
 			v = json_object_new_array();
 			notes_into(d, i, v);
 			break;
+		case DOC_LIST:
+			v = json_object_new_array();
+			for (size_t k = 0; k < it->nstrs; k++)
+				json_object_array_add(
+				    v, json_object_new_string(it->strs[k]));
+			break;
 		case DOC_BLANK:
 		case DOC_NOTE:
 			continue;

@@ -308,6 +308,7 @@ static bool doc_has_col(const struct doc *d, const char *name)
 		const struct doc_item *it = &d->items[i];
 
 		if (it->kind == DOC_TABLE && it->table &&
+		    !it->table->json_only &&
 		    table_find_col(it->table, name) >= 0)
 			return true;
 		if (it->kind == DOC_SECTION && doc_has_col(it->section, name))
@@ -323,7 +324,7 @@ static void doc_list_cols(const struct doc *d, char *buf, size_t n)
 
 		if (it->kind == DOC_SECTION)
 			doc_list_cols(it->section, buf, n);
-		if (it->kind != DOC_TABLE || !it->table)
+		if (it->kind != DOC_TABLE || !it->table || it->table->json_only)
 			continue;
 		for (size_t c = 0; c < it->table->ncols; c++) {
 			const struct col *col = &it->table->cols[c];
@@ -387,7 +388,7 @@ static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 
 		switch (it->kind) {
 		case DOC_TABLE:
-			if (!it->table)
+			if (!it->table || it->table->json_only)
 				break;
 			if (st->printed && !o->raw)
 				fputc('\n', f);
@@ -419,6 +420,17 @@ static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 			st->printed = true, st->table = false;
 			break;
 		}
+		case DOC_LIST:
+			if (o->raw)
+				break;
+			if (st->table)
+				fputc('\n', f);
+			for (size_t k = 0; k < it->nstrs; k++) {
+				text_escape(it->strs[k], buf, sizeof(buf));
+				fprintf(f, "  %s\n", buf);
+			}
+			st->printed = true, st->table = false;
+			break;
 		case DOC_BLANK:
 			if (!o->raw)
 				fputc('\n', f);

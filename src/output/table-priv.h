@@ -38,6 +38,7 @@ struct table_why {
 
 struct table {
 	char *title;
+	bool json_only; /* table_json_only() */
 	struct col *cols;
 	size_t ncols, cols_alloc;
 	struct row *rows;

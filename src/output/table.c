@@ -113,6 +113,11 @@ void table_row_text_only(struct table *t, size_t row)
 	t->rows[row].text_only = true;
 }
 
+void table_json_only(struct table *t)
+{
+	t->json_only = true;
+}
+
 static struct cell *cell_at(struct table *t, size_t row, size_t col)
 {
 	if (row >= t->nrows || col >= t->ncols)

@@ -82,6 +82,9 @@ void table_row_json_only(struct table *t, size_t row);
 /* A row shown in text only (a drill-down line under a JSON row that
  * carries the same facts as fields). */
 void table_row_text_only(struct table *t, size_t row);
+/* The whole table in JSON only: text draws nothing for it (a list the
+ * text tells in a note or a line, or an empty list text says in words). */
+void table_json_only(struct table *t);
 
 void table_set_str(struct table *t, size_t row, size_t col, const char *s);
 /* VAL_ABSENT leaves the cell absent. */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../src/basic/human.h"
+#include "../../src/output/doc.h"
 #include "../../src/output/render-json.h"
 #include "../../src/output/table.h"
 
@@ -86,6 +87,46 @@ static void test_json(void **state)
 	table_free(t);
 }
 
+static char *render_doc(struct doc *d, bool json)
+{
+	struct out_opts o = {.json = json};
+	char *s = NULL, err[256];
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	assert_int_equal(doc_render(d, f, &o, err, sizeof(err)), 0);
+	fclose(f);
+	return s;
+}
+
+/* A JSON-only table draws nothing in text and is an array in JSON; a
+ * list is indented lines in text and an array of strings in JSON. */
+static void test_doc_json_only_and_list(void **state)
+{
+	static const char *const steps[] = {"write 1", "sync"};
+	struct doc *d = doc_new();
+	struct table *t = table_new(NULL);
+	char *s;
+
+	(void)state;
+	doc_add_line(d, NULL, "it would:");
+	doc_add_list(d, "steps", steps, 2);
+	table_add_col(t, "PID", "pid", COL_COUNT);
+	table_set_u64(t, table_add_row(t), 0, 42);
+	table_json_only(t);
+	doc_add_table(d, "unreadable", t);
+	s = render_doc(d, false);
+	assert_string_equal(s, "it would:\n  write 1\n  sync\n");
+	free(s);
+	s = render_doc(d, true);
+	assert_non_null(strstr(s, "\"steps\": ["));
+	assert_non_null(strstr(s, "\"write 1\","));
+	assert_non_null(strstr(s, "\"sync\"\n"));
+	assert_non_null(strstr(s, "\"pid\": 42"));
+	free(s);
+	doc_free(d);
+}
+
 static void test_human(void **state)
 {
 	char b[32];
@@ -110,6 +151,7 @@ int main(void)
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_human),
+	    cmocka_unit_test(test_doc_json_only_and_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
