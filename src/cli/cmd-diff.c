@@ -17,6 +17,7 @@
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
+#include "../views/history.h"
 #include "cli.h"
 
 const char cmd_diff_help[] =
@@ -91,11 +92,11 @@ static void side_collect(struct side *s)
 
 	/* every pool tag: a diff is read once, and a tag that grew from
 	 * small must not hide in a summed "other" line */
-	cli_collect_series(s->root,
-			   &(struct series_opts){.top_pools = SIZE_MAX,
-						 .top_procs = 20,
-						 .top_cgroups = 40},
-			   &s->snap, &s->set);
+	history_collect_series(s->root,
+			       &(struct series_opts){.top_pools = SIZE_MAX,
+						     .top_procs = 20,
+						     .top_cgroups = 40},
+			       &s->snap, &s->set);
 	if (m && m->created > 0)
 		s->t = (double)m->created;
 	else if (root_is_live(s->root))
@@ -300,7 +301,9 @@ static void print_text(const struct diff_result *res, const struct side *a,
 				    t, row, 5,
 				    (int64_t)llround((double)r->delta / hours));
 		}
-		cli_owner_text(o, owner, sizeof(owner));
+		series_owner_text(json_object_to_json_string(o),
+				  SERIES_OWNER_CHAIN | SERIES_OWNER_HOLDER,
+				  owner, sizeof(owner));
 		table_set_str(t, row, 6, owner);
 		json_object_put(o);
 		if (r->delta > 0 && !r->is_child &&

@@ -22,6 +22,7 @@
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
+#include "../views/history.h"
 #include "cli.h"
 #include "pools-bpf.h"
 
@@ -145,7 +146,7 @@ static int record_one(struct root *root, struct store *st,
 		}
 		r = 0;
 	}
-	cli_collect_series(root, &so, &snap, &set);
+	history_collect_series(root, &so, &snap, &set);
 	if (have_res)
 		kmemtag_result_release(&res);
 	pts = xmalloc((set.n ? set.n : 1) * sizeof(*pts));
