@@ -18,10 +18,8 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "../analysis/series.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
-#include "../model/snapshot.h"
 #include "../views/history.h"
 #include "cli.h"
 #include "pools-bpf.h"
@@ -63,7 +61,8 @@ const char cmd_record_help[] =
     "                         unaccounted). Where it cannot run, every\n"
     "                         sample records why\n"
     "  -v, --verbose          one line on stdout per sample written:\n"
-    "                         'sample N t=MS series=S' (after its commit)\n"
+    "                         'sample N t=MS series=S' (after its commit;\n"
+    "                         with --json an object {sample, t_ms, series})\n"
     "  -q, --quiet            no start and stop lines on stderr\n";
 
 static volatile sig_atomic_t record_stop;
@@ -116,23 +115,21 @@ struct record_bpf {
 	char *why;
 };
 
-/* Take one sample and write it. Returns 0 or the store's -errno. */
-static int record_one(struct root *root, struct store *st,
+/* Take one sample and write it; with -v say so (after the commit: a
+ * line here is a sample on disk). Returns 0 or the store's -errno. */
+static int record_one(struct ctx *ctx, struct root *root, struct store *st,
 		      const struct record_opts *o, struct record_bpf *rb,
-		      size_t *ret_points, int64_t *ret_t)
+		      unsigned long sample, size_t *ret_points)
 {
-	_cleanup_free_ struct store_point *pts = NULL;
 	_cleanup_free_ struct bpftag_row *rows = NULL;
 	_cleanup_free_ char *bpf_why = NULL;
 	struct series_opts so = o->series;
 	struct kmemtag_result res = {0};
-	bool have_res = false;
-	struct series_set set;
-	struct snapshot snap;
 	int64_t t = now_ms();
-	size_t n = 0, nrows = 0;
-	char *failed;
-	int r = 0;
+	bool have_res = false;
+	size_t nrows = 0;
+	struct doc *d;
+	int r;
 
 	if (rb->b) {
 		r = pools_bpf_read(rb->b, &rows, &nrows, &res);
@@ -144,52 +141,25 @@ static int record_one(struct root *root, struct store *st,
 			bpf_why = xasprintf("cannot read the tracer: %s",
 					    strerror(-r));
 		}
-		r = 0;
 	}
-	history_collect_series(root, &so, &snap, &set);
+	r = history_record_sample(root, st, &so,
+				  !o->bpf   ? NULL
+				  : bpf_why ? bpf_why
+					    : rb->why,
+				  t, ret_points);
 	if (have_res)
 		kmemtag_result_release(&res);
-	pts = xmalloc((set.n ? set.n : 1) * sizeof(*pts));
-	for (size_t i = 0; i < set.n; i++) {
-		bool dup = false;
-
-		r = store_series(st, set.v[i].kind, set.v[i].name,
-				 set.v[i].reclaim, set.v[i].owner,
-				 &pts[n].series);
-		if (r < 0)
-			goto out;
-		/* two rows with one name (a tag truncated to the same
-		 * prefix): keep the first, a sample has one value a series */
-		for (size_t k = 0; k < n && !dup; k++)
-			dup = pts[k].series == pts[n].series;
-		if (!dup)
-			pts[n++].value = set.v[i].value;
-	}
-	failed = set.failed;
-	if (o->bpf && (rb->why || bpf_why)) {
-		/* honest: asked for and not available, every sample */
-		json_object *f = failed ? json_tokener_parse(failed)
-					: json_object_new_object();
-
-		if (!f)
-			f = json_object_new_object();
-		json_object_object_add(
-		    f, "bpf",
-		    json_object_new_string(bpf_why ? bpf_why : rb->why));
-		free(set.failed);
-		set.failed = xstrdup(json_object_to_json_string_ext(
-		    f,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		failed = set.failed;
-		json_object_put(f);
-	}
-	r = store_append(st, t, pts, n, failed);
-	*ret_points = n;
-	*ret_t = t;
-out:
-	series_set_release(&set);
-	snapshot_release(&snap);
-	return r;
+	if (r < 0 || !o->verbose)
+		return r;
+	d = doc_new();
+	doc_add_count(d, "sample", NULL, sample);
+	doc_add_scount(d, "t_ms", NULL, t);
+	doc_add_count(d, "series", NULL, *ret_points);
+	doc_add_line(d, NULL, "sample %lu t=%lld series=%zu", sample,
+		     (long long)t, *ret_points);
+	cli_render(ctx, d);
+	fflush(stdout);
+	return 0;
 }
 
 static int write_meta(struct store *st, const struct record_opts *o)
@@ -255,7 +225,6 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	struct root *root;
 	unsigned long samples = 0, top;
 	size_t points = 0;
-	int64_t t_ms = 0;
 	int c, r, rc = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "i:n:qv" CLI_COMMON_SHORTOPTS,
@@ -366,19 +335,13 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		ts_add(&end, o.duration);
 	}
 	while (!record_stop) {
-		r = record_one(root, st, &o, &rb, &points, &t_ms);
+		r = record_one(ctx, root, st, &o, &rb, samples + 1, &points);
 		if (r < 0) {
 			write_error(r, o.db, "write sample to");
 			rc = EXIT_FAIL;
 			break;
 		}
 		samples++;
-		if (o.verbose) {
-			/* after the commit: a line here is a sample on disk */
-			printf("sample %lu t=%lld series=%zu\n", samples,
-			       (long long)t_ms, points);
-			fflush(stdout);
-		}
 		/* retention: at the start and then every 100 samples */
 		if (samples % 100 == 1) {
 			int64_t min_t =

@@ -110,3 +110,42 @@ int history_load(const char *db, const struct history_since *since,
 	}
 	return 0;
 }
+
+int history_record_sample(struct root *root, struct store *st,
+			  const struct series_opts *so, const char *bpf_why,
+			  int64_t t_ms, size_t *ret_points)
+{
+	_cleanup_free_ struct store_point *pts = NULL;
+	struct series_set set;
+	struct snapshot snap;
+	size_t n = 0;
+	int r = 0;
+
+	history_collect_series(root, so, &snap, &set);
+	pts = xmalloc((set.n ? set.n : 1) * sizeof(*pts));
+	for (size_t i = 0; i < set.n; i++) {
+		bool dup = false;
+
+		r = store_series(st, set.v[i].kind, set.v[i].name,
+				 set.v[i].reclaim, set.v[i].owner,
+				 &pts[n].series);
+		if (r < 0)
+			goto out;
+		/* two rows with one name (a tag truncated to the same
+		 * prefix): keep the first, a sample has one value a series */
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = pts[k].series == pts[n].series;
+		if (!dup)
+			pts[n++].value = set.v[i].value;
+	}
+	/* honest: asked for and not available, every sample */
+	if (bpf_why)
+		series_set_fail(&set, "bpf", bpf_why);
+	r = store_append(st, t_ms, pts, n, set.failed);
+	if (r == 0)
+		*ret_points = n;
+out:
+	series_set_release(&set);
+	snapshot_release(&snap);
+	return r;
+}

@@ -36,4 +36,12 @@ int history_load(const char *db, const struct history_since *since,
 		 const char *const *meta_keys, char **ret_meta,
 		 struct store_data *ret, struct view_err *err);
 
+/* Take one sample through root (history_collect_series() with so) and
+ * append it to st at time t_ms; bpf_why, when given, is recorded as the
+ * "bpf" source's failure. *ret_points is how many series it held.
+ * Returns 0 or the store's -errno. */
+int history_record_sample(struct root *root, struct store *st,
+			  const struct series_opts *so, const char *bpf_why,
+			  int64_t t_ms, size_t *ret_points);
+
 #endif
