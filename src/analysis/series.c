@@ -435,3 +435,139 @@ int series_collect(const struct snapshot *snap, const struct series_opts *o,
 	*ret = s;
 	return r;
 }
+
+char *series_owner_json(const char *owner, const char *reclaim,
+			const struct series_link *chain, size_t n)
+{
+	json_object *o = series_owner_object(owner, reclaim);
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = series_owner_object(chain[i].owner, NULL);
+
+		json_object_object_add(e, "series",
+				       json_object_new_string(chain[i].series));
+		json_object_object_add(e, chain[i].key,
+				       json_object_new_int64(chain[i].value));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "chain", arr);
+	return json_take(o);
+}
+
+/* A string member of o, or NULL (absent, null or not a string). */
+static const char *owner_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static const char *source_text(const char *src)
+{
+	return streq(src, "slab")	 ? "slab cache"
+	       : streq(src, "vmalloc")	 ? "vmalloc caller"
+	       : streq(src, "allocinfo") ? "call site"
+	       : streq(src, "bpf")	 ? "call site (traced)"
+					 : src;
+}
+
+/* The module part of an owner text: "module M", or "built-in" for a
+ * kernel tag without one; "" when the owner names no code. */
+static void module_text(json_object *o, char *buf, size_t n)
+{
+	const char *src = owner_str(o, "source"), *mod = owner_str(o, "module");
+
+	buf[0] = '\0';
+	if (mod)
+		snprintf(buf, n, "module %s", mod);
+	else if (src && !json_object_object_get_ex(o, "tags", NULL))
+		snprintf(buf, n, "built-in");
+}
+
+void series_owner_text(const char *owner_json, unsigned flags, char *buf,
+		       size_t n)
+{
+	json_object *o = owner_json ? json_tokener_parse(owner_json) : NULL;
+	json_object *v, *chain;
+	const char *src, *s;
+	char mod[200];
+	size_t len = 0;
+
+#define APPEND(...)                                                            \
+	(len += (size_t)snprintf(buf + len, len < n ? n - len : 0, __VA_ARGS__))
+	buf[0] = '\0';
+	if (!o)
+		return;
+	src = owner_str(o, "source");
+	if ((s = owner_str(o, "from")))
+		APPEND("%s", s);
+	if (src && json_object_object_get_ex(o, "tags", NULL))
+		APPEND("%sthe other %s tags, summed", len ? ", " : "", src);
+	else if (src)
+		APPEND("%s%s", len ? ", " : "", source_text(src));
+	if ((flags & SERIES_OWNER_HOLDER) &&
+	    json_object_object_get_ex(o, "pid", &v))
+		APPEND("%sprocess %d", len ? ", " : "", json_object_get_int(v));
+	if ((flags & SERIES_OWNER_HOLDER) && (s = owner_str(o, "path")))
+		APPEND("%scgroup %s", len ? ", " : "", s);
+	/* without holders a module is a row of its own, built-in is not */
+	module_text(o, mod, sizeof(mod));
+	if (mod[0] && ((flags & SERIES_OWNER_HOLDER) || streq(mod, "built-in")))
+		APPEND("%s%s", len ? ", " : "", mod);
+	if ((flags & SERIES_OWNER_CHAIN) &&
+	    json_object_object_get_ex(o, "chain", &chain))
+		for (size_t i = 0; i < json_object_array_length(chain); i++) {
+			json_object *e = json_object_array_get_idx(chain, i);
+
+			if ((s = owner_str(e, "series")))
+				APPEND(" -> %s", s);
+		}
+#undef APPEND
+	json_object_put(o);
+	if (len >= n && n > 4)
+		memcpy(buf + n - 4, "...", 4);
+}
+
+size_t series_owner_holders(const char *owner_json, struct series_holder *ret,
+			    size_t max)
+{
+	json_object *o = owner_json ? json_tokener_parse(owner_json) : NULL;
+	json_object *v;
+	const char *s;
+	size_t k = 0;
+
+	if (!o)
+		return 0;
+	if (k < max && (s = owner_str(o, "module"))) {
+		snprintf(ret[k].what, sizeof(ret[k].what), "module");
+		snprintf(ret[k++].who, sizeof(ret[0].who), "%s", s);
+	}
+	if (k < max && json_object_object_get_ex(o, "pid", &v)) {
+		snprintf(ret[k].what, sizeof(ret[k].what), "process");
+		snprintf(ret[k++].who, sizeof(ret[0].who), "%d",
+			 json_object_get_int(v));
+	}
+	if (k < max && (s = owner_str(o, "path"))) {
+		snprintf(ret[k].what, sizeof(ret[k].what), "cgroup");
+		snprintf(ret[k++].who, sizeof(ret[0].who), "%s", s);
+	}
+	json_object_put(o);
+	return k;
+}
+
+void series_set_fail(struct series_set *s, const char *source, const char *why)
+{
+	json_object *f = s->failed ? json_tokener_parse(s->failed) : NULL;
+
+	if (!f || !json_object_is_type(f, json_type_object)) {
+		json_object_put(f);
+		f = json_object_new_object();
+	}
+	json_object_object_add(f, source, json_object_new_string(why));
+	free(s->failed);
+	s->failed = json_take(f);
+}

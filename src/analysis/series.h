@@ -76,6 +76,45 @@ struct json_object *series_owner_object(const char *owner, const char *reclaim);
  * empty when none. */
 void series_owner_category(const char *owner, char *buf, size_t n);
 
+/* One finer series inside another, for an owner's "chain". */
+struct series_link {
+	const char *owner;  /* its owner JSON text, or NULL */
+	const char *series; /* "kind:name" */
+	const char *key;    /* the figure's JSON key: "change_bytes", ... */
+	int64_t value;
+};
+
+/* The owner object of a series as JSON text (malloc'd): its owner
+ * description (series_owner_object()), and "chain", the links in order. */
+char *series_owner_json(const char *owner, const char *reclaim,
+			const struct series_link *chain, size_t n);
+
+/* What an owner text says. */
+enum {
+	SERIES_OWNER_CHAIN = 1 << 0,  /* " -> kind:name" for each link */
+	SERIES_OWNER_HOLDER = 1 << 1, /* the module, the process and the
+				       * cgroup (series_owner_holders()) */
+};
+/* An owner object's JSON text (series_owner_json()) as one line for a
+ * table: "slab cache, built-in", "vmalloc caller, module nvidia",
+ * "SUnreclaim -> pool:slab/kmalloc-cg-4k", as flags say; "..." ends a
+ * line cut at n. */
+void series_owner_text(const char *owner_json, unsigned flags, char *buf,
+		       size_t n);
+
+/* Who holds the memory of a series: the tail of its owner chain. */
+struct series_holder {
+	char what[16]; /* "module", "process", "cgroup" */
+	char who[160]; /* its name, PID or path */
+};
+/* The holders an owner description names, at most max. Returns how
+ * many. */
+size_t series_owner_holders(const char *owner_json, struct series_holder *ret,
+			    size_t max);
+/* Name a source that failed in this set (the set's "failed" object gets
+ * source: why; an earlier why for it is replaced). */
+void series_set_fail(struct series_set *s, const char *source, const char *why);
+
 /* Add one series (the set copies strings; owner is taken over). */
 void series_add(struct series_set *s, const char *kind, const char *name,
 		int64_t value, const char *reclaim, char *owner);

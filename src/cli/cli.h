@@ -139,18 +139,6 @@ int cli_parse_uint(const char *s, unsigned long *ret);
 int cli_parse_duration(const char *s, double *ret);
 /* Open a recording; on failure print one line and return -errno. */
 int cli_open_store(const char *path, unsigned flags, struct store **ret);
-/* Read what series need through root (the sources, and the slab caches'
- * types from /sys/kernel/slab) and turn it into series; the page size is
- * the running kernel's on a live root. Release snap and ret after. */
-struct series_opts;
-struct series_set;
-struct snapshot;
-void cli_collect_series(struct root *root, const struct series_opts *o,
-			struct snapshot *snap, struct series_set *ret);
-/* A series' owner JSON as one line for a table: "SUnreclaim ->
- * pool:slab/kmalloc-cg-4k", "slab cache, built-in", "vmalloc caller,
- * module nvidia". Truncated with "..." to n. */
-void cli_owner_text(json_object *owner, char *buf, size_t n);
 
 /* The commands. */
 int cmd_usage(int argc, char **argv, struct ctx *ctx);

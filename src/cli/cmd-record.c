@@ -18,10 +18,9 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "../analysis/series.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
-#include "../model/snapshot.h"
+#include "../views/history.h"
 #include "cli.h"
 #include "pools-bpf.h"
 
@@ -62,7 +61,8 @@ const char cmd_record_help[] =
     "                         unaccounted). Where it cannot run, every\n"
     "                         sample records why\n"
     "  -v, --verbose          one line on stdout per sample written:\n"
-    "                         'sample N t=MS series=S' (after its commit)\n"
+    "                         'sample N t=MS series=S' (after its commit;\n"
+    "                         with --json an object {sample, t_ms, series})\n"
     "  -q, --quiet            no start and stop lines on stderr\n";
 
 static volatile sig_atomic_t record_stop;
@@ -115,23 +115,21 @@ struct record_bpf {
 	char *why;
 };
 
-/* Take one sample and write it. Returns 0 or the store's -errno. */
-static int record_one(struct root *root, struct store *st,
+/* Take one sample and write it; with -v say so (after the commit: a
+ * line here is a sample on disk). Returns 0 or the store's -errno. */
+static int record_one(struct ctx *ctx, struct root *root, struct store *st,
 		      const struct record_opts *o, struct record_bpf *rb,
-		      size_t *ret_points, int64_t *ret_t)
+		      unsigned long sample, size_t *ret_points)
 {
-	_cleanup_free_ struct store_point *pts = NULL;
 	_cleanup_free_ struct bpftag_row *rows = NULL;
 	_cleanup_free_ char *bpf_why = NULL;
 	struct series_opts so = o->series;
 	struct kmemtag_result res = {0};
-	bool have_res = false;
-	struct series_set set;
-	struct snapshot snap;
 	int64_t t = now_ms();
-	size_t n = 0, nrows = 0;
-	char *failed;
-	int r = 0;
+	bool have_res = false;
+	size_t nrows = 0;
+	struct doc *d;
+	int r;
 
 	if (rb->b) {
 		r = pools_bpf_read(rb->b, &rows, &nrows, &res);
@@ -143,52 +141,25 @@ static int record_one(struct root *root, struct store *st,
 			bpf_why = xasprintf("cannot read the tracer: %s",
 					    strerror(-r));
 		}
-		r = 0;
 	}
-	cli_collect_series(root, &so, &snap, &set);
+	r = history_record_sample(root, st, &so,
+				  !o->bpf   ? NULL
+				  : bpf_why ? bpf_why
+					    : rb->why,
+				  t, ret_points);
 	if (have_res)
 		kmemtag_result_release(&res);
-	pts = xmalloc((set.n ? set.n : 1) * sizeof(*pts));
-	for (size_t i = 0; i < set.n; i++) {
-		bool dup = false;
-
-		r = store_series(st, set.v[i].kind, set.v[i].name,
-				 set.v[i].reclaim, set.v[i].owner,
-				 &pts[n].series);
-		if (r < 0)
-			goto out;
-		/* two rows with one name (a tag truncated to the same
-		 * prefix): keep the first, a sample has one value a series */
-		for (size_t k = 0; k < n && !dup; k++)
-			dup = pts[k].series == pts[n].series;
-		if (!dup)
-			pts[n++].value = set.v[i].value;
-	}
-	failed = set.failed;
-	if (o->bpf && (rb->why || bpf_why)) {
-		/* honest: asked for and not available, every sample */
-		json_object *f = failed ? json_tokener_parse(failed)
-					: json_object_new_object();
-
-		if (!f)
-			f = json_object_new_object();
-		json_object_object_add(
-		    f, "bpf",
-		    json_object_new_string(bpf_why ? bpf_why : rb->why));
-		free(set.failed);
-		set.failed = xstrdup(json_object_to_json_string_ext(
-		    f,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		failed = set.failed;
-		json_object_put(f);
-	}
-	r = store_append(st, t, pts, n, failed);
-	*ret_points = n;
-	*ret_t = t;
-out:
-	series_set_release(&set);
-	snapshot_release(&snap);
-	return r;
+	if (r < 0 || !o->verbose)
+		return r;
+	d = doc_new();
+	doc_add_count(d, "sample", NULL, sample);
+	doc_add_scount(d, "t_ms", NULL, t);
+	doc_add_count(d, "series", NULL, *ret_points);
+	doc_add_line(d, NULL, "sample %lu t=%lld series=%zu", sample,
+		     (long long)t, *ret_points);
+	cli_render(ctx, d);
+	fflush(stdout);
+	return 0;
 }
 
 static int write_meta(struct store *st, const struct record_opts *o)
@@ -221,6 +192,151 @@ static int write_error(int r, const char *db, const char *what)
 	return log_error_errno(r, "cannot %s '%s'", what, db);
 }
 
+/* One option: -1 to go on, else the exit code to return now. */
+static int record_opt(struct ctx *ctx, int c, const char *arg,
+		      struct record_opts *o)
+{
+	unsigned long top;
+
+	switch (c) {
+	case 'D':
+		o->db = arg;
+		return -1;
+	case 'i':
+		if (cli_parse_duration(arg, &o->interval) < 0 ||
+		    o->interval < 0.01 || o->interval > 86400)
+			return cli_usage_error(
+			    ctx, "bad interval '%s' (10ms to 1d)", arg);
+		return -1;
+	case 'n':
+		if (cli_parse_uint(arg, &o->count) < 0 || !o->count)
+			return cli_usage_error(ctx, "bad count '%s'", arg);
+		return -1;
+	case 'T':
+		if (cli_parse_duration(arg, &o->duration) < 0)
+			return cli_usage_error(ctx, "bad duration '%s'", arg);
+		return -1;
+	case 't':
+		if (cli_parse_uint(arg, &top) < 0)
+			return cli_usage_error(ctx, "bad --top '%s'", arg);
+		o->series.top_pools = top;
+		return -1;
+	case 'H':
+		if (cli_parse_size(arg, &o->series.pool_threshold) < 0)
+			return cli_usage_error(ctx, "bad --threshold '%s'",
+					       arg);
+		return -1;
+	case 'A':
+		if (cli_parse_duration(arg, &o->retain_age) < 0)
+			return cli_usage_error(ctx, "bad --retain-age '%s'",
+					       arg);
+		return -1;
+	case 'S':
+		if (cli_parse_size(arg, &o->retain_size) < 0)
+			return cli_usage_error(ctx, "bad --retain-size '%s'",
+					       arg);
+		return -1;
+	case 'B':
+		o->bpf = true;
+		return -1;
+	case 'q':
+		o->quiet = true;
+		return -1;
+	case 'v':
+		o->verbose = true;
+		return -1;
+	}
+	return cli_opt_default(ctx, c, arg);
+}
+
+/* Sleep until next; with the tracer, wake each second to audit its
+ * object table (pools_bpf_wait explains why). */
+static void record_wait(const struct timespec *next, struct record_bpf *rb)
+{
+	struct timespec now;
+
+	for (;;) {
+		struct timespec wake = *next;
+
+		if (rb->b) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			ts_add(&now, 1);
+			if (ts_before(&now, next))
+				wake = now;
+		}
+		while (!record_stop &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake,
+				       NULL) == EINTR)
+			;
+		if (record_stop || !ts_before(&wake, next))
+			break;
+		pools_bpf_audit(rb->b);
+	}
+}
+
+/* Sample until a signal, --count or --duration; retention at the start
+ * and every 100 samples. Returns the exit code. */
+static int record_loop(struct ctx *ctx, struct root *root, struct store *st,
+		       const struct record_opts *o, struct record_bpf *rb,
+		       unsigned long *ret_samples, size_t *ret_points)
+{
+	struct timespec next, end = {0}, now;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	if (o->duration > 0) {
+		end = next;
+		ts_add(&end, o->duration);
+	}
+	while (!record_stop) {
+		r = record_one(ctx, root, st, o, rb, *ret_samples + 1,
+			       ret_points);
+		if (r < 0) {
+			write_error(r, o->db, "write sample to");
+			return EXIT_FAIL;
+		}
+		(*ret_samples)++;
+		if (*ret_samples % 100 == 1) {
+			int64_t min_t =
+			    o->retain_age > 0
+				? now_ms() - (int64_t)(o->retain_age * 1000)
+				: 0;
+
+			r = store_retain(st, min_t, o->retain_size);
+			if (r < 0) {
+				write_error(r, o->db, "apply retention to");
+				return EXIT_FAIL;
+			}
+		}
+		if (o->count && *ret_samples >= o->count)
+			break;
+		ts_add(&next, o->interval);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_before(&next, &now))
+			next = now; /* overran: skip ahead, do not burst */
+		if (o->duration > 0 && !ts_before(&next, &end))
+			break;
+		record_wait(&next, rb);
+	}
+	return EXIT_OK;
+}
+
+/* The tracer for --bpf, or why there is none (said once on stderr). */
+static void record_bpf_start(struct ctx *ctx, const struct record_opts *o,
+			     struct record_bpf *rb)
+{
+	int r = pools_bpf_start(ctx, &(struct pools_bpf_opts){.level = -1},
+				&rb->b, &rb->why);
+
+	if (r < 0 && !rb->why)
+		rb->why =
+		    xasprintf("cannot start the tracer: %s", strerror(-r));
+	if (r < 0 && !o->quiet)
+		fprintf(stderr,
+			"memtally: note: --bpf: %s; recording without it\n",
+			rb->why);
+}
+
 int cmd_record(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -248,75 +364,18 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		       .top_cgroups = 20},
 	};
 	struct sigaction sa = {.sa_handler = on_signal};
-	struct timespec next, end = {0}, now;
 	struct store *st = NULL;
 	struct record_bpf rb = {0};
 	struct root *root;
-	unsigned long samples = 0, top;
+	unsigned long samples = 0;
 	size_t points = 0;
-	int64_t t_ms = 0;
-	int c, r, rc = EXIT_OK;
+	int c, r, rc;
 
 	while ((c = getopt_long(argc, argv, "i:n:qv" CLI_COMMON_SHORTOPTS,
 				longopts, NULL)) != -1) {
-		switch (c) {
-		case 'D':
-			o.db = optarg;
-			continue;
-		case 'i':
-			if (cli_parse_duration(optarg, &o.interval) < 0 ||
-			    o.interval < 0.01 || o.interval > 86400)
-				return cli_usage_error(
-				    ctx, "bad interval '%s' (10ms to 1d)",
-				    optarg);
-			continue;
-		case 'n':
-			if (cli_parse_uint(optarg, &o.count) < 0 || !o.count)
-				return cli_usage_error(ctx, "bad count '%s'",
-						       optarg);
-			continue;
-		case 'T':
-			if (cli_parse_duration(optarg, &o.duration) < 0)
-				return cli_usage_error(ctx, "bad duration '%s'",
-						       optarg);
-			continue;
-		case 't':
-			if (cli_parse_uint(optarg, &top) < 0)
-				return cli_usage_error(ctx, "bad --top '%s'",
-						       optarg);
-			o.series.top_pools = top;
-			continue;
-		case 'H':
-			if (cli_parse_size(optarg, &o.series.pool_threshold) <
-			    0)
-				return cli_usage_error(
-				    ctx, "bad --threshold '%s'", optarg);
-			continue;
-		case 'A':
-			if (cli_parse_duration(optarg, &o.retain_age) < 0)
-				return cli_usage_error(
-				    ctx, "bad --retain-age '%s'", optarg);
-			continue;
-		case 'S':
-			if (cli_parse_size(optarg, &o.retain_size) < 0)
-				return cli_usage_error(
-				    ctx, "bad --retain-size '%s'", optarg);
-			continue;
-		case 'B':
-			o.bpf = true;
-			continue;
-		case 'q':
-			o.quiet = true;
-			continue;
-		case 'v':
-			o.verbose = true;
-			continue;
-		}
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = record_opt(ctx, c, optarg, &o);
+		if (r >= 0)
+			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
@@ -337,19 +396,8 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 		store_close(st);
 		return EXIT_FAIL;
 	}
-
-	if (o.bpf) {
-		r = pools_bpf_start(ctx, &(struct pools_bpf_opts){.level = -1},
-				    &rb.b, &rb.why);
-		if (r < 0 && !rb.why)
-			rb.why = xasprintf("cannot start the tracer: %s",
-					   strerror(-r));
-		if (r < 0 && !o.quiet)
-			fprintf(stderr,
-				"memtally: note: --bpf: %s; recording without "
-				"it\n",
-				rb.why);
-	}
+	if (o.bpf)
+		record_bpf_start(ctx, &o, &rb);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -358,68 +406,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 			"memtally: recording to '%s' every %gs%s (SIGTERM or "
 			"Ctrl-C stops)\n",
 			o.db, o.interval, rb.b ? " with the eBPF tracer" : "");
-
-	clock_gettime(CLOCK_MONOTONIC, &next);
-	if (o.duration > 0) {
-		end = next;
-		ts_add(&end, o.duration);
-	}
-	while (!record_stop) {
-		r = record_one(root, st, &o, &rb, &points, &t_ms);
-		if (r < 0) {
-			write_error(r, o.db, "write sample to");
-			rc = EXIT_FAIL;
-			break;
-		}
-		samples++;
-		if (o.verbose) {
-			/* after the commit: a line here is a sample on disk */
-			printf("sample %lu t=%lld series=%zu\n", samples,
-			       (long long)t_ms, points);
-			fflush(stdout);
-		}
-		/* retention: at the start and then every 100 samples */
-		if (samples % 100 == 1) {
-			int64_t min_t =
-			    o.retain_age > 0
-				? now_ms() - (int64_t)(o.retain_age * 1000)
-				: 0;
-
-			r = store_retain(st, min_t, o.retain_size);
-			if (r < 0) {
-				write_error(r, o.db, "apply retention to");
-				rc = EXIT_FAIL;
-				break;
-			}
-		}
-		if (o.count && samples >= o.count)
-			break;
-		ts_add(&next, o.interval);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (ts_before(&next, &now))
-			next = now; /* overran: skip ahead, do not burst */
-		if (o.duration > 0 && !ts_before(&next, &end))
-			break;
-		/* with the tracer, wake each second to audit its object
-		 * table (pools_bpf_wait explains why) */
-		for (;;) {
-			struct timespec wake = next;
-
-			if (rb.b) {
-				clock_gettime(CLOCK_MONOTONIC, &now);
-				ts_add(&now, 1);
-				if (ts_before(&now, &next))
-					wake = now;
-			}
-			while (!record_stop &&
-			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-					       &wake, NULL) == EINTR)
-				;
-			if (record_stop || !ts_before(&wake, &next))
-				break;
-			pools_bpf_audit(rb.b);
-		}
-	}
+	rc = record_loop(ctx, root, st, &o, &rb, &samples, &points);
 	if (!o.quiet && rc == EXIT_OK)
 		fprintf(stderr,
 			"memtally: recorded %lu samples (%zu series each) to "

@@ -1,18 +1,10 @@
-/* `memtally report --db FILE -o report.html`: the recording as one
- * self-contained HTML file (output/report.c draws it). The file is
- * written under a temporary name and renamed, so a failed write leaves
- * no half report. */
+/* `memtally report --db FILE -o report.html`: the command. Options in,
+ * src/views/report.c writes the file and says what it wrote. */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include <stdlib.h>
 
-#include "../analysis/leaks.h"
 #include "../basic/log.h"
-#include "../basic/outfile.h"
-#include "../basic/xalloc.h"
-#include "../output/report.h"
+#include "../views/report.h"
 #include "cli.h"
 
 const char cmd_report_help[] =
@@ -41,89 +33,41 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *out = NULL;
-	_cleanup_free_ char *host = NULL, *kernel = NULL, *interval = NULL;
-	struct report_meta meta = {0};
-	struct trend_rules rules;
-	struct leaks_result res;
-	struct store_data d;
-	struct store *st;
-	int64_t since_ms = INT64_MIN, first, last;
-	double since = -1;
-	struct outfile of;
-	FILE *f;
+	struct report_opts o = {0};
+	struct view_err err = {{0}};
+	struct doc *d;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "o:" CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'D':
-			db = optarg;
+			o.db = optarg;
 			continue;
 		case 'o':
-			out = optarg;
+			o.out = optarg;
 			continue;
 		case 's':
-			if (cli_parse_duration(optarg, &since) < 0)
+			if (cli_parse_duration(optarg, &o.since.secs) < 0)
 				return cli_usage_error(ctx, "bad --since '%s'",
 						       optarg);
+			o.since.kind = SINCE_AGO;
 			continue;
 		}
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 				       argv[optind]);
-	if (!db)
+	if (!o.db)
 		return cli_usage_error(ctx, "missing --db FILE");
-	if (!out)
+	if (!o.out)
 		return cli_usage_error(ctx, "missing -o FILE");
-	if (cli_open_store(db, STORE_RDONLY, &st) < 0)
-		return EXIT_FAIL;
-	/* counted back from the recording's last sample */
-	if (since >= 0 && store_range(st, &first, &last) == 0)
-		since_ms = last - (int64_t)(since * 1000);
-	store_meta_get(st, "hostname", &host);
-	store_meta_get(st, "kernel", &kernel);
-	store_meta_get(st, "interval_s", &interval);
-	r = store_load(st, since_ms, INT64_MAX, &d);
-	store_close(st);
-	if (r < 0) {
-		log_error_errno(r, "cannot read recording '%s'", db);
+	if (view_report(NULL, &o, &d, &err) < 0) {
+		log_error("%s", err.msg);
 		return EXIT_FAIL;
 	}
-	leaks_default_rules(&rules);
-	leaks_find(&d, &rules, false, &res);
-	meta = (struct report_meta){
-	    .db = db, .hostname = host, .kernel = kernel, .interval = interval};
-
-	r = outfile_open(out, &of);
-	if (r == 0) {
-		f = outfile_stream(&of);
-		r = outfile_finish(&of, f ? report_write(f, &d, &res, &meta)
-					  : -ENOMEM);
-	}
-	if (r < 0) {
-		log_error("cannot write '%s': %s", out, outfile_strerror(r));
-	} else if (!ctx->json) {
-		printf("wrote %s: %zu samples, %zu growing series\n", out,
-		       d.n_times, res.n);
-	} else {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "file", json_object_new_string(out));
-		json_object_object_add(o, "samples",
-				       json_object_new_uint64(d.n_times));
-		json_object_object_add(o, "growing",
-				       json_object_new_uint64(res.n));
-		json_print(stdout, o);
-		json_object_put(o);
-	}
-	leaks_result_release(&res);
-	store_data_release(&d);
-	return r < 0 ? EXIT_FAIL : EXIT_OK;
+	return cli_render(ctx, d);
 }

@@ -23,6 +23,7 @@
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
 #include "../output/prom.h"
+#include "../views/history.h"
 #include "cli.h"
 
 const char cmd_serve_help[] =
@@ -96,7 +97,7 @@ static char *metrics_page(struct serve_state *st, size_t *ret_len)
 	struct snapshot snap;
 	double t0 = mono_s();
 
-	cli_collect_series(st->root, &st->series, &snap, &set);
+	history_collect_series(st->root, &st->series, &snap, &set);
 	prom_render(&set, &snap, mono_s() - t0, &b);
 	series_set_release(&set);
 	snapshot_release(&snap);

@@ -57,12 +57,16 @@ json_object *table_json_rows(const struct table *t)
 		if (t->rows[r].text_only)
 			continue;
 		o = json_object_new_object();
-		for (size_t c = 0; c < t->ncols; c++)
-			if (!(t->cols[c].flags & COLF_TEXT_ONLY))
-				json_object_object_add(
-				    o, t->cols[c].key,
-				    cell_json(&t->cols[c],
-					      &t->rows[r].cells[c]));
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (t->cols[c].flags & COLF_TEXT_ONLY)
+				continue;
+			if ((t->cols[c].flags & COLF_JSON_OPTIONAL) &&
+			    !t->rows[r].cells[c].present)
+				continue;
+			json_object_object_add(
+			    o, t->cols[c].key,
+			    cell_json(&t->cols[c], &t->rows[r].cells[c]));
+		}
 		json_object_array_add(arr, o);
 	}
 	return arr;

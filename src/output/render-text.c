@@ -206,8 +206,15 @@ static int scols_fill(const struct table *t, const struct out_opts *o,
 			scols_line_set_color(lines[r],
 					     row->total ? "bold" : "yellow");
 		for (size_t i = 0; i < ncols; i++) {
-			cell_format(&t->cols[cols[i]], &row->cells[cols[i]], o,
-				    buf, sizeof(buf));
+			const struct cell *c = &row->cells[cols[i]];
+
+			/* a drill-down line under a row: blank, not n/a */
+			if (row->text_only && row->parent != (size_t)-1 &&
+			    !c->present)
+				buf[0] = '\0';
+			else
+				cell_format(&t->cols[cols[i]], c, o, buf,
+					    sizeof(buf));
 			scols_line_set_data(lines[r], i, buf);
 		}
 	}

@@ -42,6 +42,9 @@ enum {
 	COLF_JSON_ONLY = 1 << 1, /* not in text */
 	COLF_TREE = 1 << 2,	 /* text: draw the row hierarchy here */
 	COLF_HIDDEN = 1 << 3,	 /* text: only when asked for with -o */
+	/* JSON: leave the key out of a row whose cell is absent (an
+	 * optional field such as "why"), instead of null */
+	COLF_JSON_OPTIONAL = 1 << 4,
 };
 
 /* How a document is rendered: the global output options. */
@@ -80,7 +83,8 @@ void table_row_parent(struct table *t, size_t row, size_t parent);
 /* A row shown in JSON only (text shows the first rows of a long list). */
 void table_row_json_only(struct table *t, size_t row);
 /* A row shown in text only (a drill-down line under a JSON row that
- * carries the same facts as fields). */
+ * carries the same facts as fields). Its absent cells are blank in text,
+ * not "n/a": the line says one thing, in the columns it fills. */
 void table_row_text_only(struct table *t, size_t row);
 /* The whole table in JSON only: text draws nothing for it (a list the
  * text tells in a note or a line, or an empty list text says in words). */

@@ -127,6 +127,54 @@ static void test_doc_json_only_and_list(void **state)
 	doc_free(d);
 }
 
+/* A tree: a child row under its parent, a text-only drill-down row with
+ * blank absent cells, and an optional JSON field left out when absent. */
+static void test_tree_optional(void **state)
+{
+	struct table *t = table_new(NULL);
+	json_object *rows, *v;
+	size_t p, c, d;
+	char *s;
+
+	(void)state;
+	table_add_col(t, "NAME", "name", COL_STR);
+	table_col_flags(t, 0, COLF_TREE);
+	table_add_col(t, "BYTES", "bytes", COL_BYTES);
+	table_add_col(t, "WHY", "why", COL_STR);
+	table_col_flags(t, 2, COLF_JSON_OPTIONAL);
+	p = table_add_row(t);
+	table_set_str(t, p, 0, "parent");
+	table_set_u64(t, p, 1, 2048);
+	c = table_add_row(t);
+	table_set_str(t, c, 0, "child");
+	table_set_str(t, c, 2, "absent in B");
+	table_row_parent(t, c, p);
+	d = table_add_row(t);
+	table_set_str(t, d, 0, "module foo");
+	table_row_parent(t, d, c);
+	table_row_text_only(t, d);
+
+	s = render(t, false);
+	assert_non_null(strstr(s, "parent"));
+	assert_non_null(strstr(s, "`-child") ? strstr(s, "`-child")
+					     : strstr(s, "└─child"));
+	assert_non_null(strstr(s, "module foo"));
+	/* the child's absent size is n/a; the text-only row's is blank */
+	assert_non_null(strstr(strstr(s, "child"), "n/a"));
+	assert_null(strstr(strstr(s, "module foo"), "n/a"));
+	free(s);
+
+	rows = table_json_rows(t);
+	assert_int_equal(json_object_array_length(rows), 2);
+	assert_false(json_object_object_get_ex(
+	    json_object_array_get_idx(rows, 0), "why", &v));
+	assert_true(json_object_object_get_ex(
+	    json_object_array_get_idx(rows, 1), "why", &v));
+	assert_string_equal(json_object_get_string(v), "absent in B");
+	json_object_put(rows);
+	table_free(t);
+}
+
 static void test_human(void **state)
 {
 	char b[32];
@@ -150,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_tree_optional),
 	    cmocka_unit_test(test_human),
 	    cmocka_unit_test(test_doc_json_only_and_list),
 	};
