@@ -47,13 +47,16 @@ struct doc_item {
 	uint64_t u;
 	int64_t i;
 	double d;
+	int decimals; /* DV_DOUBLE */
 	bool b;
-	char *s; /* DV_STR, DV_JSON, DV_NULL's reason, a note */
+	bool json_only; /* DOC_TABLE: not drawn in text */
+	char *s;	/* DV_STR, DV_JSON, DV_NULL's reason, a note */
 	struct doc_seg *segs;
 	size_t nsegs;
 };
 
 struct doc {
+	bool list; /* JSON: an array of the items' values */
 	struct doc_item *items;
 	size_t nitems, items_alloc;
 };

@@ -178,6 +178,14 @@ void table_set_absent_why(struct table *t, size_t row, size_t col,
 	t->nwhys++;
 }
 
+void table_set_word(struct table *t, size_t row, size_t col, const char *word)
+{
+	struct cell *c = cell_at(t, row, col);
+
+	table_set_absent(t, row, col);
+	c->s = word ? xstrdup(word) : NULL;
+}
+
 void table_set_json(struct table *t, size_t row, size_t col, const char *json)
 {
 	table_set_str(t, row, col, json);
