@@ -18,6 +18,12 @@ struct table *table_new(const char *title)
 	return t;
 }
 
+void table_set_title(struct table *t, const char *title)
+{
+	free(t->title);
+	t->title = title ? xstrdup(title) : NULL;
+}
+
 void table_free(struct table *t)
 {
 	if (!t)

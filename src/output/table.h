@@ -57,6 +57,8 @@ struct out_opts {
 struct table;
 
 struct table *table_new(const char *title);
+/* Set or replace the title (NULL: none). */
+void table_set_title(struct table *t, const char *title);
 void table_free(struct table *t);
 
 /* Add a column; header is for text, key for JSON. Returns its index. */
