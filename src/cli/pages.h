@@ -1,11 +1,27 @@
 /* What the page-by-page views (phys, usage --exact, free --runs, ranges)
  * share in the command layer: running the scan with progress on a
- * terminal, and the one-line messages when it cannot run. */
+ * terminal, and the one-line messages when it cannot run. The scan, its
+ * messages, the notes and the matrix table are in views/pages.h. */
 #ifndef MEMTALLY_CLI_PAGES_H
 #define MEMTALLY_CLI_PAGES_H
 
 #include "../model/pagescan.h"
+#include "../views/pages.h"
 #include "cli.h"
+
+/* Progress of a page scan on stderr when it is a terminal: a
+ * view_progress_fn (userdata: the struct) that redraws "WHAT: NN%" and
+ * wipes it at 100%; pages_progress_end() wipes what is left. */
+struct pages_progress {
+	bool on;
+	int last;  /* the percentage drawn last; -1: none */
+	int width; /* characters drawn, to wipe */
+};
+
+void pages_progress_start(struct pages_progress *p);
+void pages_progress_draw(void *userdata, const char *what, uint64_t done,
+			 uint64_t total);
+void pages_progress_end(struct pages_progress *p);
 
 /* Run the scan on ctx's root; progress goes to stderr when it is a
  * terminal. On failure print one line (with the "needs root" advice when
@@ -16,15 +32,6 @@ int pages_scan(struct ctx *ctx, struct pagescan_opts *o,
 /* The page size of the pages scanned: this machine's for a live root,
  * 4096 otherwise (every captured kernel so far; said in a note). */
 uint64_t pages_page_size(struct ctx *ctx);
-
-/* Notes every page view adds: files that could not be read, and why. */
-void pages_add_notes(struct table *t, const struct pagescan_result *r);
-
-/* The use x list matrix of a scan as a table (phys --summary, usage
- * --exact): a row per use with pages, bytes, the lists and the dirty,
- * writeback and mapped bytes, and a total row. */
-struct table *pages_matrix_table(const struct pageclass_counts *c,
-				 uint64_t page_size);
 
 /* `snapshot --pages`: record the three kpage files into root's
  * recording. Fails (one line printed) when kpageflags is there but cannot

@@ -10,9 +10,9 @@ enum doc_kind {
 	DOC_VALUE,
 	DOC_LINE,
 	DOC_BLANK,
-	DOC_NOTE,  /* one note (text: at the end) */
-	DOC_NOTES, /* JSON: the array of the notes so far */
-	DOC_LIST,  /* strings: JSON an array, text one line each */
+	DOC_NOTE,    /* one note (text: at the end) */
+	DOC_NOTES,   /* JSON: the array of the notes so far */
+	DOC_STRINGS, /* strings: JSON an array, text one line each */
 };
 
 enum doc_vtype {
@@ -48,15 +48,18 @@ struct doc_item {
 	uint64_t u;
 	int64_t i;
 	double d;
+	int decimals; /* DV_DOUBLE */
 	bool b;
-	char *s; /* DV_STR, DV_JSON, DV_NULL's reason, a note */
+	bool json_only; /* DOC_TABLE: not drawn in text */
+	char *s;	/* DV_STR, DV_JSON, DV_NULL's reason, a note */
 	struct doc_seg *segs;
 	size_t nsegs;
-	char **strs; /* DOC_LIST */
+	char **strs; /* DOC_STRINGS */
 	size_t nstrs;
 };
 
 struct doc {
+	bool list; /* JSON: an array of the items' values */
 	struct doc_item *items;
 	size_t nitems, items_alloc;
 };

@@ -68,11 +68,29 @@ struct table *doc_add_table(struct doc *d, const char *key, struct table *t)
 	return t;
 }
 
+struct table *doc_add_json_table(struct doc *d, const char *key,
+				 struct table *t)
+{
+	struct doc_item *it = add(d, DOC_TABLE, key, NULL);
+
+	it->table = t;
+	it->json_only = true;
+	return t;
+}
+
 struct doc *doc_add_section(struct doc *d, const char *key)
 {
 	struct doc *s = doc_new();
 
 	add(d, DOC_SECTION, key, NULL)->section = s;
+	return s;
+}
+
+struct doc *doc_add_list(struct doc *d, const char *key)
+{
+	struct doc *s = doc_add_section(d, key);
+
+	s->list = true;
 	return s;
 }
 
@@ -117,7 +135,16 @@ void doc_add_scount(struct doc *d, const char *key, const char *label,
 
 void doc_add_double(struct doc *d, const char *key, const char *label, double v)
 {
-	value(d, key, label, DV_DOUBLE)->d = v;
+	doc_add_decimal(d, key, label, v, 2);
+}
+
+void doc_add_decimal(struct doc *d, const char *key, const char *label,
+		     double v, int decimals)
+{
+	struct doc_item *it = value(d, key, label, DV_DOUBLE);
+
+	it->d = v;
+	it->decimals = decimals < 0 ? 0 : decimals > 17 ? 17 : decimals;
 }
 
 void doc_add_pct(struct doc *d, const char *key, const char *label, double v)
@@ -180,10 +207,10 @@ void doc_add_notes(struct doc *d, const char *key)
 	add(d, DOC_NOTES, key, NULL);
 }
 
-void doc_add_list(struct doc *d, const char *key, const char *const *v,
-		  size_t n)
+void doc_add_strings(struct doc *d, const char *key, const char *const *v,
+		     size_t n)
 {
-	struct doc_item *it = add(d, DOC_LIST, key, NULL);
+	struct doc_item *it = add(d, DOC_STRINGS, key, NULL);
 
 	it->strs = xcalloc(n ? n : 1, sizeof(*it->strs));
 	for (size_t i = 0; i < n; i++)

@@ -12,6 +12,8 @@
  *   table     titled rows of typed cells (table.h); JSON: an array of row
  *             objects; a NULL table is JSON null and absent from text
  *   section   a nested document; JSON: an object; text: its items in place
+ *   list      a nested document; JSON: an array of its items' values (their
+ *             keys ignored); text: its items in place
  *   value     one typed figure; JSON: key: value; text: "Label: value"
  *   line      a sentence with sizes in it (%B, %D); text: the line;
  *             JSON (with a key): the same sentence, sizes human
@@ -45,8 +47,16 @@ static inline void docp(struct doc **d)
 /* Add a table (the document takes it; t may be NULL: JSON null). Returns
  * t, so a view can write doc_add_table(d, "rows", table_new(...)). */
 struct table *doc_add_table(struct doc *d, const char *key, struct table *t);
+/* A table in JSON only (text draws the same facts in another shape, or
+ * at another place); its notes still count for doc_add_notes(). */
+struct table *doc_add_json_table(struct doc *d, const char *key,
+				 struct table *t);
 /* A nested document under key. Returns it (owned by d). */
 struct doc *doc_add_section(struct doc *d, const char *key);
+/* A nested list under key: JSON an array of the values of the tables,
+ * sections, lists, values and lines added to it, in order (their keys
+ * are ignored: pass NULL or anything). Returns it (owned by d). */
+struct doc *doc_add_list(struct doc *d, const char *key);
 
 /* Typed values. key: JSON (NULL: text only); label: text (NULL: JSON
  * only). VAL_ABSENT in a u64 is null / "n/a". */
@@ -61,6 +71,9 @@ void doc_add_scount(struct doc *d, const char *key, const char *label,
 /* A double: JSON with two decimals, as table cells. */
 void doc_add_double(struct doc *d, const char *key, const char *label,
 		    double v);
+/* A double with the given number of decimals (0 to 17), JSON and text. */
+void doc_add_decimal(struct doc *d, const char *key, const char *label,
+		     double v, int decimals);
 void doc_add_pct(struct doc *d, const char *key, const char *label, double v);
 void doc_add_duration(struct doc *d, const char *key, const char *label,
 		      double seconds);
@@ -88,8 +101,8 @@ void doc_add_notes(struct doc *d, const char *key);
 /* A list of n sentences (copied): JSON an array of strings under key
  * (NULL: text only); text one line each, indented by two spaces, under
  * the line before (the steps of an action, what was done). */
-void doc_add_list(struct doc *d, const char *key, const char *const *v,
-		  size_t n);
+void doc_add_strings(struct doc *d, const char *key, const char *const *v,
+		     size_t n);
 
 /* Render d to f as o says (text or JSON). Returns 0, or -EINVAL when -o
  * names a column no table of d has (err says which, and lists them). */

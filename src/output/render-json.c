@@ -13,13 +13,18 @@
 #include "render-json.h"
 #include "table-priv.h"
 
+static json_object *decimal_json(double d, int decimals)
+{
+	char b[64];
+
+	snprintf(b, sizeof(b), "%.*f", decimals, d);
+	return json_object_new_double_s(d, b);
+}
+
 static json_object *double_json(double d)
 {
-	char b[32];
-
 	/* a stable, short rendering: 12.34, not 12.339999999999 */
-	snprintf(b, sizeof(b), "%.2f", d);
-	return json_object_new_double_s(d, b);
+	return decimal_json(d, 2);
 }
 
 static json_object *cell_json(const struct col *col, const struct cell *c)
@@ -111,6 +116,7 @@ static json_object *value_json(const struct doc_item *it)
 	case DV_SCOUNT:
 		return json_object_new_int64(it->i);
 	case DV_DOUBLE:
+		return decimal_json(it->d, it->decimals);
 	case DV_PCT:
 	case DV_DURATION:
 		return double_json(it->d);
@@ -142,48 +148,63 @@ static void notes_into(const struct doc *d, size_t end, json_object *arr)
 	}
 }
 
+/* The JSON value of item i of d; false when the item has none (text
+ * only: a blank, a note). */
+static bool item_json(const struct doc *d, size_t i, json_object **ret)
+{
+	const struct doc_item *it = &d->items[i];
+
+	switch (it->kind) {
+	case DOC_TABLE:
+		*ret = it->table ? table_json_rows(it->table) : NULL;
+		return true;
+	case DOC_SECTION:
+		*ret = doc_json(it->section);
+		return true;
+	case DOC_VALUE:
+		*ret = value_json(it);
+		return true;
+	case DOC_LINE: {
+		char *s = doc_line_text(it, false);
+
+		*ret = json_object_new_string(s);
+		free(s);
+		return true;
+	}
+	case DOC_NOTES:
+		*ret = json_object_new_array();
+		notes_into(d, i, *ret);
+		return true;
+	case DOC_STRINGS:
+		*ret = json_object_new_array();
+		for (size_t k = 0; k < it->nstrs; k++)
+			json_object_array_add(
+			    *ret, json_object_new_string(it->strs[k]));
+		return true;
+	case DOC_BLANK:
+	case DOC_NOTE:
+		break;
+	}
+	return false;
+}
+
 json_object *doc_json(const struct doc *d)
 {
-	json_object *o = json_object_new_object();
+	json_object *o =
+	    d->list ? json_object_new_array() : json_object_new_object();
 
 	for (size_t i = 0; i < d->nitems; i++) {
 		const struct doc_item *it = &d->items[i];
 		json_object *v = NULL;
 
-		if (!it->key)
+		if (!d->list && !it->key)
 			continue;
-		switch (it->kind) {
-		case DOC_TABLE:
-			v = it->table ? table_json_rows(it->table) : NULL;
-			break;
-		case DOC_SECTION:
-			v = doc_json(it->section);
-			break;
-		case DOC_VALUE:
-			v = value_json(it);
-			break;
-		case DOC_LINE: {
-			char *s = doc_line_text(it, false);
-
-			v = json_object_new_string(s);
-			free(s);
-			break;
-		}
-		case DOC_NOTES:
-			v = json_object_new_array();
-			notes_into(d, i, v);
-			break;
-		case DOC_LIST:
-			v = json_object_new_array();
-			for (size_t k = 0; k < it->nstrs; k++)
-				json_object_array_add(
-				    v, json_object_new_string(it->strs[k]));
-			break;
-		case DOC_BLANK:
-		case DOC_NOTE:
+		if (!item_json(d, i, &v))
 			continue;
-		}
-		json_object_object_add(o, it->key, v);
+		if (d->list)
+			json_object_array_add(o, v);
+		else
+			json_object_object_add(o, it->key, v);
 	}
 	return o;
 }

@@ -62,7 +62,7 @@ static void cell_format(const struct col *col, const struct cell *c,
 			const struct out_opts *o, char *buf, size_t n)
 {
 	if (!c->present) {
-		snprintf(buf, n, "n/a");
+		snprintf(buf, n, "%s", c->s ? c->s : "n/a");
 		return;
 	}
 	switch (col->type) {
@@ -283,8 +283,8 @@ void doc_value_text(const struct doc_item *it, const struct out_opts *o,
 		col.type = COL_SCOUNT, c.i = it->i;
 		break;
 	case DV_DOUBLE:
-		col.type = COL_FLOAT, c.d = it->d;
-		break;
+		snprintf(buf, n, "%.*f", it->decimals, it->d);
+		return;
 	case DV_PCT:
 		col.type = COL_PCT, c.d = it->d;
 		break;
@@ -315,7 +315,7 @@ static bool doc_has_col(const struct doc *d, const char *name)
 		const struct doc_item *it = &d->items[i];
 
 		if (it->kind == DOC_TABLE && it->table &&
-		    !it->table->json_only &&
+		    !(it->json_only || it->table->json_only) &&
 		    table_find_col(it->table, name) >= 0)
 			return true;
 		if (it->kind == DOC_SECTION && doc_has_col(it->section, name))
@@ -331,7 +331,8 @@ static void doc_list_cols(const struct doc *d, char *buf, size_t n)
 
 		if (it->kind == DOC_SECTION)
 			doc_list_cols(it->section, buf, n);
-		if (it->kind != DOC_TABLE || !it->table || it->table->json_only)
+		if (it->kind != DOC_TABLE || !it->table ||
+		    (it->json_only || it->table->json_only))
 			continue;
 		for (size_t c = 0; c < it->table->ncols; c++) {
 			const struct col *col = &it->table->cols[c];
@@ -395,7 +396,8 @@ static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 
 		switch (it->kind) {
 		case DOC_TABLE:
-			if (!it->table || it->table->json_only)
+			if (!it->table ||
+			    (it->json_only || it->table->json_only))
 				break;
 			if (st->printed && !o->raw)
 				fputc('\n', f);
@@ -427,7 +429,7 @@ static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 			st->printed = true, st->table = false;
 			break;
 		}
-		case DOC_LIST:
+		case DOC_STRINGS:
 			if (o->raw)
 				break;
 			if (st->table)

@@ -18,6 +18,12 @@ struct table *table_new(const char *title)
 	return t;
 }
 
+void table_set_title(struct table *t, const char *title)
+{
+	free(t->title);
+	t->title = title ? xstrdup(title) : NULL;
+}
+
 void table_free(struct table *t)
 {
 	if (!t)
@@ -187,6 +193,14 @@ void table_set_absent_why(struct table *t, size_t row, size_t col,
 	t->whys[t->nwhys].col = col;
 	t->whys[t->nwhys].why = xstrdup(why);
 	t->nwhys++;
+}
+
+void table_set_word(struct table *t, size_t row, size_t col, const char *word)
+{
+	struct cell *c = cell_at(t, row, col);
+
+	table_set_absent(t, row, col);
+	c->s = word ? xstrdup(word) : NULL;
 }
 
 void table_set_json(struct table *t, size_t row, size_t col, const char *json)

@@ -60,6 +60,8 @@ struct out_opts {
 struct table;
 
 struct table *table_new(const char *title);
+/* Set or replace the title (NULL: none). */
+void table_set_title(struct table *t, const char *title);
 void table_free(struct table *t);
 
 /* Add a column; header is for text, key for JSON. Returns its index. */
@@ -102,6 +104,10 @@ void table_set_absent(struct table *t, size_t row, size_t col);
  * (each reason once), null in JSON with the reason among the notes. */
 void table_set_absent_why(struct table *t, size_t row, size_t col,
 			  const char *why);
+/* Absent, shown in text as word instead of "n/a": for a figure that is
+ * not unknown but does not exist ("none": a zone with no free block).
+ * JSON null. */
+void table_set_word(struct table *t, size_t row, size_t col, const char *word);
 /* A COL_JSON cell: json is JSON text (copied). */
 void table_set_json(struct table *t, size_t row, size_t col, const char *json);
 

@@ -379,13 +379,14 @@ static struct doc *fill(const struct empty_opts *o, const struct plan *p,
 		     o->yes ? "did" : "would");
 	doc_add_str(d, "action", NULL, name);
 	doc_add_bool(d, "done", NULL, o->yes);
-	doc_add_list(d, "steps", (const char *const *)p->steps.v, p->steps.n);
+	doc_add_strings(d, "steps", (const char *const *)p->steps.v,
+			p->steps.n);
 	add_acct(d, "before", &p->before);
 	if (after)
 		add_acct(d, "after", after);
 	else
 		doc_add_null(d, "after", NULL, NULL);
-	doc_add_list(d, "notes", (const char *const *)p->done.v, p->done.n);
+	doc_add_strings(d, "notes", (const char *const *)p->done.v, p->done.n);
 	if (!o->yes)
 		doc_add_line(d, NULL, "Nothing done; add --yes to do it.");
 	if (after)

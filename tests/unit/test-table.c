@@ -1,5 +1,6 @@
 /* Unit tests for the neutral table: text rendering (human and exact
  * sizes, absent cells, notes) and JSON (integers, null for absent). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,7 +88,7 @@ static void test_json(void **state)
 	table_free(t);
 }
 
-static char *render_doc(struct doc *d, bool json)
+static char *render_doc(const struct doc *d, bool json)
 {
 	struct out_opts o = {.json = json};
 	char *s = NULL, err[256];
@@ -110,7 +111,7 @@ static void test_doc_json_only_and_list(void **state)
 
 	(void)state;
 	doc_add_line(d, NULL, "it would:");
-	doc_add_list(d, "steps", steps, 2);
+	doc_add_strings(d, "steps", steps, 2);
 	table_add_col(t, "PID", "pid", COL_COUNT);
 	table_set_u64(t, table_add_row(t), 0, 42);
 	table_json_only(t);
@@ -193,6 +194,71 @@ static void test_human(void **state)
 			    "-8.0 EiB");
 }
 
+/* doc_add_list: a JSON array of its items' values, keys ignored; text
+ * draws its items in place. doc_add_decimal keeps its decimals. */
+static void test_doc_list(void **state)
+{
+	struct doc *d = doc_new(), *l, *z;
+	json_object *o, *a, *v;
+	char *s;
+
+	(void)state;
+	l = doc_add_list(d, "orders");
+	doc_add_count(l, NULL, NULL, 3);
+	doc_add_decimal(l, "ignored", NULL, 0.0666666, 6);
+	z = doc_add_section(l, NULL);
+	doc_add_str(z, "zone", "Zone", "DMA");
+	doc_add_list(d, "empty");
+	o = doc_json(d);
+	assert_true(json_object_object_get_ex(o, "orders", &a));
+	assert_true(json_object_is_type(a, json_type_array));
+	assert_int_equal(json_object_array_length(a), 3);
+	assert_int_equal(json_object_get_int64(json_object_array_get_idx(a, 0)),
+			 3);
+	assert_string_equal(
+	    json_object_to_json_string(json_object_array_get_idx(a, 1)),
+	    "0.066667");
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(a, 2),
+					      "zone", &v));
+	assert_string_equal(json_object_get_string(v), "DMA");
+	assert_true(json_object_object_get_ex(o, "empty", &a));
+	assert_int_equal(json_object_array_length(a), 0);
+	json_object_put(o);
+	s = render_doc(d, false);
+	assert_string_equal(s, "Zone: DMA\n");
+	free(s);
+	doc_free(d);
+}
+
+/* doc_add_json_table: in JSON, not in text; -o does not see it.
+ * table_set_word: the word in text, null in JSON. */
+static void test_doc_json_table(void **state)
+{
+	struct doc *d = doc_new();
+	struct out_opts o = {.columns = "COUNT"};
+	struct table *t = sample();
+	char *s, err[256];
+
+	(void)state;
+	table_set_word(t, 1, 1, "none");
+	doc_add_json_table(d, "rows", t);
+	s = render_doc(d, false);
+	assert_string_equal(s, "");
+	free(s);
+	s = render_doc(d, true);
+	assert_non_null(strstr(s, "\"bytes\": null"));
+	assert_null(strstr(s, "none"));
+	free(s);
+	assert_int_equal(doc_render(d, stdout, &o, err, sizeof(err)), -EINVAL);
+	doc_free(d);
+	t = sample();
+	table_set_word(t, 1, 1, "none");
+	s = render(t, false);
+	assert_non_null(strstr(s, "none"));
+	free(s);
+	table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +267,8 @@ int main(void)
 	    cmocka_unit_test(test_tree_optional),
 	    cmocka_unit_test(test_human),
 	    cmocka_unit_test(test_doc_json_only_and_list),
+	    cmocka_unit_test(test_doc_list),
+	    cmocka_unit_test(test_doc_json_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
