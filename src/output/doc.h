@@ -45,6 +45,12 @@ static inline void docp(struct doc **d)
 struct table *doc_add_table(struct doc *d, const char *key, struct table *t);
 /* A nested document under key. Returns it (owned by d). */
 struct doc *doc_add_section(struct doc *d, const char *key);
+/* Put a whole document sub (a view's) under key, as a section; d takes
+ * it. */
+void doc_add_doc(struct doc *d, const char *key, struct doc *sub);
+/* The first table under key, in d or its sections, or NULL (for the
+ * TUI, which draws a document's tables itself). */
+const struct table *doc_find_table(const struct doc *d, const char *key);
 
 /* Typed values. key: JSON (NULL: text only); label: text (NULL: JSON
  * only). VAL_ABSENT in a u64 is null / "n/a". */

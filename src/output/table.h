@@ -38,10 +38,12 @@ enum col_type {
 
 /* Column flags. */
 enum {
-	COLF_TEXT_ONLY = 1 << 0, /* not in JSON */
-	COLF_JSON_ONLY = 1 << 1, /* not in text */
-	COLF_TREE = 1 << 2,	 /* text: draw the row hierarchy here */
-	COLF_HIDDEN = 1 << 3,	 /* text: only when asked for with -o */
+	COLF_TEXT_ONLY = 1 << 0,    /* not in JSON */
+	COLF_JSON_ONLY = 1 << 1,    /* not in text */
+	COLF_TREE = 1 << 2,	    /* text: draw the row hierarchy here */
+	COLF_HIDDEN = 1 << 3,	    /* text: only when asked for with -o */
+	COLF_BLANK_ABSENT = 1 << 4, /* text: an absent cell is empty, not
+				     * "n/a" (built-in code has no module) */
 };
 
 /* How a document is rendered: the global output options. */
@@ -52,6 +54,7 @@ struct out_opts {
 	bool raw;	     /* --raw: tables only, no alignment, for scripts */
 	bool noheadings;     /* --noheadings */
 	const char *columns; /* -o LIST: the columns to show, in order */
+	bool compact;	     /* JSON on one line (JSON lines) */
 };
 
 struct table;
@@ -108,6 +111,16 @@ const char *table_col_key(const struct table *t, size_t col);
 ssize_t table_find_col(const struct table *t, const char *name);
 /* Whether the cell holds a value. */
 bool table_cell_present(const struct table *t, size_t row, size_t col);
+/* The cell's number (sizes, counts, percents, durations; a negative
+ * value keeps its sign) into *ret: 0, or -ENODATA (absent), -EINVAL (a
+ * text column or out of range); *ret untouched on failure. For the TUI,
+ * which sorts and compares refreshes. */
+int table_cell_num(const struct table *t, size_t row, size_t col, double *ret);
+enum col_type table_col_type(const struct table *t, size_t col);
+/* The column's COLF_ flags. */
+unsigned table_col_get_flags(const struct table *t, size_t col);
+bool table_row_is_total(const struct table *t, size_t row);
+bool table_row_is_text_only(const struct table *t, size_t row);
 /* One cell as text, as the text renderer prints it ("n/a" if absent),
  * escaped (no control characters). For the TUI and tests. */
 void table_cell_text(const struct table *t, size_t row, size_t col,
