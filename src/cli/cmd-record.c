@@ -23,7 +23,7 @@
 #include "../basic/xalloc.h"
 #include "../model/snapshot.h"
 #include "cli.h"
-#include "pools-bpf.h"
+#include "../views/pools-bpf.h"
 
 const char cmd_record_help[] =
     "Usage: memtally record --db FILE [options]\n"
@@ -339,7 +339,8 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	}
 
 	if (o.bpf) {
-		r = pools_bpf_start(ctx, &(struct pools_bpf_opts){.level = -1},
+		r = pools_bpf_start(ctx_root(ctx),
+				    &(struct pools_bpf_opts){.level = -1},
 				    &rb.b, &rb.why);
 		if (r < 0 && !rb.why)
 			rb.why = xasprintf("cannot start the tracer: %s",

@@ -37,7 +37,7 @@
 #include "../model/snapshot.h"
 #include "../output/tui.h"
 #include "cli.h"
-#include "pools-bpf.h"
+#include "../views/pools-bpf.h"
 
 const char cmd_top_help[] =
     "Usage: memtally top [options]\n"
@@ -969,7 +969,7 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 		struct pools_bpf_opts o = {.level = -1};
 		char *why = NULL;
 
-		if (pools_bpf_start(ctx, &o, &t.bpf, &why) < 0) {
+		if (pools_bpf_start(ctx_root(ctx), &o, &t.bpf, &why) < 0) {
 			snprintf(t.bpf_status, sizeof(t.bpf_status),
 				 "bpf unavailable (%s); /proc sources only",
 				 why ? why : "?");
