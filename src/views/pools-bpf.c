@@ -41,9 +41,8 @@ int pools_bpf_start(struct root *root, const struct pools_bpf_opts *o,
 		return -ENOENT;
 	}
 	if (!root_is_live(root)) {
-		*ret_why = xasprintf("BPF tracing needs the live system, not "
-				     "%s",
-				     root_describe(root));
+		*ret_why = xstrdup("BPF tracing needs the live system, not "
+				   "a captured tree or snapshot");
 		return -EOPNOTSUPP;
 	}
 	if (!kmemtag_built()) {
