@@ -1,24 +1,14 @@
-/* `memtally pools`: PoolMon's table for the Linux kernel's memory pools:
- * slab caches, vmalloc callers and (where the kernel has it) allocation
- * call sites, with PoolMon's columns, sort keys and type filter.
- *
- * Reads /proc/slabinfo, /proc/vmallocinfo, /proc/allocinfo through the
- * snapshot, and from /sys/kernel/slab only each cache's reclaim_account
- * and the alias links (reading every sysfs attribute costs more than the
- * whole of slabinfo; see bench/pools.sh). The analysis is
- * src/analysis/pools.c. */
+/* `memtally pools`: the command. Options in, src/views/pools.c's
+ * document out; with --source bpf, the tracer session around it
+ * (src/views/pools-bpf.c): attach, trace for --duration printing every
+ * --interval, print, detach. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../analysis/bpftags.h"
-#include "../analysis/pools.h"
-#include "../basic/human.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
-#include "../model/snapshot.h"
+#include "../views/pools.h"
 #include "cli.h"
-#include "pools-bpf.h"
 
 /* clang-format off */
 const char cmd_pools_help[] =
@@ -132,24 +122,6 @@ const char cmd_pools_help[] =
 	"audit_freed, objects_full, ...); with --interval, one document per\n"
 	"print.\n";
 /* clang-format on */
-
-struct pools_opts {
-	enum pool_sort sort;
-	struct pool_filter filter;
-	char **include, **exclude;
-	size_t n_inc, n_exc, alloc_inc, alloc_exc;
-	bool totals;
-	unsigned long top;
-	bool has_top;
-	struct pools_bpf_opts bpf;
-};
-
-static const enum source_id pool_src_ids[] = {
-    [POOL_SLAB] = SRC_SLABINFO,
-    [POOL_VMALLOC] = SRC_VMALLOCINFO,
-    [POOL_ALLOCINFO] = SRC_ALLOCINFO,
-};
-
 static int parse_sources(struct ctx *ctx, const char *arg, unsigned *ret)
 {
 	_cleanup_free_ char *s = xstrdup(arg);
@@ -173,171 +145,140 @@ static int parse_sources(struct ctx *ctx, const char *arg, unsigned *ret)
 	return 0;
 }
 
-static json_object *json_u64(uint64_t v)
-{
-	return val_has(v) ? json_object_new_int64((int64_t)v) : NULL;
-}
-
-/* The tracer's own figures, for --json: what the notes say, as data. */
-static json_object *tracer_json(struct pools_bpf *b,
-				const struct kmemtag_result *res)
-{
-	json_object *o = json_object_new_object();
-	json_object *c = json_object_new_object();
-
-	json_object_object_add(o, "seconds",
-			       json_object_new_double(res->elapsed));
-	json_object_object_add(o, "attach",
-			       json_object_new_string(pools_bpf_attach(b)));
-	json_object_object_add(o, "level", json_object_new_int(res->level));
-	json_object_object_add(o, "sample",
-			       json_u64(1ull << res->sample_shift));
-	json_object_object_add(o, "objects", json_u64(res->objects));
-	json_object_object_add(o, "site_slots", json_u64(res->site_slots));
-	json_object_object_add(o, "memory_bytes", json_u64(res->mem_bytes));
-	json_object_object_add(o, "slab_audit",
-			       json_object_new_boolean(res->audit));
-	json_object_object_add(o, "kernel_skipped",
-			       json_u64(res->recursion_misses));
-	for (int i = 0; i < _KT_STAT_MAX; i++)
-		json_object_object_add(c, kmemtag_stat_name((enum kt_stat)i),
-				       json_u64(res->stats[i]));
-	json_object_object_add(o, "counters", c);
-	return o;
-}
-
-static json_object *rows_json(const struct pool_set *set)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < set->n; i++) {
-		const struct pool_row *r = &set->rows[i];
-		json_object *o = json_object_new_object();
-		const char *type = pool_type_name(r->type);
-
-		json_object_object_add(o, "tag",
-				       json_object_new_string(r->tag));
-		json_object_object_add(
-		    o, "source",
-		    json_object_new_string(pool_source_name(r->source)));
-		json_object_object_add(
-		    o, "type", type ? json_object_new_string(type) : NULL);
-		json_object_object_add(o, "allocs", json_u64(r->allocs));
-		json_object_object_add(o, "frees", json_u64(r->frees));
-		json_object_object_add(o, "diff", json_u64(r->diff));
-		json_object_object_add(o, "bytes", json_u64(r->bytes));
-		json_object_object_add(o, "per_alloc", json_u64(r->per_alloc));
-		json_object_object_add(
-		    o, "module",
-		    r->module ? json_object_new_string(r->module) : NULL);
-		json_object_object_add(o, "objsize", json_u64(r->objsize));
-		json_object_object_add(o, "objects", json_u64(r->objects));
-		if (r->source == POOL_BPF) {
-			json_object_object_add(
-			    o, "cache", json_object_new_string(r->cache));
-			json_object_object_add(
-			    o, "estimated",
-			    json_object_new_boolean(r->estimated));
-			json_object_object_add(o, "frees_error",
-					       json_u64(r->frees_err));
-		}
-		json_object_array_add(a, o);
-	}
-	return a;
-}
-
-static json_object *totals_json(const struct pool_totals *t, unsigned srcs)
-{
-	json_object *o = json_object_new_object();
-	json_object *by = json_object_new_object();
-
-	for (int s = 0; s < _POOL_SOURCE_MAX; s++) {
-		json_object *x;
-
-		if (!(srcs & POOL_SRC_BIT(s)))
-			continue;
-		x = json_object_new_object();
-		json_object_object_add(
-		    x, "rows", json_object_new_int64((int64_t)t->rows[s]));
-		json_object_object_add(
-		    x, "diff", json_object_new_int64((int64_t)t->diff[s]));
-		json_object_object_add(
-		    x, "bytes", json_object_new_int64((int64_t)t->bytes[s]));
-		json_object_object_add(by, pool_source_name(s), x);
-	}
-	json_object_object_add(o, "rows",
-			       json_object_new_int64((int64_t)t->all_rows));
-	json_object_object_add(o, "diff",
-			       json_object_new_int64((int64_t)t->all_diff));
-	json_object_object_add(o, "bytes",
-			       json_object_new_int64((int64_t)t->all_bytes));
-	json_object_object_add(o, "by_source", by);
-	return o;
-}
-
-static void fill_row(struct table *t, size_t row, const struct pool_row *r)
-{
-	const char *type = pool_type_name(r->type);
-
-	table_set_str(t, row, 0, r->tag);
-	table_set_str(t, row, 1, pool_source_name(r->source));
-	if (type)
-		table_set_str(t, row, 2, type);
-	table_set_u64(t, row, 3, r->allocs);
-	table_set_u64(t, row, 4, r->frees);
-	table_set_u64(t, row, 5, r->diff);
-	table_set_u64(t, row, 6, r->bytes);
-	table_set_u64(t, row, 7, r->per_alloc);
-	table_set_str(t, row, 8, r->module ? r->module : "");
-	if (table_cols(t) > 9) {
-		char e[32] = "";
-
-		if (r->estimated && val_has(r->frees_err))
-			snprintf(e, sizeof(e), "±%llu",
-				 (unsigned long long)r->frees_err);
-		else if (r->source == POOL_BPF && !val_has(r->frees))
-			snprintf(e, sizeof(e), "n/a");
-		else if (r->source == POOL_BPF)
-			snprintf(e, sizeof(e), "exact");
-		table_set_str(t, row, 9, r->cache ? r->cache : "");
-		table_set_str(t, row, 10, e);
-	}
-}
-
-static void add_total(struct table *t, const char *tag, const char *src,
-		      uint64_t diff, uint64_t bytes)
-{
-	size_t row = table_add_row(t);
-
-	table_set_str(t, row, 0, tag);
-	table_set_str(t, row, 1, src);
-	table_set_str(t, row, 2, "");
-	table_set_u64(t, row, 5, diff);
-	table_set_u64(t, row, 6, bytes);
-	table_set_str(t, row, 8, "");
-	table_row_total(t, row);
-}
-
-struct notes {
-	char **v;
-	size_t n, alloc;
+/* The command's options: the view's, the tracer's, and the patterns
+ * (the view's filter points into include and exclude). */
+struct pools_cli {
+	struct pools_opts view;
+	struct pools_bpf_opts bpf;
+	char **include, **exclude;
+	size_t n_inc, n_exc, alloc_inc, alloc_exc;
 };
 
-static void note_add(struct notes *ns, char *s)
+static int parse_type(struct ctx *ctx, const char *arg,
+		      enum pool_type_filter *ret)
 {
-	ns->v = xgrow(ns->v, &ns->alloc, ns->n + 1, sizeof(*ns->v));
-	ns->v[ns->n++] = s;
+	if (streq(arg, "reclaimable"))
+		*ret = POOL_FILTER_RECLAIMABLE;
+	else if (streq(arg, "unreclaimable"))
+		*ret = POOL_FILTER_UNRECLAIMABLE;
+	else if (streq(arg, "all"))
+		*ret = POOL_FILTER_ALL;
+	else
+		return cli_usage_error(ctx,
+				       "unknown type '%s' (reclaimable, "
+				       "unreclaimable, all)",
+				       arg);
+	return 0;
 }
 
-static void notes_release(struct notes *ns)
+static int parse_sample(struct ctx *ctx, const char *arg, unsigned *ret)
 {
-	for (size_t i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
+	unsigned long n;
+	unsigned k = 0;
+
+	if (cli_parse_uint(arg, &n) < 0 || !n || (n & (n - 1)) || n > 65536)
+		return cli_usage_error(ctx,
+				       "--sample wants a power of two up to "
+				       "65536, not '%s'",
+				       arg);
+	while ((1ul << k) < n)
+		k++;
+	*ret = k;
+	return 0;
 }
 
+/* The tracer's options (codes 0x201 to 0x206). Returns 0, or EXIT_USAGE
+ * with the message printed. */
+static int parse_bpf_opt(struct ctx *ctx, int c, const char *arg,
+			 struct pools_bpf_opts *o)
+{
+	unsigned long n;
+	char *end;
+	double v;
+
+	switch (c) {
+	case 0x201:
+	case 0x202:
+		v = strtod(arg, &end);
+		if (*end || end == arg || v < (c == 0x201 ? 0 : 0.1) ||
+		    v > 86400)
+			return cli_usage_error(
+			    ctx, "bad number of seconds '%s'", arg);
+		*(c == 0x201 ? &o->duration : &o->interval) = v;
+		return 0;
+	case 0x203:
+		return parse_sample(ctx, arg, &o->sample_shift);
+	case 0x204:
+		if (!streq(arg, "0") && !streq(arg, "1") && !streq(arg, "2"))
+			return cli_usage_error(
+			    ctx, "--level is 0, 1 or 2, not '%s'", arg);
+		o->level = arg[0] - '0';
+		return 0;
+	case 0x205:
+		if (cli_parse_uint(arg, &n) < 0 || n < 1024 || n > (1ul << 25))
+			return cli_usage_error(ctx,
+					       "--objects wants a number from "
+					       "1024 to 33554432, not '%s'",
+					       arg);
+		o->objects = (unsigned)n;
+		return 0;
+	default:
+		if (!streq(arg, "tp_btf") && !streq(arg, "raw_tp"))
+			return cli_usage_error(
+			    ctx, "--attach is tp_btf or raw_tp, not '%s'", arg);
+		o->raw_tp = streq(arg, "raw_tp");
+		return 0;
+	}
+}
+
+/* One option of the view's. Returns 0, or EXIT_USAGE (message printed). */
+static int parse_view_opt(struct ctx *ctx, int c, const char *arg,
+			  struct pools_cli *o)
+{
+	unsigned long n;
+	int r;
+
+	switch (c) {
+	case 's':
+		r = pool_sort_from_name(arg);
+		if (r < 0)
+			return cli_usage_error(ctx,
+					       "unknown sort key '%s' (tag, "
+					       "allocs, frees, diff, bytes, "
+					       "per-alloc)",
+					       arg);
+		o->view.sort = r;
+		return 0;
+	case 't':
+		return parse_type(ctx, arg, &o->view.filter.type);
+	case 'i':
+		o->include = xgrow(o->include, &o->alloc_inc, o->n_inc + 1,
+				   sizeof(char *));
+		o->include[o->n_inc++] = (char *)arg;
+		return 0;
+	case 'x':
+		o->exclude = xgrow(o->exclude, &o->alloc_exc, o->n_exc + 1,
+				   sizeof(char *));
+		o->exclude[o->n_exc++] = (char *)arg;
+		return 0;
+	case 'e':
+		o->view.totals = true;
+		return 0;
+	case 'n':
+		if (cli_parse_uint(arg, &n) < 0)
+			return cli_usage_error(
+			    ctx, "--top wants a number, not '%s'", arg);
+		o->view.top = n;
+		o->view.has_top = true;
+		return 0;
+	default:
+		return parse_sources(ctx, arg, &o->view.sources);
+	}
+}
+
+/* Returns -1 to go on, or the exit code to return now. */
 static int parse_opts(int argc, char **argv, struct ctx *ctx,
-		      struct pools_opts *o)
+		      struct pools_cli *o)
 {
 	static const struct option longopts[] = {
 	    CLI_COMMON_LONGOPTS,
@@ -359,116 +300,16 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "s:t:i:x:en:",
 				longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			r = pool_sort_from_name(optarg);
-			if (r < 0)
-				return cli_usage_error(
-				    ctx,
-				    "unknown sort key '%s' (tag, allocs, "
-				    "frees, diff, bytes, per-alloc)",
-				    optarg);
-			o->sort = r;
-			continue;
-		case 't':
-			if (streq(optarg, "reclaimable"))
-				o->filter.type = POOL_FILTER_RECLAIMABLE;
-			else if (streq(optarg, "unreclaimable"))
-				o->filter.type = POOL_FILTER_UNRECLAIMABLE;
-			else if (streq(optarg, "all"))
-				o->filter.type = POOL_FILTER_ALL;
-			else
-				return cli_usage_error(
-				    ctx,
-				    "unknown type '%s' (reclaimable, "
-				    "unreclaimable, all)",
-				    optarg);
-			continue;
-		case 'i':
-			o->include = xgrow(o->include, &o->alloc_inc,
-					   o->n_inc + 1, sizeof(char *));
-			o->include[o->n_inc++] = optarg;
-			continue;
-		case 'x':
-			o->exclude = xgrow(o->exclude, &o->alloc_exc,
-					   o->n_exc + 1, sizeof(char *));
-			o->exclude[o->n_exc++] = optarg;
-			continue;
-		case 'e':
-			o->totals = true;
-			continue;
-		case 'n':
-			if (cli_parse_uint(optarg, &o->top) < 0)
-				return cli_usage_error(
-				    ctx, "--top wants a number, not '%s'",
-				    optarg);
-			o->has_top = true;
-			continue;
-		case 0x200:
-			r = parse_sources(ctx, optarg, &o->filter.sources);
+		if (c == 0x200 || (c > 0 && c < 0x100 && strchr("stixen", c))) {
+			r = parse_view_opt(ctx, c, optarg, o);
 			if (r)
 				return r;
 			continue;
-		case 0x201:
-		case 0x202: {
-			char *end;
-			double v = strtod(optarg, &end);
-
-			if (*end || end == optarg ||
-			    v < (c == 0x201 ? 0 : 0.1) || v > 86400)
-				return cli_usage_error(
-				    ctx, "bad number of seconds '%s'", optarg);
-			if (c == 0x201)
-				o->bpf.duration = v;
-			else
-				o->bpf.interval = v;
-			continue;
 		}
-		case 0x203: {
-			unsigned long n;
-			unsigned k = 0;
-
-			if (cli_parse_uint(optarg, &n) < 0 || !n ||
-			    (n & (n - 1)) || n > 65536)
-				return cli_usage_error(
-				    ctx,
-				    "--sample wants a power of two up to "
-				    "65536, not '%s'",
-				    optarg);
-			while ((1ul << k) < n)
-				k++;
-			o->bpf.sample_shift = k;
-			continue;
-		}
-		case 0x204:
-			if (!streq(optarg, "0") && !streq(optarg, "1") &&
-			    !streq(optarg, "2"))
-				return cli_usage_error(
-				    ctx, "--level is 0, 1 or 2, not '%s'",
-				    optarg);
-			o->bpf.level = optarg[0] - '0';
-			continue;
-		case 0x205: {
-			unsigned long n;
-
-			if (cli_parse_uint(optarg, &n) < 0 || n < 1024 ||
-			    n > (1ul << 25))
-				return cli_usage_error(
-				    ctx,
-				    "--objects wants a number from 1024 to "
-				    "33554432, not '%s'",
-				    optarg);
-			o->bpf.objects = (unsigned)n;
-			continue;
-		}
-		case 0x206:
-			if (!streq(optarg, "tp_btf") &&
-			    !streq(optarg, "raw_tp"))
-				return cli_usage_error(
-				    ctx,
-				    "--attach is tp_btf or raw_tp, not '%s'",
-				    optarg);
-			o->bpf.raw_tp = streq(optarg, "raw_tp");
+		if (c > 0x200 && c <= 0x206) {
+			r = parse_bpf_opt(ctx, c, optarg, &o->bpf);
+			if (r)
+				return r;
 			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);
@@ -481,264 +322,41 @@ static int parse_opts(int argc, char **argv, struct ctx *ctx,
 	return -1;
 }
 
-/* The page size for --root trees and snapshots: what vmallocinfo implies,
- * else 4096; live, the running kernel's. */
-static uint64_t pick_page_size(struct root *root, const struct vmallocinfo *vi,
-			       bool slab_read, struct notes *ns)
+/* The view now, printed. */
+static int pools_show(struct ctx *ctx, const struct pools_opts *o)
 {
-	uint64_t ps = vi ? vmallocinfo_page_size(vi) : 0;
-
-	if (root_page_size_known(root))
-		return root_page_size(root);
-	if (ps)
-		return ps;
-	if (vi || slab_read)
-		note_add(ns,
-			 xstrdup("page size assumed 4096 bytes (not derivable "
-				 "from this tree's vmallocinfo)"));
-	return 4096;
-}
-
-/* Collect the /proc sources now, add the BPF rows (when tracing), filter,
- * sort and print one table or JSON document. bpf_why: why the bpf rows
- * are missing, when asked for and not there. */
-static int pools_show(struct ctx *ctx, struct pools_opts *o, unsigned srcs,
-		      struct pools_bpf *bpf, const char *bpf_why)
-{
-	struct notes ns = {0};
-	struct pool_set set = {0};
-	struct pool_totals tot;
-	struct slab_sysfs ss = {0};
-	bool have_ss = false;
-	struct source_err ss_err;
-	struct snapshot snap;
-	const struct slabinfo *si;
-	const struct vmallocinfo *vi;
-	const struct allocinfo *ai;
-	json_object *unavail, *tracer = NULL;
-	struct root *root;
-	uint64_t mask = 0, page_size;
-	unsigned avail = 0;
+	struct view_err err = {{0}};
+	struct doc *d;
 	int r;
 
-	root = ctx_root(ctx);
-	if (!root) {
-		r = EXIT_FAIL;
-		goto out_opts;
+	if (view_pools(ctx_root(ctx), o, &d, &err) < 0) {
+		log_error("%s", err.msg);
+		return EXIT_FAIL;
 	}
-	for (int s = 0; s < POOL_BPF; s++)
-		if (srcs & POOL_SRC_BIT(s))
-			mask |= SRC_BIT(pool_src_ids[s]);
-	snapshot_collect(root, mask, &snap);
-	si = snapshot_get(&snap, SRC_SLABINFO);
-	vi = snapshot_get(&snap, SRC_VMALLOCINFO);
-	ai = snapshot_get(&snap, SRC_ALLOCINFO);
-	page_size = pick_page_size(root, vi, si != NULL, &ns);
-
-	unavail = json_object_new_array();
-	for (int s = 0; s < POOL_BPF; s++) {
-		json_object *u;
-		char why[400];
-
-		if (!(srcs & POOL_SRC_BIT(s)))
-			continue;
-		if (snapshot_get(&snap, pool_src_ids[s])) {
-			avail |= POOL_SRC_BIT(s);
-			continue;
-		}
-		snapshot_why(&snap, pool_src_ids[s], why, sizeof(why));
-		u = json_object_new_object();
-		json_object_object_add(
-		    u, "source", json_object_new_string(pool_source_name(s)));
-		json_object_object_add(u, "reason",
-				       json_object_new_string(why));
-		json_object_array_add(unavail, u);
-		note_add(&ns, xasprintf("%s rows unavailable: %s",
-					pool_source_name(s), why));
-	}
-
-	if (si) {
-		_cleanup_free_ char **names =
-		    xcalloc(si->n_caches + 1, sizeof(char *));
-
-		for (size_t i = 0; i < si->n_caches; i++)
-			names[i] = si->caches[i].name;
-		have_ss = slab_sysfs_read_names(root, names, si->n_caches,
-						SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
-						&ss_err) == 0;
-		pools_add_slab(&set, si, have_ss ? &ss : NULL, page_size);
-		if (!have_ss) {
-			char why[400];
-
-			source_err_format(&ss_err, why, sizeof(why));
-			note_add(&ns, xasprintf("slab types from cache names "
-						"only: %s",
-						why));
-		}
-		if (set.n_type_guessed)
-			note_add(&ns,
-				 xasprintf("%zu slab cache type(s) inferred "
-					   "from the cache name "
-					   "(reclaim_account unreadable)",
-					   set.n_type_guessed));
-		if (set.n_type_unknown)
-			note_add(&ns, xasprintf("%zu slab cache type(s) n/a: "
-						"no reclaim_account in "
-						"/sys/kernel/slab",
-						set.n_type_unknown));
-	}
-	if (vi) {
-		pools_add_vmalloc(&set, vi, page_size);
-		note_add(&ns, xasprintf("vmalloc BYTES count pages=N only; "
-					"ioremap/vmap areas are address space "
-					"(0 bytes of RAM); %zu area(s) without "
-					"a caller (unpurged, vm_map_ram) not "
-					"shown",
-					set.n_vmalloc_skipped));
-	}
-	if (ai) {
-		pools_add_allocinfo(&set, ai);
-		note_add(&ns,
-			 xstrdup("allocinfo TYPE n/a: /proc/allocinfo does "
-				 "not say; its bytes overlap slab and "
-				 "vmalloc rows (compare, do not add)"));
-		if (set.n_inaccurate)
-			note_add(&ns, xasprintf("%zu allocinfo site(s) marked "
-						"accurate:no by the kernel",
-						set.n_inaccurate));
-		if (set.n_negative)
-			note_add(&ns, xasprintf("%zu allocinfo site(s) read a "
-						"negative size (racing "
-						"counters): BYTES n/a",
-						set.n_negative));
-	}
-	if (srcs & POOL_SRC_BIT(POOL_BPF)) {
-		struct kmemtag_result res;
-		struct bpftag_row *br;
-		size_t nb;
-
-		if (bpf && pools_bpf_read(bpf, &br, &nb, &res) == 0) {
-			char *bn[24];
-			size_t nn =
-			    pools_bpf_notes(bpf, &res, bn, ELEMENTSOF(bn));
-
-			if (ctx->json)
-				tracer = tracer_json(bpf, &res);
-			bpftags_to_pools(&set, br, nb);
-			for (size_t i = 0; i < nn; i++)
-				note_add(&ns, bn[i]);
-			avail |= POOL_SRC_BIT(POOL_BPF);
-			free(br);
-			kmemtag_result_release(&res);
-		} else {
-			json_object *u = json_object_new_object();
-			const char *why =
-			    bpf_why ? bpf_why : "cannot read the BPF maps";
-
-			json_object_object_add(u, "source",
-					       json_object_new_string("bpf"));
-			json_object_object_add(u, "reason",
-					       json_object_new_string(why));
-			json_object_array_add(unavail, u);
-			note_add(&ns,
-				 xasprintf("bpf rows unavailable: %s", why));
-		}
-	}
-	if (set.n && srcs != POOL_SRC_BIT(POOL_BPF))
-		note_add(&ns, xstrdup("ALLOCS/FREES n/a: the kernel keeps no "
-				      "per-pool allocation and free counts "
-				      "(SLUB only with CONFIG_SLUB_STATS)"));
-
-	pools_filter(&set, &o->filter);
-	pools_sort(&set, o->sort);
-	pools_totals(&set, &tot);
-	if (o->has_top)
-		pools_top(&set, o->top);
-
-	if (ctx->json) {
-		json_object *doc = json_object_new_object();
-		json_object *jn = json_object_new_array();
-
-		for (size_t i = 0; i < ns.n; i++)
-			json_object_array_add(jn,
-					      json_object_new_string(ns.v[i]));
-		json_object_object_add(doc, "rows", rows_json(&set));
-		json_object_object_add(doc, "totals", totals_json(&tot, avail));
-		json_object_object_add(doc, "unavailable", unavail);
-		json_object_object_add(
-		    doc, "page_size",
-		    json_object_new_int64((int64_t)page_size));
-		if (tracer)
-			json_object_object_add(doc, "tracer", tracer);
-		json_object_object_add(doc, "notes", jn);
-		json_print(stdout, doc);
-		json_object_put(doc);
-	} else {
-		struct table *t = table_new(NULL);
-
-		table_add_col(t, "TAG", "tag", COL_STR);
-		table_add_col(t, "SOURCE", "source", COL_STR);
-		table_add_col(t, "TYPE", "type", COL_STR);
-		table_add_col(t, "ALLOCS", "allocs", COL_COUNT);
-		table_add_col(t, "FREES", "frees", COL_COUNT);
-		table_add_col(t, "DIFF", "diff", COL_COUNT);
-		table_add_col(t, "BYTES", "bytes", COL_BYTES);
-		table_add_col(t, "PER-ALLOC", "per_alloc", COL_BYTES);
-		table_add_col(t, "MODULE", "module", COL_STR);
-		if (srcs & POOL_SRC_BIT(POOL_BPF)) {
-			table_add_col(t, "CACHE", "cache", COL_STR);
-			table_add_col(t, "FREES±", "frees_error", COL_STR);
-		}
-		for (size_t i = 0; i < set.n; i++)
-			fill_row(t, table_add_row(t), &set.rows[i]);
-		if (o->totals) {
-			for (int s = 0; s < _POOL_SOURCE_MAX; s++)
-				if (avail & POOL_SRC_BIT(s))
-					add_total(t, "total",
-						  pool_source_name(s),
-						  tot.diff[s], tot.bytes[s]);
-			if (avail)
-				add_total(t, "total", "all", tot.all_diff,
-					  tot.all_bytes);
-		}
-		for (size_t i = 0; i < ns.n; i++)
-			table_add_note(t, "%s", ns.v[i]);
-		table_print(t, stdout, &ctx->out);
-		table_free(t);
-		json_object_put(unavail);
-	}
+	r = cli_render(ctx, d);
 	fflush(stdout);
-	r = EXIT_OK;
-	pools_release(&set);
-	if (have_ss)
-		slab_sysfs_release(&ss);
-	snapshot_release(&snap);
-out_opts:
-	notes_release(&ns);
 	return r;
 }
 
 /* With bpf among the sources: attach, trace for --duration (printing
  * every --interval), print, detach. SIGINT, SIGTERM and SIGHUP end the
  * trace early; the last table is still printed, then the programs go. */
-static int pools_trace(struct ctx *ctx, struct pools_opts *o, unsigned srcs)
+static int pools_trace(struct ctx *ctx, struct pools_cli *o)
 {
-	struct pools_bpf *bpf = NULL;
-	char *why = NULL;
 	double left = o->bpf.duration > 0 ? o->bpf.duration : 5;
+	char *why = NULL;
 	int r;
 
-	if (!ctx_root(ctx))
-		return EXIT_FAIL;
-	r = pools_bpf_start(ctx, &o->bpf, &bpf, &why);
+	r = pools_bpf_start(ctx_root(ctx), &o->bpf, &o->view.bpf, &why);
 	if (r < 0) {
-		if (srcs == POOL_SRC_BIT(POOL_BPF)) {
+		if (o->view.sources == POOL_SRC_BIT(POOL_BPF)) {
 			log_error("cannot trace kernel allocations: %s", why);
 			free(why);
 			return EXIT_FAIL;
 		}
 		/* the other sources still show; a note says why not bpf */
-		r = pools_show(ctx, o, srcs, NULL, why);
+		o->view.bpf_why = why;
+		r = pools_show(ctx, &o->view);
 		free(why);
 		return r;
 	}
@@ -751,41 +369,38 @@ static int pools_trace(struct ctx *ctx, struct pools_opts *o, unsigned srcs)
 				  ? o->bpf.interval
 				  : left;
 
-		if (!pools_bpf_wait(bpf, step))
+		if (!pools_bpf_wait(o->view.bpf, step))
 			break;
 		left -= step;
 		if (left > 0)
-			r = pools_show(ctx, o, srcs, bpf, NULL);
+			r = pools_show(ctx, &o->view);
 	}
 	if (r == EXIT_OK)
-		r = pools_show(ctx, o, srcs, bpf, NULL);
-	pools_bpf_stop(bpf);
+		r = pools_show(ctx, &o->view);
+	pools_bpf_stop(o->view.bpf);
 	pools_bpf_signals(false);
 	return r;
 }
 
 int cmd_pools(int argc, char **argv, struct ctx *ctx)
 {
-	struct pools_opts o = {.sort = POOL_SORT_BYTES};
-	unsigned srcs;
+	struct pools_cli o = {.view.sort = POOL_SORT_BYTES};
 	int r;
 
 	o.bpf.level = -1;
 	r = parse_opts(argc, argv, ctx, &o);
 	if (r >= 0)
 		goto out;
-	o.filter.include = o.include;
-	o.filter.n_include = o.n_inc;
-	o.filter.exclude = o.exclude;
-	o.filter.n_exclude = o.n_exc;
-	srcs = o.filter.sources
-		   ? o.filter.sources
-		   : POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
-			 POOL_SRC_BIT(POOL_ALLOCINFO);
-	if (srcs & POOL_SRC_BIT(POOL_BPF))
-		r = pools_trace(ctx, &o, srcs);
+	o.view.filter.include = o.include;
+	o.view.filter.n_include = o.n_inc;
+	o.view.filter.exclude = o.exclude;
+	o.view.filter.n_exclude = o.n_exc;
+	if (!ctx_root(ctx))
+		r = EXIT_FAIL;
+	else if (o.view.sources & POOL_SRC_BIT(POOL_BPF))
+		r = pools_trace(ctx, &o);
 	else
-		r = pools_show(ctx, &o, srcs, NULL, NULL);
+		r = pools_show(ctx, &o.view);
 out:
 	free(o.include);
 	free(o.exclude);

@@ -22,7 +22,7 @@
 #include "../basic/xalloc.h"
 #include "../views/history.h"
 #include "cli.h"
-#include "pools-bpf.h"
+#include "../views/pools-bpf.h"
 
 const char cmd_record_help[] =
     "Usage: memtally record --db FILE [options]\n"
@@ -325,8 +325,9 @@ static int record_loop(struct ctx *ctx, struct root *root, struct store *st,
 static void record_bpf_start(struct ctx *ctx, const struct record_opts *o,
 			     struct record_bpf *rb)
 {
-	int r = pools_bpf_start(ctx, &(struct pools_bpf_opts){.level = -1},
-				&rb->b, &rb->why);
+	int r = pools_bpf_start(ctx_root(ctx),
+				&(struct pools_bpf_opts){.level = -1}, &rb->b,
+				&rb->why);
 
 	if (r < 0 && !rb->why)
 		rb->why =

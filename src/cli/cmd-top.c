@@ -1,43 +1,34 @@
 /* `memtally top`: PoolMon's screen, done for Linux.
  *
- * A header with the memory totals (available, free, slab, the unaccounted
- * remainder, commit) and what the pool rows come from; under it the pool
- * table, refreshed every --interval seconds (PoolMon's is fixed at 5 s),
- * with every value that changed since the last refresh highlighted. The
- * rows are the BPF call sites when the tracer can run (root and BTF) and
- * the /proc pool sources beside them (slab caches, vmalloc callers,
- * allocinfo call sites, as `pools` shows them); without root or BTF the
- * header says why and the /proc sources carry on alone.
+ * A header with the memory totals and what the pool rows come from; under
+ * it one of four screens, each a view that returns a document: pools
+ * (src/views/pools.c, with the BPF tracer's call sites when it can run),
+ * usage, processes and free lists (src/views/top.c). The screens are a
+ * table of {name, collect, draw, keys}; the keys are tables too, the
+ * screen's own first, then the ones every screen shares. The drawing is
+ * generic: a document's table, cell by cell through table_cell_text(),
+ * with each value that changed since the last refresh highlighted.
  *
- * The keys are PoolMon's: t a f d b m sort by tag, allocs, frees, diff,
- * bytes, per-alloc (the same key again reverses); ( sorts by the change
- * of the sort column since the last refresh and ) back by its value; p
- * cycles all / reclaimable / unreclaimable; e shows totals; l turns the
- * highlighting off and on; i and x ask for a glob to include or exclude
- * tags; arrows, PgUp, PgDn, Home and End scroll; v (or 1-4) switches to
- * the usage, processes and free-lists views; h or ? helps; q quits.
+ * Change tracking: after each collection, every row of the new table is
+ * matched to the previous refresh's row with the same key (its first cell
+ * and its text cells); a row with no match is new.
  *
- * Change tracking: each refresh keeps the previous rows sorted by
- * (source, tag) and looks every new row up there; a row seen for the first
- * time counts as changed. */
+ * `top --batch` prints the same documents COUNT times, every --interval
+ * seconds, as text or as JSON lines (--json), without a terminal. */
+#include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../analysis/accounting.h"
-#include "../analysis/freelists.h"
-#include "../analysis/pools.h"
-#include "../basic/human.h"
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
-#include "../model/procs.h"
-#include "../model/snapshot.h"
 #include "../output/tui.h"
+#include "../views/pools.h"
+#include "../views/top.h"
 #include "cli.h"
-#include "pools-bpf.h"
 
 const char cmd_top_help[] =
     "Usage: memtally top [options]\n"
@@ -55,7 +46,7 @@ const char cmd_top_help[] =
     "                (again: reverse)\n"
     "  ( )           sort by the change since the last refresh / by value\n"
     "  p             cycle all, reclaimable, unreclaimable\n"
-    "  e             totals line on/off\n"
+    "  e             total lines on/off\n"
     "  l             highlighting of changes on/off\n"
     "  i x           include / exclude tags matching a glob (empty: clear)\n"
     "  arrows PgUp PgDn Home End   scroll\n"
@@ -66,650 +57,487 @@ const char cmd_top_help[] =
     "Options:\n"
     "  -d, --interval SECONDS  refresh interval (default 2)\n"
     "      --no-bpf            do not trace; /proc sources only\n"
-    "      --view NAME         start in pools, usage, procs or free\n";
+    "      --view NAME         start in pools, usage, procs or free\n"
+    "  -b, --batch             no screen: print each refresh to standard\n"
+    "                          output (top's -b, PoolMon's /n), as text or,\n"
+    "                          with --json, one JSON document a line\n"
+    "  -n, --count COUNT       with --batch: COUNT refreshes, then exit\n"
+    "                          (default: until interrupted)\n"
+    "\n"
+    "JSON (--batch --json): one line per refresh, {\"refresh\", \"view\",\n"
+    "\"bpf\", \"header\": {\"memory\": [{\"total\", \"available\", \"free\",\n"
+    "\"slab\", \"unaccounted\", \"commit\", \"commit_limit\"}]}, VIEW: {...}}\n"
+    "where VIEW is the screen's name and its document: 'pools' is the\n"
+    "pools view's ('memtally help pools'); usage {\"usage\": [{\"category\",\n"
+    "\"bytes\", \"pct\", \"reclaim\"}]}, procs {\"procs\": [{\"pid\",\n"
+    "\"command\", \"rss\", \"pss\", \"uss\", \"swap\"}]}, free {\"zones\":\n"
+    "[{\"node\", \"zone\", \"free\", \"order0\", ...}]}. Sizes in bytes.\n";
 
-enum top_col {
-	TC_TAG,
-	TC_ALLOCS,
-	TC_FREES,
-	TC_DIFF,
-	TC_BYTES,
-	TC_PER_ALLOC,
-	_TC_MAX,
+struct top;
+
+/* A key and what it does; false to quit. */
+struct top_key {
+	int key; /* lower case for letters: both cases act alike */
+	bool (*fn)(struct top *t, int key);
 };
 
-enum top_view {
-	VIEW_POOLS,
-	VIEW_USAGE,
-	VIEW_PROCS,
-	VIEW_FREE,
-	_VIEW_MAX,
-};
-
-static const char *const view_names[_VIEW_MAX] = {
-    "pools",
-    "usage",
-    "processes",
-    "free lists",
-};
-
-enum type_filter {
-	TYPE_ALL,
-	TYPE_RECLAIMABLE,
-	TYPE_UNRECLAIMABLE,
-};
-
-struct top_row {
-	char tag[96];
-	char cache[40]; /* bpf: a site has a row per cache it uses */
-	char source[12];
-	char module[64];
-	enum pool_type type;
-	/* VAL_ABSENT (or diff_absent) where unknown */
-	uint64_t v[_TC_MAX]; /* v[TC_TAG] unused; v[TC_DIFF] as int64 */
-	bool diff_absent;
-	bool is_new;	    /* not in the previous refresh */
-	int64_t d[_TC_MAX]; /* change since the previous refresh */
+/* One screen: its name (--view, the header), how to collect its
+ * document, the table to draw, how to draw it and its own keys. */
+struct top_view {
+	const char *name;
+	const char *title;
+	const char *table;
+	int (*collect)(struct top *t, struct doc **ret, struct view_err *err);
+	void (*draw)(struct top *t, int row, int rows, int cols);
+	const struct top_key *keys; /* ends with key 0 */
 };
 
 struct top {
 	struct ctx *ctx;
 	double interval;
-	bool no_bpf;
-	enum top_view view;
-	/* pools */
+	bool no_bpf, batch;
+	unsigned long count; /* --batch: refreshes; 0 until interrupted */
+	const struct top_view *view;
 	struct pools_bpf *bpf;
-	char bpf_status[160];
-	struct top_row *rows, *prev;
-	size_t n_rows, n_prev;
-	enum top_col sort;
+	char bpf_status[256]; /* without the tracer: why */
+	/* the pools screen's settings (the view sorts and filters) */
+	enum pool_sort sort;
+	enum pool_type_filter type;
 	bool reverse, by_change, totals, highlight;
-	enum type_filter type;
 	char include[64], exclude[64];
+	/* documents: the header, the screen now and at the last refresh */
+	struct doc *header, *cur, *prev;
+	char header_why[1024], why[1024];
+	size_t *match; /* per row of cur's table: prev's row, or SIZE_MAX */
 	int scroll;
-	/* header */
-	struct accounting acct;
-	bool have_acct;
-	uint64_t commit, commit_limit;
-	uint64_t prev_acct[_ACCT_MAX];
-	bool have_prev_acct;
-	char why_no_meminfo[200];
-	char proc_status[240];
-	struct freelists fl;
-	bool have_fl;
-	char why_no_fl[200];
-	/* processes view */
-	struct procs procs;
-	bool have_procs;
-	char why_no_procs[300];
-	unsigned refreshes;
 	bool help;
 };
 
-/* ---- collecting -------------------------------------------------------- */
+static const char *const sort_keys[] = {
+    [POOL_SORT_TAG] = "tag",	 [POOL_SORT_ALLOCS] = "allocs",
+    [POOL_SORT_FREES] = "frees", [POOL_SORT_DIFF] = "diff",
+    [POOL_SORT_BYTES] = "bytes", [POOL_SORT_PER_ALLOC] = "per_alloc",
+};
 
-static int cmp_key(const void *a, const void *b)
+/* ---- collecting ---------------------------------------------------------- */
+
+static int collect_pools(struct top *t, struct doc **ret, struct view_err *err)
 {
-	const struct top_row *x = a, *y = b;
-	int c = strcmp(x->source, y->source);
+	char *inc[] = {t->include}, *exc[] = {t->exclude};
+	struct pools_opts o = {
+	    .sources = POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
+		       POOL_SRC_BIT(POOL_ALLOCINFO) |
+		       (t->bpf ? POOL_SRC_BIT(POOL_BPF) : 0),
+	    .sort = t->sort,
+	    .filter = {.type = t->type,
+		       .include = inc,
+		       .n_include = t->include[0] ? 1 : 0,
+		       .exclude = exc,
+		       .n_exclude = t->exclude[0] ? 1 : 0},
+	    .totals = t->totals,
+	    .bpf = t->bpf,
+	};
 
-	if (!c)
-		c = strcmp(x->tag, y->tag);
-	return c ? c : strcmp(x->cache, y->cache);
+	return view_pools(ctx_root(t->ctx), &o, ret, err);
 }
 
-static void add_bpf_rows(struct top *t, size_t *alloc)
+/* The adapters for the usage, procs and free screens: the one call each
+ * to re-point when those views are converted. */
+static int collect_usage(struct top *t, struct doc **ret, struct view_err *err)
 {
-	struct kmemtag_result res;
-	struct bpftag_row *br;
-	size_t n;
+	return top_usage_doc(ctx_root(t->ctx), ret, err);
+}
 
-	if (!t->bpf)
-		return;
-	if (pools_bpf_read(t->bpf, &br, &n, &res) < 0) {
-		snprintf(t->bpf_status, sizeof(t->bpf_status),
-			 "bpf: cannot read the maps");
-		return;
+static int collect_procs(struct top *t, struct doc **ret, struct view_err *err)
+{
+	return top_procs_doc(ctx_root(t->ctx), ret, err);
+}
+
+static int collect_free(struct top *t, struct doc **ret, struct view_err *err)
+{
+	return top_free_doc(ctx_root(t->ctx), ret, err);
+}
+
+/* A row's identity across refreshes: its first cell and its text cells,
+ * joined (malloc'd). */
+static char *row_key(const struct table *tb, size_t r)
+{
+	char *k = xstrdup(""), buf[256];
+
+	for (size_t c = 0; c < table_cols(tb); c++) {
+		char *n;
+
+		if (c && table_col_type(tb, c) != COL_STR)
+			continue;
+		table_cell_text(tb, r, c, &(struct out_opts){.bytes = true},
+				buf, sizeof(buf));
+		n = xasprintf("%s%s\x1f", k, buf);
+		free(k);
+		k = n;
 	}
-	pools_bpf_status(t->bpf, &res, t->bpf_status, sizeof(t->bpf_status));
+	return k;
+}
+
+struct keyed {
+	char *key;
+	size_t row;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key,
+		      ((const struct keyed *)b)->key);
+}
+
+/* t->match: each row of the current table's match in the previous. */
+static void match_rows(struct top *t)
+{
+	const struct table *cur =
+	    t->cur ? doc_find_table(t->cur, t->view->table) : NULL;
+	const struct table *prev =
+	    t->prev ? doc_find_table(t->prev, t->view->table) : NULL;
+	size_t n = cur ? table_rows(cur) : 0, np = prev ? table_rows(prev) : 0;
+	struct keyed *pk = xcalloc(np + 1, sizeof(*pk));
+
+	free(t->match);
+	t->match = xcalloc(n + 1, sizeof(*t->match));
+	for (size_t i = 0; i < np; i++)
+		pk[i] = (struct keyed){row_key(prev, i), i};
+	qsort(pk, np, sizeof(*pk), cmp_keyed);
 	for (size_t i = 0; i < n; i++) {
-		struct top_row *r;
+		struct keyed k = {row_key(cur, i), 0}, *hit;
 
-		t->rows =
-		    xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
-		r = &t->rows[t->n_rows++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->tag, sizeof(r->tag), "%s", br[i].tag);
-		snprintf(r->source, sizeof(r->source), "bpf");
-		snprintf(r->cache, sizeof(r->cache), "%s", br[i].cache);
-		snprintf(r->module, sizeof(r->module), "%s",
-			 br[i].module[0] ? br[i].module : "kernel");
-		r->type =
-		    br[i].reclaimable ? POOL_RECLAIMABLE : POOL_UNRECLAIMABLE;
-		r->v[TC_ALLOCS] = br[i].allocs;
-		r->v[TC_FREES] = br[i].frees;
-		r->v[TC_DIFF] = (uint64_t)br[i].diff;
-		r->diff_absent = !val_has(br[i].frees);
-		r->v[TC_BYTES] = br[i].bytes;
-		r->v[TC_PER_ALLOC] = br[i].per_alloc;
+		hit = np ? bsearch(&k, pk, np, sizeof(*pk), cmp_keyed) : NULL;
+		t->match[i] = hit ? hit->row : SIZE_MAX;
+		free(k.key);
 	}
-	free(br);
-	kmemtag_result_release(&res);
+	for (size_t i = 0; i < np; i++)
+		free(pk[i].key);
+	free(pk);
 }
 
-/* The /proc pool sources, as `pools` reads them: slab caches (typed from
- * /sys/kernel/slab's reclaim_account), vmalloc callers, allocinfo call
- * sites. What cannot be read is said in the header. */
-static void add_proc_rows(struct top *t, size_t *alloc)
+/* Collect the header and the screen. refresh: a new refresh (the current
+ * document becomes the previous one); else the same refresh seen
+ * differently (a sort key, a filter): the previous one stays. */
+static void collect(struct top *t, bool refresh)
 {
-	struct root *root = ctx_root(t->ctx);
-	struct pool_set set = {0};
-	struct slab_sysfs ss = {0};
-	struct source_err ss_err;
-	const struct slabinfo *si;
-	const struct vmallocinfo *vi;
-	const struct allocinfo *ai;
-	struct snapshot snap;
-	bool have_ss = false;
-	uint64_t page_size = root_page_size(root);
+	struct view_err err = {{0}};
+	struct doc *d = NULL;
 
-	snapshot_collect(root,
-			 SRC_BIT(SRC_SLABINFO) | SRC_BIT(SRC_VMALLOCINFO) |
-			     SRC_BIT(SRC_ALLOCINFO),
-			 &snap);
-	si = snapshot_get(&snap, SRC_SLABINFO);
-	vi = snapshot_get(&snap, SRC_VMALLOCINFO);
-	ai = snapshot_get(&snap, SRC_ALLOCINFO);
-	if (si) {
-		char **names = xcalloc(si->n_caches + 1, sizeof(char *));
-
-		for (size_t i = 0; i < si->n_caches; i++)
-			names[i] = si->caches[i].name;
-		have_ss = slab_sysfs_read_names(root, names, si->n_caches,
-						SA_BIT(SA_RECLAIM_ACCOUNT), &ss,
-						&ss_err) == 0;
-		free(names);
-		pools_add_slab(&set, si, have_ss ? &ss : NULL, page_size);
-		snprintf(t->proc_status, sizeof(t->proc_status), "slab%s%s",
-			 vi ? ", vmalloc" : "", ai ? ", allocinfo" : "");
+	doc_free(t->header);
+	t->header = NULL;
+	if (view_top_header(ctx_root(t->ctx), &t->header, &err) < 0)
+		snprintf(t->header_why, sizeof(t->header_why), "%s", err.msg);
+	if (refresh) {
+		doc_free(t->prev);
+		t->prev = t->cur;
 	} else {
-		char why[200];
-
-		snapshot_why(&snap, SRC_SLABINFO, why, sizeof(why));
-		snprintf(t->proc_status, sizeof(t->proc_status),
-			 "no slab rows: %s", why);
+		doc_free(t->cur);
 	}
-	if (vi)
-		pools_add_vmalloc(&set, vi, page_size);
-	if (ai)
-		pools_add_allocinfo(&set, ai);
-	for (size_t i = 0; i < set.n; i++) {
-		const struct pool_row *p = &set.rows[i];
-		struct top_row *r;
-
-		t->rows =
-		    xgrow(t->rows, alloc, t->n_rows + 1, sizeof(*t->rows));
-		r = &t->rows[t->n_rows++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->tag, sizeof(r->tag), "%s", p->tag);
-		snprintf(r->source, sizeof(r->source), "%s",
-			 pool_source_name(p->source));
-		snprintf(r->module, sizeof(r->module), "%s",
-			 p->module ? p->module : "");
-		r->type = p->type;
-		r->v[TC_ALLOCS] = p->allocs;
-		r->v[TC_FREES] = p->frees;
-		r->v[TC_DIFF] = p->diff;
-		r->diff_absent = !val_has(p->diff);
-		r->v[TC_BYTES] = p->bytes;
-		r->v[TC_PER_ALLOC] = p->per_alloc;
-	}
-	pools_release(&set);
-	if (have_ss)
-		slab_sysfs_release(&ss);
-	snapshot_release(&snap);
-}
-
-/* The free lists: one line per zone, free blocks by order. */
-static void collect_free(struct top *t)
-{
-	struct snapshot snap;
-	const struct buddyinfo *b;
-
-	freelists_release(&t->fl);
-	t->have_fl = false;
-	snapshot_collect(ctx_root(t->ctx),
-			 SRC_BIT(SRC_BUDDYINFO) | SRC_BIT(SRC_ZONEINFO), &snap);
-	b = snapshot_get(&snap, SRC_BUDDYINFO);
-	if (b)
-		t->have_fl = freelists_build(
-				 b, snapshot_get(&snap, SRC_ZONEINFO), NULL,
-				 root_page_size(ctx_root(t->ctx)), &t->fl) == 0;
-	if (!t->have_fl)
-		snapshot_why(&snap, SRC_BUDDYINFO, t->why_no_fl,
-			     sizeof(t->why_no_fl));
-	snapshot_release(&snap);
-}
-
-/* Every process's memory (the processes view), read only while that view
- * is shown: walking /proc costs tens of ms with a thousand processes. */
-static void collect_procs(struct top *t)
-{
-	struct source_err err = {0};
-
-	if (t->have_procs)
-		procs_release(&t->procs);
-	memset(&t->procs, 0, sizeof(t->procs));
-	t->have_procs =
-	    procs_collect(ctx_root(t->ctx), NULL, 0, &t->procs, &err) == 0;
-	if (!t->have_procs)
-		source_err_format(&err, t->why_no_procs,
-				  sizeof(t->why_no_procs));
-}
-
-static void diff_rows(struct top *t)
-{
-	for (size_t i = 0; i < t->n_rows; i++) {
-		struct top_row *r = &t->rows[i];
-		const struct top_row *p =
-		    t->n_prev ? bsearch(r, t->prev, t->n_prev, sizeof(*t->prev),
-					cmp_key)
-			      : NULL;
-
-		r->is_new = !p && t->refreshes > 0;
-		for (int c = TC_ALLOCS; c < _TC_MAX; c++) {
-			if (!p || !val_has(r->v[c]) || !val_has(p->v[c])) {
-				r->d[c] = 0;
-				continue;
-			}
-			r->d[c] = (int64_t)(r->v[c] - p->v[c]);
-		}
-	}
-}
-
-static void collect(struct top *t)
-{
-	struct snapshot snap;
-	const struct meminfo *mi;
-	size_t alloc = 0;
-
-	/* header: meminfo and the accounting to 100% */
-	if (t->have_acct) {
-		for (int c = 0; c < _ACCT_MAX; c++)
-			t->prev_acct[c] = (uint64_t)t->acct.bytes[c];
-		t->have_prev_acct = true;
-	}
-	snapshot_collect(ctx_root(t->ctx), ACCT_SOURCES, &snap);
-	mi = snapshot_get(&snap, SRC_MEMINFO);
-	t->have_acct =
-	    accounting_from_snapshot(&snap, root_page_size(ctx_root(t->ctx)),
-				     &t->acct) == 0;
-	if (mi) {
-		t->commit = mi->v[MI_COMMITTED_AS];
-		t->commit_limit = mi->v[MI_COMMITLIMIT];
-	} else {
-		snapshot_why(&snap, SRC_MEMINFO, t->why_no_meminfo,
-			     sizeof(t->why_no_meminfo));
-	}
-	snapshot_release(&snap);
-
-	/* pools: keep the last rows, sorted by key, for the changes */
-	free(t->prev);
-	t->prev = t->rows;
-	t->n_prev = t->n_rows;
-	if (t->n_prev)
-		qsort(t->prev, t->n_prev, sizeof(*t->prev), cmp_key);
-	t->rows = NULL;
-	t->n_rows = 0;
-	add_bpf_rows(t, &alloc);
-	add_proc_rows(t, &alloc);
-	diff_rows(t);
-	if (t->view == VIEW_FREE)
-		collect_free(t);
-	if (t->view == VIEW_PROCS)
-		collect_procs(t);
-	t->refreshes++;
-}
-
-/* ---- sorting and filtering ---------------------------------------------- */
-
-static int cmp_u64(uint64_t a, uint64_t b)
-{
-	/* absent sorts below every value */
-	if (!val_has(a) || !val_has(b))
-		return val_has(a) - val_has(b);
-	return a < b ? -1 : a > b;
-}
-
-static int cmp_rows(const void *a, const void *b, void *arg)
-{
-	const struct top *t = arg;
-	const struct top_row *x = a, *y = b;
-	int c;
-
-	if (t->sort == TC_TAG)
-		c = strcmp(y->tag, x->tag); /* ascending after the flip */
-	else if (t->by_change)
-		c = x->d[t->sort] < y->d[t->sort]   ? -1
-		    : x->d[t->sort] > y->d[t->sort] ? 1
-						    : 0;
-	else if (t->sort == TC_DIFF)
-		c = x->diff_absent || y->diff_absent
-			? (int)!x->diff_absent - (int)!y->diff_absent
-		    : (int64_t)x->v[TC_DIFF] < (int64_t)y->v[TC_DIFF] ? -1
-		    : (int64_t)x->v[TC_DIFF] > (int64_t)y->v[TC_DIFF] ? 1
-								      : 0;
+	t->cur = NULL;
+	t->why[0] = '\0';
+	if (t->view->collect(t, &d, &err) < 0)
+		snprintf(t->why, sizeof(t->why), "%s", err.msg);
 	else
-		c = cmp_u64(x->v[t->sort], y->v[t->sort]);
-	if (!c)
-		c = strcmp(y->tag, x->tag);
-	/* biggest first, unless reversed */
-	return t->reverse ? c : -c;
+		t->cur = d;
+	match_rows(t);
+	if (t->bpf && pools_bpf_last_status(t->bpf)[0])
+		snprintf(t->bpf_status, sizeof(t->bpf_status), "%s",
+			 pools_bpf_last_status(t->bpf));
 }
 
-static bool row_shown(const struct top *t, const struct top_row *r)
+/* ---- drawing ---------------------------------------------------------------
+ */
+
+/* The columns text shows; returns how many (up to max). */
+static size_t text_cols(const struct table *tb, size_t *ret, size_t max)
 {
-	if (t->type == TYPE_RECLAIMABLE && r->type != POOL_RECLAIMABLE)
-		return false;
-	if (t->type == TYPE_UNRECLAIMABLE && r->type != POOL_UNRECLAIMABLE)
-		return false;
-	if (t->include[0] && fnmatch(t->include, r->tag, 0) != 0)
-		return false;
-	if (t->exclude[0] && fnmatch(t->exclude, r->tag, 0) == 0)
-		return false;
-	return true;
+	size_t n = 0;
+
+	for (size_t c = 0; c < table_cols(tb) && n < max; c++)
+		if (!(table_col_get_flags(tb, c) &
+		      (COLF_JSON_ONLY | COLF_HIDDEN)))
+			ret[n++] = c;
+	return n;
 }
 
-/* ---- drawing ----------------------------------------------------------- */
-
-static const char *hb(uint64_t v, char *buf, size_t n, const struct top *t)
+/* Whether cell (r, c) changed since the last refresh (a new row: all). */
+static bool cell_changed(const struct top *t, const struct table *tb,
+			 const struct table *prev, size_t r, size_t c)
 {
-	if (!val_has(v))
-		return "n/a";
-	if (t->ctx->out.bytes) {
-		snprintf(buf, n, "%llu", (unsigned long long)v);
-		return buf;
+	double a, b;
+	int ra, rb;
+
+	if (!t->highlight || !prev || table_row_is_total(tb, r))
+		return false;
+	if (t->match[r] == SIZE_MAX)
+		return true;
+	ra = table_cell_num(tb, r, c, &a);
+	rb = table_cell_num(prev, t->match[r], c, &b);
+	if (ra == -EINVAL)
+		return false;
+	return ra != rb || (ra == 0 && a != b);
+}
+
+/* The change of cell (r, c) since the last refresh, 0 if unknown. */
+static double cell_delta(const struct top *t, const struct table *tb,
+			 const struct table *prev, size_t r, ssize_t c)
+{
+	double a, b;
+
+	if (c < 0 || !prev || t->match[r] == SIZE_MAX ||
+	    table_cell_num(tb, r, (size_t)c, &a) < 0 ||
+	    table_cell_num(prev, t->match[r], (size_t)c, &b) < 0)
+		return 0;
+	return a - b;
+}
+
+struct draw_ctx {
+	const struct table *tb, *prev;
+	size_t cols[64], ncols;
+	int width[64];
+};
+
+static void col_widths(struct draw_ctx *dc, int screen)
+{
+	char buf[256];
+	int sum = 0;
+
+	for (size_t i = 0; i < dc->ncols; i++) {
+		dc->width[i] =
+		    (int)strlen(table_col_header(dc->tb, dc->cols[i]));
+		for (size_t r = 0; r < table_rows(dc->tb); r++) {
+			int w;
+
+			table_cell_text(dc->tb, r, dc->cols[i],
+					&(struct out_opts){0}, buf,
+					sizeof(buf));
+			w = (int)strlen(buf);
+			if (w > dc->width[i])
+				dc->width[i] = w;
+		}
+		if (dc->width[i] > 48)
+			dc->width[i] = 48;
+		sum += dc->width[i] + 2;
 	}
-	return human_bytes(v, buf, n);
+	/* the first column gives way when the screen is narrow */
+	if (dc->ncols && sum > screen && dc->width[0] > 16)
+		dc->width[0] = dc->width[0] - (sum - screen) < 16
+				   ? 16
+				   : dc->width[0] - (sum - screen);
 }
 
-static void draw_header(struct top *t, int *row)
+static void draw_line(const struct top *t, const struct draw_ctx *dc, int row,
+		      size_t r)
 {
-	static const char *const type_names[] = {"all", "reclaimable",
-						 "unreclaimable"};
-	static const char *const col_names[] = {"tag",	"allocs", "frees",
-						"diff", "bytes",  "per-alloc"};
-	char a[32], b[32], c[32], d[32], e[32], f[32];
+	struct out_opts o = {.bytes = t->ctx->out.bytes};
+	int x = 0;
 
-	tui_print(*row, 0, TUI_REVERSE,
-		  " memtally top - %s   every %.1f s   sort: %s%s%s   type: "
-		  "%s%s%s%s%s",
-		  view_names[t->view], t->interval,
-		  t->by_change ? "change of " : "", col_names[t->sort],
-		  t->reverse ? " (reversed)" : "", type_names[t->type],
-		  t->include[0] ? "   include: " : "", t->include,
-		  t->exclude[0] ? "   exclude: " : "", t->exclude);
-	tui_fill(*row, TUI_REVERSE);
-	(*row)++;
-	if (t->have_acct) {
-		const struct accounting *ac = &t->acct;
-		uint64_t slab = (uint64_t)ac->bytes[ACCT_SLAB_RECLAIMABLE] +
-				(uint64_t)ac->bytes[ACCT_SLAB_UNRECLAIMABLE];
-		int64_t un = ac->bytes[ACCT_UNACCOUNTED];
+	for (size_t i = 0; i < dc->ncols; i++) {
+		size_t c = dc->cols[i];
+		bool left = table_col_type(dc->tb, c) == COL_STR;
+		unsigned attr = table_row_is_total(dc->tb, r) ? TUI_BOLD
+				: cell_changed(t, dc->tb, dc->prev, r, c)
+				    ? TUI_CHANGED
+				    : TUI_NORMAL;
+		char buf[256];
 
-		tui_print(*row, 0, TUI_NORMAL,
-			  " total %s  available %s  free %s  slab %s  "
-			  "unaccounted %s%s  commit %s / %s",
-			  hb(ac->total, a, sizeof(a), t),
-			  hb(ac->available, b, sizeof(b), t),
-			  hb((uint64_t)ac->bytes[ACCT_FREE], c, sizeof(c), t),
-			  hb(slab, d, sizeof(d), t), un < 0 ? "-" : "",
-			  hb((uint64_t)(un < 0 ? -un : un), e, sizeof(e), t),
-			  hb(t->commit, f, sizeof(f), t),
-			  hb(t->commit_limit, a, sizeof(a), t));
-	} else {
-		tui_print(*row, 0, TUI_WARN, " memory totals unavailable: %s",
-			  t->why_no_meminfo);
+		table_cell_text(dc->tb, r, c, &o, buf, sizeof(buf));
+		tui_print(row, x, attr, left ? " %-*.*s " : " %*.*s ",
+			  dc->width[i], dc->width[i], buf);
+		x += dc->width[i] + 2;
 	}
-	(*row)++;
-	tui_print(*row, 0, t->bpf ? TUI_DIM : TUI_WARN, " sources: %s; %s",
-		  t->bpf_status, t->proc_status);
-	(*row)++;
 }
 
-static void draw_pools(struct top *t, int row, int rows, int cols)
+static void draw_head(const struct draw_ctx *dc, int row)
 {
-	int tagw = cols - 8 - 14 - 11 * 3 - 10 * 2 - 12 - 8;
-	size_t *idx = NULL, n = 0;
-	uint64_t tot[_TC_MAX] = {0};
-	int64_t totdiff = 0;
-	int body, last;
+	int x = 0;
 
-	if (tagw < 16)
-		tagw = 16;
-	if (tagw > 48)
-		tagw = 48;
-	if (t->n_rows)
-		qsort_r(t->rows, t->n_rows, sizeof(*t->rows), cmp_rows, t);
-	idx = xcalloc(t->n_rows ? t->n_rows : 1, sizeof(*idx));
-	for (size_t i = 0; i < t->n_rows; i++)
-		if (row_shown(t, &t->rows[i]))
-			idx[n++] = i;
+	for (size_t i = 0; i < dc->ncols; i++) {
+		bool left = table_col_type(dc->tb, dc->cols[i]) == COL_STR;
 
-	tui_print(row, 0, TUI_REVERSE,
-		  " %-*s %-7s %-13s %10s %10s %10s %10s %9s  %-8s %s", tagw,
-		  "TAG", "SOURCE", "TYPE", "ALLOCS", "FREES", "DIFF", "BYTES",
-		  "PER-ALLOC", "MODULE", "CACHE");
+		tui_print(row, x, TUI_REVERSE, left ? " %-*.*s " : " %*.*s ",
+			  dc->width[i], dc->width[i],
+			  table_col_header(dc->tb, dc->cols[i]));
+		x += dc->width[i] + 2;
+	}
 	tui_fill(row, TUI_REVERSE);
-	row++;
-	body = rows - row - 1 - (t->totals ? 1 : 0);
+}
+
+/* Draw rows order[0..n) of the screen's table from row on, scrolled, and
+ * its total lines at the bottom. */
+static void draw_table(struct top *t, const size_t *order, size_t n, int row,
+		       int rows, int cols)
+{
+	struct draw_ctx dc = {0};
+	size_t ntot = 0;
+	int body;
+
+	dc.tb = doc_find_table(t->cur, t->view->table);
+	dc.prev = t->prev ? doc_find_table(t->prev, t->view->table) : NULL;
+	if (table_title(dc.tb))
+		tui_print(row++, 1, TUI_BOLD, "%s", table_title(dc.tb));
+	dc.ncols = text_cols(dc.tb, dc.cols, ELEMENTSOF(dc.cols));
+	col_widths(&dc, cols);
+	draw_head(&dc, row++);
+	for (size_t r = 0; r < table_rows(dc.tb); r++)
+		ntot += table_row_is_total(dc.tb, r);
+	body = rows - row - 1 - (int)ntot;
 	if (body < 1)
 		body = 1;
 	if (t->scroll > (int)n - body)
 		t->scroll = (int)n - body;
 	if (t->scroll < 0)
 		t->scroll = 0;
-	last = t->scroll + body;
-	for (size_t k = 0; k < n; k++) {
-		const struct top_row *r = &t->rows[idx[k]];
-		char x[32], y[32], z[32];
-		int col = 0;
-		unsigned hl[_TC_MAX];
-
-		for (int c = 0; c < _TC_MAX; c++)
-			hl[c] = t->highlight && (r->d[c] || r->is_new)
-				    ? TUI_CHANGED
-				    : TUI_NORMAL;
-		for (int c = TC_ALLOCS; c < _TC_MAX; c++)
-			if (val_has(r->v[c]) && c != TC_DIFF)
-				tot[c] += r->v[c];
-		if (!r->diff_absent)
-			totdiff += (int64_t)r->v[TC_DIFF];
-		if ((int)k < t->scroll || (int)k >= last)
-			continue;
-		tui_print(row, col, r->is_new && t->highlight ? TUI_CHANGED : 0,
-			  " %-*.*s", tagw, tagw, r->tag);
-		col += tagw + 1;
-		tui_print(row, col, 0, " %-7s %-13s", r->source,
-			  pool_type_name(r->type) ? pool_type_name(r->type)
-						  : "n/a");
-		col += 22;
-		tui_print(row, col, hl[TC_ALLOCS], " %10s",
-			  val_has(r->v[TC_ALLOCS])
-			      ? (snprintf(x, sizeof(x), "%llu",
-					  (unsigned long long)r->v[TC_ALLOCS]),
-				 x)
-			      : "n/a");
-		col += 11;
-		tui_print(row, col, hl[TC_FREES], " %10s",
-			  val_has(r->v[TC_FREES])
-			      ? (snprintf(y, sizeof(y), "%llu",
-					  (unsigned long long)r->v[TC_FREES]),
-				 y)
-			      : "n/a");
-		col += 11;
-		if (r->diff_absent)
-			snprintf(z, sizeof(z), "n/a");
-		else
-			snprintf(z, sizeof(z), "%+lld",
-				 (long long)(int64_t)r->v[TC_DIFF]);
-		tui_print(row, col, hl[TC_DIFF], " %10s", z);
-		col += 11;
-		tui_print(row, col, hl[TC_BYTES], " %10s",
-			  hb(r->v[TC_BYTES], x, sizeof(x), t));
-		col += 11;
-		tui_print(row, col, hl[TC_PER_ALLOC], " %9s",
-			  hb(r->v[TC_PER_ALLOC], y, sizeof(y), t));
-		col += 10;
-		tui_print(row, col, 0, "  %-8s %s", r->module, r->cache);
-		row++;
-	}
+	for (size_t k = (size_t)t->scroll; k < n && (int)k < t->scroll + body;
+	     k++)
+		draw_line(t, &dc, row++, order[k]);
 	if (n == 0)
-		tui_print(row++, 1, TUI_DIM, "%s",
-			  t->n_rows ? "no tag matches the filters"
-				    : "no pool rows: no source is readable "
-				      "(see the header)");
-	if (t->totals) {
-		char x[32];
-
-		tui_print(rows - 2, 0, TUI_BOLD,
-			  " %-*s %-21s %10llu %10llu %+10lld %10s", tagw,
-			  "TOTAL (shown rows)", "",
-			  (unsigned long long)tot[TC_ALLOCS],
-			  (unsigned long long)tot[TC_FREES], (long long)totdiff,
-			  hb(tot[TC_BYTES], x, sizeof(x), t));
-	}
-	free(idx);
+		tui_print(row, 1, TUI_DIM, "no rows match");
+	row = rows - 1 - (int)ntot;
+	for (size_t r = 0; r < table_rows(dc.tb); r++)
+		if (table_row_is_total(dc.tb, r))
+			draw_line(t, &dc, row++, r);
 }
 
-static void draw_usage(struct top *t, int row, int rows)
+/* The rows that are not total lines, in the table's order. */
+static size_t plain_order(const struct table *tb, size_t *ret)
 {
-	char a[32], b[32];
-
-	if (!t->have_acct) {
-		tui_print(row, 1, TUI_WARN, "%s", t->why_no_meminfo);
-		return;
-	}
-	tui_print(row, 0, TUI_REVERSE, " %-28s %12s %7s %12s  %s", "CATEGORY",
-		  "BYTES", "SHARE", "CHANGE", "RECLAIM");
-	tui_fill(row, TUI_REVERSE);
-	row++;
-	for (int c = 0; c < _ACCT_MAX && row < rows - 1; c++) {
-		const struct acct_cat_info *ci = acct_cat_info(c);
-		int64_t v = t->acct.bytes[c];
-		int64_t d =
-		    t->have_prev_acct ? v - (int64_t)t->prev_acct[c] : 0;
-
-		if (!t->acct.present[c])
-			continue;
-		tui_print(row, 0, d && t->highlight ? TUI_CHANGED : 0,
-			  " %-28s %12s %6.1f%% %12s  %s", ci->label,
-			  v < 0 ? "negative" : hb((uint64_t)v, a, sizeof(a), t),
-			  t->acct.total
-			      ? 100.0 * (double)v / (double)t->acct.total
-			      : 0.0,
-			  d ? human_bytes_signed(d, b, sizeof(b)) : "",
-			  acct_reclaim_name(ci->reclaim));
-		row++;
-	}
-}
-
-static void draw_free(struct top *t, int row, int rows)
-{
-	char h[32];
-
-	if (!t->have_fl) {
-		tui_print(row, 1, TUI_WARN, "%s", t->why_no_fl);
-		return;
-	}
-	tui_print(row, 0, TUI_REVERSE,
-		  " %-4s %-8s %10s  free blocks by order 0..%u", "NODE", "ZONE",
-		  "FREE", t->fl.n_orders ? t->fl.n_orders - 1 : 0);
-	tui_fill(row, TUI_REVERSE);
-	row++;
-	for (size_t z = 0; z < t->fl.n_zones && row < rows - 1; z++) {
-		const struct freelists_zone *zn = &t->fl.zones[z];
-		char line[512];
-		size_t len = 0;
-
-		for (unsigned o = 0; o < zn->o.n_orders && len < sizeof(line);
-		     o++)
-			len += (size_t)snprintf(
-			    line + len, sizeof(line) - len, "%7llu",
-			    (unsigned long long)zn->o.blocks[o]);
-		line[sizeof(line) - 1] = '\0';
-		tui_print(
-		    row++, 0, 0, " %-4u %-8s %10s %s", zn->node, zn->zone,
-		    hb(zn->o.free_pages * t->fl.page_size, h, sizeof(h), t),
-		    line);
-	}
-}
-
-static int cmp_pss(const void *a, const void *b)
-{
-	const struct proc *x = *(const struct proc *const *)a;
-	const struct proc *y = *(const struct proc *const *)b;
-	uint64_t px = val_has(x->sm.v[SM_PSS]) ? x->sm.v[SM_PSS] : 0;
-	uint64_t py = val_has(y->sm.v[SM_PSS]) ? y->sm.v[SM_PSS] : 0;
-
-	return px < py ? 1 : px > py ? -1 : x->pid - y->pid;
-}
-
-/* The processes view: largest PSS first, as `memtally procs` sorts. */
-static void draw_procs(struct top *t, int row, int rows)
-{
-	const struct proc **v;
-	char a[32], b[32], c[32], d[32];
 	size_t n = 0;
 
-	if (!t->have_procs) {
-		tui_print(row, 1, TUI_WARN, "%s", t->why_no_procs);
-		return;
-	}
-	tui_print(row, 0, TUI_REVERSE, " %7s  %-16s %10s %10s %10s %10s", "PID",
-		  "COMMAND", "RSS", "PSS", "USS", "SWAP");
-	tui_fill(row, TUI_REVERSE);
-	row++;
-	v = xcalloc(t->procs.n + 1, sizeof(*v));
-	for (size_t i = 0; i < t->procs.n; i++)
-		if (t->procs.v[i].sm.has_mm)
-			v[n++] = &t->procs.v[i];
-	qsort(v, n, sizeof(*v), cmp_pss);
-	for (size_t i = 0; i < n && row < rows - 2; i++) {
-		const struct proc *p = v[i];
+	for (size_t r = 0; r < table_rows(tb); r++)
+		if (!table_row_is_total(tb, r))
+			ret[n++] = r;
+	return n;
+}
 
-		tui_print(row++, 0, TUI_NORMAL,
-			  " %7d  %-16.16s %10s %10s %10s %10s", p->pid,
-			  p->st.name, hb(p->sm.v[SM_RSS], a, sizeof(a), t),
-			  hb(p->sm.v[SM_PSS], b, sizeof(b), t),
-			  hb(proc_uss(p), c, sizeof(c), t),
-			  hb(p->sm.v[SM_SWAP], d, sizeof(d), t));
+static void draw_plain(struct top *t, int row, int rows, int cols)
+{
+	const struct table *tb = doc_find_table(t->cur, t->view->table);
+	size_t *order = xcalloc(table_rows(tb) + 1, sizeof(*order));
+
+	draw_table(t, order, plain_order(tb, order), row, rows, cols);
+	free(order);
+}
+
+struct change_sort {
+	const struct top *t;
+	const struct table *tb, *prev;
+	ssize_t col;
+};
+
+static int cmp_change(const void *a, const void *b, void *arg)
+{
+	const struct change_sort *s = arg;
+	double x = cell_delta(s->t, s->tb, s->prev, *(const size_t *)a, s->col);
+	double y = cell_delta(s->t, s->tb, s->prev, *(const size_t *)b, s->col);
+
+	if (x != y)
+		return x < y ? 1 : -1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The pools screen: the view's order, by change of the sort column with
+ * '(', reversed when the sort key was pressed twice. */
+static void draw_pools(struct top *t, int row, int rows, int cols)
+{
+	const struct table *tb = doc_find_table(t->cur, t->view->table);
+	size_t *order = xcalloc(table_rows(tb) + 1, sizeof(*order));
+	size_t n = plain_order(tb, order);
+
+	if (t->by_change && t->sort != POOL_SORT_TAG) {
+		struct change_sort cs = {
+		    .t = t,
+		    .tb = tb,
+		    .prev = t->prev ? doc_find_table(t->prev, t->view->table)
+				    : NULL,
+		    .col = table_find_col(tb, sort_keys[t->sort]),
+		};
+
+		qsort_r(order, n, sizeof(*order), cmp_change, &cs);
 	}
-	if (t->procs.n_denied && row < rows - 1)
-		tui_print(row, 1, TUI_DIM,
-			  "%zu process(es) could not be read (not root?); "
-			  "'memtally procs' names them",
-			  t->procs.n_denied);
-	free(v);
+	for (size_t i = 0; t->reverse && i < n / 2; i++) {
+		size_t x = order[i];
+
+		order[i] = order[n - 1 - i];
+		order[n - 1 - i] = x;
+	}
+	draw_table(t, order, n, row, rows, cols);
+	free(order);
+}
+
+static void draw_status(struct top *t, int *row)
+{
+	static const char *const type_names[] = {"all", "reclaimable",
+						 "unreclaimable"};
+
+	tui_print(*row, 0, TUI_REVERSE,
+		  " memtally top - %s   every %.1f s   sort: %s%s%s   type: "
+		  "%s%s%s%s%s",
+		  t->view->title, t->interval, t->by_change ? "change of " : "",
+		  sort_keys[t->sort], t->reverse ? " (reversed)" : "",
+		  type_names[t->type], t->include[0] ? "   include: " : "",
+		  t->include, t->exclude[0] ? "   exclude: " : "", t->exclude);
+	tui_fill((*row)++, TUI_REVERSE);
+}
+
+/* "no slab rows: why" for each /proc source the pools view lacks. */
+static void proc_status(const struct top *t, char *buf, size_t n)
+{
+	const struct table *u =
+	    t->cur ? doc_find_table(t->cur, "unavailable") : NULL;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t r = 0; u && r < table_rows(u); r++) {
+		char src[32], why[400];
+
+		table_cell_text(u, r, 0, &(struct out_opts){0}, src,
+				sizeof(src));
+		table_cell_text(u, r, 1, &(struct out_opts){0}, why,
+				sizeof(why));
+		if (!streq(src, "bpf") && len < n)
+			len += (size_t)snprintf(buf + len, n - len,
+						"; no %s rows: %s", src, why);
+	}
+}
+
+static void draw_header(struct top *t, int *row)
+{
+	const struct table *m =
+	    t->header ? doc_find_table(t->header, "memory") : NULL;
+	struct out_opts o = {.bytes = t->ctx->out.bytes};
+	char v[7][32], ps[600];
+
+	draw_status(t, row);
+	for (size_t c = 0; m && c < 7; c++)
+		table_cell_text(m, 0, c, &o, v[c], sizeof(v[c]));
+	if (m)
+		tui_print(*row, 0, TUI_NORMAL,
+			  " total %s  available %s  free %s  slab %s  "
+			  "unaccounted %s  commit %s / %s",
+			  v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+	else
+		tui_print(*row, 0, TUI_WARN, " memory totals unavailable: %s",
+			  t->header_why);
+	(*row)++;
+	proc_status(t, ps, sizeof(ps));
+	tui_print((*row)++, 0, t->bpf ? TUI_DIM : TUI_WARN, " sources: %s%s",
+		  t->bpf_status, ps);
 }
 
 static void draw_help(int row)
 {
-	const char *p = cmd_top_help;
-	const char *k = strstr(p, "Keys:");
+	const char *k = strstr(cmd_top_help, "Keys:");
 
-	if (!k)
-		return;
-	while (*k) {
+	while (k && *k) {
 		const char *nl = strchr(k, '\n');
 		int len = nl ? (int)(nl - k) : (int)strlen(k);
 
 		if (len == 0 && row > 6)
 			break;
 		tui_print(row++, 2, TUI_NORMAL, "%.*s", len, k);
-		if (!nl)
-			break;
-		k = nl + 1;
+		k = nl ? nl + 1 : NULL;
 	}
 	tui_print(row + 1, 2, TUI_BOLD, "press any key");
 }
@@ -722,17 +550,15 @@ static void draw(struct top *t)
 	tui_clear();
 	draw_header(t, &row);
 	row++;
-	if (t->help) {
+	if (t->help)
 		draw_help(row);
-	} else if (t->view == VIEW_POOLS) {
-		draw_pools(t, row, rows, cols);
-	} else if (t->view == VIEW_USAGE) {
-		draw_usage(t, row, rows);
-	} else if (t->view == VIEW_FREE) {
-		draw_free(t, row, rows);
-	} else if (t->view == VIEW_PROCS) {
-		draw_procs(t, row, rows);
-	}
+	else if (!t->cur)
+		tui_print(row, 1, TUI_WARN, "%s", t->why);
+	else if (!doc_find_table(t->cur, t->view->table))
+		tui_print(row, 1, TUI_WARN, "no table '%s' in the view",
+			  t->view->table);
+	else
+		t->view->draw(t, row, rows, cols);
 	tui_print(rows - 1, 0, TUI_REVERSE,
 		  " q quit  h help  v view  t a f d b m sort  ( ) change  "
 		  "p type  e totals  l highlight  i x filter");
@@ -740,136 +566,163 @@ static void draw(struct top *t)
 	tui_flush();
 }
 
-/* ---- keys ---------------------------------------------------------------- */
+/* ---- keys ------------------------------------------------------------------
+ */
 
-static void set_sort(struct top *t, enum top_col c)
+static bool key_sort(struct top *t, int k)
 {
-	if (t->sort == c)
-		t->reverse = !t->reverse;
-	else
-		t->reverse = false;
-	t->sort = c;
+	static const char keys[] = "tafdbm";
+	enum pool_sort s = (enum pool_sort)(strchr(keys, k) - keys);
+
+	t->reverse = t->sort == s ? !t->reverse : false;
+	t->sort = s;
 	t->scroll = 0;
+	collect(t, false);
+	return true;
 }
 
-/* Handle one key; false to quit. */
-static bool on_key(struct top *t, int k)
+static bool key_change(struct top *t, int k)
+{
+	t->by_change = k == '(';
+	return true;
+}
+
+static bool key_type(struct top *t, int k)
+{
+	t->type = (t->type + 1) % 3;
+	t->scroll = 0;
+	collect(t, false);
+	return true;
+}
+
+static bool key_totals(struct top *t, int k)
+{
+	t->totals = !t->totals;
+	collect(t, false);
+	return true;
+}
+
+static bool key_filter(struct top *t, int k)
+{
+	int rows, cols;
+
+	tui_size(&rows, &cols);
+	if (k == 'i')
+		tui_prompt(rows - 1,
+			   "include tags matching (glob, empty: all): ",
+			   t->include, sizeof(t->include));
+	else
+		tui_prompt(rows - 1,
+			   "exclude tags matching (glob, empty: none): ",
+			   t->exclude, sizeof(t->exclude));
+	t->scroll = 0;
+	collect(t, false);
+	return true;
+}
+
+static const struct top_key pools_keys[] = {
+    {'t', key_sort}, {'a', key_sort},	{'f', key_sort},   {'d', key_sort},
+    {'b', key_sort}, {'m', key_sort},	{'(', key_change}, {')', key_change},
+    {'p', key_type}, {'e', key_totals}, {'i', key_filter}, {'x', key_filter},
+    {0, NULL},
+};
+
+static const struct top_view views[] = {
+    {"pools", "pools", "rows", collect_pools, draw_pools, pools_keys},
+    {"usage", "usage", "usage", collect_usage, draw_plain, NULL},
+    {"procs", "processes", "procs", collect_procs, draw_plain, NULL},
+    {"free", "free lists", "zones", collect_free, draw_plain, NULL},
+};
+
+static void switch_view(struct top *t, const struct top_view *v)
+{
+	t->view = v;
+	t->scroll = 0;
+	doc_free(t->prev);
+	t->prev = NULL;
+	collect(t, true);
+}
+
+static bool key_quit(struct top *t, int k)
+{
+	return false;
+}
+
+static bool key_view(struct top *t, int k)
+{
+	size_t i = k == 'v' ? (size_t)(t->view - views + 1) % ELEMENTSOF(views)
+			    : (size_t)(k - '1');
+
+	switch_view(t, &views[i]);
+	return true;
+}
+
+static bool key_misc(struct top *t, int k)
+{
+	if (k == 'l')
+		t->highlight = !t->highlight;
+	else
+		t->help = true;
+	return true;
+}
+
+static bool key_scroll(struct top *t, int k)
 {
 	int rows, cols, page;
 
 	tui_size(&rows, &cols);
 	page = rows - 7 > 1 ? rows - 7 : 1;
-	if (t->help && k != TUI_KEY_NONE && k != TUI_KEY_RESIZE) {
-		t->help = false;
-		return true;
-	}
-	switch (k) {
-	case 'q':
-	case 'Q':
-		return false;
-	case 't':
-	case 'T':
-		set_sort(t, TC_TAG);
-		break;
-	case 'a':
-	case 'A':
-		set_sort(t, TC_ALLOCS);
-		break;
-	case 'f':
-	case 'F':
-		set_sort(t, TC_FREES);
-		break;
-	case 'd':
-	case 'D':
-		set_sort(t, TC_DIFF);
-		break;
-	case 'b':
-	case 'B':
-		set_sort(t, TC_BYTES);
-		break;
-	case 'm':
-	case 'M':
-		set_sort(t, TC_PER_ALLOC);
-		break;
-	case '(':
-		t->by_change = true;
-		break;
-	case ')':
-		t->by_change = false;
-		break;
-	case 'p':
-	case 'P':
-		t->type = (t->type + 1) % 3;
-		t->scroll = 0;
-		break;
-	case 'e':
-	case 'E':
-		t->totals = !t->totals;
-		break;
-	case 'l':
-	case 'L':
-		t->highlight = !t->highlight;
-		break;
-	case 'i':
-	case 'I':
-		tui_prompt(rows - 1,
-			   "include tags matching (glob, empty: all): ",
-			   t->include, sizeof(t->include));
-		t->scroll = 0;
-		break;
-	case 'x':
-	case 'X':
-		tui_prompt(rows - 1,
-			   "exclude tags matching (glob, empty: none): ",
-			   t->exclude, sizeof(t->exclude));
-		t->scroll = 0;
-		break;
-	case 'v':
-	case 'V':
-		t->view = (t->view + 1) % _VIEW_MAX;
-		if (t->view == VIEW_FREE)
-			collect_free(t);
-		if (t->view == VIEW_PROCS)
-			collect_procs(t);
-		break;
-	case '1':
-	case '2':
-	case '3':
-	case '4':
-		t->view = (enum top_view)(k - '1');
-		if (t->view == VIEW_FREE)
-			collect_free(t);
-		if (t->view == VIEW_PROCS)
-			collect_procs(t);
-		break;
-	case 'h':
-	case 'H':
-	case '?':
-		t->help = true;
-		break;
-	case TUI_KEY_UP:
-		t->scroll--;
-		break;
-	case TUI_KEY_DOWN:
-		t->scroll++;
-		break;
-	case TUI_KEY_PGUP:
-		t->scroll -= page;
-		break;
-	case TUI_KEY_PGDN:
-		t->scroll += page;
-		break;
-	case TUI_KEY_HOME:
-		t->scroll = 0;
-		break;
-	case TUI_KEY_END:
-		t->scroll = 1 << 30;
-		break;
-	}
+	t->scroll += k == TUI_KEY_UP	 ? -1
+		     : k == TUI_KEY_DOWN ? 1
+		     : k == TUI_KEY_PGUP ? -page
+		     : k == TUI_KEY_PGDN ? page
+		     : k == TUI_KEY_END	 ? 1 << 30
+					 : -t->scroll;
 	if (t->scroll < 0)
 		t->scroll = 0;
 	return true;
 }
+
+static const struct top_key common_keys[] = {
+    {'q', key_quit},
+    {'v', key_view},
+    {'1', key_view},
+    {'2', key_view},
+    {'3', key_view},
+    {'4', key_view},
+    {'l', key_misc},
+    {'h', key_misc},
+    {'?', key_misc},
+    {TUI_KEY_UP, key_scroll},
+    {TUI_KEY_DOWN, key_scroll},
+    {TUI_KEY_PGUP, key_scroll},
+    {TUI_KEY_PGDN, key_scroll},
+    {TUI_KEY_HOME, key_scroll},
+    {TUI_KEY_END, key_scroll},
+    {0, NULL},
+};
+
+/* Handle one key: the screen's keys, then the common ones; false to
+ * quit. Any key leaves the help. */
+static bool on_key(struct top *t, int k)
+{
+	const struct top_key *tables[] = {t->view->keys, common_keys};
+
+	if (t->help && k != TUI_KEY_NONE && k != TUI_KEY_RESIZE) {
+		t->help = false;
+		return true;
+	}
+	if (k >= 0 && k < 0x100)
+		k = tolower(k);
+	for (size_t i = 0; i < ELEMENTSOF(tables); i++)
+		for (const struct top_key *e = tables[i]; e && e->fn; e++)
+			if (e->key == k)
+				return e->fn(t, k);
+	return true;
+}
+
+/* ---- running
+ * ----------------------------------------------------------------- */
 
 static double now_s(void)
 {
@@ -879,132 +732,202 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int cmd_top(int argc, char **argv, struct ctx *ctx)
+static int run_screen(struct top *t)
 {
-	static const struct option longopts[] = {
-	    {"interval", required_argument, NULL, 'd'},
-	    {"no-bpf", no_argument, NULL, 'N'},
-	    {"view", required_argument, NULL, 'V'},
-	    CLI_COMMON_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
-	struct top t = {0};
 	double next;
-	char *end;
-	int c, r;
+	int r = tui_start();
 
-	t.ctx = ctx;
-	t.interval = 2;
-	t.sort = TC_BYTES;
-	t.highlight = true;
-	while ((c = getopt_long(argc, argv, "d:" CLI_COMMON_SHORTOPTS, longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			t.interval = strtod(optarg, &end);
-			if (*end || t.interval < 0.1 || t.interval > 3600)
-				return cli_usage_error(
-				    ctx,
-				    "bad interval '%s' (0.1 to 3600 "
-				    "seconds)",
-				    optarg);
-			continue;
-		case 'N':
-			t.no_bpf = true;
-			continue;
-		case 'V': {
-			bool found = false;
-
-			for (int v = 0; v < _VIEW_MAX; v++)
-				if (strncmp(optarg, view_names[v],
-					    strlen(optarg)) == 0 &&
-				    *optarg) {
-					t.view = (enum top_view)v;
-					found = true;
-					break;
-				}
-			if (!found)
-				return cli_usage_error(
-				    ctx,
-				    "unknown view '%s' (pools, usage, "
-				    "procs, free)",
-				    optarg);
-			continue;
-		}
-		}
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
-	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'",
-				       argv[optind]);
-	if (ctx->json)
-		return cli_usage_error(ctx, "top is interactive; use "
-					    "'pools --json' for JSON");
-	if (!tui_available()) {
-		log_error("top: this memtally was built without ncurses");
-		return EXIT_FAIL;
-	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		log_error("top needs a terminal");
-		return EXIT_FAIL;
-	}
-	if (!ctx_root(ctx))
-		return EXIT_FAIL;
-
-	if (t.no_bpf) {
-		snprintf(t.bpf_status, sizeof(t.bpf_status),
-			 "/proc only (--no-bpf)");
-	} else {
-		struct pools_bpf_opts o = {.level = -1};
-		char *why = NULL;
-
-		if (pools_bpf_start(ctx, &o, &t.bpf, &why) < 0) {
-			snprintf(t.bpf_status, sizeof(t.bpf_status),
-				 "bpf unavailable (%s); /proc sources only",
-				 why ? why : "?");
-			free(why);
-			t.bpf = NULL;
-		}
-	}
-	r = tui_start();
 	if (r < 0) {
-		pools_bpf_stop(t.bpf);
 		if (r == -ENOTTY)
 			log_error("top needs a terminal");
 		else
 			log_error_errno(r, "cannot start the full-screen view");
 		return EXIT_FAIL;
 	}
-	collect(&t);
-	draw(&t);
-	next = now_s() + t.interval;
+	collect(t, true);
+	draw(t);
+	next = now_s() + t->interval;
 	while (!tui_stop_requested()) {
 		double left = next - now_s();
 		int k;
 
 		if (left <= 0) {
-			collect(&t);
-			draw(&t);
-			next = now_s() + t.interval;
+			collect(t, true);
+			draw(t);
+			next = now_s() + t->interval;
 			continue;
 		}
 		k = tui_getkey(left > 0.2 ? 200 : (int)(left * 1000) + 1);
 		if (k == TUI_KEY_NONE)
 			continue;
-		if (!on_key(&t, k))
+		if (!on_key(t, k))
 			break;
-		draw(&t);
+		draw(t);
 	}
 	tui_stop();
-	pools_bpf_stop(t.bpf);
-	free(t.rows);
-	free(t.prev);
-	freelists_release(&t.fl);
-	if (t.have_procs)
-		procs_release(&t.procs);
 	return EXIT_OK;
+}
+
+/* One refresh as a document: which, the header, the screen's. */
+static struct doc *batch_doc(struct top *t, unsigned long n)
+{
+	struct doc *d = doc_new();
+
+	doc_add_count(d, "refresh", "Refresh", n);
+	doc_add_str(d, "view", "View", t->view->name);
+	doc_add_str(d, "bpf", "Sources", t->bpf_status);
+	if (t->header)
+		doc_add_doc(d, "header", t->header);
+	else
+		doc_add_null(d, "header", "Memory totals", t->header_why);
+	t->header = NULL;
+	if (t->cur)
+		doc_add_doc(d, t->view->name, t->cur);
+	else
+		doc_add_null(d, t->view->name, t->view->title, t->why);
+	t->cur = NULL;
+	return d;
+}
+
+static int run_batch(struct top *t)
+{
+	int r = EXIT_OK;
+
+	t->ctx->out.compact = true;
+	pools_bpf_signals(true);
+	for (unsigned long n = 1; !t->count || n <= t->count; n++) {
+		if (n > 1 && !pools_bpf_wait(t->bpf, t->interval))
+			break;
+		if (n > 1 && !t->ctx->json)
+			putchar('\n');
+		collect(t, true);
+		r = cli_render(t->ctx, batch_doc(t, n));
+		fflush(stdout);
+		if (r != EXIT_OK)
+			break;
+	}
+	pools_bpf_signals(false);
+	return r;
+}
+
+static void start_bpf(struct top *t)
+{
+	struct pools_bpf_opts o = {.level = -1};
+	char *why = NULL;
+
+	if (t->no_bpf) {
+		snprintf(t->bpf_status, sizeof(t->bpf_status),
+			 "/proc only (--no-bpf)");
+		return;
+	}
+	if (pools_bpf_start(ctx_root(t->ctx), &o, &t->bpf, &why) < 0) {
+		snprintf(t->bpf_status, sizeof(t->bpf_status),
+			 "bpf unavailable (%s); /proc sources only",
+			 why ? why : "?");
+		free(why);
+		t->bpf = NULL;
+		return;
+	}
+	snprintf(t->bpf_status, sizeof(t->bpf_status), "bpf: tracing");
+}
+
+static int parse_view(struct ctx *ctx, const char *arg, struct top *t)
+{
+	for (size_t v = 0; v < ELEMENTSOF(views); v++)
+		if (*arg && (strncmp(arg, views[v].name, strlen(arg)) == 0 ||
+			     strncmp(arg, views[v].title, strlen(arg)) == 0)) {
+			t->view = &views[v];
+			return 0;
+		}
+	return cli_usage_error(
+	    ctx, "unknown view '%s' (pools, usage, procs, free)", arg);
+}
+
+/* Returns -1 to go on, or the exit code to return now. */
+static int parse_opts(int argc, char **argv, struct ctx *ctx, struct top *t)
+{
+	static const struct option longopts[] = {
+	    {"interval", required_argument, NULL, 'd'},
+	    {"no-bpf", no_argument, NULL, 'N'},
+	    {"view", required_argument, NULL, 'V'},
+	    {"batch", no_argument, NULL, 'b'},
+	    {"count", required_argument, NULL, 'n'},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "d:bn:" CLI_COMMON_SHORTOPTS,
+				longopts, NULL)) != -1) {
+		if (c == 'd' &&
+		    (cli_parse_seconds(optarg, 3600, &t->interval) < 0 ||
+		     t->interval < 0.1))
+			return cli_usage_error(
+			    ctx, "bad interval '%s' (0.1 to 3600 seconds)",
+			    optarg);
+		else if (c == 'n' &&
+			 (cli_parse_uint(optarg, &t->count) < 0 || !t->count))
+			return cli_usage_error(
+			    ctx, "--count wants a number from 1, not '%s'",
+			    optarg);
+		else if (c == 'V' && (r = parse_view(ctx, optarg, t)))
+			return r;
+		t->no_bpf |= c == 'N';
+		t->batch |= c == 'b';
+		if (c > 0 && c < 0x100 && strchr("dNVbn", c))
+			continue;
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'",
+				       argv[optind]);
+	if (t->count && !t->batch)
+		return cli_usage_error(ctx, "--count goes with --batch");
+	if (ctx->json && !t->batch)
+		return cli_usage_error(ctx, "top is interactive; --batch "
+					    "--json prints JSON lines");
+	return -1;
+}
+
+static int check_screen(void)
+{
+	if (!tui_available()) {
+		log_error("top: this memtally was built without ncurses");
+		return EXIT_FAIL;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		log_error("top needs a terminal (or --batch)");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int cmd_top(int argc, char **argv, struct ctx *ctx)
+{
+	struct top t = {
+	    .ctx = ctx,
+	    .interval = 2,
+	    .sort = POOL_SORT_BYTES,
+	    .highlight = true,
+	    .view = &views[0],
+	};
+	int r;
+
+	r = parse_opts(argc, argv, ctx, &t);
+	if (r >= 0)
+		return r;
+	if (!t.batch && (r = check_screen()) != EXIT_OK)
+		return r;
+	if (!ctx_root(ctx))
+		return EXIT_FAIL;
+	start_bpf(&t);
+	r = t.batch ? run_batch(&t) : run_screen(&t);
+	pools_bpf_stop(t.bpf);
+	doc_free(t.header);
+	doc_free(t.cur);
+	doc_free(t.prev);
+	free(t.match);
+	return r;
 }

@@ -72,6 +72,7 @@ void doc_value_text(const struct doc_item *it, const struct out_opts *o,
 
 int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
 		    char *err, size_t errlen);
-int doc_render_json(const struct doc *d, FILE *f);
+/* compact: the document on one line (JSON lines). */
+int doc_render_json(const struct doc *d, FILE *f, bool compact);
 
 #endif

@@ -94,6 +94,29 @@ struct doc *doc_add_list(struct doc *d, const char *key)
 	return s;
 }
 
+void doc_add_doc(struct doc *d, const char *key, struct doc *sub)
+{
+	add(d, DOC_SECTION, key, NULL)->section = sub;
+}
+
+const struct table *doc_find_table(const struct doc *d, const char *key)
+{
+	for (size_t i = 0; i < d->nitems; i++) {
+		const struct doc_item *it = &d->items[i];
+		const struct table *t;
+
+		if (it->kind == DOC_TABLE && it->table && it->key &&
+		    streq(it->key, key))
+			return it->table;
+		if (it->kind == DOC_SECTION) {
+			t = doc_find_table(it->section, key);
+			if (t)
+				return t;
+		}
+	}
+	return NULL;
+}
+
 static struct doc_item *value(struct doc *d, const char *key, const char *label,
 			      enum doc_vtype t)
 {
@@ -412,6 +435,6 @@ int doc_render(const struct doc *d, FILE *f, const struct out_opts *o,
 	       char *err, size_t errlen)
 {
 	if (o->json)
-		return doc_render_json(d, f);
+		return doc_render_json(d, f, o->compact);
 	return doc_render_text(d, f, o, err, errlen);
 }

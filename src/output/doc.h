@@ -57,6 +57,12 @@ struct doc *doc_add_section(struct doc *d, const char *key);
  * sections, lists, values and lines added to it, in order (their keys
  * are ignored: pass NULL or anything). Returns it (owned by d). */
 struct doc *doc_add_list(struct doc *d, const char *key);
+/* Put a whole document sub (a view's) under key, as a section; d takes
+ * it. */
+void doc_add_doc(struct doc *d, const char *key, struct doc *sub);
+/* The first table under key, in d or its sections, or NULL (for the
+ * TUI, which draws a document's tables itself). */
+const struct table *doc_find_table(const struct doc *d, const char *key);
 
 /* Typed values. key: JSON (NULL: text only); label: text (NULL: JSON
  * only). VAL_ABSENT in a u64 is null / "n/a". */

@@ -209,11 +209,19 @@ json_object *doc_json(const struct doc *d)
 	return o;
 }
 
-int doc_render_json(const struct doc *d, FILE *f)
+int doc_render_json(const struct doc *d, FILE *f, bool compact)
 {
 	json_object *o = doc_json(d);
 
-	json_print(f, o);
+	if (compact) {
+		fputs(json_object_to_json_string_ext(
+			  o, JSON_C_TO_STRING_PLAIN |
+				 JSON_C_TO_STRING_NOSLASHESCAPE),
+		      f);
+		fputc('\n', f);
+	} else {
+		json_print(f, o);
+	}
 	json_object_put(o);
 	return 0;
 }

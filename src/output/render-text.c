@@ -62,7 +62,10 @@ static void cell_format(const struct col *col, const struct cell *c,
 			const struct out_opts *o, char *buf, size_t n)
 {
 	if (!c->present) {
-		snprintf(buf, n, "%s", c->s ? c->s : "n/a");
+		snprintf(buf, n, "%s",
+			 c->s				  ? c->s
+			 : col->flags & COLF_BLANK_ABSENT ? ""
+							  : "n/a");
 		return;
 	}
 	switch (col->type) {
@@ -145,6 +148,16 @@ static size_t pick_cols(const struct table *t, const struct out_opts *o,
 		if (!(t->cols[c].flags & (COLF_JSON_ONLY | COLF_HIDDEN)))
 			ret[n++] = c;
 	return n;
+}
+
+/* How many columns of t text shows (none: a JSON-only table, or -o
+ * names none of t's). */
+static size_t table_text_cols(const struct table *t, const struct out_opts *o)
+{
+	_cleanup_free_ size_t *cols =
+	    xcalloc(t->ncols ? t->ncols : 1, sizeof(*cols));
+
+	return pick_cols(t, o, cols);
 }
 
 static void print_title(const char *title, FILE *f, const struct out_opts *o)
@@ -396,8 +409,9 @@ static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 
 		switch (it->kind) {
 		case DOC_TABLE:
-			if (!it->table ||
-			    (it->json_only || it->table->json_only))
+			if (!it->table || it->json_only ||
+			    it->table->json_only ||
+			    !table_text_cols(it->table, o))
 				break;
 			if (st->printed && !o->raw)
 				fputc('\n', f);

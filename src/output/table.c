@@ -2,6 +2,7 @@
  * table.h. The renderers (render-text.c, render-json.c) read it through
  * table-priv.h. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,57 @@ const char *table_col_header(const struct table *t, size_t col)
 const char *table_col_key(const struct table *t, size_t col)
 {
 	return t->cols[col].key;
+}
+
+int table_cell_num(const struct table *t, size_t row, size_t col, double *ret)
+{
+	const struct cell *c;
+
+	if (row >= t->nrows || col >= t->ncols)
+		return -EINVAL;
+	c = &t->rows[row].cells[col];
+	switch (t->cols[col].type) {
+	case COL_STR:
+	case COL_JSON:
+		return -EINVAL;
+	default:
+		break;
+	}
+	if (!c->present)
+		return -ENODATA;
+	switch (t->cols[col].type) {
+	case COL_BYTES:
+	case COL_COUNT:
+		*ret = c->neg ? (double)c->i : (double)c->u;
+		break;
+	case COL_SBYTES:
+	case COL_SCOUNT:
+		*ret = (double)c->i;
+		break;
+	default:
+		*ret = c->d;
+	}
+	return 0;
+}
+
+enum col_type table_col_type(const struct table *t, size_t col)
+{
+	return col < t->ncols ? t->cols[col].type : COL_STR;
+}
+
+unsigned table_col_get_flags(const struct table *t, size_t col)
+{
+	return col < t->ncols ? t->cols[col].flags : 0;
+}
+
+bool table_row_is_total(const struct table *t, size_t row)
+{
+	return row < t->nrows && t->rows[row].total;
+}
+
+bool table_row_is_text_only(const struct table *t, size_t row)
+{
+	return row < t->nrows && t->rows[row].text_only;
 }
 
 bool table_cell_present(const struct table *t, size_t row, size_t col)

@@ -45,6 +45,8 @@ enum {
 	/* JSON: leave the key out of a row whose cell is absent (an
 	 * optional field such as "why"), instead of null */
 	COLF_JSON_OPTIONAL = 1 << 4,
+	COLF_BLANK_ABSENT = 1 << 5, /* text: an absent cell is empty, not
+				     * "n/a" (built-in code has no module) */
 };
 
 /* How a document is rendered: the global output options. */
@@ -55,6 +57,7 @@ struct out_opts {
 	bool raw;	     /* --raw: tables only, no alignment, for scripts */
 	bool noheadings;     /* --noheadings */
 	const char *columns; /* -o LIST: the columns to show, in order */
+	bool compact;	     /* JSON on one line (JSON lines) */
 };
 
 struct table;
@@ -123,6 +126,16 @@ const char *table_col_key(const struct table *t, size_t col);
 ssize_t table_find_col(const struct table *t, const char *name);
 /* Whether the cell holds a value. */
 bool table_cell_present(const struct table *t, size_t row, size_t col);
+/* The cell's number (sizes, counts, percents, durations; a negative
+ * value keeps its sign) into *ret: 0, or -ENODATA (absent), -EINVAL (a
+ * text column or out of range); *ret untouched on failure. For the TUI,
+ * which sorts and compares refreshes. */
+int table_cell_num(const struct table *t, size_t row, size_t col, double *ret);
+enum col_type table_col_type(const struct table *t, size_t col);
+/* The column's COLF_ flags. */
+unsigned table_col_get_flags(const struct table *t, size_t col);
+bool table_row_is_total(const struct table *t, size_t row);
+bool table_row_is_text_only(const struct table *t, size_t row);
 /* One cell as text, as the text renderer prints it ("n/a" if absent),
  * escaped (no control characters). For the TUI and tests. */
 void table_cell_text(const struct table *t, size_t row, size_t col,

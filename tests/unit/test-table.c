@@ -259,6 +259,102 @@ static void test_doc_json_table(void **state)
 	table_free(t);
 }
 
+/* An absent cell of a COLF_BLANK_ABSENT column is empty in text and
+ * null in JSON; the getters read what the TUI needs. */
+static void test_blank_and_getters(void **state)
+{
+	struct out_opts o = {0};
+	struct table *t = table_new(NULL);
+	json_object *rows, *v;
+	double d = -1;
+	char buf[32];
+	size_t r;
+
+	(void)state;
+	table_add_col(t, "NAME", "name", COL_STR);
+	table_add_col(t, "BYTES", "bytes", COL_BYTES);
+	table_add_col(t, "PCT", "pct", COL_PCT);
+	table_add_col(t, "MODULE", "module", COL_STR);
+	table_col_flags(t, 3, COLF_BLANK_ABSENT);
+	r = table_add_row(t);
+	table_set_str(t, r, 0, "alpha");
+	table_set_u64(t, r, 1, 1536);
+	table_set_double(t, r, 2, 12.345);
+	r = table_add_row(t);
+	table_set_i64(t, r, 1, -5);
+	table_row_total(t, r);
+	table_cell_text(t, 0, 3, &o, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	table_cell_text(t, 1, 2, &o, buf, sizeof(buf));
+	assert_string_equal(buf, "n/a");
+	rows = table_json_rows(t);
+	assert_true(json_object_object_get_ex(
+	    json_object_array_get_idx(rows, 0), "module", &v));
+	assert_null(v);
+	json_object_put(rows);
+	assert_int_equal(table_cell_num(t, 0, 1, &d), 0);
+	assert_true(d == 1536);
+	assert_int_equal(table_cell_num(t, 1, 1, &d), 0);
+	assert_true(d == -5);
+	assert_int_equal(table_cell_num(t, 0, 2, &d), 0);
+	assert_true(d > 12.3 && d < 12.4);
+	assert_int_equal(table_cell_num(t, 1, 2, &d), -ENODATA);
+	assert_int_equal(table_cell_num(t, 0, 0, &d), -EINVAL);
+	assert_int_equal(table_cell_num(t, 9, 1, &d), -EINVAL);
+	assert_true(d > 12.3 && d < 12.4);
+	assert_int_equal(table_col_type(t, 1), COL_BYTES);
+	assert_int_equal(table_col_get_flags(t, 3), COLF_BLANK_ABSENT);
+	assert_false(table_row_is_total(t, 0));
+	assert_true(table_row_is_total(t, 1));
+	assert_false(table_row_is_text_only(t, 1));
+	table_free(t);
+}
+
+static char *render_doc_opts(const struct doc *d, const struct out_opts *o)
+{
+	char *s = NULL, err[256];
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	assert_int_equal(doc_render(d, f, o, err, sizeof(err)), 0);
+	fclose(f);
+	return s;
+}
+
+/* doc_add_doc nests a document; doc_find_table finds a table in it;
+ * compact JSON is one line; a table with only JSON columns prints
+ * nothing in text, not even the blank line before it. */
+static void test_doc_nest_compact(void **state)
+{
+	struct doc *d = doc_new(), *sub = doc_new();
+	struct table *j = table_new(NULL);
+	char *s;
+
+	(void)state;
+	doc_add_table(sub, "rows", sample());
+	table_add_col(j, "WHY", "why", COL_STR);
+	table_col_flags(j, 0, COLF_JSON_ONLY);
+	table_set_str(j, table_add_row(j), 0, "because");
+	doc_add_table(sub, "hidden", j);
+	doc_add_count(d, "refresh", NULL, 1);
+	doc_add_doc(d, "pools", sub);
+	assert_ptr_equal(doc_find_table(d, "hidden"), j);
+	assert_non_null(doc_find_table(d, "rows"));
+	assert_null(doc_find_table(d, "nothing"));
+	s = render_doc_opts(d,
+			    &(struct out_opts){.json = true, .compact = true});
+	assert_non_null(strstr(s, "{\"refresh\":1,\"pools\":{\"rows\":[{"));
+	assert_non_null(strstr(s, "\"hidden\":[{\"why\":\"because\"}]"));
+	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
+	free(s);
+	s = render_doc_opts(d, &(struct out_opts){0});
+	assert_null(strstr(s, "because"));
+	assert_int_equal(s[strlen(s) - 1], '\n');
+	assert_true(strlen(s) < 2 || s[strlen(s) - 2] != '\n');
+	free(s);
+	doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +365,8 @@ int main(void)
 	    cmocka_unit_test(test_doc_json_only_and_list),
 	    cmocka_unit_test(test_doc_list),
 	    cmocka_unit_test(test_doc_json_table),
+	    cmocka_unit_test(test_blank_and_getters),
+	    cmocka_unit_test(test_doc_nest_compact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,8 @@
-/* The BPF pool-tag tracer as the commands use it: `pools --source bpf`
- * and `top`. A session resolves call sites through /proc/kallsyms, loads
- * and attaches kmemtag, and reads rows on demand; pools_bpf_stop()
- * detaches everything (and so does the process's exit, on any path: the
- * programs are held by file descriptors only, never pinned). */
+/* The BPF pool-tag tracer as the views use it: `pools --source bpf`,
+ * `top` and `record --bpf`. A session resolves call sites through
+ * /proc/kallsyms, loads and attaches kmemtag, and reads rows on demand;
+ * pools_bpf_stop() detaches everything (and so does the process's exit, on any
+ * path: the programs are held by file descriptors only, never pinned). */
 #ifndef MEMTALLY_POOLS_BPF_H
 #define MEMTALLY_POOLS_BPF_H
 
@@ -11,9 +11,7 @@
 #include <stdint.h>
 
 #include "../analysis/bpftags.h"
-#include "../output/render-json.h"
-#include "../output/table.h"
-#include "cli.h"
+#include "../root/root.h"
 
 struct pools_bpf_opts {
 	double duration;       /* seconds to trace (pools) */
@@ -27,9 +25,10 @@ struct pools_bpf_opts {
 
 struct pools_bpf;
 
-/* Start tracing. On failure returns -errno and a malloc'd one-line
- * reason in *ret_why; prints nothing. */
-int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
+/* Start tracing the kernel root is (it must be the live system). On
+ * failure returns -errno and a malloc'd one-line reason in *ret_why;
+ * prints nothing. */
+int pools_bpf_start(struct root *root, const struct pools_bpf_opts *o,
 		    struct pools_bpf **ret, char **ret_why);
 /* Rows now (sorted by live bytes, biggest first), and the raw result
  * for the notes. Free rows with free(); release res. */
@@ -43,6 +42,8 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 /* A one-line status for a header: "bpf: 9 tracepoints, 17.6 MiB". */
 void pools_bpf_status(struct pools_bpf *b, const struct kmemtag_result *res,
 		      char *buf, size_t n);
+/* The status of the last pools_bpf_read() ("" before the first). */
+const char *pools_bpf_last_status(const struct pools_bpf *b);
 void pools_bpf_stop(struct pools_bpf *b);
 
 /* Stop the waits below on SIGINT, SIGTERM and SIGHUP (on), or put the

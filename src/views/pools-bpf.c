@@ -1,4 +1,4 @@
-/* The BPF pool-tag tracer for the commands; see pools-bpf.h.
+/* The BPF pool-tag tracer for the views; see pools-bpf.h.
  *
  * A session is kallsyms (to name call sites, and to find the page
  * allocator's address ranges for the page-allocation stack walk) plus the
@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "../basic/human.h"
-#include "../basic/log.h"
 #include "../basic/xalloc.h"
 #include "pools-bpf.h"
 
@@ -22,34 +21,34 @@ struct pools_bpf {
 	bool have_syms;
 	struct kmemtag *k;
 	unsigned n_ranges;
+	char status[160]; /* of the last read */
 };
 
-int pools_bpf_start(struct ctx *ctx, const struct pools_bpf_opts *o,
+/* The live check comes first: on a captured tree the answer is the
+ * same whether or not this memtally was built with BPF (golden tests). */
+int pools_bpf_start(struct root *root, const struct pools_bpf_opts *o,
 		    struct pools_bpf **ret, char **ret_why)
 {
 	struct kmemtag_range ranges[KT_MAX_RANGES];
 	struct kmemtag_opts ko = {0};
 	struct source_err serr;
 	struct pools_bpf *b;
-	struct root *root;
 	size_t nr = 0;
 	int r;
 
-	if (!kmemtag_built()) {
-		*ret_why = xstrdup("this memtally was built without BPF "
-				   "(clang, bpftool, libbpf or BTF missing at "
-				   "build time)");
-		return -EOPNOTSUPP;
-	}
-	root = ctx_root(ctx);
 	if (!root) {
 		*ret_why = xstrdup("cannot open the root");
 		return -ENOENT;
 	}
 	if (!root_is_live(root)) {
-		*ret_why = xasprintf("BPF tracing needs the live system, not "
-				     "%s",
-				     root_describe(root));
+		*ret_why = xstrdup("BPF tracing needs the live system, not "
+				   "a captured tree or snapshot");
+		return -EOPNOTSUPP;
+	}
+	if (!kmemtag_built()) {
+		*ret_why = xstrdup("this memtally was built without BPF "
+				   "(clang, bpftool, libbpf or BTF missing at "
+				   "build time)");
 		return -EOPNOTSUPP;
 	}
 	b = xcalloc(1, sizeof(*b));
@@ -98,8 +97,14 @@ int pools_bpf_read(struct pools_bpf *b, struct bpftag_row **ret_rows,
 	bpftags_rows(&res, b->have_syms && !b->syms.hidden ? &b->syms : NULL,
 		     ret_rows, ret_n);
 	qsort(*ret_rows, *ret_n, sizeof(**ret_rows), cmp_rows);
+	pools_bpf_status(b, &res, b->status, sizeof(b->status));
 	*ret_res = res;
 	return 0;
+}
+
+const char *pools_bpf_last_status(const struct pools_bpf *b)
+{
+	return b->status;
 }
 
 #define NOTE(...)                                                              \
