@@ -3,6 +3,7 @@
  * Every byte of MemTotal in exactly one category (analysis/accounting.c
  * says why the categories are disjoint), the unaccounted remainder as its
  * own line, the LRU lists as RAMMap's columns, and a one-line verdict. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -209,6 +210,8 @@ static void add_notes(struct table *t, const struct accounting *a,
 		    "counted in 'unaccounted'.",
 		    buf);
 	}
+	for (size_t i = 0; i < a->n_notes; i++)
+		table_add_note(t, "%s", a->notes[i]);
 	if (a->bytes[ACCT_UNACCOUNTED] < 0)
 		table_add_note(
 		    t, "unaccounted is negative: the counters were read "
@@ -407,8 +410,13 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
-	if (accounting_from_snapshot(&snap, zone_page_size(root), &a) < 0) {
-		log_error("'/proc/meminfo' lacks MemTotal or MemFree");
+	r = accounting_from_snapshot(&snap, zone_page_size(root), &a);
+	if (r < 0) {
+		if (r == -ERANGE)
+			log_error("'/proc/meminfo' says MemTotal is more than "
+				  "4 PiB, more than any machine can address");
+		else
+			log_error("'/proc/meminfo' lacks MemTotal or MemFree");
 		snapshot_release(&snap);
 		return EXIT_FAIL;
 	}
