@@ -31,6 +31,31 @@ const char cmd_report_help[] =
     "                         atomically)\n"
     "      --since T          only the last T of the recording (e.g. 6h)\n";
 
+/* report_write() into f, then close f; the errno of the write that
+ * failed ("No space left on device"), not a bare -EIO: stdio's ferror()
+ * keeps no errno, but the failing write() set it, and the buffered rest
+ * fails again in fflush(). */
+static int write_out(FILE *f, const struct store_data *d,
+		     const struct leaks_result *res,
+		     const struct report_meta *meta)
+{
+	int r, e;
+
+	errno = 0;
+	r = report_write(f, d, res, meta);
+	e = errno;
+	if (fflush(f) != 0) {
+		e = errno;
+		if (r == 0)
+			r = -e;
+	}
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == -EIO && e > 0)
+		r = -e;
+	return r;
+}
+
 int cmd_report(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -107,9 +132,7 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 		log_error_errno(r, "cannot write '%s'", out);
 		goto out;
 	}
-	r = report_write(f, &d, &res, &meta);
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
+	r = write_out(f, &d, &res, &meta);
 	if (r == 0 && rename(tmp, out) < 0)
 		r = -errno;
 	if (r < 0) {

@@ -5,7 +5,10 @@
  * file; see basic/root.c for the format. Every view reads it back with
  * -f FILE, on any machine. */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +41,27 @@ const char cmd_snapshot_help[] =
     "                     of that compressed; root only), so that phys,\n"
     "                     usage --exact and free --runs work offline\n";
 
+/* Why the directory of out cannot take a new file, as " (directory
+ * 'D': strerror)", or "" when nothing is wrong with it: libarchive's
+ * message names the temporary file but not the reason. */
+static const char *dir_reason(const char *out, char *buf, size_t n)
+{
+	char copy[PATH_MAX], *dir;
+	struct statvfs sv;
+	int e = 0;
+
+	snprintf(copy, sizeof(copy), "%s", out);
+	dir = dirname(copy);
+	if (access(dir, W_OK | X_OK) < 0)
+		e = errno;
+	else if (statvfs(dir, &sv) == 0 && sv.f_bavail == 0 && sv.f_blocks > 0)
+		e = ENOSPC;
+	if (!e)
+		return "";
+	snprintf(buf, n, " (directory '%s': %s)", dir, strerror(e));
+	return buf;
+}
+
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -52,6 +76,7 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 	struct utsname u;
 	struct root *root;
 	char *why = NULL;
+	char reason[PATH_MAX + 64];
 	size_t n_ok = 0, n_bad = 0;
 	bool pages = false;
 	int c, r;
@@ -107,7 +132,8 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 	r = root_write_snapshot(root, out, &meta, &why);
 	if (r < 0) {
 		if (why)
-			log_error("cannot write snapshot '%s': %s", out, why);
+			log_error("cannot write snapshot '%s': %s%s", out, why,
+				  dir_reason(out, reason, sizeof(reason)));
 		else
 			log_error_errno(r, "cannot write snapshot '%s'", out);
 		free(why);

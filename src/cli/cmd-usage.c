@@ -239,6 +239,21 @@ static void add_notes(struct table *t, const struct accounting *a,
 			    human_bytes(mi->extra[i].bytes, h, sizeof(h)));
 }
 
+/* usage --deep without /proc/vmallocinfo (it is root's only): say why
+ * the view is the plain one instead of showing it silently. */
+static void note_deep(struct table *t, const struct snapshot *snap)
+{
+	char why[400];
+
+	if (snapshot_get(snap, SRC_VMALLOCINFO))
+		return;
+	snapshot_why(snap, SRC_VMALLOCINFO, why, sizeof(why));
+	table_add_note(t,
+		       "--deep: %s; vmalloc is shown as without --deep "
+		       "(it may include kernel stacks).",
+		       why);
+}
+
 /* Categories in JSON: "name" is the stable key (DESIGN.md's contract),
  * "label" the text shown in the table. Same order as the text view. */
 static json_object *categories_json(const struct accounting *a,
@@ -424,6 +439,8 @@ int cmd_usage(int argc, char **argv, struct ctx *ctx)
 	phys = physical_ram(&snap, &a, phys_why, sizeof(phys_why));
 	cats = categories_table(&a, &o);
 	add_notes(cats, &a, mi);
+	if (o.deep)
+		note_deep(cats, &snap);
 	if (!o.no_lists)
 		lists = lists_table(&a);
 
