@@ -6,6 +6,7 @@
  * accounting (src/analysis/accounting.c) is taken before and after, and
  * the categories that moved are shown. Live system only. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,14 +183,62 @@ static struct table *diff_table(const struct accounting *b,
 	return t;
 }
 
-static uint64_t procs_rss(const struct procs *ps)
+/* The processes' RSS summed, as text: "n/a (...)" when any of them is
+ * unreadable (another user's process without root), never a 0 that
+ * means "could not look". */
+static const char *procs_rss_text(const struct procs *ps, char *buf, size_t n)
 {
 	uint64_t sum = 0;
 
-	for (size_t i = 0; i < ps->n; i++)
-		if (val_has(ps->v[i].sm.v[SM_RSS]))
-			sum += ps->v[i].sm.v[SM_RSS];
-	return sum;
+	if (ps->n_denied) {
+		snprintf(buf, n, "n/a: cannot read PID %d: %s",
+			 ps->denied[0].pid, strerror(-ps->denied[0].err.err));
+		return buf;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		uint64_t v = ps->v[i].sm.v[SM_RSS];
+
+		if (!val_has(v) || __builtin_add_overflow(sum, v, &sum)) {
+			snprintf(buf, n,
+				 "n/a: cannot read the smaps_rollup "
+				 "of PID %d",
+				 ps->v[i].pid);
+			return buf;
+		}
+	}
+	return human_bytes(sum, buf, n);
+}
+
+/* Every PID asked for with --pid must exist: a PID that is not there is
+ * an error, not "0 processes". Logs and returns -ESRCH for the first
+ * missing one (kill(pid, 0): EPERM means it exists, as another user's). */
+static int check_pids(const int *pids, size_t npids)
+{
+	for (size_t i = 0; i < npids; i++)
+		if (kill(pids[i], 0) < 0 && errno == ESRCH)
+			return log_error_errno(-ESRCH, "no process '%d'",
+					       pids[i]);
+	return 0;
+}
+
+/* The directory of --cgroup under the memory controller's mount base,
+ * resolved beneath it (cgroups_resolve): logs and returns -errno when it
+ * escapes, is not there or is not a cgroup directory. */
+static int resolve_cgroup(const char *base, const char *cgroup, char **ret)
+{
+	_cleanup_free_ char *mount = xasprintf("/%s", base);
+	int r = cgroups_resolve(mount, cgroup, ret);
+
+	if (r == -EINVAL || r == -EXDEV)
+		return log_error_errno(r,
+				       "cgroup '%s' is not a path beneath "
+				       "'%s' ('..' and symlinks out are "
+				       "refused)",
+				       cgroup, mount);
+	if (r < 0)
+		return log_error_errno(r, "cannot find cgroup '%s' in '%s'",
+				       cgroup, mount);
+	return 0;
 }
 
 int cmd_empty(int argc, char **argv, struct ctx *ctx)
@@ -211,7 +260,7 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 	bool yes = false, have_after = false;
 	int c, r, act = -1, version = 0, rc = EXIT_OK;
 	struct root *root;
-	char h[32];
+	char h[80];
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "yp:c:",
 				longopts, NULL)) != -1) {
@@ -281,15 +330,8 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 					  "mounted");
 				return EXIT_FAIL;
 			}
-			cgdir = streq(cgroup, "/")
-				    ? xasprintf("/%s", base)
-				    : xasprintf("/%s%s", base, cgroup);
-			if (access(cgdir, F_OK) < 0)
-				return log_error_errno(-errno,
-						       "cannot find cgroup "
-						       "'%s'",
-						       cgdir),
-				       EXIT_FAIL;
+			if (resolve_cgroup(base, cgroup, &cgdir) < 0)
+				return EXIT_FAIL;
 			if (version == 2) {
 				_cleanup_free_ char *cur =
 				    xasprintf("%s/memory.current", cgdir);
@@ -319,12 +361,15 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 				log_error_errno(r, "cannot read '/proc'");
 				return EXIT_FAIL;
 			}
-			step_add(
-			    &steps,
-			    "process_madvise(MADV_PAGEOUT) on every "
-			    "mapping of %zu process%s (RSS now %s)",
-			    targets.n, targets.n == 1 ? "" : "es",
-			    human_bytes(procs_rss(&targets), h, sizeof(h)));
+			if (check_pids(pids, npids) < 0) {
+				procs_release(&targets);
+				return EXIT_FAIL;
+			}
+			step_add(&steps,
+				 "process_madvise(MADV_PAGEOUT) on every "
+				 "mapping of %zu process%s (RSS now %s)",
+				 targets.n, targets.n == 1 ? "" : "es",
+				 procs_rss_text(&targets, h, sizeof(h)));
 		}
 		if (!val_has(swap_total) || swap_total == 0)
 			step_add(&steps, "(no swap: only file-backed pages can "

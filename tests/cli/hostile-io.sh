@@ -108,5 +108,21 @@ if [ -r /proc/vmallocinfo ] && [ -r /proc/meminfo ]; then
 		{ echo "FAIL: usage --deep as nobody says nothing"; cat "$tmpd/out"; fail=1; }
 fi
 
+# --- empty: --cgroup stays beneath the mount; a missing PID is an error --
+# (the files exist, as an attacker would prepare them)
+mkdir -p "$tmpd/x"
+: >"$tmpd/x/memory.force_empty"
+: >"$tmpd/x/memory.reclaim"
+: >"$tmpd/x/memory.current"
+run "empty --cgroup escape" 1 "$M" empty workingsets --cgroup "/../../../../..$tmpd/x" --yes
+[ ! -s "$tmpd/x/memory.force_empty" ] && [ ! -s "$tmpd/x/memory.reclaim" ] ||
+	{ echo "FAIL: empty --cgroup wrote outside the cgroup tree"; fail=1; }
+run "empty --pid missing" 1 "$M" empty workingsets --pid 999999999
+expect_err "empty --pid missing" "no process '999999999'"
+pid1=$("${NOBODY[@]}" "$M" empty workingsets --pid 1 2>&1)
+if ! "${NOBODY[@]}" cat /proc/1/smaps_rollup >/dev/null 2>&1; then
+	grep -q "RSS now n/a" <<<"$pid1" || { echo "FAIL: PID 1 as nobody: $pid1"; fail=1; }
+fi
+
 [ $fail = 0 ] && echo "hostile-io: all checks passed"
 exit $fail
