@@ -1,7 +1,7 @@
 # memtally: the two commands a new user needs.
 #   make run    install missing Debian packages, build, show the overview
 #   make test   the same set-up, then every test (ASan + UBSan, -Werror)
-# Other targets: build, fuzz, bench, golden-update, clean.
+# Other targets: build, fuzz, bench, golden-update, hostile, clean.
 
 BUILD      ?= build
 TESTBUILD  ?= build-test
@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 10
 MESON      ?= meson
 NINJA      ?= ninja
 
-.PHONY: all deps build run test fuzz bench golden-update clean
+.PHONY: all deps build run test fuzz bench golden-update hostile clean
 
 all: build
 
@@ -40,6 +40,16 @@ $(FUZZBUILD)/build.ninja:
 fuzz: deps $(FUZZBUILD)/build.ninja
 	$(NINJA) -C $(FUZZBUILD)
 	@bash tools/run-fuzz.sh $(FUZZBUILD) $(FUZZ_SECONDS)
+
+# hostile kernel trees (tools/hostile-trees.py): every line of proc/'s
+# files cut, then random mutations, for HOSTILE_SECONDS; HOSTILE_SKIP
+# leaves mutation classes out (e.g. fifo,zero,symlink)
+HOSTILE_SECONDS ?= 1200
+hostile: deps $(TESTBUILD)/build.ninja
+	$(NINJA) -C $(TESTBUILD)
+	MEMTALLY=$(TESTBUILD)/memtally python3 tools/hostile-trees.py \
+		--every-line --seconds $(HOSTILE_SECONDS) --jobs 2 \
+		--keep $(TESTBUILD)/hostile-failures
 
 bench: build
 	@bash bench/run.sh $(BUILD)

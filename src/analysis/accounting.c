@@ -46,6 +46,7 @@
  * the remainder is that much too low, and the view says so.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,16 +134,61 @@ static void note_missing(struct accounting *a, const char *field)
 		a->missing[a->n_missing++] = field;
 }
 
+static void __attribute__((format(printf, 2, 3)))
+add_note(struct accounting *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->n_notes >= ELEMENTSOF(a->notes))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->notes[a->n_notes++], sizeof(a->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* Set category c to bytes, unless bytes exceeds MemTotal: no category can
+ * hold more than all of memory, so the input is inconsistent (or hostile);
+ * leave the category out and say so. a->total <= ACCT_MAX_TOTAL here, so
+ * the sum of every category fits in int64_t. */
+static void set_cat(struct accounting *a, enum acct_cat c, uint64_t bytes,
+		    const char *field)
+{
+	if (bytes > a->total) {
+		add_note(a,
+			 "%s is larger than MemTotal: meminfo is inconsistent; "
+			 "'%s' is left out.",
+			 field, infos[c].label);
+		return;
+	}
+	a->present[c] = true;
+	a->bytes[c] = (int64_t)bytes;
+}
+
 /* Set category c from a meminfo value, or mark it absent. */
 static void take(struct accounting *a, const struct meminfo *mi,
 		 enum acct_cat c, enum meminfo_field f, bool optional)
 {
-	if (val_has(mi->v[f])) {
-		a->present[c] = true;
-		a->bytes[c] = (int64_t)mi->v[f];
-	} else if (!optional) {
+	if (val_has(mi->v[f]))
+		set_cat(a, c, mi->v[f], meminfo_field_name(f));
+	else if (!optional)
 		note_missing(a, meminfo_field_name(f));
+}
+
+/* The remainder, or no remainder when it is so far below zero that no
+ * skew between counters read a moment apart explains it (MemTotal/8:
+ * the categories then claim more memory than there is). */
+static void set_remainder(struct accounting *a, int64_t rem)
+{
+	if (rem < -(int64_t)(a->total / 8)) {
+		a->present[ACCT_UNACCOUNTED] = false;
+		a->bytes[ACCT_UNACCOUNTED] = 0;
+		add_note(a, "the categories add up to more than MemTotal: "
+			    "meminfo is inconsistent; 'unaccounted' is left "
+			    "out.");
+		return;
 	}
+	a->present[ACCT_UNACCOUNTED] = true;
+	a->bytes[ACCT_UNACCOUNTED] = rem;
 }
 
 /* The largest category that is not free memory. */
@@ -165,46 +211,53 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 	memset(&a, 0, sizeof(a));
 	if (!val_has(v[MI_MEMTOTAL]) || !val_has(v[MI_MEMFREE]))
 		return -EINVAL;
+	if (v[MI_MEMTOTAL] > ACCT_MAX_TOTAL)
+		return -ERANGE;
 	a.total = v[MI_MEMTOTAL];
 	a.available = v[MI_MEMAVAILABLE];
 
 	take(&a, mi, ACCT_FREE, MI_MEMFREE, false);
 	take(&a, mi, ACCT_ANON, MI_ANONPAGES, false);
-	take(&a, mi, ACCT_SHMEM, MI_SHMEM, false);
+	take(&a, mi, ACCT_SHMEM, MI_SHMEM, val_has(v[MI_CACHED]));
 	take(&a, mi, ACCT_BUFFERS, MI_BUFFERS, false);
 	take(&a, mi, ACCT_SWAP_CACHE, MI_SWAPCACHED, false);
-	if (val_has(v[MI_CACHED])) {
-		a.present[ACCT_PAGE_CACHE] = true;
-		a.bytes[ACCT_PAGE_CACHE] = (int64_t)v[MI_CACHED];
-		if (val_has(v[MI_SHMEM]))
-			a.bytes[ACCT_PAGE_CACHE] -= (int64_t)v[MI_SHMEM];
-	} else {
+	if (!val_has(v[MI_CACHED])) {
 		note_missing(&a, "Cached");
+	} else if (!val_has(v[MI_SHMEM])) {
+		/* Cached includes shmem: without Shmem it cannot be split */
+		set_cat(&a, ACCT_PAGE_CACHE, v[MI_CACHED], "Cached");
+		add_note(&a, "this kernel does not report Shmem: 'page cache' "
+			     "includes tmpfs and shared memory.");
+	} else if (v[MI_CACHED] < v[MI_SHMEM]) {
+		add_note(&a,
+			 "Cached is less than Shmem, which it includes: "
+			 "meminfo is inconsistent; 'page cache' is left out.");
+	} else {
+		set_cat(&a, ACCT_PAGE_CACHE, v[MI_CACHED] - v[MI_SHMEM],
+			"Cached - Shmem");
 	}
 	if (val_has(v[MI_SRECLAIMABLE]) && val_has(v[MI_SUNRECLAIM])) {
 		take(&a, mi, ACCT_SLAB_RECLAIMABLE, MI_SRECLAIMABLE, false);
 		take(&a, mi, ACCT_SLAB_UNRECLAIMABLE, MI_SUNRECLAIM, false);
 	} else if (val_has(v[MI_SLAB])) {
 		/* kernels before 2.6.19 print only Slab: call it pinned */
-		a.present[ACCT_SLAB_UNRECLAIMABLE] = true;
-		a.bytes[ACCT_SLAB_UNRECLAIMABLE] = (int64_t)v[MI_SLAB];
+		set_cat(&a, ACCT_SLAB_UNRECLAIMABLE, v[MI_SLAB], "Slab");
 		note_missing(&a, "SReclaimable");
 	} else {
 		note_missing(&a, "Slab");
 	}
 	if (val_has(v[MI_KRECLAIMABLE]) && val_has(v[MI_SRECLAIMABLE]) &&
-	    v[MI_KRECLAIMABLE] > v[MI_SRECLAIMABLE]) {
-		a.present[ACCT_KERNEL_RECLAIMABLE_OTHER] = true;
-		a.bytes[ACCT_KERNEL_RECLAIMABLE_OTHER] =
-		    (int64_t)(v[MI_KRECLAIMABLE] - v[MI_SRECLAIMABLE]);
-	}
+	    v[MI_KRECLAIMABLE] > v[MI_SRECLAIMABLE])
+		set_cat(&a, ACCT_KERNEL_RECLAIMABLE_OTHER,
+			v[MI_KRECLAIMABLE] - v[MI_SRECLAIMABLE],
+			"KReclaimable - SReclaimable");
 	take(&a, mi, ACCT_KERNEL_STACK, MI_KERNELSTACK, false);
 	take(&a, mi, ACCT_PAGE_TABLES, MI_PAGETABLES, false);
 	take(&a, mi, ACCT_SEC_PAGE_TABLES, MI_SECPAGETABLES, true);
 	take(&a, mi, ACCT_VMALLOC, MI_VMALLOCUSED, false);
 	a.vmalloc_stacks = vmalloc_stacks;
 	if (a.present[ACCT_VMALLOC] && val_has(vmalloc_stacks) &&
-	    (int64_t)vmalloc_stacks <= a.bytes[ACCT_VMALLOC])
+	    vmalloc_stacks <= (uint64_t)a.bytes[ACCT_VMALLOC])
 		a.bytes[ACCT_VMALLOC] -= (int64_t)vmalloc_stacks;
 	take(&a, mi, ACCT_PERCPU, MI_PERCPU, false);
 	if (val_has(v[MI_HUGETLB])) {
@@ -212,9 +265,13 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 	} else if (val_has(v[MI_HUGEPAGES_TOTAL]) &&
 		   val_has(v[MI_HUGEPAGESIZE])) {
 		/* before 4.16: default-size pages only */
-		a.present[ACCT_HUGETLB] = true;
-		a.bytes[ACCT_HUGETLB] =
-		    (int64_t)(v[MI_HUGEPAGES_TOTAL] * v[MI_HUGEPAGESIZE]);
+		uint64_t huge;
+
+		if (__builtin_mul_overflow(v[MI_HUGEPAGES_TOTAL],
+					   v[MI_HUGEPAGESIZE], &huge))
+			huge = UINT64_MAX;
+		set_cat(&a, ACCT_HUGETLB, huge,
+			"HugePages_Total x Hugepagesize");
 	}
 	take(&a, mi, ACCT_ZSWAP, MI_ZSWAP, true);
 	take(&a, mi, ACCT_GPU_ACTIVE, MI_GPUACTIVE, true);
@@ -225,8 +282,7 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 	for (int c = 0; c < ACCT_UNACCOUNTED; c++)
 		if (a.present[c])
 			sum += a.bytes[c];
-	a.present[ACCT_UNACCOUNTED] = true;
-	a.bytes[ACCT_UNACCOUNTED] = (int64_t)a.total - sum;
+	set_remainder(&a, (int64_t)a.total - sum);
 
 	a.lists.active_anon = v[MI_ACTIVE_ANON];
 	a.lists.inactive_anon = v[MI_INACTIVE_ANON];
@@ -244,11 +300,20 @@ int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 
 void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes)
 {
-	if (!val_has(pcp_bytes) || a->present[ACCT_FREE_PCP])
+	if (a->present[ACCT_FREE_PCP])
 		return;
-	a->present[ACCT_FREE_PCP] = true;
-	a->bytes[ACCT_FREE_PCP] = (int64_t)pcp_bytes;
-	a->bytes[ACCT_UNACCOUNTED] -= (int64_t)pcp_bytes;
+	if (!val_has(pcp_bytes)) {
+		add_note(a, "the per-CPU free lists are unknown (no zoneinfo "
+			    "pagesets): their free pages are counted in "
+			    "'unaccounted'.");
+		return;
+	}
+	set_cat(a, ACCT_FREE_PCP, pcp_bytes, "zoneinfo pagesets count");
+	if (!a->present[ACCT_FREE_PCP])
+		return;
+	if (a->present[ACCT_UNACCOUNTED])
+		set_remainder(a,
+			      a->bytes[ACCT_UNACCOUNTED] - (int64_t)pcp_bytes);
 	pick_biggest(a);
 }
 
@@ -263,11 +328,15 @@ uint64_t accounting_pcp_bytes(const struct zoneinfo *zi, uint64_t page_size)
 		uint64_t c = zoneinfo_pcp_count(&zi->zones[i]);
 
 		if (val_has(c)) {
-			sum += c;
+			if (__builtin_add_overflow(sum, c, &sum))
+				return VAL_ABSENT;
 			any = true;
 		}
 	}
-	return any ? sum * page_size : VAL_ABSENT;
+	if (!any || __builtin_mul_overflow(sum, page_size, &sum) ||
+	    !val_has(sum))
+		return VAL_ABSENT;
+	return sum;
 }
 
 int accounting_from_snapshot(const struct snapshot *s, uint64_t page_size,
@@ -321,7 +390,13 @@ uint64_t accounting_vmalloc_stacks(const struct vmallocinfo *vi,
 			continue;
 		for (size_t k = 0; k < ELEMENTSOF(stack_callers); k++)
 			if (streq(ar->func, stack_callers[k])) {
-				sum += ar->pages * page;
+				uint64_t b;
+
+				/* saturate: capped at KernelStack below */
+				if (__builtin_mul_overflow(ar->pages, page,
+							   &b) ||
+				    __builtin_add_overflow(sum, b, &sum))
+					sum = UINT64_MAX - 1;
 				break;
 			}
 	}

@@ -88,20 +88,36 @@ struct accounting {
 	size_t n_missing;
 	enum acct_cat biggest;	 /* largest category other than free */
 	uint64_t vmalloc_stacks; /* taken out of vmalloc, or VAL_ABSENT */
+	/* why a category was left out or a figure is doubtful (an
+	 * inconsistent meminfo, a missing zoneinfo), one sentence each: the
+	 * views print them as notes */
+	char notes[6][160];
+	size_t n_notes;
 };
+
+/* MemTotal above this is refused (-ERANGE): 4 PiB, the most physical
+ * memory x86_64 and arm64 can address (52 bits); no real meminfo comes
+ * near, and below it no sum of categories can overflow. */
+#define ACCT_MAX_TOTAL (UINT64_C(1) << 52)
 
 /* Compute the categories from meminfo. vmalloc_stacks is how many bytes
  * of VmallocUsed are kernel stacks (also in KernelStack), or VAL_ABSENT
- * when unknown. Returns -EINVAL when meminfo lacks MemTotal or MemFree. */
+ * when unknown. Returns -EINVAL when meminfo lacks MemTotal or MemFree,
+ * -ERANGE when MemTotal exceeds ACCT_MAX_TOTAL. A hostile or inconsistent
+ * meminfo never yields a negative or wrapped category: a field larger than
+ * MemTotal, or Cached below Shmem, leaves its category out with a note in
+ * notes[]; a remainder far below zero (more than MemTotal/8, which no
+ * skew between counters explains) is left out the same way. */
 int accounting_compute(const struct meminfo *mi, uint64_t vmalloc_stacks,
 		       struct accounting *ret);
 
 /* Move pcp_bytes, the free pages on the per-CPU lists (zoneinfo's
  * pagesets "count", summed), out of the unaccounted remainder into their
- * own category: they are free, but not in MemFree. No-op for VAL_ABSENT. */
+ * own category: they are free, but not in MemFree. For VAL_ABSENT, or a
+ * figure above MemTotal, the category stays out and a note says so. */
 void accounting_add_pcp(struct accounting *a, uint64_t pcp_bytes);
 /* Free pages on every zone's per-CPU lists, in bytes (page_size each);
- * VAL_ABSENT when zi is NULL or no zone has pagesets. */
+ * VAL_ABSENT when zi is NULL, no zone has pagesets or the sum overflows. */
 uint64_t accounting_pcp_bytes(const struct zoneinfo *zi, uint64_t page_size);
 
 /* Bytes of vmalloc'd task stacks in /proc/vmallocinfo (the areas whose

@@ -7,7 +7,18 @@
  * names another address. Anything but GET or HEAD is 405, any other path
  * 404; malformed requests are answered 400 by libmicrohttpd itself. The
  * main thread waits for SIGTERM or SIGINT (or --duration), then stops the
- * daemon cleanly. */
+ * daemon cleanly.
+ *
+ * A local user must not be able to block scrapes (issue 12: 64 idle
+ * sockets, or a slowloris trickling one header line every 0.5 s, starved
+ * every scrape under a 64-connection limit). So: epoll, not select, and a
+ * global limit of SERVE_MAX_CONN (bounded by RLIMIT_NOFILE, whose soft
+ * limit is raised to the hard one) that idle sockets cannot fill before
+ * they are dropped; a per-address limit of a quarter of that, so one
+ * address cannot take every slot from the others (a Prometheus server
+ * scrapes from its own address); SERVE_TIMEOUT_S seconds of silence close
+ * a connection; and a slowloris runs into the 16 KiB header limit of its
+ * connection's memory pool (answered 431 and closed). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -16,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "../analysis/series.h"
@@ -45,7 +57,10 @@ const char cmd_serve_help[] =
     "fleet's Prometheus does not grow with the kernel's slab caches.\n"
     "contrib/prometheus/memtally-alerts.yml has alert rules that catch a\n"
     "leak with predict_linear() on the same series 'leaks' analyses.\n"
-    "Runs in the foreground until SIGTERM or SIGINT.\n"
+    "Runs in the foreground until SIGTERM or SIGINT. It holds at most\n"
+    "1024 connections, 256 from one address, and closes one after 5 s of\n"
+    "silence or 16 KiB of request headers, so idle or slow clients cannot\n"
+    "starve a scrape.\n"
     "\n"
     "Options:\n"
     "      --listen ADDR:PORT  where to listen (default 127.0.0.1:9277;\n"
@@ -54,6 +69,10 @@ const char cmd_serve_help[] =
     "      --top N             pool tags listed (default 20)\n"
     "      --duration D        stop by itself after D (e.g. 60s)\n"
     "  -q, --quiet             no start line on stderr\n";
+
+#define SERVE_MAX_CONN 1024u
+#define SERVE_TIMEOUT_S 5u
+#define SERVE_CONN_MEMORY (16u * 1024)
 
 struct serve_state {
 	struct root *root;
@@ -186,6 +205,27 @@ static int parse_listen(const char *s, struct sockaddr_storage *ret,
 	return 0;
 }
 
+/* The global connection limit: SERVE_MAX_CONN, or what the descriptor
+ * limit leaves (raised to its hard limit first) after 64 for the sources
+ * a scrape opens. */
+static unsigned conn_limit(void)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 64;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < SERVE_MAX_CONN + 64) {
+		rl.rlim_cur = rl.rlim_max < SERVE_MAX_CONN + 64
+				  ? rl.rlim_max
+				  : SERVE_MAX_CONN + 64;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	room = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
+	return room < SERVE_MAX_CONN ? (unsigned)room : SERVE_MAX_CONN;
+}
+
 int cmd_serve(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -207,6 +247,7 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	sigset_t set, old;
 	double duration = 0;
 	unsigned long top;
+	unsigned limit;
 	bool quiet = false;
 	int c, r, sig;
 
@@ -254,12 +295,16 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
+	limit = conn_limit();
 	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 		(addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, &st, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, 64u,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit / 4,
+	    MHD_OPTION_CONNECTION_TIMEOUT, SERVE_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
+	    MHD_OPTION_END);
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		log_error("cannot listen on '%s': address in use or not "

@@ -12,9 +12,11 @@
  * directories, and names like "system.slice" contain dots, so the name
  * alone cannot tell. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../basic/xalloc.h"
 #include "cgroups.h"
@@ -212,4 +214,46 @@ void cgroups_release(struct cgroups *cg)
 	}
 	free(cg->v);
 	memset(cg, 0, sizeof(*cg));
+}
+
+/* Does the path have a "." or ".." component? */
+static bool has_dot_component(const char *p)
+{
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		p += n;
+		p += strspn(p, "/");
+	}
+	return false;
+}
+
+int cgroups_resolve(const char *mount, const char *cgroup, char **ret)
+{
+	char base[PATH_MAX], real[PATH_MAX];
+	_cleanup_free_ char *joined = NULL;
+	struct stat st;
+	size_t blen;
+
+	if (!mount || mount[0] != '/' || !cgroup || cgroup[0] != '/' ||
+	    has_dot_component(cgroup))
+		return -EINVAL;
+	if (!realpath(mount, base))
+		return -errno;
+	joined = xasprintf("%s%s", base, cgroup);
+	if (!realpath(joined, real))
+		return -errno;
+	blen = strlen(base);
+	if (!streq(base, "/") && (strncmp(real, base, blen) != 0 ||
+				  (real[blen] != '\0' && real[blen] != '/')))
+		return -EXDEV;
+	if (stat(real, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	*ret = xstrdup(real);
+	return 0;
 }

@@ -49,4 +49,14 @@ void cgroups_release(struct cgroups *cg);
  * ("sys/fs/cgroup/memory"), or NULL; *ret_version gets 1 or 2. */
 const char *cgroups_memory_base(struct root *root, int *ret_version);
 
+/* The directory of cgroup `cgroup` ("/system.slice", "/" for the root)
+ * beneath `mount`, an absolute directory (the memory controller's mount:
+ * "/" + cgroups_memory_base()), resolved with realpath(3) into *ret
+ * (malloc'd). The name must start with '/' and have no "." or ".."
+ * component (-EINVAL); a path that resolves outside mount, through a
+ * symlink for instance, is -EXDEV; one that does not exist is -ENOENT,
+ * and one that is not a directory -ENOTDIR. Nothing is ever written: this
+ * is what `empty --cgroup` may write into. */
+int cgroups_resolve(const char *mount, const char *cgroup, char **ret);
+
 #endif

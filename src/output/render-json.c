@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "../basic/xalloc.h"
 #include "doc-priv.h"
 #include "render-json.h"
 #include "table-priv.h"
@@ -19,6 +20,64 @@ static json_object *decimal_json(double d, int decimals)
 
 	snprintf(b, sizeof(b), "%.*f", decimals, d);
 	return json_object_new_double_s(d, b);
+}
+
+/* The length of the valid UTF-8 sequence at p (1-4), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A JSON string of s. JSON text must be UTF-8, and json-c copies bytes as
+ * they are: a kernel name or file name that is not UTF-8 (a vmalloc
+ * caller, a process name set with prctl) would make the whole document
+ * invalid. Each byte that does not start a valid sequence becomes
+ * U+FFFD, so the output always parses and the rest of the name stays. */
+static json_object *jstr(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, o = 0, len;
+	json_object *j;
+	char *buf;
+
+	for (p = (const unsigned char *)s; *p; p += n)
+		if (!(n = utf8_len(p)))
+			break;
+	if (!*p)
+		return json_object_new_string(s);
+	len = strlen(s);
+	buf = xmalloc(len * 3 + 1);
+	for (p = (const unsigned char *)s; *p;) {
+		n = utf8_len(p);
+		if (n) {
+			memcpy(buf + o, p, n);
+			o += n;
+			p += n;
+		} else {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	buf[o] = '\0';
+	j = json_object_new_string(buf);
+	free(buf);
+	return j;
 }
 
 static json_object *double_json(double d)
@@ -33,7 +92,7 @@ static json_object *cell_json(const struct col *col, const struct cell *c)
 		return NULL;
 	switch (col->type) {
 	case COL_STR:
-		return json_object_new_string(c->s ? c->s : "");
+		return jstr(c->s ? c->s : "");
 	case COL_JSON:
 		return c->s ? json_tokener_parse(c->s) : NULL;
 	case COL_BYTES:
@@ -82,10 +141,10 @@ static void table_notes_into(const struct table *t, json_object *arr)
 	char buf[1024];
 
 	for (size_t i = 0; i < t->nnotes; i++)
-		json_object_array_add(arr, json_object_new_string(t->notes[i]));
+		json_object_array_add(arr, jstr(t->notes[i]));
 	for (size_t i = 0; i < t->nwhys; i++) {
 		table_why(t, i, buf, sizeof(buf));
-		json_object_array_add(arr, json_object_new_string(buf));
+		json_object_array_add(arr, jstr(buf));
 	}
 }
 
@@ -121,7 +180,7 @@ static json_object *value_json(const struct doc_item *it)
 	case DV_DURATION:
 		return double_json(it->d);
 	case DV_STR:
-		return json_object_new_string(it->s);
+		return jstr(it->s);
 	case DV_BOOL:
 		return json_object_new_boolean(it->b);
 	case DV_JSON:
@@ -143,8 +202,7 @@ static void notes_into(const struct doc *d, size_t end, json_object *arr)
 		else if (it->kind == DOC_SECTION)
 			notes_into(it->section, it->section->nitems, arr);
 		else if (it->kind == DOC_NOTE)
-			json_object_array_add(arr,
-					      json_object_new_string(it->s));
+			json_object_array_add(arr, jstr(it->s));
 	}
 }
 
@@ -167,7 +225,7 @@ static bool item_json(const struct doc *d, size_t i, json_object **ret)
 	case DOC_LINE: {
 		char *s = doc_line_text(it, false);
 
-		*ret = json_object_new_string(s);
+		*ret = jstr(s);
 		free(s);
 		return true;
 	}
@@ -178,8 +236,7 @@ static bool item_json(const struct doc *d, size_t i, json_object **ret)
 	case DOC_STRINGS:
 		*ret = json_object_new_array();
 		for (size_t k = 0; k < it->nstrs; k++)
-			json_object_array_add(
-			    *ret, json_object_new_string(it->strs[k]));
+			json_object_array_add(*ret, jstr(it->strs[k]));
 		return true;
 	case DOC_BLANK:
 	case DOC_NOTE:

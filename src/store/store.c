@@ -38,11 +38,16 @@
  * Full disk. SQLite rolls the transaction back and says SQLITE_FULL; we
  * return -ENOSPC and the file holds every sample committed before. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
@@ -58,6 +63,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool rdonly;
+	int lock_fd; /* the writer's flock on the file, or -1 */
 	struct series_cache *cache;
 	size_t n_cache, alloc_cache;
 	sqlite3_stmt *ins_sample;
@@ -169,6 +175,10 @@ void store_close(struct store *s)
 	free(s->cache);
 	/* close_v2 so a failed open with live statements still closes */
 	sqlite3_close_v2(s->db);
+	/* after SQLite: closing any descriptor of the file drops every
+	 * fcntl lock this process holds on it, SQLite's included */
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->path);
 	free(s);
 }
@@ -271,36 +281,178 @@ static int store_setup(struct store *s, char **ret_why)
 	return migrate(s, ver);
 }
 
-int store_open(const char *path, unsigned flags, struct store **ret,
-	       char **ret_why)
+/* Reading without write access.
+ *
+ * A reader opens "file:PATH?mode=ro". SQLite still wants the WAL index
+ * (PATH-shm) of a WAL database, and creates it when missing: on a
+ * read-only mount, or as a user who may not write the directory (root's
+ * 0644 recording read by anyone), that fails with "unable to open
+ * database file" or "attempt to write a readonly database". Where the
+ * -shm exists, SQLite reads it read-only (3.22+) and nothing more is
+ * needed. Where it cannot be had, the reader opens the file again with
+ * immutable=1 (no locks, no -shm, no WAL), but only when PATH-wal is
+ * absent or empty: then every committed sample is in the main file and
+ * no writer has anything unsaved (a running `record` keeps its -wal
+ * between checkpoints). A non-empty -wal without its -shm is refused
+ * with a reason: reading around it would drop samples silently. */
+static char *uri_of(const char *path, bool immutable)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
-	int oflags, rc, r;
+	size_t n = strlen(path), len = 0;
+	char *u = xmalloc(n * 3 + 40);
 
-	s->path = xstrdup(path);
-	s->rdonly = flags & STORE_RDONLY;
-	oflags = s->rdonly ? SQLITE_OPEN_READONLY
-			   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	len += (size_t)snprintf(u, 8, "file:");
+	for (const char *p = path; *p; p++) {
+		/* '?' and '#' end the path in a URI, '%' starts an escape */
+		if (*p == '?' || *p == '#' || *p == '%')
+			len += (size_t)snprintf(u + len, 4, "%%%02X",
+						(unsigned char)*p);
+		else
+			u[len++] = *p;
+	}
+	snprintf(u + len, 32, "?mode=ro%s", immutable ? "&immutable=1" : "");
+	return u;
+}
+
+/* May the reader of path fall back to immutable=1 (see above)? Only when
+ * PATH-wal is absent or empty: then every committed sample is in the main
+ * file. A non-empty -wal whose -shm cannot be had cannot be read at all. */
+static bool wal_is_empty(const char *path)
+{
+	char wal[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal))
+		return false;
+	return stat(wal, &st) < 0 ? errno == ENOENT : st.st_size == 0;
+}
+
+/* The writer's lock. Two `record`s on one file would interleave their
+ * samples, so the second is refused. An flock() on the database file
+ * itself: the kernel drops it when the holder dies (even on SIGKILL), so
+ * it never goes stale as a pid row in the database would (and a pid says
+ * nothing across PID namespaces); no side file to create or leave
+ * behind; and on Linux flock() and SQLite's fcntl() byte-range locks are
+ * independent, so readers are not blocked. (On NFS flock is emulated with
+ * fcntl locks; SQLite's WAL mode does not work there anyway.) */
+static int take_writer_lock(struct store *s, char **ret_why)
+{
+	int fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = -errno;
+
+		close(fd);
+		if (r == -EWOULDBLOCK) {
+			if (ret_why)
+				*ret_why = xasprintf(
+				    "'%s' is already being recorded by another "
+				    "'memtally record' (it holds the lock on "
+				    "the "
+				    "file)",
+				    s->path);
+			return -EBUSY;
+		}
+		return r;
+	}
+	s->lock_fd = fd;
+	return 0;
+}
+
+static int open_db(struct store *s, bool immutable, char **ret_why)
+{
+	_cleanup_free_ char *uri = NULL;
+	const char *name = s->path;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc, r;
+
+	if (s->rdonly) {
+		uri = uri_of(s->path, immutable);
+		name = uri;
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+	}
+	rc = sqlite3_open_v2(name, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		r = store_errno(s, rc);
 		if (ret_why)
-			*ret_why = xasprintf("cannot open '%s': %s", path,
+			*ret_why = xasprintf("cannot open '%s': %s", s->path,
 					     s->db ? sqlite3_errmsg(s->db)
 						   : "out of memory");
-		store_close(s);
 		return r;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
+	if (!s->rdonly && !streq(s->path, ":memory:")) {
+		r = take_writer_lock(s, ret_why);
+		if (r < 0)
+			return r;
+	}
 	r = store_setup(s, ret_why);
+	if (r < 0 && ret_why && !*ret_why)
+		*ret_why = xasprintf("cannot use '%s': %s", s->path,
+				     sqlite3_errmsg(s->db));
+	return r;
+}
+
+int store_open(const char *path, unsigned flags, struct store **ret,
+	       char **ret_why)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	char *why = NULL;
+	struct stat st;
+	bool created;
+	int r;
+
+	s->path = xstrdup(path);
+	s->rdonly = flags & STORE_RDONLY;
+	s->lock_fd = -1;
+	created = !s->rdonly && stat(path, &st) < 0 && errno == ENOENT;
+	r = open_db(s, false, &why);
+	if (r < 0 && s->rdonly &&
+	    (r == -EROFS || r == -ENOENT || r == -EACCES || r == -EIO) &&
+	    access(path, R_OK) == 0) {
+		if (!wal_is_empty(path)) {
+			free(why);
+			why = xasprintf(
+			    "cannot read '%s' without write access: samples "
+			    "are in '%s-wal' and SQLite needs to create "
+			    "'%s-shm' to read them; copy the files to a "
+			    "writable directory",
+			    path, path, path);
+			goto fail;
+		}
+		/* the -shm could not be had: see "Reading without write
+		 * access" above */
+		sqlite3_close_v2(s->db);
+		s->db = NULL;
+		free(why);
+		why = NULL;
+		r = open_db(s, true, &why);
+	}
 	if (r < 0) {
-		if (ret_why && !*ret_why)
-			*ret_why = xasprintf("cannot use '%s': %s", path,
-					     sqlite3_errmsg(s->db));
+	fail:
 		store_close(s);
+		/* a database we created and could not set up (a full
+		 * disk) is removed, not left behind as an empty file */
+		if (created && r != -EBUSY) {
+			_cleanup_free_ char *wal = xasprintf("%s-wal", path);
+			_cleanup_free_ char *shm = xasprintf("%s-shm", path);
+			_cleanup_free_ char *jnl =
+			    xasprintf("%s-journal", path);
+
+			unlink(path);
+			unlink(wal);
+			unlink(shm);
+			unlink(jnl);
+		}
+		if (ret_why)
+			*ret_why = why;
+		else
+			free(why);
 		return r;
 	}
+	free(why);
 	*ret = s;
 	return 0;
 }

@@ -6,6 +6,7 @@
  * the `usage` accounting (src/analysis/accounting.c) is taken before and
  * after, and the categories that moved are shown. Live system only. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,14 +126,41 @@ static int take(struct root *root, struct accounting *ret, uint64_t *ret_sw)
 	return r;
 }
 
-static uint64_t procs_rss(const struct procs *ps)
+/* The processes' RSS summed, as text: "n/a (...)" when any of them is
+ * unreadable (another user's process without root), never a 0 that
+ * means "could not look". */
+static const char *procs_rss_text(const struct procs *ps, char *buf, size_t n)
 {
 	uint64_t sum = 0;
 
-	for (size_t i = 0; i < ps->n; i++)
-		if (val_has(ps->v[i].sm.v[SM_RSS]))
-			sum += ps->v[i].sm.v[SM_RSS];
-	return sum;
+	if (ps->n_denied) {
+		snprintf(buf, n, "n/a: cannot read PID %d: %s",
+			 ps->denied[0].pid, strerror(-ps->denied[0].err.err));
+		return buf;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		uint64_t v = ps->v[i].sm.v[SM_RSS];
+
+		if (!val_has(v) || __builtin_add_overflow(sum, v, &sum)) {
+			snprintf(buf, n,
+				 "n/a: cannot read the smaps_rollup of PID %d",
+				 ps->v[i].pid);
+			return buf;
+		}
+	}
+	return human_bytes(sum, buf, n);
+}
+
+/* Every PID asked for with --pid must exist: a PID that is not there is
+ * an error, not "0 processes" (kill(pid, 0): EPERM means it exists, as
+ * another user's). */
+static int check_pids(const struct empty_opts *o, struct view_err *err)
+{
+	for (size_t i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) < 0 && errno == ESRCH)
+			return view_fail(err, -ESRCH, "no process '%d'",
+					 o->pids[i]);
+	return 0;
 }
 
 /* workingsets --cgroup: the directory, and what would be written. */
@@ -144,11 +172,21 @@ static int plan_cgroup(struct root *root, const struct empty_opts *o,
 	if (!base)
 		return view_fail(err, -ENOENT,
 				 "no memory cgroup controller is mounted");
-	p->cgdir = streq(o->cgroup, "/") ? xasprintf("/%s", base)
-					 : xasprintf("/%s%s", base, o->cgroup);
-	if (access(p->cgdir, F_OK) < 0)
-		return view_fail(err, -errno, "cannot find cgroup '%s': %s",
-				 p->cgdir, strerror(errno));
+	{
+		_cleanup_free_ char *mount = xasprintf("/%s", base);
+		int r = cgroups_resolve(mount, o->cgroup, &p->cgdir);
+
+		if (r == -EINVAL || r == -EXDEV)
+			return view_fail(err, r,
+					 "cgroup '%s' is not a path beneath "
+					 "'%s' ('..' and symlinks out are "
+					 "refused)",
+					 o->cgroup, mount);
+		if (r < 0)
+			return view_fail(err, r,
+					 "cannot find cgroup '%s' in '%s': %s",
+					 o->cgroup, mount, strerror(-r));
+	}
 	if (p->version != 2) {
 		step_add(&p->steps,
 			 "write 0 to %s/memory.force_empty (cgroup v1)",
@@ -177,7 +215,7 @@ static int plan_cgroup(struct root *root, const struct empty_opts *o,
 static int plan_workingsets(struct root *root, const struct empty_opts *o,
 			    struct plan *p, struct view_err *err)
 {
-	char h[32];
+	char h[160];
 	int r;
 
 	if (o->cgroup) {
@@ -185,6 +223,9 @@ static int plan_workingsets(struct root *root, const struct empty_opts *o,
 		if (r < 0)
 			return r;
 	} else {
+		r = check_pids(o, err);
+		if (r < 0)
+			return r;
 		r = procs_collect(root, o->pids, o->npids, &p->targets, NULL);
 		if (r < 0)
 			return view_fail(err, r, "cannot read '/proc': %s",
@@ -193,7 +234,7 @@ static int plan_workingsets(struct root *root, const struct empty_opts *o,
 			 "process_madvise(MADV_PAGEOUT) on every mapping of "
 			 "%zu process%s (RSS now %s)",
 			 p->targets.n, p->targets.n == 1 ? "" : "es",
-			 human_bytes(procs_rss(&p->targets), h, sizeof(h)));
+			 procs_rss_text(&p->targets, h, sizeof(h)));
 	}
 	if (!val_has(p->swap_total) || p->swap_total == 0)
 		step_add(&p->steps, "(no swap: only file-backed pages can go; "

@@ -52,9 +52,14 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
+/* a + b, or VAL_ABSENT when either is or the sum would wrap */
 static uint64_t add_abs(uint64_t a, uint64_t b)
 {
-	return val_has(a) && val_has(b) ? a + b : VAL_ABSENT;
+	uint64_t s;
+
+	if (!val_has(a) || !val_has(b) || __builtin_add_overflow(a, b, &s))
+		return VAL_ABSENT;
+	return s;
 }
 
 static double now_s(void)

@@ -108,11 +108,15 @@ static int user_lookup(const struct passwd_db *db, const char *s, uint64_t *ret)
 	return -ENOENT;
 }
 
+/* a + b, or VAL_ABSENT when either is or the sum would wrap (no real
+ * total comes near 2^64: only a forged /proc gets there) */
 static uint64_t add_abs(uint64_t a, uint64_t b)
 {
-	if (!val_has(a) || !val_has(b))
+	uint64_t s;
+
+	if (!val_has(a) || !val_has(b) || __builtin_add_overflow(a, b, &s))
 		return VAL_ABSENT;
-	return a + b;
+	return s;
 }
 
 static void prow_from_proc(const struct proc *p, const struct passwd_db *db,

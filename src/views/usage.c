@@ -138,6 +138,21 @@ static void lists_section(struct doc *d, const struct acct_lists *l)
 	doc_add_bytes(s, "writeback", NULL, l->writeback);
 }
 
+/* usage --deep without /proc/vmallocinfo (it is root's only): say why
+ * the view is the plain one instead of showing it silently. */
+static void note_deep(struct table *t, const struct snapshot *snap)
+{
+	char why[400];
+
+	if (snapshot_get(snap, SRC_VMALLOCINFO))
+		return;
+	snapshot_why(snap, SRC_VMALLOCINFO, why, sizeof(why));
+	table_add_note(t,
+		       "--deep: %s; vmalloc is shown as without --deep "
+		       "(it may include kernel stacks).",
+		       why);
+}
+
 static void add_notes(struct table *t, const struct accounting *a,
 		      const struct meminfo *mi)
 {
@@ -158,6 +173,8 @@ static void add_notes(struct table *t, const struct accounting *a,
 		    "counted in 'unaccounted'.",
 		    buf);
 	}
+	for (size_t i = 0; i < a->n_notes; i++)
+		table_add_note(t, "%s", a->notes[i]);
 	if (a->bytes[ACCT_UNACCOUNTED] < 0)
 		table_add_note(
 		    t, "unaccounted is negative: the counters were read "
@@ -257,6 +274,7 @@ int view_usage(struct root *root, const struct usage_opts *o, struct doc **ret,
 	struct snapshot snap;
 	struct table *cats;
 	struct doc *d;
+	int r;
 
 	if (o->exact)
 		return view_usage_exact(root, o, ret, err);
@@ -271,9 +289,15 @@ int view_usage(struct root *root, const struct usage_opts *o, struct doc **ret,
 		snapshot_release(&snap);
 		return -ENODATA;
 	}
-	if (accounting_from_snapshot(&snap, view_pages_page_size(root), &a) <
-	    0) {
+	r = accounting_from_snapshot(&snap, view_pages_page_size(root), &a);
+	if (r < 0) {
 		snapshot_release(&snap);
+		if (r == -ERANGE)
+			return view_fail(
+			    err, r,
+			    "'/proc/meminfo' says MemTotal is more "
+			    "than 4 PiB, more than any machine "
+			    "can address");
 		return view_fail(err, -ENODATA,
 				 "'/proc/meminfo' lacks MemTotal or MemFree");
 	}
@@ -281,6 +305,8 @@ int view_usage(struct root *root, const struct usage_opts *o, struct doc **ret,
 	add_header(d, &snap, &a);
 	cats = doc_add_table(d, "categories", categories_table(&a, o));
 	add_notes(cats, &a, mi);
+	if (o->deep)
+		note_deep(cats, &snap);
 	if (!o->no_lists)
 		lists_section(d, &a.lists);
 	doc_add_notes(d, "notes");

@@ -235,6 +235,151 @@ static void test_vmalloc_stacks(void **state)
 	vmallocinfo_release(&vi);
 }
 
+/* Every present category within [0, MemTotal]; the remainder no further
+ * below zero than counter skew explains. */
+static void assert_sane(const struct accounting *a)
+{
+	for (int c = 0; c < _ACCT_MAX; c++) {
+		if (!a->present[c])
+			continue;
+		if (c == ACCT_UNACCOUNTED) {
+			assert_true(a->bytes[c] >= -(int64_t)(a->total / 8));
+			continue;
+		}
+		assert_true(a->bytes[c] >= 0);
+		assert_true((uint64_t)a->bytes[c] <= a->total);
+	}
+}
+
+static bool has_note(const struct accounting *a, const char *what)
+{
+	for (size_t i = 0; i < a->n_notes; i++)
+		if (strstr(a->notes[i], what))
+			return true;
+	return false;
+}
+
+static void test_cached_below_shmem(void **state)
+{
+	struct meminfo mi;
+	struct accounting a;
+
+	(void)state;
+	/* issue 12 item 8: "Cached: 0 kB" printed page cache -778 MiB */
+	parse("MemTotal: 1000000 kB\nMemFree: 400000 kB\nCached: 0 kB\n"
+	      "Shmem: 30000 kB\nAnonPages: 100000 kB\n",
+	      &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	assert_false(a.present[ACCT_PAGE_CACHE]);
+	assert_true(a.present[ACCT_SHMEM]);
+	assert_true(has_note(&a, "Cached is less than Shmem"));
+	assert_sane(&a);
+	assert_int_equal(sum(&a), (int64_t)KB(1000000));
+	meminfo_release(&mi);
+}
+
+static void test_cut_before_shmem(void **state)
+{
+	struct meminfo mi;
+	struct accounting a;
+
+	(void)state;
+	/* cut before Shmem: page cache holds shmem, and the notes say so
+	 * instead of "counted in unaccounted" */
+	parse("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 10 kB\n"
+	      "Cached: 300 kB\nSwapCached: 0 kB\nAnonPages: 50 kB\n",
+	      &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	assert_int_equal(a.bytes[ACCT_PAGE_CACHE], KB(300));
+	for (size_t i = 0; i < a.n_missing; i++)
+		assert_string_not_equal(a.missing[i], "Shmem");
+	assert_true(has_note(&a, "does not report Shmem"));
+	assert_sane(&a);
+	meminfo_release(&mi);
+}
+
+static void test_huge_values(void **state)
+{
+	/* every value 2^52 kB (2^62 bytes): UBSan saw a signed overflow */
+	static const char *const names[] = {
+	    "MemTotal",	    "MemFree",	  "MemAvailable", "Buffers",
+	    "Cached",	    "SwapCached", "AnonPages",	  "Shmem",
+	    "KReclaimable", "Slab",	  "SReclaimable", "SUnreclaim",
+	    "KernelStack",  "PageTables", "VmallocUsed",  "Percpu",
+	    "Hugetlb",	    "Zswap",	  "Bounce",	  "Unaccepted",
+	};
+	char buf[2048];
+	size_t len = 0;
+	struct meminfo mi;
+	struct accounting a;
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"%s: 4503599627370496 kB\n", names[i]);
+	parse(buf, &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), -ERANGE);
+	meminfo_release(&mi);
+
+	/* a sane MemTotal with absurd fields: those fields are left out */
+	len = (size_t)snprintf(buf, sizeof(buf),
+			       "MemTotal: 1000000 kB\nMemFree: 1000 kB\n");
+	for (size_t i = 2; i < ELEMENTSOF(names); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"%s: 4503599627370496 kB\n", names[i]);
+	parse(buf, &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	assert_false(a.present[ACCT_ANON]);
+	assert_false(a.present[ACCT_VMALLOC]);
+	assert_true(has_note(&a, "larger than MemTotal"));
+	assert_sane(&a);
+	accounting_add_pcp(&a, UINT64_MAX - 1);
+	assert_false(a.present[ACCT_FREE_PCP]);
+	assert_sane(&a);
+	meminfo_release(&mi);
+
+	/* HugePages_Total x Hugepagesize overflows 64 bits */
+	parse("MemTotal: 1000 kB\nMemFree: 100 kB\n"
+	      "HugePages_Total: 18446744073709551\nHugepagesize: 2048 kB\n",
+	      &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	assert_false(a.present[ACCT_HUGETLB]);
+	assert_sane(&a);
+	meminfo_release(&mi);
+}
+
+static void test_overcommitted_categories(void **state)
+{
+	struct meminfo mi;
+	struct accounting a;
+
+	(void)state;
+	/* each field fits, together they claim twice MemTotal: the
+	 * remainder would be -MemTotal, which no skew explains */
+	parse("MemTotal: 1000 kB\nMemFree: 1000 kB\nAnonPages: 1000 kB\n", &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	assert_false(a.present[ACCT_UNACCOUNTED]);
+	assert_true(has_note(&a, "more than MemTotal"));
+	assert_sane(&a);
+	meminfo_release(&mi);
+}
+
+static void test_pcp_unknown_noted(void **state)
+{
+	struct meminfo mi;
+	struct accounting a;
+
+	(void)state;
+	/* issue 12 item 8: a missing zoneinfo moved the per-CPU free pages
+	 * into unaccounted without a note */
+	parse(full, &mi);
+	assert_int_equal(accounting_compute(&mi, VAL_ABSENT, &a), 0);
+	accounting_add_pcp(&a, accounting_pcp_bytes(NULL, 4096));
+	assert_false(a.present[ACCT_FREE_PCP]);
+	assert_true(has_note(&a, "per-CPU free lists are unknown"));
+	meminfo_release(&mi);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +390,11 @@ int main(void)
 	    cmocka_unit_test(test_verdicts),
 	    cmocka_unit_test(test_vmalloc_stacks),
 	    cmocka_unit_test(test_pcp),
+	    cmocka_unit_test(test_cached_below_shmem),
+	    cmocka_unit_test(test_cut_before_shmem),
+	    cmocka_unit_test(test_huge_values),
+	    cmocka_unit_test(test_overcommitted_categories),
+	    cmocka_unit_test(test_pcp_unknown_noted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,50 @@
 
 #define FX "debian12-6.18-x86_64-procs"
 
+/* `empty --cgroup PATH` writes into what cgroups_resolve() returns: it
+ * must stay beneath the mount (issue 12 item 11: /../../../../tmp/x
+ * wrote into /tmp/x/memory.force_empty). */
+static void test_cgroups_resolve(void **state)
+{
+	char dir[] = "/tmp/memtally-cgres.XXXXXX", path[128], want[512];
+	char *got = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/mnt/a/b", dir);
+	snprintf(want, sizeof(want),
+		 "mkdir -p '%s' '%s/outside' && "
+		 "ln -s ../outside '%s/mnt/out' && "
+		 "ln -s a '%s/mnt/inside' && touch '%s/mnt/file'",
+		 path, dir, dir, dir, dir);
+	assert_int_equal(system(want), 0);
+	snprintf(path, sizeof(path), "%s/mnt", dir);
+
+	assert_int_equal(cgroups_resolve(path, "/a/b", &got), 0);
+	snprintf(want, sizeof(want), "%s/mnt/a/b", dir);
+	assert_string_equal(got, want);
+	free(got);
+	assert_int_equal(cgroups_resolve(path, "/", &got), 0);
+	assert_string_equal(got, path);
+	free(got);
+	/* a symlink that stays beneath is fine */
+	assert_int_equal(cgroups_resolve(path, "/inside/b", &got), 0);
+	free(got);
+	got = NULL;
+	assert_int_equal(cgroups_resolve(path, "/../../../../tmp", &got),
+			 -EINVAL);
+	assert_int_equal(cgroups_resolve(path, "/a/../../outside", &got),
+			 -EINVAL);
+	assert_int_equal(cgroups_resolve(path, "/a/./b", &got), -EINVAL);
+	assert_int_equal(cgroups_resolve(path, "a/b", &got), -EINVAL);
+	assert_int_equal(cgroups_resolve(path, "/out", &got), -EXDEV);
+	assert_int_equal(cgroups_resolve(path, "/missing", &got), -ENOENT);
+	assert_int_equal(cgroups_resolve(path, "/file", &got), -ENOTDIR);
+	assert_null(got);
+	snprintf(want, sizeof(want), "rm -rf '%s'", dir);
+	assert_int_equal(system(want), 0);
+}
+
 static void test_procs_fixture(void **state)
 {
 	struct root *root = fixture_root(FX);
@@ -182,6 +226,7 @@ static void test_cgroups_none(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_cgroups_resolve),
 	    cmocka_unit_test(test_procs_fixture),
 	    cmocka_unit_test(test_procs_gone),
 	    cmocka_unit_test(test_procs_no_proc),

@@ -314,6 +314,49 @@ static void test_full_disk(void **state)
 	store_close(s);
 }
 
+/* Two writers on one file: the second is refused while the first holds
+ * it, and may open it once the first has closed; readers are never
+ * blocked by the writer's lock. */
+static void test_one_writer(void **state)
+{
+	struct store *a, *b, *r;
+	char *why = NULL;
+
+	(void)state;
+	assert_int_equal(store_open(tmp_path("w.db"), 0, &a, NULL), 0);
+	assert_int_equal(store_open(tmp_path("w.db"), 0, &b, &why), -EBUSY);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "already being recorded"));
+	free(why);
+	assert_int_equal(store_open(tmp_path("w.db"), STORE_RDONLY, &r, NULL),
+			 0);
+	store_close(r);
+	store_close(a);
+	assert_int_equal(store_open(tmp_path("w.db"), 0, &b, NULL), 0);
+	store_close(b);
+}
+
+/* A database that cannot be set up is not left behind as an empty file
+ * when this open created it. */
+static void test_failed_create_leaves_nothing(void **state)
+{
+	struct rlimit old, lim = {0, 0};
+	struct store *s;
+	struct stat st;
+	char *why = NULL;
+
+	(void)state;
+	/* RLIMIT_FSIZE 0: the file is created, its first write fails */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim.rlim_max = old.rlim_max;
+	setrlimit(RLIMIT_FSIZE, &lim);
+	assert_true(store_open(tmp_path("empty.db"), 0, &s, &why) < 0);
+	setrlimit(RLIMIT_FSIZE, &old);
+	free(why);
+	assert_int_equal(stat(tmp_path("empty.db"), &st), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +366,8 @@ int main(void)
 	    cmocka_unit_test(test_foreign_files),
 	    cmocka_unit_test(test_corrupt_file),
 	    cmocka_unit_test(test_full_disk),
+	    cmocka_unit_test(test_one_writer),
+	    cmocka_unit_test(test_failed_create_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
