@@ -31,8 +31,14 @@ for f in "$build"/tests/fuzz-*; do
 			done
 		;;
 	esac
-	# seed: the owners' sources and loose samples
+	# seed: the owners' sources and loose samples; a real snapshot
 	case "$p" in
+	snapshot)
+		if "$build/memtally" --root "$top/tests/fixtures/debian12-6.18-x86_64" \
+			snapshot -o "$corpus/seed.mtsnap" >/dev/null 2>&1; then
+			zstd -q -d -c "$corpus/seed.mtsnap" >"$corpus/seed.tar" 2>/dev/null || rm -f "$corpus/seed.tar"
+		fi
+		;;
 	sockstat)
 		for fx in "$top"/tests/fixtures/*/; do
 			for s in sockstat sockstat6; do
