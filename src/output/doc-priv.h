@@ -62,6 +62,9 @@ struct doc {
 	bool list; /* JSON: an array of the items' values */
 	struct doc_item *items;
 	size_t nitems, items_alloc;
+	size_t nnotes;	      /* DOC_NOTE items */
+	size_t notes_dropped; /* past TABLE_MAX_NOTES */
+	size_t last_note;     /* index of the last DOC_NOTE item */
 };
 
 /* A line rendered to a malloc'd string: sizes exact when bytes. */

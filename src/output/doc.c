@@ -216,8 +216,21 @@ void doc_add_blank(struct doc *d)
 
 void doc_add_note(struct doc *d, const char *fmt, ...)
 {
-	struct doc_item *it = add(d, DOC_NOTE, NULL, NULL);
+	struct doc_item *it;
 	va_list ap;
+
+	if (d->nnotes >= TABLE_MAX_NOTES) {
+		it = &d->items[d->last_note];
+		free(it->s);
+		d->notes_dropped++;
+		if (asprintf(&it->s, "(%zu more notes left out)",
+			     d->notes_dropped + 1) < 0)
+			it->s = xstrdup("(more notes)");
+		return;
+	}
+	it = add(d, DOC_NOTE, NULL, NULL);
+	d->nnotes++;
+	d->last_note = d->nitems - 1;
 
 	va_start(ap, fmt);
 	if (vasprintf(&it->s, fmt, ap) < 0)

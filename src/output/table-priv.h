@@ -45,6 +45,7 @@ struct table {
 	size_t nrows, rows_alloc;
 	char **notes;
 	size_t nnotes, notes_alloc;
+	size_t notes_dropped;	/* past TABLE_MAX_NOTES */
 	struct table_why *whys; /* reasons of absent cells, each once */
 	size_t nwhys, whys_alloc;
 };

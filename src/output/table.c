@@ -214,6 +214,17 @@ void table_add_note(struct table *t, const char *fmt, ...)
 	va_list ap;
 	char *s;
 
+	/* a forged file with a million odd lines must not print a million
+	 * notes: the last slot says how many were left out */
+	if (t->nnotes >= TABLE_MAX_NOTES) {
+		free(t->notes[TABLE_MAX_NOTES - 1]);
+		t->notes_dropped++;
+		if (asprintf(&t->notes[TABLE_MAX_NOTES - 1],
+			     "(%zu more notes left out)",
+			     t->notes_dropped + 1) < 0)
+			t->notes[TABLE_MAX_NOTES - 1] = xstrdup("(more notes)");
+		return;
+	}
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = xstrdup("");

@@ -114,6 +114,9 @@ void table_set_word(struct table *t, size_t row, size_t col, const char *word);
 /* A COL_JSON cell: json is JSON text (copied). */
 void table_set_json(struct table *t, size_t row, size_t col, const char *json);
 
+/* Notes past TABLE_MAX_NOTES are counted, not kept: the last note then
+ * says how many were left out. */
+#define TABLE_MAX_NOTES 64
 void table_add_note(struct table *t, const char *fmt, ...) _printf_(2, 3);
 
 size_t table_rows(const struct table *t);

@@ -153,6 +153,31 @@ static void note_deep(struct table *t, const struct snapshot *snap)
 		       why);
 }
 
+/* Fields this kernel reports that no category takes: named one by one
+ * up to eight, then counted (a forged meminfo can have millions). */
+static void extra_notes(struct table *t, const struct meminfo *mi)
+{
+	size_t shown = 0, more = 0;
+	char h[32];
+
+	for (size_t i = 0; i < mi->n_extra; i++) {
+		if (!mi->extra[i].has_unit || mi->extra[i].bytes == 0)
+			continue;
+		if (shown == 8) {
+			more++;
+			continue;
+		}
+		shown++;
+		table_add_note(t,
+			       "this kernel also reports %s = %s, which "
+			       "memtally does not place in a category.",
+			       mi->extra[i].name,
+			       human_bytes(mi->extra[i].bytes, h, sizeof(h)));
+	}
+	if (more)
+		table_add_note(t, "... and %zu more such fields.", more);
+}
+
 static void add_notes(struct table *t, const struct accounting *a,
 		      const struct meminfo *mi)
 {
@@ -192,14 +217,7 @@ static void add_notes(struct table *t, const struct accounting *a,
 		    "vmalloc excludes %s of kernel stacks (from "
 		    "/proc/vmallocinfo), counted in 'kernel stacks'.",
 		    human_bytes(a->vmalloc_stacks, h, sizeof(h)));
-	for (size_t i = 0; i < mi->n_extra; i++)
-		if (mi->extra[i].has_unit && mi->extra[i].bytes > 0)
-			table_add_note(
-			    t,
-			    "this kernel also reports %s = %s, which "
-			    "memtally does not place in a category.",
-			    mi->extra[i].name,
-			    human_bytes(mi->extra[i].bytes, h, sizeof(h)));
+	extra_notes(t, mi);
 }
 
 /* Physical RAM from /proc/iomem's "System RAM" ranges, when readable and
