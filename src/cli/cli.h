@@ -161,6 +161,7 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx);
 int cmd_phys(int argc, char **argv, struct ctx *ctx);
 int cmd_ranges(int argc, char **argv, struct ctx *ctx);
 int cmd_top(int argc, char **argv, struct ctx *ctx);
+int cmd_owners(int argc, char **argv, struct ctx *ctx);
 
 extern const char cmd_usage_help[];
 extern const char cmd_pools_help[];
@@ -182,5 +183,6 @@ extern const char cmd_empty_help[];
 extern const char cmd_phys_help[];
 extern const char cmd_ranges_help[];
 extern const char cmd_top_help[];
+extern const char cmd_owners_help[];
 
 #endif
