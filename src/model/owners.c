@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../basic/macro.h"
+#include "../sources/slab_sysfs.h"
 #include "../sources/slabinfo.h"
 #include "../sources/sysvipc.h"
 #include "bpfobjs.h"
@@ -98,6 +99,7 @@ static uint64_t slab_objsize(const struct slabinfo *si, const char *name)
 }
 
 struct ctx {
+	struct root *root;
 	struct owner_set *set;
 	struct fdwalk walk;
 	struct sockets socks;
@@ -108,7 +110,29 @@ struct ctx {
 	bool have_slab;
 	uint64_t page;
 	size_t pipes_denied;
+	uint64_t objsize[3]; /* add_items()'s caches; 0: not looked up */
 };
+
+/* The object size of a slab cache that SLUB merged into another: it has
+ * no line in /proc/slabinfo (inotify_inode_mark usually), but its sysfs
+ * alias names the cache it shares. VAL_ABSENT. */
+static uint64_t sysfs_objsize(struct root *root, const char *name)
+{
+	char *names[] = {(char *)name};
+	const struct slab_sysfs_cache *sc;
+	struct slab_sysfs ss;
+	struct source_err err;
+	uint64_t v = VAL_ABSENT;
+
+	if (slab_sysfs_read_names(root, names, 1, SA_BIT(SA_OBJECT_SIZE), &ss,
+				  &err) < 0)
+		return VAL_ABSENT;
+	sc = slab_sysfs_resolve(&ss, name);
+	if (sc)
+		v = sc->v[SA_OBJECT_SIZE];
+	slab_sysfs_release(&ss);
+	return v;
+}
 
 static void set_bytes(struct owner_obj *o, uint64_t bytes, const char *why)
 {
@@ -303,11 +327,12 @@ static void add_items(struct ctx *c, int pid, const struct fdw_object *fo)
 	static const struct {
 		enum fdw_kind fk;
 		enum owner_kind k;
-		const char *cache, *what;
+		const char *cache, *what, *kind;
 	} m[] = {
-	    {FDW_EPOLL, OWN_EPOLL, "eventpoll_epi", "watched fds"},
-	    {FDW_INOTIFY, OWN_INOTIFY, "inotify_inode_mark", "watches"},
-	    {FDW_FANOTIFY, OWN_FANOTIFY, "fanotify_mark", "marks"},
+	    {FDW_EPOLL, OWN_EPOLL, "eventpoll_epi", "watched fds", "epoll"},
+	    {FDW_INOTIFY, OWN_INOTIFY, "inotify_inode_mark", "watches",
+	     "inotify"},
+	    {FDW_FANOTIFY, OWN_FANOTIFY, "fanotify_mark", "marks", "fanotify"},
 	};
 	struct owner_obj *o;
 	uint64_t objsize;
@@ -322,11 +347,23 @@ static void add_items(struct ctx *c, int pid, const struct fdw_object *fo)
 	obj_text(o, "fd %d: %llu %s", fo->fd,
 		 (unsigned long long)(val_has(fo->items) ? fo->items : 0),
 		 m[i].what);
-	objsize = slab_objsize(c->have_slab ? &c->slab : NULL, m[i].cache);
+	if (!c->objsize[i]) {
+		c->objsize[i] =
+		    slab_objsize(c->have_slab ? &c->slab : NULL, m[i].cache);
+		if (!val_has(c->objsize[i]))
+			c->objsize[i] = sysfs_objsize(c->root, m[i].cache);
+	}
+	objsize = c->objsize[i];
 	if (!val_has(fo->items) || !val_has(objsize)) {
 		set_bytes(o, VAL_ABSENT,
 			  !val_has(fo->items) ? "fdinfo unreadable"
 					      : "slab object size unknown");
+		if (val_has(fo->items))
+			owner_set_note(c->set,
+				       "%s sizes need the slab object size "
+				       "('/proc/slabinfo' or "
+				       "'/sys/kernel/slab/%s', root)",
+				       m[i].kind, m[i].cache);
 		return;
 	}
 	set_bytes(o, fo->items * objsize, "items times the slab object size");
@@ -533,9 +570,6 @@ static void gather(struct ctx *c, struct root *root)
 			       r == -EPERM ? "needs root (CAP_BPF)"
 					   : strerror(-r));
 	c->have_slab = slabinfo_read(root, &c->slab, NULL) == 0;
-	if (!c->have_slab)
-		owner_set_note(c->set, "epoll, inotify and fanotify sizes "
-				       "need '/proc/slabinfo' (root)");
 }
 
 int owners_collect(struct root *root, const struct owners_collect_opts *o,
@@ -547,7 +581,7 @@ int owners_collect(struct root *root, const struct owners_collect_opts *o,
 	    .uid = o->uid,
 	    .flags = o->smaps ? FDWALK_SMAPS : 0,
 	};
-	struct ctx c = {.set = ret, .page = page_size()};
+	struct ctx c = {.root = root, .set = ret, .page = page_size()};
 	int r;
 
 	owner_set_init(ret);
@@ -556,7 +590,10 @@ int owners_collect(struct root *root, const struct owners_collect_opts *o,
 		return r;
 	gather(&c, root);
 	add_procs(&c);
-	add_bpf_unheld(&c);
+	/* with a filter the walk did not see every holder: an object held
+	 * only outside it would pass for unheld */
+	if (!o->pids && o->uid == (uid_t)-1)
+		add_bpf_unheld(&c);
 	if (!o->pids)
 		add_sysv(&c, root);
 	if (!o->pids)
