@@ -83,6 +83,7 @@ static int usage_parse(int argc, char **argv, struct ctx *ctx,
 	    {"no-lists", no_argument, NULL, 'L'},
 	    {"exact", no_argument, NULL, 'X'},
 	    {"deep", no_argument, NULL, 'd'},
+	    {"owners", no_argument, NULL, 'O'},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -106,6 +107,9 @@ static int usage_parse(int argc, char **argv, struct ctx *ctx,
 			continue;
 		case 'd':
 			o->deep = true;
+			continue;
+		case 'O':
+			o->owners = true;
 			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);
