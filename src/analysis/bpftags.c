@@ -35,6 +35,7 @@
 
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
+#include "../sources/slab_sysfs.h"
 #include "bpftags.h"
 #include "pools.h"
 
@@ -315,5 +316,70 @@ void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
 		r->cache = xstrdup(b->cache);
 		r->estimated = b->estimated;
 		r->frees_err = b->estimated ? b->frees_err : VAL_ABSENT;
+	}
+}
+
+/* The real cache behind name: the alias's target, or name itself when it
+ * is a real cache; NULL when sysfs does not know it. */
+static const char *merged_target(const struct slab_sysfs *ss, const char *name)
+{
+	for (size_t i = 0; i < ss->n_aliases; i++)
+		if (streq(ss->aliases[i].name, name))
+			return ss->aliases[i].target;
+	for (size_t i = 0; i < ss->n_caches; i++)
+		if (streq(ss->caches[i].name, name))
+			return ss->caches[i].name;
+	return NULL;
+}
+
+void bpftags_merged_names(struct bpftag_row *rows, size_t n,
+			  const struct slab_sysfs *ss)
+{
+	if (!ss)
+		return;
+	for (size_t r = 0; r < n; r++) {
+		struct bpftag_row *row = &rows[r];
+		const char *target;
+		char buf[sizeof(row->cache)], name[sizeof(row->cache)];
+		size_t len, others = 0, shown = 0;
+
+		if (!streq(row->kind, "slab") && !streq(row->kind, "kmalloc"))
+			continue;
+		target = merged_target(ss, row->cache);
+		if (!target)
+			continue;
+		for (size_t i = 0; i < ss->n_aliases; i++)
+			if (streq(ss->aliases[i].target, target) &&
+			    !streq(ss->aliases[i].name, row->cache))
+				others++;
+		if (!others)
+			continue;
+		snprintf(name, sizeof(name), "%s", row->cache);
+		len = (size_t)snprintf(buf, sizeof(buf), "%s (merged: ", name);
+		/* the aliases are sorted by name: so is the list */
+		for (size_t i = 0; i < ss->n_aliases; i++) {
+			const struct slab_sysfs_alias *a = &ss->aliases[i];
+			size_t need = strlen(a->name) + 2;
+			size_t left = others - shown;
+
+			if (!streq(a->target, target) || streq(a->name, name))
+				continue;
+			/* keep room for ", +NN more)" unless this is the last
+			 */
+			if (len + need + (left > 1 ? 12 : 1) >= sizeof(buf)) {
+				len += (size_t)snprintf(
+				    buf + len, sizeof(buf) - len, "%s+%zu more",
+				    shown ? ", " : "", left);
+				shown = others;
+				break;
+			}
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+						"%s%s", shown ? ", " : "",
+						a->name);
+			shown++;
+		}
+		if (len < sizeof(buf) - 1)
+			snprintf(buf + len, sizeof(buf) - len, ")");
+		snprintf(row->cache, sizeof(row->cache), "%s", buf);
 	}
 }
