@@ -383,3 +383,77 @@ void bpftags_merged_names(struct bpftag_row *rows, size_t n,
 		snprintf(row->cache, sizeof(row->cache), "%s", buf);
 	}
 }
+
+/* "66.0k", "1.0M": a count, short */
+static const char *short_n(uint64_t v, char *buf, size_t n)
+{
+	if (v >= 1000000)
+		snprintf(buf, n, "%.1fM", (double)v / 1048576.0);
+	else if (v >= 10000)
+		snprintf(buf, n, "%.1fk", (double)v / 1024.0);
+	else
+		snprintf(buf, n, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void bpftags_objs_notes(const struct kmemtag_result *res, char *full,
+			size_t nfull, char *race, size_t nrace)
+{
+	uint64_t lost = res->stats[KT_STAT_OBJS_FULL];
+	uint64_t raced = res->stats[KT_STAT_OBJS_RACE];
+	const char *after = "their sites' frees are estimated (FREES ±)";
+	char u[24], t[24];
+
+	full[0] = race[0] = '\0';
+	if (raced)
+		snprintf(race, nrace,
+			 "bpf: %llu allocations not tracked: another CPU took "
+			 "the same free entry of the object table at that "
+			 "instant; %s",
+			 (unsigned long long)raced, after);
+	if (!lost)
+		return;
+	if (!res->objs_counted || !res->objects) {
+		snprintf(full, nfull,
+			 "bpf: %llu allocations not tracked: the %u-entry "
+			 "bucket of the object table their address hashes to "
+			 "was full; %s; --objects enlarges the table, --sample "
+			 "tracks fewer",
+			 (unsigned long long)lost, KT_BUCKET_SLOTS, after);
+		return;
+	}
+	if (res->objs_used * 4 < (uint64_t)res->objects * 3) {
+		snprintf(full, nfull,
+			 "bpf: %llu allocations not tracked: the %u-entry "
+			 "bucket their address hashes to was full (%llu of %u "
+			 "buckets full), while the object table held %s of %s "
+			 "entries (%.1f%%): addresses colliding, not a full "
+			 "table; %s; --objects enlarges the table (fewer "
+			 "collisions)%s",
+			 (unsigned long long)lost, KT_BUCKET_SLOTS,
+			 (unsigned long long)res->objs_full_buckets,
+			 res->objects / KT_BUCKET_SLOTS,
+			 short_n(res->objs_used, u, sizeof(u)),
+			 short_n(res->objects, t, sizeof(t)),
+			 100.0 * (double)res->objs_used / (double)res->objects,
+			 after,
+			 res->audit ? ""
+				    : "; objects freed where no tracepoint "
+				      "sees it (kfree_rcu) keep their entry "
+				      "until the address is reused");
+		return;
+	}
+	snprintf(full, nfull,
+		 "bpf: %llu allocations not tracked: the object table was "
+		 "full (%s of %s entries in use, %llu buckets full)%s; %s; "
+		 "--objects enlarges it, --sample tracks fewer",
+		 (unsigned long long)lost,
+		 short_n(res->objs_used, u, sizeof(u)),
+		 short_n(res->objects, t, sizeof(t)),
+		 (unsigned long long)res->objs_full_buckets,
+		 res->audit ? ""
+			    : ", partly with objects freed where no "
+			      "tracepoint sees it (kfree_rcu; no slab audit on "
+			      "this kernel)",
+		 after);
+}

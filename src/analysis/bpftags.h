@@ -55,6 +55,15 @@ struct pool_set;
 void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
 		      size_t n);
 
+/* Why allocations were not tracked, as notes for the view (each "" when
+ * there is nothing to say). full: a bucket's entries were all taken;
+ * with the table counted, it says whether that was a full table or
+ * addresses colliding in a table with room (most of the time: a 4-entry
+ * bucket fills long before the table does). race: another CPU claimed
+ * the same free entry at that instant. */
+void bpftags_objs_notes(const struct kmemtag_result *res, char *full,
+			size_t nfull, char *race, size_t nrace);
+
 struct slab_sysfs;
 /* Where the kernel merged several caches into one slab, the cache name a
  * site reports (the first cache's) names just one of them: the site may

@@ -138,11 +138,15 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		NOTE("bpf: the call-site table was full: %llu events not "
 		     "counted",
 		     (unsigned long long)res->stats[KT_STAT_SITES_FULL]);
-	if (res->stats[KT_STAT_OBJS_FULL])
-		NOTE("bpf: the object table was full: %llu allocations not "
-		     "tracked; their sites' frees are estimated (FREES ±); "
-		     "--objects enlarges it, --sample tracks fewer",
-		     (unsigned long long)res->stats[KT_STAT_OBJS_FULL]);
+	{
+		char full[512], race[256];
+
+		bpftags_objs_notes(res, full, sizeof(full), race, sizeof(race));
+		if (full[0])
+			NOTE("%s", full);
+		if (race[0])
+			NOTE("%s", race);
+	}
 	if (res->recursion_misses)
 		NOTE("bpf: %llu events skipped by the kernel (a program was "
 		     "already running on that CPU)",
@@ -195,7 +199,8 @@ void pools_bpf_status(struct pools_bpf *b, const struct kmemtag_result *res,
 	size_t np, on = 0;
 	char h[32];
 	uint64_t lost = res->stats[KT_STAT_SITES_FULL] +
-			res->stats[KT_STAT_OBJS_FULL] + res->recursion_misses;
+			res->stats[KT_STAT_OBJS_FULL] +
+			res->stats[KT_STAT_OBJS_RACE] + res->recursion_misses;
 
 	p = kmemtag_probes(b->k, &np);
 	for (size_t i = 0; i < np; i++)

@@ -247,6 +247,59 @@ static void test_merged_names(void **state)
 	assert_true(strlen(rows[0].cache) < sizeof(rows[0].cache));
 }
 
+/* The message once said "the object table was full" while the table held
+ * 66k of 1M entries: a bucket of 4 fills long before the table does. */
+static void test_objs_notes(void **state)
+{
+	struct kt_bucket b[4] = {0};
+	struct kmemtag_result res = {0};
+	uint64_t used = 9, fullb = 9;
+	char full[512], race[256];
+
+	(void)state;
+	for (int j = 0; j < KT_BUCKET_SLOTS; j++)
+		b[1].slot[j].ptr = 0x1000 + (uint64_t)j;
+	b[3].slot[2].ptr = 0x2000;
+	kmemtag_objs_fill(b, 4, &used, &fullb);
+	assert_int_equal(used, 5);
+	assert_int_equal(fullb, 1);
+
+	/* nothing lost: nothing said */
+	res.objects = 1u << 20;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_string_equal(full, "");
+	assert_string_equal(race, "");
+
+	/* the case seen: 368 lost while 66k of 1M entries were in use */
+	res.stats[KT_STAT_OBJS_FULL] = 368;
+	res.objs_counted = true;
+	res.objs_used = 66000;
+	res.objs_full_buckets = 40;
+	res.audit = true;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_non_null(strstr(full, "368 allocations not tracked"));
+	assert_non_null(strstr(full, "40 of 262144 buckets full"));
+	assert_non_null(strstr(full, "64.5k of 1.0M entries (6.3%)"));
+	assert_non_null(strstr(full, "not a full table"));
+	assert_null(strstr(full, "table was full"));
+	assert_string_equal(race, "");
+
+	/* really full: said so, with the kfree_rcu entries */
+	res.objs_used = 1000000;
+	res.audit = false;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_non_null(strstr(full, "the object table was full"));
+	assert_non_null(strstr(full, "kfree_rcu"));
+
+	/* not counted (the read failed): the bucket, not the table */
+	res.objs_counted = false;
+	res.stats[KT_STAT_OBJS_RACE] = 3;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_non_null(strstr(full, "bucket"));
+	assert_null(strstr(full, "table was full"));
+	assert_non_null(strstr(race, "3 allocations not tracked: another CPU"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +308,7 @@ int main(void)
 	    cmocka_unit_test(test_cache_names),
 	    cmocka_unit_test(test_page_ranges),
 	    cmocka_unit_test(test_merged_names),
+	    cmocka_unit_test(test_objs_notes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
