@@ -42,6 +42,16 @@ for d in /sys/kernel/slab/*; do
 	done
 done
 
+# HugeTLB pools: four counts per page size (sources/hugepages.c)
+for d in /sys/kernel/mm/hugepages/hugepages-*; do
+	[ -d "$d" ] || continue
+	n=$(basename "$d")
+	mkdir -p "$dst/sys/kernel/mm/hugepages/$n"
+	for a in nr_hugepages free_hugepages resv_hugepages surplus_hugepages; do
+		[ -r "$d/$a" ] && cat "$d/$a" >"$dst/sys/kernel/mm/hugepages/$n/$a" 2>/dev/null || true
+	done
+done
+
 {
 	echo "name: $name"
 	echo "kernel: $(uname -r)"

@@ -35,6 +35,7 @@
 
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
+#include "../sources/slab_sysfs.h"
 #include "bpftags.h"
 #include "pools.h"
 
@@ -316,4 +317,143 @@ void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
 		r->estimated = b->estimated;
 		r->frees_err = b->estimated ? b->frees_err : VAL_ABSENT;
 	}
+}
+
+/* The real cache behind name: the alias's target, or name itself when it
+ * is a real cache; NULL when sysfs does not know it. */
+static const char *merged_target(const struct slab_sysfs *ss, const char *name)
+{
+	for (size_t i = 0; i < ss->n_aliases; i++)
+		if (streq(ss->aliases[i].name, name))
+			return ss->aliases[i].target;
+	for (size_t i = 0; i < ss->n_caches; i++)
+		if (streq(ss->caches[i].name, name))
+			return ss->caches[i].name;
+	return NULL;
+}
+
+void bpftags_merged_names(struct bpftag_row *rows, size_t n,
+			  const struct slab_sysfs *ss)
+{
+	if (!ss)
+		return;
+	for (size_t r = 0; r < n; r++) {
+		struct bpftag_row *row = &rows[r];
+		const char *target;
+		char buf[sizeof(row->cache)], name[sizeof(row->cache)];
+		size_t len, others = 0, shown = 0;
+
+		if (!streq(row->kind, "slab") && !streq(row->kind, "kmalloc"))
+			continue;
+		target = merged_target(ss, row->cache);
+		if (!target)
+			continue;
+		for (size_t i = 0; i < ss->n_aliases; i++)
+			if (streq(ss->aliases[i].target, target) &&
+			    !streq(ss->aliases[i].name, row->cache))
+				others++;
+		if (!others)
+			continue;
+		snprintf(name, sizeof(name), "%s", row->cache);
+		len = (size_t)snprintf(buf, sizeof(buf), "%s (merged: ", name);
+		/* the aliases are sorted by name: so is the list */
+		for (size_t i = 0; i < ss->n_aliases; i++) {
+			const struct slab_sysfs_alias *a = &ss->aliases[i];
+			size_t need = strlen(a->name) + 2;
+			size_t left = others - shown;
+
+			if (!streq(a->target, target) || streq(a->name, name))
+				continue;
+			/* keep room for ", +NN more)" unless this is the last
+			 */
+			if (len + need + (left > 1 ? 12 : 1) >= sizeof(buf)) {
+				len += (size_t)snprintf(
+				    buf + len, sizeof(buf) - len, "%s+%zu more",
+				    shown ? ", " : "", left);
+				shown = others;
+				break;
+			}
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+						"%s%s", shown ? ", " : "",
+						a->name);
+			shown++;
+		}
+		if (len < sizeof(buf) - 1)
+			snprintf(buf + len, sizeof(buf) - len, ")");
+		snprintf(row->cache, sizeof(row->cache), "%s", buf);
+	}
+}
+
+/* "66.0k", "1.0M": a count, short */
+static const char *short_n(uint64_t v, char *buf, size_t n)
+{
+	if (v >= 1000000)
+		snprintf(buf, n, "%.1fM", (double)v / 1048576.0);
+	else if (v >= 10000)
+		snprintf(buf, n, "%.1fk", (double)v / 1024.0);
+	else
+		snprintf(buf, n, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void bpftags_objs_notes(const struct kmemtag_result *res, char *full,
+			size_t nfull, char *race, size_t nrace)
+{
+	uint64_t lost = res->stats[KT_STAT_OBJS_FULL];
+	uint64_t raced = res->stats[KT_STAT_OBJS_RACE];
+	const char *after = "their sites' frees are estimated (FREES ±)";
+	char u[24], t[24];
+
+	full[0] = race[0] = '\0';
+	if (raced)
+		snprintf(race, nrace,
+			 "bpf: %llu allocations not tracked: another CPU took "
+			 "the same free entry of the object table at that "
+			 "instant; %s",
+			 (unsigned long long)raced, after);
+	if (!lost)
+		return;
+	if (!res->objs_counted || !res->objects) {
+		snprintf(full, nfull,
+			 "bpf: %llu allocations not tracked: the %u-entry "
+			 "bucket of the object table their address hashes to "
+			 "was full; %s; --objects enlarges the table, --sample "
+			 "tracks fewer",
+			 (unsigned long long)lost, KT_BUCKET_SLOTS, after);
+		return;
+	}
+	if (res->objs_used * 4 < (uint64_t)res->objects * 3) {
+		snprintf(full, nfull,
+			 "bpf: %llu allocations not tracked: the %u-entry "
+			 "bucket their address hashes to was full (%llu of %u "
+			 "buckets full), while the object table held %s of %s "
+			 "entries (%.1f%%): addresses colliding, not a full "
+			 "table; %s; --objects enlarges the table (fewer "
+			 "collisions)%s",
+			 (unsigned long long)lost, KT_BUCKET_SLOTS,
+			 (unsigned long long)res->objs_full_buckets,
+			 res->objects / KT_BUCKET_SLOTS,
+			 short_n(res->objs_used, u, sizeof(u)),
+			 short_n(res->objects, t, sizeof(t)),
+			 100.0 * (double)res->objs_used / (double)res->objects,
+			 after,
+			 res->audit ? ""
+				    : "; objects freed where no tracepoint "
+				      "sees it (kfree_rcu) keep their entry "
+				      "until the address is reused");
+		return;
+	}
+	snprintf(full, nfull,
+		 "bpf: %llu allocations not tracked: the object table was "
+		 "full (%s of %s entries in use, %llu buckets full)%s; %s; "
+		 "--objects enlarges it, --sample tracks fewer",
+		 (unsigned long long)lost,
+		 short_n(res->objs_used, u, sizeof(u)),
+		 short_n(res->objects, t, sizeof(t)),
+		 (unsigned long long)res->objs_full_buckets,
+		 res->audit ? ""
+			    : ", partly with objects freed where no "
+			      "tracepoint sees it (kfree_rcu; no slab audit on "
+			      "this kernel)",
+		 after);
 }

@@ -25,9 +25,12 @@
 #include "../sources/kallsyms.h"
 
 struct bpftag_row {
-	char tag[96];	  /* "load_msg+0x6e", or the address */
-	char module[64];  /* "" for the kernel image */
-	char cache[40];	  /* "kmalloc-cg-1k", "filp", "pages", "percpu" */
+	char tag[96];	 /* "load_msg+0x6e", or the address */
+	char module[64]; /* "" for the kernel image */
+	/* "kmalloc-cg-1k", "filp", "pages", "percpu"; a cache the kernel
+	 * merged with others: "pool_workqueue (merged: skbuff_fclone_cache,
+	 * ...)" (bpftags_merged_names) */
+	char cache[128];
 	const char *kind; /* "slab", "kmalloc", "page", "percpu" */
 	bool reclaimable;
 	uint64_t site;
@@ -51,6 +54,25 @@ struct pool_set;
  * frees, diff, live bytes, per-alloc, module, cache. */
 void bpftags_to_pools(struct pool_set *set, const struct bpftag_row *rows,
 		      size_t n);
+
+/* Why allocations were not tracked, as notes for the view (each "" when
+ * there is nothing to say). full: a bucket's entries were all taken;
+ * with the table counted, it says whether that was a full table or
+ * addresses colliding in a table with room (most of the time: a 4-entry
+ * bucket fills long before the table does). race: another CPU claimed
+ * the same free entry at that instant. */
+void bpftags_objs_notes(const struct kmemtag_result *res, char *full,
+			size_t nfull, char *race, size_t nrace);
+
+struct slab_sysfs;
+/* Where the kernel merged several caches into one slab, the cache name a
+ * site reports (the first cache's) names just one of them: the site may
+ * allocate from any. Rename each row whose cache is in a merged group of
+ * ss (the aliases sharing one real cache) to "NAME (merged: OTHER, ...)",
+ * the others sorted, as many as fit, then "+N more". Rows of unmerged
+ * caches and kinds other than slab and kmalloc are left alone. */
+void bpftags_merged_names(struct bpftag_row *rows, size_t n,
+			  const struct slab_sysfs *ss);
 
 /* The cache a site allocates from, from its kind, flags and size. */
 void bpftags_cache_name(const struct kmemtag_site *s, char *buf, size_t n);

@@ -217,8 +217,8 @@ static __always_inline bool track(__u32 slot, __u64 ptr, __u64 size)
 		return false;
 	}
 	if (__sync_val_compare_and_swap(&b->slot[empty].ptr, 0, ptr) != 0) {
-		/* another CPU took it this instant */
-		stat_inc(KT_STAT_OBJS_FULL);
+		/* another CPU took it this instant: not a full bucket */
+		stat_inc(KT_STAT_OBJS_RACE);
 		return false;
 	}
 	b->slot[empty].idx = slot;

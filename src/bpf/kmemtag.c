@@ -41,6 +41,7 @@ static const char *const stat_names[_KT_STAT_MAX] = {
     [KT_STAT_PAGE_NO_CALLER] = "pages_without_caller",
     [KT_STAT_SIZE_CLAMPED] = "sizes_clamped",
     [KT_STAT_AUDIT_FREED] = "audit_freed",
+    [KT_STAT_OBJS_RACE] = "objects_race",
 };
 
 const char *kmemtag_stat_name(enum kt_stat s)
@@ -599,6 +600,20 @@ int kmemtag_read(struct kmemtag *k, struct kmemtag_result *ret)
 			res.recursion_misses += info.recursion_misses;
 		res.mem_bytes += fd_memlock(bpf_program__fd(k->prog[i]));
 	}
+	/* why allocations went untracked: count the table (16 MiB at the
+	 * default size, a few ms), only when some did */
+	if (res.stats[KT_STAT_OBJS_FULL]) {
+		size_t nb = (size_t)1 << k->obj_bits;
+		struct kt_bucket *b = xcalloc(nb, sizeof(*b));
+
+		if (read_array(bpf_map__fd(k->skel->maps.objs), (__u32)nb, 1,
+			       sizeof(*b), b) == 0) {
+			kmemtag_objs_fill(b, nb, &res.objs_used,
+					  &res.objs_full_buckets);
+			res.objs_counted = true;
+		}
+		free(b);
+	}
 	res.sample_shift = k->sample_shift;
 	res.level = k->level;
 	res.audit = k->audit;
@@ -674,6 +689,23 @@ void kmemtag_free(struct kmemtag *k)
 }
 
 #endif
+
+void kmemtag_objs_fill(const struct kt_bucket *b, size_t nbuckets,
+		       uint64_t *ret_used, uint64_t *ret_full)
+{
+	uint64_t used = 0, full = 0;
+
+	for (size_t i = 0; i < nbuckets; i++) {
+		unsigned n = 0;
+
+		for (int j = 0; j < KT_BUCKET_SLOTS; j++)
+			n += b[i].slot[j].ptr != 0;
+		used += n;
+		full += n == KT_BUCKET_SLOTS;
+	}
+	*ret_used = used;
+	*ret_full = full;
+}
 
 void kmemtag_result_release(struct kmemtag_result *r)
 {

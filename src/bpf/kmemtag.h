@@ -105,6 +105,7 @@ enum kt_stat {
 	KT_STAT_PAGE_NO_CALLER, /* no caller found in the stack */
 	KT_STAT_SIZE_CLAMPED,	/* object larger than KT_SIZE_MAX */
 	KT_STAT_AUDIT_FREED,	/* entry's memory no longer a slab: freed */
+	KT_STAT_OBJS_RACE,	/* the free entry taken by another CPU */
 	_KT_STAT_MAX,
 };
 
@@ -170,7 +171,12 @@ struct kmemtag_result {
 	int level;  /* kmemtag_opts.level in effect */
 	bool audit; /* frees without a tracepoint found by the slab audit */
 	unsigned site_slots, objects; /* table sizes */
-	double elapsed;		      /* seconds since attach */
+	/* with objs_counted (read when an allocation was not tracked): the
+	 * object table's entries in use and its buckets with all
+	 * KT_BUCKET_SLOTS entries taken, at the read */
+	bool objs_counted;
+	uint64_t objs_used, objs_full_buckets;
+	double elapsed; /* seconds since attach */
 };
 
 struct kmemtag;
@@ -212,6 +218,11 @@ void kmemtag_free(struct kmemtag *k);
 
 /* Whether this build has the collector at all. */
 bool kmemtag_built(void);
+
+/* Count the object table's entries in use and its full buckets (pure:
+ * for kmemtag_read() and tests). */
+void kmemtag_objs_fill(const struct kt_bucket *b, size_t nbuckets,
+		       uint64_t *ret_used, uint64_t *ret_full);
 
 /* The stat's name for notes ("sites_full"). */
 const char *kmemtag_stat_name(enum kt_stat s);

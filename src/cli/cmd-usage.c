@@ -57,6 +57,27 @@ const char cmd_usage_help[] =
     "file-backed memory (page cache and buffers); unevictable (mlocked,\n"
     "ramfs); dirty (RAMMap's Modified) and under writeback.\n"
     "\n"
+    "Under the table: the HugeTLB pools per page size (used, free,\n"
+    "reserved for mappings not yet touched, surplus), from\n"
+    "/sys/kernel/mm/hugepages; on a machine without swap, anonymous and\n"
+    "shmem memory reads 'not reclaimable (no swap)'; how much of\n"
+    "reclaimable slab is dentries in use (pinned); and, when unaccounted\n"
+    "or shmem holds more than 5% of RAM, a pointer to 'memtally owners'\n"
+    "and 'memtally files'.\n"
+    "\n"
+    "With --owners (live system only), what holds the categories: the\n"
+    "kernel objects processes hold through descriptors and IPC (see\n"
+    "'memtally owners'), each counted once under one category: pipes,\n"
+    "sockets, io_uring, dma-buf under unaccounted; memfd, tmpfs files and\n"
+    "SysV segments under shmem; BPF maps and programs under vmalloc;\n"
+    "SysV and POSIX messages, epoll, inotify and fanotify under\n"
+    "unreclaimable slab; huge pages under HugeTLB; deleted files held open\n"
+    "under page cache; and the rest left unexplained. A socket's memory\n"
+    "is part slab (packet heads), part page fragments; it is shown whole\n"
+    "under unaccounted. JSON: each category gains \"explained_by\":\n"
+    "[{\"kind\", \"bytes\"}] and \"unexplained_bytes\" (null without\n"
+    "--owners, or offline), \"reclaim\" and \"reclaimable_now\".\n"
+    "\n"
     "The verdict names the unaccounted remainder or unreclaimable slab when\n"
     "either holds 10% of RAM or more (where kernel leaks show), else the\n"
     "largest user and how much memory is available.\n"
@@ -68,6 +89,10 @@ const char cmd_usage_help[] =
     "                     takes a few ms to print it) to take vmalloc'd\n"
     "                     kernel stacks out of vmalloc: they are counted\n"
     "                     in 'kernel stacks' already\n"
+    "      --owners       also walk every process's descriptors (live, root\n"
+    "                     for all of them) to say what holds unaccounted,\n"
+    "                     shmem, slab and vmalloc; tens of ms, more with\n"
+    "                     more processes\n"
     "      --exact        classify every physical page from its flags\n"
     "                     (/proc/kpageflags, root only) and show, next to\n"
     "                     each counter-based category, the bytes the page\n"
@@ -83,6 +108,7 @@ static int usage_parse(int argc, char **argv, struct ctx *ctx,
 	    {"no-lists", no_argument, NULL, 'L'},
 	    {"exact", no_argument, NULL, 'X'},
 	    {"deep", no_argument, NULL, 'd'},
+	    {"owners", no_argument, NULL, 'O'},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -106,6 +132,9 @@ static int usage_parse(int argc, char **argv, struct ctx *ctx,
 			continue;
 		case 'd':
 			o->deep = true;
+			continue;
+		case 'O':
+			o->owners = true;
 			continue;
 		}
 		r = cli_opt_default(ctx, c, optarg);

@@ -4,6 +4,7 @@
 #define MEMTALLY_ALLPARSERS_H
 
 #include "dentry_state.h"
+#include "hugepages.h"
 #include "iomem.h"
 #include "meminfo.h"
 #include "pressure.h"

@@ -20,6 +20,7 @@ extern const struct source_desc dentry_state_source;
 extern const struct source_desc sockstat_source;
 extern const struct source_desc sysvipc_shm_source;
 extern const struct source_desc sysvipc_msg_source;
+extern const struct source_desc hugepages_source;
 
 static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_MEMINFO] = &meminfo_source,
@@ -51,6 +52,8 @@ static const struct source_desc *const table[_SRC_MAX] = {
     [SRC_SYSVIPC_SHM] = &sysvipc_shm_source,
 
     [SRC_SYSVIPC_MSG] = &sysvipc_msg_source,
+
+    [SRC_HUGEPAGES] = &hugepages_source,
 };
 
 const struct source_desc *source_get(enum source_id id)

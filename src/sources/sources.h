@@ -29,6 +29,7 @@ enum source_id {
 	SRC_SOCKSTAT,
 	SRC_SYSVIPC_SHM,
 	SRC_SYSVIPC_MSG,
+	SRC_HUGEPAGES,
 	_SRC_MAX,
 };
 

@@ -14,12 +14,15 @@
 
 #include "../basic/human.h"
 #include "../basic/xalloc.h"
+#include "../sources/slab_sysfs.h"
 #include "pools-bpf.h"
 
 struct pools_bpf {
 	struct kallsyms syms;
 	bool have_syms;
 	struct kmemtag *k;
+	struct slab_sysfs ss; /* the merged caches, to name them */
+	bool have_ss;
 	unsigned n_ranges;
 	char status[160]; /* of the last read */
 };
@@ -58,6 +61,8 @@ int pools_bpf_start(struct root *root, const struct pools_bpf_opts *o,
 		nr = bpftags_page_ranges(&b->syms, ranges, ELEMENTSOF(ranges));
 	}
 	b->n_ranges = (unsigned)nr;
+	/* names and links only (no attribute files): a few ms, once */
+	b->have_ss = slab_sysfs_read_attrs(root, 0, &b->ss, NULL) == 0;
 	ko.sample_shift = o ? o->sample_shift : 0;
 	ko.objects = o ? o->objects : 0;
 	ko.no_pages = o && o->no_pages;
@@ -96,6 +101,7 @@ int pools_bpf_read(struct pools_bpf *b, struct bpftag_row **ret_rows,
 		return r;
 	bpftags_rows(&res, b->have_syms && !b->syms.hidden ? &b->syms : NULL,
 		     ret_rows, ret_n);
+	bpftags_merged_names(*ret_rows, *ret_n, b->have_ss ? &b->ss : NULL);
 	qsort(*ret_rows, *ret_n, sizeof(**ret_rows), cmp_rows);
 	pools_bpf_status(b, &res, b->status, sizeof(b->status));
 	*ret_res = res;
@@ -132,11 +138,15 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		NOTE("bpf: the call-site table was full: %llu events not "
 		     "counted",
 		     (unsigned long long)res->stats[KT_STAT_SITES_FULL]);
-	if (res->stats[KT_STAT_OBJS_FULL])
-		NOTE("bpf: the object table was full: %llu allocations not "
-		     "tracked; their sites' frees are estimated (FREES ±); "
-		     "--objects enlarges it, --sample tracks fewer",
-		     (unsigned long long)res->stats[KT_STAT_OBJS_FULL]);
+	{
+		char full[512], race[256];
+
+		bpftags_objs_notes(res, full, sizeof(full), race, sizeof(race));
+		if (full[0])
+			NOTE("%s", full);
+		if (race[0])
+			NOTE("%s", race);
+	}
 	if (res->recursion_misses)
 		NOTE("bpf: %llu events skipped by the kernel (a program was "
 		     "already running on that CPU)",
@@ -189,7 +199,8 @@ void pools_bpf_status(struct pools_bpf *b, const struct kmemtag_result *res,
 	size_t np, on = 0;
 	char h[32];
 	uint64_t lost = res->stats[KT_STAT_SITES_FULL] +
-			res->stats[KT_STAT_OBJS_FULL] + res->recursion_misses;
+			res->stats[KT_STAT_OBJS_FULL] +
+			res->stats[KT_STAT_OBJS_RACE] + res->recursion_misses;
 
 	p = kmemtag_probes(b->k, &np);
 	for (size_t i = 0; i < np; i++)
@@ -206,6 +217,8 @@ void pools_bpf_stop(struct pools_bpf *b)
 	kmemtag_free(b->k);
 	if (b->have_syms)
 		kallsyms_release(&b->syms);
+	if (b->have_ss)
+		slab_sysfs_release(&b->ss);
 	free(b);
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../analysis/dentries.h"
 #include "../model/slabtypes.h"
 #include "../model/snapshot.h"
 #include "pools.h"
@@ -202,6 +203,23 @@ static void add_slab(struct root *root, const struct slabinfo *si,
 			       set->n_type_unknown);
 }
 
+/* The dentry cache split into unused (reclaimable) and in use (pinned),
+ * from /proc/sys/fs/dentry-state, with bytes at the cache's objsize. */
+static void add_dentries(const struct snapshot *snap, const struct slabinfo *si,
+			 struct table *rows)
+{
+	const struct dentry_state *ds = snapshot_get(snap, SRC_DENTRY_STATE);
+	const struct slabinfo_cache *c = slabinfo_find(si, "dentry");
+	struct dentry_split sp;
+	char line[400];
+
+	if (!ds || !c)
+		return;
+	dentries_split(ds, c->objsize, &sp);
+	dentries_sentence(&sp, line, sizeof(line));
+	table_add_note(rows, "%s", line);
+}
+
 static void add_allocinfo(const struct allocinfo *ai, struct pool_set *set,
 			  struct table *rows)
 {
@@ -235,6 +253,8 @@ static void add_proc_sources(struct root *root, unsigned srcs,
 	for (int s = 0; s < POOL_BPF; s++)
 		if (srcs & POOL_SRC_BIT(s))
 			mask |= SRC_BIT(pool_src_ids[s]);
+	if (srcs & POOL_SRC_BIT(POOL_SLAB))
+		mask |= SRC_BIT(SRC_DENTRY_STATE);
 	snapshot_collect(root, mask, &pd->snap);
 	si = snapshot_get(&pd->snap, SRC_SLABINFO);
 	vi = snapshot_get(&pd->snap, SRC_VMALLOCINFO);
@@ -252,8 +272,10 @@ static void add_proc_sources(struct root *root, unsigned srcs,
 		snapshot_why(&pd->snap, pool_src_ids[s], why, sizeof(why));
 		add_unavailable(rows, unavail, pool_source_name(s), why);
 	}
-	if (si)
+	if (si) {
 		add_slab(root, si, pd, rows);
+		add_dentries(&pd->snap, si, rows);
+	}
 	if (vi) {
 		pools_add_vmalloc(&pd->set, vi, pd->page_size);
 		table_add_note(rows,

@@ -51,6 +51,7 @@ static struct table *categories_table(const struct accounting *a,
 	table_add_col(t, "RECLAIM", "reclaim", COL_STR);
 	table_add_col(t, "RAMMAP", "windows", COL_STR);
 	table_add_col(t, "FROM", "from", COL_STR);
+	usage_explain_cols(t);
 
 	for (int c = 0; c < _ACCT_MAX; c++)
 		if (a->present[c])
@@ -325,6 +326,7 @@ int view_usage(struct root *root, const struct usage_opts *o, struct doc **ret,
 	add_notes(cats, &a, mi);
 	if (o->deep)
 		note_deep(cats, &snap);
+	usage_explain(root, o, d, cats, &a, mi);
 	if (!o->no_lists)
 		lists_section(d, &a.lists);
 	doc_add_notes(d, "notes");

@@ -6,10 +6,11 @@
 #include "view.h"
 
 struct usage_opts {
-	bool exact;		   /* classify every page (usage-exact.c) */
-	bool sort_size;		   /* categories by size, else in fixed order */
-	bool no_lists;		   /* leave out the page-list table */
-	bool deep;		   /* read vmallocinfo for vmalloc'd stacks */
+	bool exact;	/* classify every page (usage-exact.c) */
+	bool sort_size; /* categories by size, else in fixed order */
+	bool no_lists;	/* leave out the page-list table */
+	bool deep;	/* read vmallocinfo for vmalloc'd stacks */
+	bool owners;	/* walk every process's descriptors (usage-explain.c) */
 	view_progress_fn progress; /* exact: the page scan's progress */
 	void *progress_data;
 };
@@ -31,5 +32,20 @@ int view_usage(struct root *root, const struct usage_opts *o, struct doc **ret,
  * why: needs root, not captured). */
 int view_usage_exact(struct root *root, const struct usage_opts *o,
 		     struct doc **ret, struct view_err *err);
+
+/* Under the categories table (usage-explain.c): what holds them. Adds to
+ * cats the JSON fields "reclaim", "reclaimable_now", "explained_by" and
+ * "unexplained_bytes" (null, with a note, offline or without owners) and
+ * notes (no swap, pinned dentries, pointers to owners and files); to d
+ * the table "hugetlb_pools" and, with owners, the text table of what
+ * explains each category. */
+struct accounting;
+struct meminfo;
+/* The columns usage_explain() fills, added to the categories table
+ * before its first row. */
+void usage_explain_cols(struct table *cats);
+void usage_explain(struct root *root, const struct usage_opts *o, struct doc *d,
+		   struct table *cats, const struct accounting *a,
+		   const struct meminfo *mi);
 
 #endif

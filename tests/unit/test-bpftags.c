@@ -11,7 +11,10 @@
 
 #include <cmocka.h>
 
+#define set_name(d, s) snprintf((d), sizeof(d), "%s", (s))
+
 #include "../../src/analysis/bpftags.h"
+#include "../../src/sources/slab_sysfs.h"
 
 static const char syms_text[] =
     "ffffffff81000000 T _stext\n"
@@ -192,6 +195,111 @@ static void test_page_ranges(void **state)
 	assert_int_equal(bpftags_page_ranges(&syms, r, 2), 2);
 }
 
+/* The kernel merged pool_workqueue, skbuff_fclone_cache and others into
+ * ":0000256": a site allocating from any reports "pool_workqueue". */
+static void test_merged_names(void **state)
+{
+	struct slab_sysfs_alias al[] = {
+	    {"TCPv6", ":a-0002560"},
+	    {"kmalloc-256", ":0000256"},
+	    {"pool_workqueue", ":0000256"},
+	    {"skbuff_fclone_cache", ":0000256"},
+	};
+	struct slab_sysfs_cache ca[] = {
+	    {.name = ":0000256"}, {.name = ":a-0002560"}, {.name = "dentry"}};
+	struct slab_sysfs ss = {
+	    .caches = ca, .n_caches = 3, .aliases = al, .n_aliases = 4};
+	struct bpftag_row rows[4] = {0};
+	char many[64][32];
+	struct slab_sysfs_alias big[64];
+
+	(void)state;
+	set_name(rows[0].cache, "pool_workqueue");
+	rows[0].kind = "slab";
+	set_name(rows[1].cache, "dentry");
+	rows[1].kind = "slab";
+	set_name(rows[2].cache, "TCPv6");
+	rows[2].kind = "slab";
+	set_name(rows[3].cache, "pool_workqueue");
+	rows[3].kind = "page";
+	bpftags_merged_names(rows, 4, &ss);
+	assert_string_equal(rows[0].cache,
+			    "pool_workqueue (merged: kmalloc-256, "
+			    "skbuff_fclone_cache)");
+	assert_string_equal(rows[1].cache, "dentry"); /* not merged */
+	assert_string_equal(rows[2].cache, "TCPv6");  /* alone in its slab */
+	assert_string_equal(rows[3].cache, "pool_workqueue"); /* not slab */
+	bpftags_merged_names(rows, 4, NULL);		      /* no sysfs */
+
+	/* more names than fit: the list ends in "+N more)" */
+	for (int i = 0; i < 64; i++) {
+		snprintf(many[i], sizeof(many[i]), "cache_number_%02d", i);
+		big[i].name = many[i];
+		big[i].target = ":0000064";
+	}
+	ss.aliases = big;
+	ss.n_aliases = 64;
+	set_name(rows[0].cache, "cache_number_00");
+	bpftags_merged_names(rows, 1, &ss);
+	assert_non_null(strstr(rows[0].cache, "cache_number_00 (merged: "
+					      "cache_number_01, "));
+	assert_non_null(strstr(rows[0].cache, " more)"));
+	assert_true(strlen(rows[0].cache) < sizeof(rows[0].cache));
+}
+
+/* The message once said "the object table was full" while the table held
+ * 66k of 1M entries: a bucket of 4 fills long before the table does. */
+static void test_objs_notes(void **state)
+{
+	struct kt_bucket b[4] = {0};
+	struct kmemtag_result res = {0};
+	uint64_t used = 9, fullb = 9;
+	char full[512], race[256];
+
+	(void)state;
+	for (int j = 0; j < KT_BUCKET_SLOTS; j++)
+		b[1].slot[j].ptr = 0x1000 + (uint64_t)j;
+	b[3].slot[2].ptr = 0x2000;
+	kmemtag_objs_fill(b, 4, &used, &fullb);
+	assert_int_equal(used, 5);
+	assert_int_equal(fullb, 1);
+
+	/* nothing lost: nothing said */
+	res.objects = 1u << 20;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_string_equal(full, "");
+	assert_string_equal(race, "");
+
+	/* the case seen: 368 lost while 66k of 1M entries were in use */
+	res.stats[KT_STAT_OBJS_FULL] = 368;
+	res.objs_counted = true;
+	res.objs_used = 66000;
+	res.objs_full_buckets = 40;
+	res.audit = true;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_non_null(strstr(full, "368 allocations not tracked"));
+	assert_non_null(strstr(full, "40 of 262144 buckets full"));
+	assert_non_null(strstr(full, "64.5k of 1.0M entries (6.3%)"));
+	assert_non_null(strstr(full, "not a full table"));
+	assert_null(strstr(full, "table was full"));
+	assert_string_equal(race, "");
+
+	/* really full: said so, with the kfree_rcu entries */
+	res.objs_used = 1000000;
+	res.audit = false;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_non_null(strstr(full, "the object table was full"));
+	assert_non_null(strstr(full, "kfree_rcu"));
+
+	/* not counted (the read failed): the bucket, not the table */
+	res.objs_counted = false;
+	res.stats[KT_STAT_OBJS_RACE] = 3;
+	bpftags_objs_notes(&res, full, sizeof(full), race, sizeof(race));
+	assert_non_null(strstr(full, "bucket"));
+	assert_null(strstr(full, "table was full"));
+	assert_non_null(strstr(race, "3 allocations not tracked: another CPU"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +307,8 @@ int main(void)
 	    cmocka_unit_test(test_estimated_rows),
 	    cmocka_unit_test(test_cache_names),
 	    cmocka_unit_test(test_page_ranges),
+	    cmocka_unit_test(test_merged_names),
+	    cmocka_unit_test(test_objs_notes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
