@@ -440,11 +440,14 @@ static void add_sysv(struct ctx *c, struct root *root)
 			struct owner_obj *o =
 			    owner_set_obj(c->set, OWN_SYSV_SHM, g->shmid);
 
-			obj_text(o, "shmid %llu key 0x%08llx, %llu attached%s",
+			obj_text(o,
+				 "shmid %llu key 0x%08llx, %llu attached%s, "
+				 "created by %llu",
 				 (unsigned long long)g->shmid,
 				 (unsigned long long)(uint32_t)g->key,
 				 (unsigned long long)g->nattch,
-				 g->nattch ? "" : " (orphan)");
+				 g->nattch ? "" : " (orphan)",
+				 (unsigned long long)g->cpid);
 			o->creator_pid = (int)g->cpid;
 			o->last_pid = (int)g->lpid;
 			set_bytes(o,
@@ -535,7 +538,7 @@ static void gather(struct ctx *c, struct root *root)
 				       "need '/proc/slabinfo' (root)");
 }
 
-int owners_collect(struct root *root, const struct owners_opts *o,
+int owners_collect(struct root *root, const struct owners_collect_opts *o,
 		   struct owner_set *ret)
 {
 	struct fdwalk_opts wo = {

@@ -18,7 +18,7 @@
 #include "../root/root.h"
 #include "ownerset.h"
 
-struct owners_opts {
+struct owners_collect_opts {
 	const int *pids; /* only these processes; NULL: all */
 	size_t npids;
 	uid_t uid;  /* only this user's processes; (uid_t)-1: all */
@@ -29,7 +29,7 @@ struct owners_opts {
  * cannot be walked at all; every part that cannot be had (sock_diag, BPF
  * without CAP_BPF, pipes without ptrace rights) is noted in ret->notes
  * and its figures are absent. */
-int owners_collect(struct root *root, const struct owners_opts *o,
+int owners_collect(struct root *root, const struct owners_collect_opts *o,
 		   struct owner_set *ret);
 
 #endif

@@ -141,17 +141,21 @@ void owner_set_finish(struct owner_set *s)
 		struct owner_obj *o = &s->objs[i];
 		size_t n = 0;
 
-		qsort(o->holders, o->nholders, sizeof(*o->holders), cmp_int);
+		if (o->nholders > 1)
+			qsort(o->holders, o->nholders, sizeof(*o->holders),
+			      cmp_int);
 		for (size_t k = 0; k < o->nholders; k++)
 			if (n == 0 || o->holders[n - 1] != o->holders[k])
 				o->holders[n++] = o->holders[k];
 		o->nholders = n;
 	}
-	qsort(s->objs, s->nobjs, sizeof(*s->objs), cmp_obj);
+	if (s->nobjs > 1)
+		qsort(s->objs, s->nobjs, sizeof(*s->objs), cmp_obj);
 	/* the hash indexes the old order: rebuild it */
 	if (s->hash_size)
 		rehash(s, s->hash_size);
-	qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+	if (s->nprocs > 1)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
 	{
 		size_t n = 0;
 
