@@ -646,7 +646,16 @@ void series_owner_text(const char *owner_json, unsigned flags, char *buf,
 		APPEND("%sthe other %s tags, summed", len ? ", " : "", src);
 	else if (src)
 		APPEND("%s%s", len ? ", " : "", source_text(src));
-	if ((s = owner_str(o, "kind")))
+	/* an owner series says what its process holds; a category that
+	 * series_owner_json() gave a holder says who */
+	if ((s = owner_str(o, "kind")) && owner_str(o, "from") &&
+	    json_object_object_get_ex(o, "pid", &v))
+		APPEND("; pid %d%s%s%s holds %s", json_object_get_int(v),
+		       owner_str(o, "comm") ? " (" : "",
+		       owner_str(o, "comm") ? owner_str(o, "comm") : "",
+		       owner_str(o, "comm") ? ")" : "",
+		       series_owner_kind_text(s));
+	else if (s)
 		APPEND("%s%s", len ? ", " : "", series_owner_kind_text(s));
 	if ((flags & SERIES_OWNER_HOLDER) &&
 	    json_object_object_get_ex(o, "pid", &v))
