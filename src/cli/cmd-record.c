@@ -135,6 +135,7 @@ struct record_bpf {
 struct record_owners {
 	unsigned long every; /* now */
 	unsigned long next;  /* the next sample to read them in */
+	unsigned long said;  /* the largest K said on stderr */
 	char *why;	     /* why they cannot be had (said once) */
 };
 
@@ -174,11 +175,13 @@ static bool record_owners(struct root *root, const struct record_opts *o,
 		double per = took / (0.1 * o->interval);
 
 		k = per <= 1 ? 1 : (unsigned long)ceil(per);
-		if (k != ro->every && k > 1 && !o->quiet)
+		if (k > 1 && k > ro->said && !o->quiet)
 			fprintf(stderr,
 				"memtally: note: reading the owners took %.0f "
 				"ms; reading them every %lu samples\n",
 				took * 1000, k);
+		if (k > ro->said)
+			ro->said = k;
 	}
 	ro->every = k;
 	ro->next = sample + k;
