@@ -166,14 +166,16 @@ static const char *pool_reclaim(enum pool_type t)
 	return "unknown";
 }
 
-/* The usage category a pool row's bytes are part of, or NULL. */
+/* The usage category a pool row's bytes are part of, or NULL. A traced
+ * page-allocator site's cache reads "pages 4k" (bpftags_cache_name()). */
 static const char *pool_category(const struct pool_row *r)
 {
 	if (r->source == POOL_VMALLOC)
 		return "vmalloc";
 	/* a traced call site: by where its memory comes from; pages taken
 	 * straight from the page allocator are what `unaccounted` holds */
-	if (r->source == POOL_BPF && r->cache && streq(r->cache, "pages"))
+	if (r->source == POOL_BPF && r->cache &&
+	    (streq(r->cache, "pages") || strncmp(r->cache, "pages ", 6) == 0))
 		return "unaccounted";
 	if (r->source == POOL_BPF && r->cache && streq(r->cache, "percpu"))
 		return "percpu";

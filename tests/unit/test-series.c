@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../../src/analysis/bpftags.h"
 #include "../../src/analysis/owners-snap.h"
 #include "../../src/analysis/series.h"
 #include "../../src/basic/xalloc.h"
@@ -366,6 +367,46 @@ static void test_owners_snap(void **state)
 	owner_set_release(&os);
 }
 
+/* Traced call sites chain by where their memory comes from: a page
+ * allocator site ("pages 4k") to unaccounted, a slab site to its slab
+ * category. */
+static void test_bpf_sites(void **state)
+{
+	struct root *root = fixture_root(FIXTURE);
+	struct bpftag_row rows[2] = {
+	    {.tag = "anon_pipe_write+0x234",
+	     .cache = "pages 4k",
+	     .kind = "page",
+	     .bytes = 64 << 20},
+	    {.tag = "load_msg+0x6e",
+	     .cache = "kmalloc-cg-1k",
+	     .kind = "kmalloc",
+	     .bytes = 32 << 20},
+	};
+	struct series_opts o = {.top_pools = SIZE_MAX,
+				.pool_threshold = UINT64_MAX,
+				.page_size = 4096,
+				.bpf_rows = rows,
+				.n_bpf = 2};
+	struct snapshot snap;
+	struct series_set s;
+	char cat[64];
+
+	(void)state;
+	snapshot_collect(root, series_sources(), &snap);
+	assert_int_equal(series_collect(&snap, &o, &s), 0);
+	series_owner_category(
+	    find(&s, "pool", "bpf/anon_pipe_write+0x234")->owner, cat,
+	    sizeof(cat));
+	assert_string_equal(cat, "unaccounted");
+	series_owner_category(find(&s, "pool", "bpf/load_msg+0x6e")->owner, cat,
+			      sizeof(cat));
+	assert_string_equal(cat, "slab_unreclaimable");
+	series_set_release(&s);
+	snapshot_release(&snap);
+	root_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_owner_json),
 	    cmocka_unit_test(test_owner_text),
 	    cmocka_unit_test(test_owner_series),
+	    cmocka_unit_test(test_bpf_sites),
 	    cmocka_unit_test(test_owners_snap),
 	};
 
