@@ -5,7 +5,10 @@
  * shrinking last. A category that grew is followed by up to three of the
  * pool tags inside it (owner JSON "category") that grew the most, so the
  * reader goes category -> tag -> module without looking further; a
- * category that shrank is followed by the tags that shrank the most. */
+ * category that shrank is followed by the tags that shrank the most.
+ * When the owners were recorded or snapshotted, the "owner" series (a
+ * process's pipes, sockets, ...) that moved most leads the chain:
+ * category -> kind -> process. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,7 @@ static bool kept_kind(const char *kind)
 {
 	return streq(kind, "category") || streq(kind, "pool") ||
 	       streq(kind, "pool_other") || streq(kind, "proc") ||
-	       streq(kind, "cgroup");
+	       streq(kind, "cgroup") || streq(kind, "owner");
 }
 
 static const struct series_point *find(const struct series_set *s,
@@ -69,6 +72,46 @@ static int cmp_delta(const void *x, const void *y)
 	}
 }
 
+/* How far an "owner" row moved: its change, or all of it for a holder
+ * on one side only (a process that started, or exited, between A and
+ * B: it is what a category's growth is, not noise). */
+static int64_t moved(const struct diff_row *r)
+{
+	if (r->a && r->b)
+		return r->delta;
+	return r->b ? r->b->value : -r->a->value;
+}
+
+/* Chain to category row k the owner row of its category that moved most
+ * the same way, if any. */
+static void pick_holder(struct diff_result *res, size_t k)
+{
+	struct diff_row *pr = &res->rows[k];
+	size_t best = SIZE_MAX;
+	int64_t best_m = 0;
+
+	for (size_t c = 0; c < res->n; c++) {
+		const struct diff_row *cr = &res->rows[c];
+		int64_t m = moved(cr);
+		char cat[64];
+
+		if (cr->is_child || !streq(row_point(cr)->kind, "owner") ||
+		    m == 0 || (m > 0) != (pr->delta > 0))
+			continue;
+		diff_owner_category(row_point(cr), cat, sizeof(cat));
+		if (!streq(cat, row_point(pr)->name))
+			continue;
+		if (best == SIZE_MAX || (m > 0 ? m > best_m : m < best_m)) {
+			best = c;
+			best_m = m;
+		}
+	}
+	if (best == SIZE_MAX)
+		return;
+	pr->children[pr->n_children++] = best;
+	res->rows[best].is_child = true;
+}
+
 void diff_compute(const struct series_set *a, const struct series_set *b,
 		  struct diff_result *ret)
 {
@@ -111,6 +154,8 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 
 		if (!streq(row_point(pr)->kind, "category") || !pr->a || !pr->b)
 			continue;
+		/* the holder that moved most (an "owner" series) first */
+		pick_holder(&res, k);
 		for (size_t s = 0; s < res.n; s++) {
 			size_t c = pr->delta > 0 ? s : res.n - 1 - s;
 			struct diff_row *cr = &res.rows[c];
@@ -120,6 +165,7 @@ void diff_compute(const struct series_set *a, const struct series_set *b,
 				break;
 			if (cr->is_child || !cr->a || !cr->b ||
 			    streq(row_point(cr)->kind, "category") ||
+			    streq(row_point(cr)->kind, "owner") ||
 			    (cr->delta > 0) != (pr->delta > 0))
 				continue;
 			diff_owner_category(row_point(cr), cat, sizeof(cat));

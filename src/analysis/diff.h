@@ -32,8 +32,9 @@ struct diff_result {
 	size_t n;
 };
 
-/* Compare a and b. Series of kinds other than "category", "pool" and
- * "pool_other", and series that did not change, are left out. */
+/* Compare a and b. Series of kinds other than "category", "pool",
+ * "pool_other", "proc", "cgroup" and "owner", and series that did not
+ * change, are left out. */
 void diff_compute(const struct series_set *a, const struct series_set *b,
 		  struct diff_result *ret);
 void diff_result_release(struct diff_result *r);

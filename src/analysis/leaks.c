@@ -15,7 +15,13 @@
  * The owner chain: a pool tag's owner JSON names its usage category, so
  * a growing category lists the growing tags inside it (biggest first)
  * and those are marked as children; the command prints the chain
- * category -> tag -> module. */
+ * category -> tag -> module. An "owner" series (the processes holding
+ * the most of one kind of object, series.c) names its category too: the
+ * fastest growing one leads the chain, category -> kind -> process, and
+ * the category's owner names that process (series_owner_json()). With
+ * `record --bpf` the tracer's call sites are pool tags of the category
+ * their memory comes from (pages straight from the page allocator:
+ * `unaccounted`), so they join the same chain. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -50,7 +56,8 @@ static bool analysed_kind(const struct store_series_info *si)
 		return !(si->reclaim && streq(si->reclaim, "free")) &&
 		       !streq(si->name, "free");
 	return streq(si->kind, "pool") || streq(si->kind, "pool_other") ||
-	       streq(si->kind, "proc") || streq(si->kind, "cgroup");
+	       streq(si->kind, "proc") || streq(si->kind, "cgroup") ||
+	       streq(si->kind, "owner");
 }
 
 /* The usage category a series belongs to (owner JSON "category"), into
@@ -229,32 +236,52 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 		qsort(res.v, res.n, sizeof(*res.v), cmp_rate);
 	rank_data = NULL;
 
-	/* chains: categories list the growing series that belong to them */
+	/* chains: categories list the growing series that belong to them;
+	 * the fastest growing holder (an "owner" series) first, so the
+	 * process is never crowded out by pool tags, then the rest by rate */
 	for (size_t k = 0; k < res.n; k++) {
 		const struct store_series_info *pk =
 		    &d->series[res.v[k].series];
 
 		if (!streq(pk->kind, "category") || !res.v[k].growing)
 			continue;
-		for (size_t c = 0; c < res.n; c++) {
-			char cat[64];
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t c = 0; c < res.n; c++) {
+				const struct store_series_info *pc =
+				    &d->series[res.v[c].series];
+				char cat[64];
 
-			if (c == k ||
-			    res.v[k].n_children >= LEAKS_MAX_CHILDREN ||
-			    !res.v[c].growing)
-				continue;
-			owner_category(&d->series[res.v[c].series], cat,
-				       sizeof(cat));
-			if (!streq(cat, pk->name) ||
-			    streq(d->series[res.v[c].series].kind, "category"))
-				continue;
-			res.v[k].children[res.v[k].n_children++] = c;
-			res.v[c].is_child = true;
-		}
+				if (c == k || res.v[c].is_child ||
+				    res.v[k].n_children >= LEAKS_MAX_CHILDREN ||
+				    !res.v[c].growing ||
+				    streq(pc->kind, "category") ||
+				    (pass == 0) != streq(pc->kind, "owner"))
+					continue;
+				owner_category(pc, cat, sizeof(cat));
+				if (!streq(cat, pk->name))
+					continue;
+				res.v[k].children[res.v[k].n_children++] = c;
+				res.v[c].is_child = true;
+				if (pass == 0)
+					break;
+			}
 	}
 	reorder(&res);
 	*ret = res;
 	return 0;
+}
+
+ssize_t leaks_holder(const struct store_data *d, const struct leaks_result *r,
+		     size_t k)
+{
+	const struct leak_finding *f = &r->v[k];
+
+	if (streq(d->series[f->series].kind, "owner"))
+		return (ssize_t)k;
+	for (size_t c = 0; c < f->n_children; c++)
+		if (streq(d->series[r->v[f->children[c]].series].kind, "owner"))
+			return (ssize_t)f->children[c];
+	return -1;
 }
 
 void leaks_result_release(struct leaks_result *r)

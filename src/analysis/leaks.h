@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../store/store.h"
 #include "trend.h"
@@ -51,6 +52,12 @@ void leaks_default_rules(struct trend_rules *ret);
 int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 	       bool all, struct leaks_result *ret);
 void leaks_result_release(struct leaks_result *r);
+
+/* The finding that names who holds finding k's growth: k itself when it
+ * is an "owner" series, else the "owner" series leading its chain; -1
+ * when there is none. */
+ssize_t leaks_holder(const struct store_data *d, const struct leaks_result *r,
+		     size_t k);
 
 /* "category:unaccounted" style name of series i, into buf. */
 void leaks_series_name(const struct store_data *d, size_t i, char *buf,

@@ -11,12 +11,17 @@
  * `unaccounted`, a SysV message leak in unreclaimable slab, a tmpfs leak
  * in shmem). Finer series (pool tags, free lists) say which part of a
  * category grew; their owner JSON names the category they belong to, so
- * `leaks` and `diff` can walk the chain category -> tag -> module. */
+ * `leaks` and `diff` can walk the chain category -> tag -> module. The
+ * owners (model/owners.c) add one more step: per kind of held object,
+ * the processes holding the most, whose owner names the category that
+ * kind's memory lives in (a pipe's buffers in `unaccounted`), so the
+ * chain goes on category -> kind -> process. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../basic/human.h"
 #include "../basic/xalloc.h"
 #include "../model/cgroups.h"
 #include "../model/procs.h"
@@ -24,6 +29,7 @@
 #include "../sources/zoneinfo.h"
 #include "accounting.h"
 #include "bpftags.h"
+#include "owners.h"
 #include "pools.h"
 #include "series.h"
 
@@ -160,14 +166,16 @@ static const char *pool_reclaim(enum pool_type t)
 	return "unknown";
 }
 
-/* The usage category a pool row's bytes are part of, or NULL. */
+/* The usage category a pool row's bytes are part of, or NULL. A traced
+ * page-allocator site's cache reads "pages 4k" (bpftags_cache_name()). */
 static const char *pool_category(const struct pool_row *r)
 {
 	if (r->source == POOL_VMALLOC)
 		return "vmalloc";
 	/* a traced call site: by where its memory comes from; pages taken
 	 * straight from the page allocator are what `unaccounted` holds */
-	if (r->source == POOL_BPF && r->cache && streq(r->cache, "pages"))
+	if (r->source == POOL_BPF && r->cache &&
+	    (streq(r->cache, "pages") || strncmp(r->cache, "pages ", 6) == 0))
 		return "unaccounted";
 	if (r->source == POOL_BPF && r->cache && streq(r->cache, "percpu"))
 		return "percpu";
@@ -398,6 +406,106 @@ static void add_cgroups(struct series_set *s, const struct cgroups *cg,
 	}
 }
 
+/* One (kind, holder) total of an owner set. */
+struct own_agg {
+	int kind;
+	int pid; /* -1: held by no process */
+	uint64_t bytes;
+};
+
+static int cmp_agg_key(const void *a, const void *b)
+{
+	const struct own_agg *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_agg_rank(const void *a, const void *b)
+{
+	const struct own_agg *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static char *holder_owner(const struct owner_set *os, const struct own_agg *a)
+{
+	const struct owner_kind_info *ki = owner_kind_info(a->kind);
+	const struct owner_proc *p =
+	    a->pid >= 0 ? owner_set_find_proc(os, a->pid) : NULL;
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(
+	    o, "category", json_object_new_string(acct_cat_info(ki->cat)->key));
+	json_object_object_add(o, "kind", json_object_new_string(ki->name));
+	if (a->pid >= 0) {
+		json_object_object_add(o, "pid", json_object_new_int(a->pid));
+		if (p && p->comm)
+			json_object_object_add(o, "comm",
+					       json_object_new_string(p->comm));
+		if (p && p->cgroup)
+			json_object_object_add(
+			    o, "cgroup", json_object_new_string(p->cgroup));
+	}
+	return json_take(o);
+}
+
+void series_add_owners(struct series_set *s, const struct owner_set *os,
+		       size_t top)
+{
+	_cleanup_free_ struct own_agg *v = NULL;
+	size_t n = 0, m = 0, kept = 0;
+
+	if (!os || !os->nobjs || !top)
+		return;
+	v = xmalloc(os->nobjs * sizeof(*v));
+	for (size_t i = 0; i < os->nobjs; i++) {
+		const struct owner_obj *o = &os->objs[i];
+
+		if (!val_has(o->bytes) || !o->bytes)
+			continue;
+		v[n++] = (struct own_agg){
+		    o->kind, o->nholders ? o->holders[0] : -1, o->bytes};
+	}
+	if (!n)
+		return;
+	qsort(v, n, sizeof(*v), cmp_agg_key);
+	for (size_t i = 0; i < n; i++) {
+		if (m && v[m - 1].kind == v[i].kind &&
+		    v[m - 1].pid == v[i].pid) {
+			v[m - 1].bytes += v[i].bytes;
+			continue;
+		}
+		v[m++] = v[i];
+	}
+	qsort(v, m, sizeof(*v), cmp_agg_rank);
+	for (size_t i = 0; i < m; i++) {
+		const struct owner_kind_info *ki = owner_kind_info(v[i].kind);
+		char name[128];
+
+		if (i == 0 || v[i].kind != v[i - 1].kind)
+			kept = 0;
+		if (v[i].bytes > INT64_MAX)
+			continue;
+		/* the unheld objects are one series, always kept */
+		if (v[i].pid >= 0 && kept++ >= top)
+			continue;
+		if (v[i].pid >= 0)
+			snprintf(name, sizeof(name), "%s/%d", ki->name,
+				 v[i].pid);
+		else
+			snprintf(name, sizeof(name), "%s/nobody", ki->name);
+		series_add(s, "owner", name, (int64_t)v[i].bytes,
+			   acct_reclaim_name(acct_cat_info(ki->cat)->reclaim),
+			   holder_owner(os, &v[i]));
+	}
+}
+
 int series_collect(const struct snapshot *snap, const struct series_opts *o,
 		   struct series_set *ret)
 {
@@ -432,8 +540,38 @@ int series_collect(const struct snapshot *snap, const struct series_opts *o,
 	add_free_lists(&s, snap, page);
 	add_procs(&s, o->procs, o);
 	add_cgroups(&s, o->cgroups, o);
+	series_add_owners(&s, o->owners, o->top_owners);
 	*ret = s;
 	return r;
+}
+
+/* A growing category names the process behind its first "owner" link
+ * (series_owner_json()'s contract). */
+static void lift_holder(json_object *o, const struct series_link *chain,
+			size_t n)
+{
+	static const char *const keys[] = {"pid", "comm", "cgroup", "kind"};
+
+	if (json_object_object_get_ex(o, "pid", NULL) ||
+	    json_object_object_get_ex(o, "kind", NULL))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		json_object *e =
+		    chain[i].owner ? json_tokener_parse(chain[i].owner) : NULL;
+		json_object *v;
+
+		if (!e || !json_object_object_get_ex(e, "kind", NULL) ||
+		    !json_object_object_get_ex(e, "pid", NULL)) {
+			json_object_put(e);
+			continue;
+		}
+		for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+			if (json_object_object_get_ex(e, keys[k], &v))
+				json_object_object_add(o, keys[k],
+						       json_object_get(v));
+		json_object_put(e);
+		return;
+	}
 }
 
 char *series_owner_json(const char *owner, const char *reclaim,
@@ -452,6 +590,7 @@ char *series_owner_json(const char *owner, const char *reclaim,
 		json_object_array_add(arr, e);
 	}
 	json_object_object_add(o, "chain", arr);
+	lift_holder(o, chain, n);
 	return json_take(o);
 }
 
@@ -509,9 +648,22 @@ void series_owner_text(const char *owner_json, unsigned flags, char *buf,
 		APPEND("%sthe other %s tags, summed", len ? ", " : "", src);
 	else if (src)
 		APPEND("%s%s", len ? ", " : "", source_text(src));
+	/* an owner series says what its process holds; a category that
+	 * series_owner_json() gave a holder says who */
+	if ((s = owner_str(o, "kind")) && owner_str(o, "from") &&
+	    json_object_object_get_ex(o, "pid", &v))
+		APPEND("; pid %d%s%s%s holds %s", json_object_get_int(v),
+		       owner_str(o, "comm") ? " (" : "",
+		       owner_str(o, "comm") ? owner_str(o, "comm") : "",
+		       owner_str(o, "comm") ? ")" : "",
+		       series_owner_kind_text(s));
+	else if (s)
+		APPEND("%s%s", len ? ", " : "", series_owner_kind_text(s));
 	if ((flags & SERIES_OWNER_HOLDER) &&
 	    json_object_object_get_ex(o, "pid", &v))
 		APPEND("%sprocess %d", len ? ", " : "", json_object_get_int(v));
+	if ((flags & SERIES_OWNER_HOLDER) && (s = owner_str(o, "cgroup")))
+		APPEND("%scgroup %s", len ? ", " : "", s);
 	if ((flags & SERIES_OWNER_HOLDER) && (s = owner_str(o, "path")))
 		APPEND("%scgroup %s", len ? ", " : "", s);
 	/* without holders a module is a row of its own, built-in is not */
@@ -547,11 +699,20 @@ size_t series_owner_holders(const char *owner_json, struct series_holder *ret,
 		snprintf(ret[k++].who, sizeof(ret[0].who), "%s", s);
 	}
 	if (k < max && json_object_object_get_ex(o, "pid", &v)) {
+		const char *comm = owner_str(o, "comm");
+
 		snprintf(ret[k].what, sizeof(ret[k].what), "process");
-		snprintf(ret[k++].who, sizeof(ret[0].who), "%d",
-			 json_object_get_int(v));
+		/* an owner series names the command; a proc series has it
+		 * in its name already */
+		if (comm && json_object_object_get_ex(o, "kind", NULL))
+			snprintf(ret[k++].who, sizeof(ret[0].who), "%d (%s)",
+				 json_object_get_int(v), comm);
+		else
+			snprintf(ret[k++].who, sizeof(ret[0].who), "%d",
+				 json_object_get_int(v));
 	}
-	if (k < max && (s = owner_str(o, "path"))) {
+	if (k < max &&
+	    ((s = owner_str(o, "path")) || (s = owner_str(o, "cgroup")))) {
 		snprintf(ret[k].what, sizeof(ret[k].what), "cgroup");
 		snprintf(ret[k++].who, sizeof(ret[0].who), "%s", s);
 	}
@@ -570,4 +731,85 @@ void series_set_fail(struct series_set *s, const char *source, const char *why)
 	json_object_object_add(f, source, json_object_new_string(why));
 	free(s->failed);
 	s->failed = json_take(f);
+}
+
+const char *series_owner_kind_text(const char *kind)
+{
+	static const struct {
+		const char *kind, *text;
+	} t[] = {
+	    {"pipe", "pipe buffers"},
+	    {"tcp", "TCP socket buffers"},
+	    {"udp", "UDP socket buffers"},
+	    {"unix", "unix socket buffers"},
+	    {"socket", "socket buffers"},
+	    {"bpf-map", "BPF maps"},
+	    {"bpf-prog", "BPF programs"},
+	    {"io_uring", "io_uring rings"},
+	    {"memfd", "memfd files"},
+	    {"deleted-file", "deleted files' page cache"},
+	    {"tmpfs-file", "tmpfs files"},
+	    {"sysv-shm", "SysV shared memory"},
+	    {"sysv-msg", "SysV messages"},
+	    {"posix-mq", "POSIX message queues"},
+	    {"hugetlb", "huge pages"},
+	    {"epoll", "epoll items"},
+	    {"inotify", "inotify marks"},
+	    {"fanotify", "fanotify marks"},
+	    {"dma-buf", "DMA buffers"},
+	    {"drm", "GPU buffers"},
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(t); i++)
+		if (streq(t[i].kind, kind))
+			return t[i].text;
+	return kind;
+}
+
+bool series_owner_proc(const char *owner_json, struct series_owner_proc *ret)
+{
+	json_object *o = owner_json ? json_tokener_parse(owner_json) : NULL;
+	struct series_owner_proc p = {.pid = -1};
+	json_object *v;
+	const char *s;
+
+	if (!o || !(s = owner_str(o, "kind"))) {
+		json_object_put(o);
+		return false;
+	}
+	snprintf(p.kind, sizeof(p.kind), "%s", s);
+	if (json_object_object_get_ex(o, "pid", &v) &&
+	    json_object_is_type(v, json_type_int))
+		p.pid = json_object_get_int(v);
+	if ((s = owner_str(o, "comm")))
+		snprintf(p.comm, sizeof(p.comm), "%s", s);
+	if ((s = owner_str(o, "cgroup")))
+		snprintf(p.cgroup, sizeof(p.cgroup), "%s", s);
+	json_object_put(o);
+	*ret = p;
+	return true;
+}
+
+void series_owner_sentence(const char *owner_json, double bytes_per_s,
+			   char *buf, size_t n)
+{
+	struct series_owner_proc p;
+	char who[400], rate[32];
+
+	buf[0] = '\0';
+	if (!series_owner_proc(owner_json, &p))
+		return;
+	human_bytes_signed(
+	    (int64_t)(bytes_per_s >= 0 ? bytes_per_s + 0.5 : bytes_per_s - 0.5),
+	    rate, sizeof(rate));
+	if (p.pid < 0) {
+		snprintf(buf, n, "%s no process holds, %s/s",
+			 series_owner_kind_text(p.kind), rate);
+		return;
+	}
+	snprintf(who, sizeof(who), "pid %d%s%s%s%s%s", p.pid,
+		 p.comm[0] ? " (" : "", p.comm, p.comm[0] ? ")" : "",
+		 p.cgroup[0] ? " in " : "", p.cgroup);
+	snprintf(buf, n, "%s holds %s, %s/s", who,
+		 series_owner_kind_text(p.kind), rate);
 }

@@ -12,12 +12,18 @@
  *   "free"      free memory by zone and order, name "NODE/ZONE/ORDER"
  *   "proc"      a process's anonymous memory, name "comm[pid]"
  *   "cgroup"    a cgroup's charge, name its path
+ *   "owner"     kernel memory a process holds through one kind of object
+ *               (analysis/owners.h), name "KIND/PID" ("pipe/4711"), or
+ *               "KIND/nobody" for objects no process holds; the top N
+ *               holders per kind, owner {"category", "kind", "pid",
+ *               "comm", "cgroup"}
  * A source that cannot be read adds no series and is named in `failed`.
  *
  * Pure: takes a snapshot, never reads files. */
 #ifndef MEMTALLY_SERIES_H
 #define MEMTALLY_SERIES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +31,7 @@
 #include "../sources/slab_sysfs.h"
 
 struct bpftag_row;
+struct owner_set;
 struct procs;
 struct cgroups;
 
@@ -57,6 +64,10 @@ struct series_opts {
 	/* the eBPF tracer's call sites now (record --bpf), or NULL */
 	const struct bpftag_row *bpf_rows;
 	size_t n_bpf;
+	/* the owners (model/owners.h), or NULL: no "owner" series. The
+	 * history layer collects them when top_owners is set */
+	const struct owner_set *owners;
+	size_t top_owners; /* holders kept per kind (0: none) */
 };
 
 /* The sources series_collect() looks at: pass to snapshot_collect(). */
@@ -85,7 +96,11 @@ struct series_link {
 };
 
 /* The owner object of a series as JSON text (malloc'd): its owner
- * description (series_owner_object()), and "chain", the links in order. */
+ * description (series_owner_object()), and "chain", the links in order.
+ * When the description names no process and a link is an "owner" series
+ * (it has "kind" and "pid"), the first such link's "pid", "comm",
+ * "cgroup" and "kind" are lifted into the object: a growing category
+ * then names the process that holds what grew. */
 char *series_owner_json(const char *owner, const char *reclaim,
 			const struct series_link *chain, size_t n);
 
@@ -111,6 +126,31 @@ struct series_holder {
  * many. */
 size_t series_owner_holders(const char *owner_json, struct series_holder *ret,
 			    size_t max);
+/* The "owner" series of an owner set: per kind, the bytes of the objects
+ * each process is the first holder of, for the top biggest processes
+ * (and, apart, the objects no process holds, as "KIND/nobody"); zero and
+ * unknown sizes are left out. At most top + 1 series a kind. */
+void series_add_owners(struct series_set *s, const struct owner_set *os,
+		       size_t top);
+
+/* The process an owner description names (an "owner" series' owner, or
+ * a category's owner that series_owner_json() lifted it into). */
+struct series_owner_proc {
+	int pid;	  /* -1 when no process holds it */
+	char kind[24];	  /* "pipe", "tcp", ... */
+	char comm[64];	  /* "" when unknown */
+	char cgroup[256]; /* "" when unknown */
+};
+/* Fill ret from owner_json; false when it names no owner kind. */
+bool series_owner_proc(const char *owner_json, struct series_owner_proc *ret);
+/* What an owner kind holds, for a sentence: "pipe buffers", "BPF maps". */
+const char *series_owner_kind_text(const char *kind);
+/* One line naming who holds it and how fast it grows: "pid 4711
+ * (collector) in /system.slice/collector.service holds pipe buffers,
+ * +4.0 MiB/s"; empty when owner_json names no owner kind. */
+void series_owner_sentence(const char *owner_json, double bytes_per_s,
+			   char *buf, size_t n);
+
 /* Name a source that failed in this set (the set's "failed" object gets
  * source: why; an earlier why for it is replaced). */
 void series_set_fail(struct series_set *s, const char *source, const char *why);

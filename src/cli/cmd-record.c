@@ -21,8 +21,8 @@
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
 #include "../views/history.h"
-#include "cli.h"
 #include "../views/pools-bpf.h"
+#include "cli.h"
 
 const char cmd_record_help[] =
     "Usage: memtally record --db FILE [options]\n"
@@ -49,6 +49,16 @@ const char cmd_record_help[] =
     "      --top N            pool tags kept per sample: the N biggest\n"
     "                         (default 30) ...\n"
     "      --threshold SIZE   ... plus any at least SIZE (default 64M)\n"
+    "      --owners-top N     per kind of object processes hold (pipes,\n"
+    "                         sockets, BPF maps, memfds, ...; see 'owners')\n"
+    "                         the N biggest holders as series 'owner:KIND/\n"
+    "                         PID', chained to their category (default 5;\n"
+    "                         0: none). Live only: on --root the samples\n"
+    "                         record the owners as failed\n"
+    "      --owners-every K   read the owners every K samples; by default\n"
+    "                         as often as keeps their walk of every\n"
+    "                         process's descriptors under a tenth of the\n"
+    "                         interval (said on stderr when not every one)\n"
     "      --retain-age D     drop samples older than D (default 30d)\n"
     "      --retain-size SIZE keep the data under SIZE (default 200M),\n"
     "                         dropping the oldest samples first\n"
@@ -106,6 +116,7 @@ struct record_opts {
 	double retain_age;
 	uint64_t retain_size;
 	bool bpf, quiet, verbose;
+	unsigned long owners_every; /* owners every K samples; 0: auto */
 	struct series_opts series;
 };
 
@@ -115,16 +126,81 @@ struct record_bpf {
 	char *why;
 };
 
+/* The owners' pace: the walk of every process's descriptors costs ~20 ms
+ * on a quiet machine with a hundred processes and ~0.5 s with a thousand
+ * holding 50 descriptors each (release build). Unless --owners-every
+ * says, the owners are read every K samples, K chosen after each read so
+ * that they take at most a tenth of the interval; the samples between
+ * have no owner series (absent, not zero). */
+struct record_owners {
+	unsigned long every; /* now */
+	unsigned long next;  /* the next sample to read them in */
+	unsigned long said;  /* the largest K said on stderr */
+	char *why;	     /* why they cannot be had (said once) */
+};
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Read the owners for sample into ret when it is their turn. Returns
+ * whether ret was filled; a failure is put in fails. */
+static bool record_owners(struct root *root, const struct record_opts *o,
+			  struct record_owners *ro, unsigned long sample,
+			  struct owner_set *ret, struct history_fails *fails)
+{
+	double t0 = mono_now(), took;
+	unsigned long k;
+
+	/* a tree or snapshot will not grow them: say it every sample */
+	if (ro->why && !root_is_live(root)) {
+		fails->owners = ro->why;
+		return false;
+	}
+	if (sample < ro->next)
+		return false;
+	free(ro->why);
+	ro->why = NULL;
+	if (history_owners(root, ret, &ro->why) < 0) {
+		fails->owners = ro->why;
+		return false;
+	}
+	took = mono_now() - t0;
+	k = o->owners_every;
+	if (!k) {
+		double per = took / (0.1 * o->interval);
+
+		k = per <= 1 ? 1 : (unsigned long)ceil(per);
+		if (k > 1 && k > ro->said && !o->quiet)
+			fprintf(stderr,
+				"memtally: note: reading the owners took %.0f "
+				"ms; reading them every %lu samples\n",
+				took * 1000, k);
+		if (k > ro->said)
+			ro->said = k;
+	}
+	ro->every = k;
+	ro->next = sample + k;
+	return true;
+}
+
 /* Take one sample and write it; with -v say so (after the commit: a
  * line here is a sample on disk). Returns 0 or the store's -errno. */
 static int record_one(struct ctx *ctx, struct root *root, struct store *st,
 		      const struct record_opts *o, struct record_bpf *rb,
-		      unsigned long sample, size_t *ret_points)
+		      struct record_owners *ro, unsigned long sample,
+		      size_t *ret_points)
 {
 	_cleanup_free_ struct bpftag_row *rows = NULL;
 	_cleanup_free_ char *bpf_why = NULL;
 	struct series_opts so = o->series;
+	struct history_fails fails = {0};
 	struct kmemtag_result res = {0};
+	struct owner_set os;
 	int64_t t = now_ms();
 	bool have_res = false;
 	size_t nrows = 0;
@@ -142,11 +218,14 @@ static int record_one(struct ctx *ctx, struct root *root, struct store *st,
 					    strerror(-r));
 		}
 	}
-	r = history_record_sample(root, st, &so,
-				  !o->bpf   ? NULL
-				  : bpf_why ? bpf_why
-					    : rb->why,
-				  t, ret_points);
+	if (so.top_owners && record_owners(root, o, ro, sample, &os, &fails))
+		so.owners = &os;
+	else
+		so.top_owners = 0;
+	fails.bpf = !o->bpf ? NULL : bpf_why ? bpf_why : rb->why;
+	r = history_record_sample(root, st, &so, &fails, t, ret_points);
+	if (so.owners)
+		owner_set_release(&os);
 	if (have_res)
 		kmemtag_result_release(&res);
 	if (r < 0 || !o->verbose)
@@ -226,6 +305,18 @@ static int record_opt(struct ctx *ctx, int c, const char *arg,
 			return cli_usage_error(ctx, "bad --threshold '%s'",
 					       arg);
 		return -1;
+	case 'O':
+		if (cli_parse_uint(arg, &top) < 0 || top > 1000)
+			return cli_usage_error(ctx, "bad --owners-top '%s'",
+					       arg);
+		o->series.top_owners = top;
+		return -1;
+	case 'K':
+		if (cli_parse_uint(arg, &o->owners_every) < 0 ||
+		    !o->owners_every)
+			return cli_usage_error(ctx, "bad --owners-every '%s'",
+					       arg);
+		return -1;
 	case 'A':
 		if (cli_parse_duration(arg, &o->retain_age) < 0)
 			return cli_usage_error(ctx, "bad --retain-age '%s'",
@@ -278,7 +369,8 @@ static void record_wait(const struct timespec *next, struct record_bpf *rb)
  * and every 100 samples. Returns the exit code. */
 static int record_loop(struct ctx *ctx, struct root *root, struct store *st,
 		       const struct record_opts *o, struct record_bpf *rb,
-		       unsigned long *ret_samples, size_t *ret_points)
+		       struct record_owners *ro, unsigned long *ret_samples,
+		       size_t *ret_points)
 {
 	struct timespec next, end = {0}, now;
 	int r;
@@ -289,7 +381,7 @@ static int record_loop(struct ctx *ctx, struct root *root, struct store *st,
 		ts_add(&end, o->duration);
 	}
 	while (!record_stop) {
-		r = record_one(ctx, root, st, o, rb, *ret_samples + 1,
+		r = record_one(ctx, root, st, o, rb, ro, *ret_samples + 1,
 			       ret_points);
 		if (r < 0) {
 			write_error(r, o->db, "write sample to");
@@ -347,6 +439,8 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	    {"duration", required_argument, NULL, 'T'},
 	    {"top", required_argument, NULL, 't'},
 	    {"threshold", required_argument, NULL, 'H'},
+	    {"owners-top", required_argument, NULL, 'O'},
+	    {"owners-every", required_argument, NULL, 'K'},
 	    {"retain-age", required_argument, NULL, 'A'},
 	    {"retain-size", required_argument, NULL, 'S'},
 	    {"bpf", no_argument, NULL, 'B'},
@@ -362,11 +456,13 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	    .series = {.top_pools = 30,
 		       .pool_threshold = 64 << 20,
 		       .top_procs = 10,
-		       .top_cgroups = 20},
+		       .top_cgroups = 20,
+		       .top_owners = 5},
 	};
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct store *st = NULL;
 	struct record_bpf rb = {0};
+	struct record_owners ro = {0};
 	struct root *root;
 	unsigned long samples = 0;
 	size_t points = 0;
@@ -407,7 +503,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 			"memtally: recording to '%s' every %gs%s (SIGTERM or "
 			"Ctrl-C stops)\n",
 			o.db, o.interval, rb.b ? " with the eBPF tracer" : "");
-	rc = record_loop(ctx, root, st, &o, &rb, &samples, &points);
+	rc = record_loop(ctx, root, st, &o, &rb, &ro, &samples, &points);
 	if (!o.quiet && rc == EXIT_OK)
 		fprintf(stderr,
 			"memtally: recorded %lu samples (%zu series each) to "
@@ -417,6 +513,7 @@ int cmd_record(int argc, char **argv, struct ctx *ctx)
 	if (rb.b)
 		pools_bpf_stop(rb.b);
 	free(rb.why);
+	free(ro.why);
 	store_close(st);
 	return rc;
 }

@@ -50,11 +50,16 @@ const char cmd_serve_help[] =
     "  memtally_pool_other_bytes{source,type}  the rest summed\n"
     "  memtally_free_bytes{node,zone,order}    free blocks by order\n"
     "  memtally_cgroup_memory_bytes{cgroup}    the 20 biggest cgroups\n"
+    "  memtally_owner_bytes{kind,pid,comm}     kernel memory processes\n"
+    "                                          hold through pipes, sockets,\n"
+    "                                          BPF maps, ...: the top holders\n"
+    "                                          per kind (see 'owners')\n"
     "  memtally_source_up{source}              1 readable, 0 not\n"
     "  memtally_scrape_duration_seconds\n"
     "\n"
-    "The number of series is fixed (top N pool tags plus totals), so a\n"
-    "fleet's Prometheus does not grow with the kernel's slab caches.\n"
+    "The number of series is fixed (top N pool tags and holders plus\n"
+    "totals), so a fleet's Prometheus does not grow with the kernel's\n"
+    "slab caches or a machine's processes.\n"
     "contrib/prometheus/memtally-alerts.yml has alert rules that catch a\n"
     "leak with predict_linear() on the same series 'leaks' analyses.\n"
     "Runs in the foreground until SIGTERM or SIGINT. It holds at most\n"
@@ -67,6 +72,8 @@ const char cmd_serve_help[] =
     "                          [::1]:9277 for IPv6; 0.0.0.0:9277 for\n"
     "                          every interface)\n"
     "      --top N             pool tags listed (default 20)\n"
+    "      --owners-top N      holders listed per kind of object (default\n"
+    "                          5; 0: none; live only)\n"
     "      --duration D        stop by itself after D (e.g. 60s)\n"
     "  -q, --quiet             no start line on stderr\n";
 
@@ -231,6 +238,7 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	static const struct option longopts[] = {
 	    {"listen", required_argument, NULL, 'l'},
 	    {"top", required_argument, NULL, 't'},
+	    {"owners-top", required_argument, NULL, 'O'},
 	    {"duration", required_argument, NULL, 'T'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    CLI_COMMON_LONGOPTS,
@@ -239,7 +247,8 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	const char *listen = "127.0.0.1:9277";
 	struct serve_state st = {.series = {.top_pools = 20,
 					    .pool_threshold = UINT64_MAX,
-					    .top_cgroups = 20}};
+					    .top_cgroups = 20,
+					    .top_owners = 5}};
 	struct sockaddr_storage addr;
 	struct MHD_Daemon *d;
 	struct timespec wait;
@@ -262,6 +271,12 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 				return cli_usage_error(ctx, "bad --top '%s'",
 						       optarg);
 			st.series.top_pools = top;
+			continue;
+		case 'O':
+			if (cli_parse_uint(optarg, &top) < 0 || top > 1000)
+				return cli_usage_error(
+				    ctx, "bad --owners-top '%s'", optarg);
+			st.series.top_owners = top;
 			continue;
 		case 'T':
 			if (cli_parse_duration(optarg, &duration) < 0)

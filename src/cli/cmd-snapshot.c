@@ -10,7 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../analysis/owners-snap.h"
 #include "../basic/log.h"
+#include "../basic/xalloc.h"
+#include "../model/owners.h"
 #include "../model/scoped.h"
 #include "../model/snapshot.h"
 #include "cli.h"
@@ -21,7 +24,9 @@ const char cmd_snapshot_help[] =
     "\n"
     "Save every kernel file that memtally's views read (meminfo, vmstat,\n"
     "slabinfo, /sys/kernel/slab, buddyinfo, pagetypeinfo, zoneinfo, iomem,\n"
-    "vmallocinfo, allocinfo, swaps, pressure) into one file: a tar archive\n"
+    "vmallocinfo, allocinfo, swaps, pressure), and who holds which pipes,\n"
+    "sockets, BPF objects and IPC objects (their metadata, never their\n"
+    "contents: memtally/owners.json), into one file: a tar archive\n"
     "compressed with zstd, with a manifest (memtally-snapshot.json) that\n"
     "records the host, kernel and time, a checksum per file, and every file\n"
     "that could not be read and why. Any view reads it back with -f FILE,\n"
@@ -49,6 +54,30 @@ static struct doc *summary(const char *file, size_t n_ok, size_t n_bad)
 	doc_add_line(d, NULL, "wrote %s: %zu sources saved, %zu unavailable",
 		     file, n_ok, n_bad);
 	return d;
+}
+
+/* The owners' metadata (who holds which pipes, sockets, BPF objects;
+ * never their contents) as the member memtally/owners.json, so diff and
+ * the views name the holders offline; a note when they cannot be had. */
+static void snapshot_owners(struct root *root, bool quiet)
+{
+	_cleanup_free_ char *text = NULL;
+	struct owner_set os;
+	size_t len;
+	int r;
+
+	r = owners_collect(
+	    root, &(struct owners_collect_opts){.uid = (uid_t)-1}, &os);
+	if (r < 0) {
+		owner_set_release(&os);
+		if (!quiet)
+			fprintf(stderr, "memtally: note: owners: %s\n",
+				strerror(-r));
+		return;
+	}
+	text = owners_snap_format(&os, &len);
+	root_record_add(root, OWNERS_SNAP_MEMBER, text, len);
+	owner_set_release(&os);
 }
 
 int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
@@ -98,6 +127,8 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 	snapshot_collect(root, SRC_ALL, &snap);
 	/* per-process and per-cgroup files: procs, cgroups, lists */
 	scoped_collect_all(root);
+	if (root_is_live(root))
+		snapshot_owners(root, ctx->json);
 	if (pages && snapshot_record_pages(root, ctx->json) < 0) {
 		snapshot_release(&snap);
 		return EXIT_FAIL;

@@ -5,7 +5,8 @@
  * stores, so an alert on memtally_usage_bytes watches exactly what
  * `leaks` analyses. Cardinality is bounded by construction: categories
  * and free-list orders are fixed sets, pool tags are the top N chosen by
- * series_collect() plus one "other" line per source and type. */
+ * series_collect() plus one "other" line per source and type, owners the
+ * top N holders per kind (20 kinds at most) plus one unheld line a kind. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -204,6 +205,30 @@ void prom_render(const struct series_set *set, const struct snapshot *snap,
 				"memtally_cgroup_memory_bytes{cgroup=\"%s\"} "
 				"%lld\n",
 				esc, (long long)p->value);
+		}
+	}
+	if (has_kind(set, "owner")) {
+		family(b, "memtally_owner_bytes",
+		       "Kernel memory a process holds through one kind of "
+		       "object (pipes, sockets, BPF maps, ...); the top "
+		       "holders per kind only, pid \"\" for objects no "
+		       "process holds.");
+		for (size_t i = 0; i < set->n; i++) {
+			const struct series_point *p = &set->v[i];
+			struct series_owner_proc op;
+			char kind[64], comm[160], pid[16] = "";
+
+			if (!streq(p->kind, "owner") ||
+			    !series_owner_proc(p->owner, &op))
+				continue;
+			prom_escape(op.kind, kind, sizeof(kind));
+			prom_escape(op.comm, comm, sizeof(comm));
+			if (op.pid >= 0)
+				snprintf(pid, sizeof(pid), "%d", op.pid);
+			bprintf(b,
+				"memtally_owner_bytes{kind=\"%s\",pid=\"%s\","
+				"comm=\"%s\"} %lld\n",
+				kind, pid, comm, (long long)p->value);
 		}
 	}
 	if (snap) {

@@ -11,6 +11,9 @@
  *                                            the number of series is fixed
  *   memtally_free_bytes{node,zone,order}     free blocks by order
  *   memtally_cgroup_memory_bytes{cgroup}     the biggest cgroups' charge
+ *   memtally_owner_bytes{kind,pid,comm}      kernel memory held through
+ *                                            pipes, sockets, ...: the top
+ *                                            N holders per kind
  *   memtally_source_up{source}               1 readable, 0 not
  * Pure: text into a growing buffer. */
 #ifndef MEMTALLY_PROM_H

@@ -118,6 +118,15 @@ int root_readlink(struct root *r, const char *path, char **ret_target)
 	return r->ops->readlink(r, path, ret_target);
 }
 
+int root_record_add(struct root *r, const char *path, const char *data,
+		    size_t len)
+{
+	if (!r->rec)
+		return -EINVAL;
+	entries_add(r->rec, path, ENTRY_FILE, data, len, 0);
+	return 0;
+}
+
 int root_record_file(struct root *r, const char *path)
 {
 	if (!r->ops->record_file || !r->rec)

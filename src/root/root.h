@@ -143,6 +143,13 @@ void root_file_close(struct root_file *f);
  * snapshot member. Still owned by f. */
 int root_file_fd(const struct root_file *f);
 
+/* Add a member memtally made itself (not a kernel file: the owners'
+ * metadata, "memtally/owners.json") to r's recording, data copied, so
+ * the snapshot carries it and a snapshot root reads it back with
+ * root_read(). Returns 0, or -EINVAL when r does not record. */
+int root_record_add(struct root *r, const char *path, const char *data,
+		    size_t len);
+
 /* Record the whole of path into r's recording (directory roots that
  * record only), reading it in large pieces; a failure is recorded with
  * its errno, as root_read() does, and returned. */

@@ -8,6 +8,7 @@
  * draws each category with the pool tags that moved inside it as a tree,
  * and under a tag the module or process that holds it. */
 #include <errno.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,8 @@ static void side_collect(struct side *s)
 	history_collect_series(s->root,
 			       &(struct series_opts){.top_pools = SIZE_MAX,
 						     .top_procs = 20,
-						     .top_cgroups = 40},
+						     .top_cgroups = 40,
+						     .top_owners = 20},
 			       &s->snap, &s->set);
 	if (m && m->created > 0)
 		s->t = (double)m->created;
@@ -167,6 +169,31 @@ static int sides_from_db(const struct diff_opts *o, struct store_data *d,
 	return 0;
 }
 
+/* Did the owners fail on this side (named in its "failed")? */
+static bool owners_failed(const struct series_set *s)
+{
+	json_object *f = s->failed ? json_tokener_parse(s->failed) : NULL;
+	bool r = f && json_object_object_get_ex(f, "owners", NULL);
+
+	json_object_put(f);
+	return r;
+}
+
+/* Take the "owner" series out of s. */
+static void drop_owners(struct series_set *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (streq(s->v[i].kind, "owner")) {
+			free(s->v[i].owner);
+			continue;
+		}
+		s->v[n++] = s->v[i];
+	}
+	s->n = n;
+}
+
 /* A and B from paths (A: root when o->a is NULL). */
 static int sides_from_paths(struct root *root, const struct diff_opts *o,
 			    struct side *a, struct side *b,
@@ -187,6 +214,12 @@ static int sides_from_paths(struct root *root, const struct diff_opts *o,
 		return r;
 	side_collect(a);
 	side_collect(b);
+	/* owners on one side only (an older snapshot, a captured tree)
+	 * would list every holder as appeared or gone: compare none */
+	if (owners_failed(&a->set) || owners_failed(&b->set)) {
+		drop_owners(&a->set);
+		drop_owners(&b->set);
+	}
 	return 0;
 }
 
@@ -246,10 +279,14 @@ static char *owner_json(const struct diff_result *res, size_t k)
 
 		snprintf(names[c], sizeof(names[c]), "%s:%s", cp->kind,
 			 cp->name);
-		chain[c] = (struct series_link){.owner = cp->owner,
-						.series = names[c],
-						.key = "change_bytes",
-						.value = cr->delta};
+		/* a holder on one side only moved by all it holds */
+		chain[c] =
+		    (struct series_link){.owner = cp->owner,
+					 .series = names[c],
+					 .key = "change_bytes",
+					 .value = cr->a && cr->b ? cr->delta
+						  : cr->b	 ? cr->b->value
+							  : -cr->a->value};
 	}
 	return series_owner_json(point_of(r)->owner, point_of(r)->reclaim,
 				 chain, r->n_children);

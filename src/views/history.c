@@ -4,8 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../analysis/owners-snap.h"
 #include "../basic/xalloc.h"
 #include "../model/cgroups.h"
+#include "../model/owners.h"
 #include "../model/procs.h"
 #include "../sources/slabinfo.h"
 #include "history.h"
@@ -29,6 +31,41 @@ static bool slab_types(struct root *root, const struct snapshot *snap,
 				     &err) == 0;
 }
 
+int history_owners(struct root *root, struct owner_set *ret, char **ret_why)
+{
+	_cleanup_free_ char *buf = NULL, *why = NULL;
+	size_t len = 0;
+	int r;
+
+	if (root_is_live(root)) {
+		r = owners_collect(
+		    root, &(struct owners_collect_opts){.uid = (uid_t)-1}, ret);
+		if (r < 0) {
+			owner_set_release(ret);
+			*ret_why =
+			    xasprintf("cannot walk '/proc': %s", strerror(-r));
+		}
+		return r;
+	}
+	r = root_read(root, OWNERS_SNAP_MEMBER, &buf, &len);
+	if (r == -ENOENT) {
+		*ret_why = xstrdup("not in this snapshot or tree (the owners "
+				   "are read from the live system; "
+				   "'memtally snapshot' keeps them)");
+		return r;
+	}
+	if (r < 0) {
+		*ret_why = xasprintf("cannot read '%s': %s", OWNERS_SNAP_MEMBER,
+				     strerror(-r));
+		return r;
+	}
+	r = owners_snap_parse(buf, len, ret, &why);
+	if (r < 0)
+		*ret_why = xasprintf("'%s': %s", OWNERS_SNAP_MEMBER,
+				     why ? why : strerror(-r));
+	return r;
+}
+
 void history_collect_series(struct root *root, const struct series_opts *o,
 			    struct snapshot *snap, struct series_set *ret)
 {
@@ -37,6 +74,8 @@ void history_collect_series(struct root *root, const struct series_opts *o,
 	struct source_err perr;
 	struct procs ps = {0};
 	struct cgroups cg = {0};
+	struct owner_set os;
+	_cleanup_free_ char *owners_why = NULL;
 	bool have_types;
 
 	snapshot_collect(root, series_sources(), snap);
@@ -50,7 +89,14 @@ void history_collect_series(struct root *root, const struct series_opts *o,
 		cgroups_collect(root, 2, &cg);
 		opts.cgroups = &cg;
 	}
+	if (o->top_owners && !o->owners &&
+	    history_owners(root, &os, &owners_why) == 0)
+		opts.owners = &os;
 	series_collect(snap, &opts, ret);
+	if (owners_why)
+		series_set_fail(ret, "owners", owners_why);
+	if (opts.owners && !o->owners)
+		owner_set_release(&os);
 	if (opts.procs)
 		procs_release(&ps);
 	if (opts.cgroups)
@@ -109,8 +155,9 @@ int history_load(const char *db, const struct history_since *since,
 }
 
 int history_record_sample(struct root *root, struct store *st,
-			  const struct series_opts *so, const char *bpf_why,
-			  int64_t t_ms, size_t *ret_points)
+			  const struct series_opts *so,
+			  const struct history_fails *fails, int64_t t_ms,
+			  size_t *ret_points)
 {
 	_cleanup_free_ struct store_point *pts = NULL;
 	struct series_set set;
@@ -136,8 +183,10 @@ int history_record_sample(struct root *root, struct store *st,
 			pts[n++].value = set.v[i].value;
 	}
 	/* honest: asked for and not available, every sample */
-	if (bpf_why)
-		series_set_fail(&set, "bpf", bpf_why);
+	if (fails && fails->bpf)
+		series_set_fail(&set, "bpf", fails->bpf);
+	if (fails && fails->owners)
+		series_set_fail(&set, "owners", fails->owners);
 	r = store_append(st, t_ms, pts, n, set.failed);
 	if (r == 0)
 		*ret_points = n;

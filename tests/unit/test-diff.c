@@ -1,6 +1,7 @@
 /* Unit tests for the difference of two moments: order (biggest growth
  * first, shrinking last, one-sided series at the end), chains from a
- * category to the pool tags inside it, unchanged series left out. */
+ * category to the pool tags inside it, unchanged series left out, and
+ * the holder (an "owner" series) leading a category's chain. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,10 +83,46 @@ static void test_order_and_chain(void **state)
 	series_set_release(&b);
 }
 
+/* A growing category chains to the holder that grew most first, even a
+ * process that appeared between A and B (absent in A), then its pool
+ * tags; a holder that shrank stays apart. */
+static void test_owner_chain(void **state)
+{
+	struct series_set a = {0}, b = {0};
+	struct diff_result d;
+	char *ow = xstrdup("{\"category\":\"unaccounted\",\"kind\":\"pipe\","
+			   "\"pid\":7}");
+
+	(void)state;
+	series_add(&a, "category", "unaccounted", 10 * MIB, "unknown", NULL);
+	series_add(&a, "pool", "bpf/site", 1 * MIB, "pinned",
+		   owner("unaccounted"));
+	series_add(&a, "owner", "pipe/3", 4 * MIB, "unknown", xstrdup(ow));
+	series_add(&b, "category", "unaccounted", 60 * MIB, "unknown", NULL);
+	series_add(&b, "pool", "bpf/site", 41 * MIB, "pinned",
+		   owner("unaccounted"));
+	series_add(&b, "owner", "pipe/3", 1 * MIB, "unknown", xstrdup(ow));
+	series_add(&b, "owner", "pipe/7", 16 * MIB, "unknown", ow);
+	diff_compute(&a, &b, &d);
+	assert_string_equal(name_of(&d.rows[0]), "unaccounted");
+	assert_int_equal(d.rows[0].n_children, 2);
+	assert_string_equal(name_of(&d.rows[d.rows[0].children[0]]), "pipe/7");
+	assert_null(d.rows[d.rows[0].children[0]].a);
+	assert_string_equal(name_of(&d.rows[d.rows[0].children[1]]),
+			    "bpf/site");
+	assert_false(d.rows[3].is_child);
+	assert_string_equal(name_of(&d.rows[3]), "pipe/3");
+	assert_int_equal(d.n, 4);
+	diff_result_release(&d);
+	series_set_release(&a);
+	series_set_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_and_chain),
+	    cmocka_unit_test(test_owner_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

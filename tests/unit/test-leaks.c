@@ -1,12 +1,15 @@
 /* Unit tests for the leak finder on recordings built in memory: the
  * category -> pool tag chain and its order, time to exhaustion from
  * MemAvailable, reclaimable growth marked as such (no exhaustion), a flat
- * recording with no findings, and --all's every-series mode. */
+ * recording with no findings, --all's every-series mode, and the chain
+ * from a category to the process holding what grew (an "owner" series)
+ * ahead of the traced call sites. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -171,10 +174,92 @@ static void test_flat(void **state)
 	store_data_release(&d);
 }
 
+/* The owner chain: unaccounted grows 40 MiB/h; inside it six traced call
+ * sites (pages: unaccounted) grow 6 MiB/h each, and one process's pipes
+ * 5 MiB/h, slower than all of them. The process still leads the chain
+ * (the call sites fill the rest), leaks_holder() finds it, and the
+ * category's owner JSON names it. Another process's pipes stay flat. */
+static void test_owner_chain(void **state)
+{
+	static const char pipe_owner[] =
+	    "{\"category\":\"unaccounted\",\"kind\":\"pipe\",\"pid\":4711,"
+	    "\"comm\":\"collector\",\"cgroup\":\"/system.slice/"
+	    "collector.service\"}";
+	struct store *s = NULL;
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	uint32_t cat, site[6], pipe, flat;
+	ssize_t h;
+
+	(void)state;
+	assert_int_equal(store_open(":memory:", 0, &s, NULL), 0);
+	assert_int_equal(store_series(s, "category", "unaccounted", "unknown",
+				      "{\"category\":\"unaccounted\"}", &cat),
+			 0);
+	for (int k = 0; k < 6; k++) {
+		char nm[32];
+
+		snprintf(nm, sizeof(nm), "bpf/site%d+0x1", k);
+		assert_int_equal(
+		    store_series(s, "pool", nm, "pinned",
+				 "{\"category\":\"unaccounted\",\"source\":"
+				 "\"bpf\"}",
+				 &site[k]),
+		    0);
+	}
+	assert_int_equal(
+	    store_series(s, "owner", "pipe/4711", "unknown", pipe_owner, &pipe),
+	    0);
+	assert_int_equal(store_series(s, "owner", "pipe/99", "unknown",
+				      "{\"category\":\"unaccounted\","
+				      "\"kind\":\"pipe\",\"pid\":99}",
+				      &flat),
+			 0);
+	for (int64_t i = 0; i < 120; i++) {
+		struct store_point p[9] = {
+		    {cat, 100 * MIB + i * 40 * MIB / 60},
+		    {pipe, 1 * MIB + i * 5 * MIB / 60},
+		    {flat, 2 * MIB},
+		};
+
+		for (int k = 0; k < 6; k++)
+			p[3 + k] = (struct store_point){
+			    site[k], 10 * MIB + i * 6 * MIB / 60};
+		assert_int_equal(
+		    store_append(s, 1700000000000 + i * 60000, p, 9, NULL), 0);
+	}
+	assert_int_equal(store_load(s, INT64_MIN, INT64_MAX, &d), 0);
+	store_close(s);
+
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	assert_int_equal(res.n_analysed, 9);
+	assert_string_equal(name(&d, &res.v[0]), "unaccounted");
+	assert_int_equal(res.v[0].n_children, LEAKS_MAX_CHILDREN);
+	assert_string_equal(name(&d, &res.v[res.v[0].children[0]]),
+			    "pipe/4711");
+	for (size_t c = 1; c < res.v[0].n_children; c++)
+		assert_memory_equal(name(&d, &res.v[res.v[0].children[c]]),
+				    "bpf/site", 8);
+	h = leaks_holder(&d, &res, 0);
+	assert_true(h > 0);
+	assert_string_equal(name(&d, &res.v[h]), "pipe/4711");
+	assert_true(fabs(res.v[h].bytes_per_hour - 5.0 * MIB) < 0.01 * MIB);
+	/* an owner series is its own holder */
+	assert_int_equal(leaks_holder(&d, &res, (size_t)h), h);
+	/* the flat holder is no finding */
+	for (size_t k = 0; k < res.n; k++)
+		assert_string_not_equal(name(&d, &res.v[k]), "pipe/99");
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_chain),
+	    cmocka_unit_test(test_owner_chain),
 	    cmocka_unit_test(test_flat),
 	    cmocka_unit_test(test_stopped),
 	};

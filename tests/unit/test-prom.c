@@ -1,7 +1,7 @@
 /* Unit tests for the Prometheus exposition: families in order, label
  * escaping, pool and free-list labels, source_up, and a page that
  * promtool-style parsing would accept (one TYPE per family, no blank
- * names). */
+ * names), and the owner family's bounded label sets. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../src/basic/xalloc.h"
+#include "../../src/model/ownerset.h"
 #include "../../src/output/prom.h"
 
 static void test_escape(void **state)
@@ -81,6 +82,49 @@ static void test_render(void **state)
 	series_set_release(&s);
 }
 
+/* Owner series from an owner set: the top N holders per kind, labelled
+ * kind, pid and comm (escaped), objects nobody holds with pid "". */
+static void test_owners(void **state)
+{
+	struct owner_set os;
+	struct series_set s = {0};
+	struct prom_buf b = {0};
+	struct owner_obj *o;
+
+	(void)state;
+	owner_set_init(&os);
+	for (int i = 0; i < 3; i++) {
+		o = owner_set_obj(&os, OWN_PIPE, 100 + (uint64_t)i);
+		o->object = xstrdup("pipe");
+		o->bytes = 4096 * (uint64_t)(i + 1);
+		owner_obj_add_holder(o, 10 + i);
+	}
+	o = owner_set_obj(&os, OWN_SYSV_SHM, 7);
+	o->object = xstrdup("shmid 7");
+	o->bytes = 1 << 20;
+	owner_set_proc(&os, 10, "a", NULL);
+	owner_set_proc(&os, 11, "b", NULL);
+	owner_set_proc(&os, 12, "c\"d", "/x.slice");
+	owner_set_finish(&os);
+	series_add_owners(&s, &os, 2);
+	prom_render(&s, NULL, -1, &b);
+	assert_non_null(b.p);
+	assert_non_null(strstr(b.p, "# TYPE memtally_owner_bytes gauge\n"));
+	assert_non_null(strstr(b.p,
+			       "memtally_owner_bytes{kind=\"pipe\",pid=\"12\","
+			       "comm=\"c\\\"d\"} 12288\n"));
+	assert_non_null(strstr(b.p, "memtally_owner_bytes{kind=\"pipe\",pid="
+				    "\"11\",comm=\"b\"} 8192\n"));
+	/* top 2: the smallest holder is left out */
+	assert_null(strstr(b.p, "pid=\"10\""));
+	assert_non_null(
+	    strstr(b.p, "memtally_owner_bytes{kind=\"sysv-shm\",pid=\"\","
+			"comm=\"\"} 1048576\n"));
+	prom_buf_release(&b);
+	series_set_release(&s);
+	owner_set_release(&os);
+}
+
 static void test_empty(void **state)
 {
 	struct series_set s = {0};
@@ -97,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_render),
+	    cmocka_unit_test(test_owners),
 	    cmocka_unit_test(test_empty),
 	};
 

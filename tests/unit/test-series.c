@@ -2,7 +2,10 @@
  * categories sum to MemTotal, pool tags kept and the rest summed, owners
  * naming their category), a snapshot without meminfo (-ENODATA and the
  * reason in failed), and the owner helpers: the owner object with its
- * chain, its one-line text, its holders, and naming a failed source. */
+ * chain, its one-line text, its holders, and naming a failed source;
+ * owner series from a built owner set (top N per kind, summed per first
+ * holder, the unheld apart), the holder lifted into a category's owner,
+ * and the owners' snapshot member written and read back. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <setjmp.h>
@@ -13,7 +16,11 @@
 
 #include <cmocka.h>
 
+#include "../../src/analysis/bpftags.h"
+#include "../../src/analysis/owners-snap.h"
 #include "../../src/analysis/series.h"
+#include "../../src/basic/xalloc.h"
+#include "../../src/model/ownerset.h"
 #include "testutil.h"
 
 #define FIXTURE "debian12-6.18-x86_64"
@@ -174,6 +181,232 @@ static void test_owner_text(void **state)
 	assert_int_equal(series_owner_holders("[1", h, 3), 0);
 }
 
+/* An owner set with: pid 20 holding two pipes (summed) and one held by
+ * 30 and 20 too (counted under 20, its lowest holder), pid 30 a pipe of
+ * its own, pid 40 a small pipe, a pipe of unknown size, a TCP socket of
+ * pid 30, and a SysV segment nobody holds. */
+static void build_owners(struct owner_set *os)
+{
+	static const struct {
+		enum owner_kind kind;
+		uint64_t id, bytes;
+		int h1, h2;
+	} objs[] = {
+	    {OWN_PIPE, 1, 1 << 20, 20, -1}, {OWN_PIPE, 2, 2 << 20, 20, -1},
+	    {OWN_PIPE, 3, 4096, 30, 20},    {OWN_PIPE, 4, 1 << 20, 30, -1},
+	    {OWN_PIPE, 5, 8192, 40, -1},    {OWN_PIPE, 6, VAL_ABSENT, 50, -1},
+	    {OWN_TCP, 7, 65536, 30, -1},    {OWN_SYSV_SHM, 8, 3 << 20, -1, -1},
+	};
+
+	owner_set_init(os);
+	for (size_t i = 0; i < ELEMENTSOF(objs); i++) {
+		struct owner_obj *o =
+		    owner_set_obj(os, objs[i].kind, objs[i].id);
+
+		o->object = xstrdup("obj");
+		o->bytes = objs[i].bytes;
+		if (!val_has(o->bytes))
+			o->why = xstrdup("needs root");
+		if (objs[i].h1 >= 0)
+			owner_obj_add_holder(o, objs[i].h1);
+		if (objs[i].h2 >= 0)
+			owner_obj_add_holder(o, objs[i].h2);
+	}
+	owner_set_proc(os, 20, "leaker", "/system.slice/leaker.service");
+	owner_set_proc(os, 30, "server", NULL);
+	owner_set_proc(os, 40, "small", NULL);
+	owner_set_proc(os, 50, "hidden", NULL);
+	owner_set_note(os, "a note");
+	owner_set_finish(os);
+}
+
+static void test_owner_series(void **state)
+{
+	const struct series_point *p;
+	struct series_owner_proc op;
+	struct owner_set os;
+	struct series_set s = {0};
+	char buf[300];
+
+	(void)state;
+	build_owners(&os);
+	series_add_owners(&s, &os, 2);
+	/* pipes: 20 and 30 kept (top 2), 40 left out, 50 unknown */
+	p = find(&s, "owner", "pipe/20");
+	assert_non_null(p);
+	assert_int_equal(p->value, (3 << 20) + 4096);
+	assert_string_equal(p->reclaim, "unknown");
+	assert_non_null(find(&s, "owner", "pipe/30"));
+	assert_null(find(&s, "owner", "pipe/40"));
+	assert_null(find(&s, "owner", "pipe/50"));
+	assert_int_equal(find(&s, "owner", "tcp/30")->value, 65536);
+	assert_int_equal(find(&s, "owner", "sysv-shm/nobody")->value, 3 << 20);
+	assert_int_equal(s.n, 4);
+	/* the owner names category, kind and the process */
+	series_owner_category(p->owner, buf, sizeof(buf));
+	assert_string_equal(buf, "unaccounted");
+	assert_true(series_owner_proc(p->owner, &op));
+	assert_int_equal(op.pid, 20);
+	assert_string_equal(op.kind, "pipe");
+	assert_string_equal(op.comm, "leaker");
+	assert_string_equal(op.cgroup, "/system.slice/leaker.service");
+	series_owner_category(find(&s, "owner", "sysv-shm/nobody")->owner, buf,
+			      sizeof(buf));
+	assert_string_equal(buf, "shmem");
+	assert_true(series_owner_proc(
+	    find(&s, "owner", "sysv-shm/nobody")->owner, &op));
+	assert_int_equal(op.pid, -1);
+	/* the sentence leaks prints */
+	series_owner_sentence(p->owner, 4 << 20, buf, sizeof(buf));
+	assert_string_equal(buf, "pid 20 (leaker) in /system.slice/"
+				 "leaker.service holds pipe buffers, "
+				 "+4.0 MiB/s");
+	series_owner_sentence(find(&s, "owner", "sysv-shm/nobody")->owner, 1024,
+			      buf, sizeof(buf));
+	assert_string_equal(buf, "SysV shared memory no process holds, "
+				 "+1.0 KiB/s");
+	/* a category's owner lifts the holder from its first owner link */
+	{
+		struct series_link chain[] = {
+		    {.owner = "{\"category\":\"unaccounted\",\"source\":"
+			      "\"bpf\",\"tag\":\"t\"}",
+		     .series = "pool:bpf/t",
+		     .key = "bytes_per_hour",
+		     .value = 1},
+		    {.owner = p->owner,
+		     .series = "owner:pipe/20",
+		     .key = "bytes_per_hour",
+		     .value = 2},
+		};
+		char *j = series_owner_json("{\"category\":\"unaccounted\","
+					    "\"from\":\"MemTotal - rest\"}",
+					    "unknown", chain, 2);
+		struct series_holder h[3];
+		json_object *o = json_tokener_parse(j), *v;
+
+		assert_true(json_object_object_get_ex(o, "pid", &v));
+		assert_int_equal(json_object_get_int(v), 20);
+		assert_true(json_object_object_get_ex(o, "kind", &v));
+		assert_string_equal(json_object_get_string(v), "pipe");
+		assert_true(json_object_object_get_ex(o, "comm", &v));
+		assert_string_equal(json_object_get_string(v), "leaker");
+		assert_true(json_object_object_get_ex(o, "cgroup", &v));
+		series_owner_text(j, 0, buf, sizeof(buf));
+		assert_string_equal(buf, "MemTotal - rest; pid 20 (leaker) "
+					 "holds pipe buffers");
+		json_object_put(o);
+		free(j);
+		/* an owner series' holders: the process with its command,
+		 * and its cgroup */
+		assert_int_equal(series_owner_holders(p->owner, h, 3), 2);
+		assert_string_equal(h[0].what, "process");
+		assert_string_equal(h[0].who, "20 (leaker)");
+		assert_string_equal(h[1].what, "cgroup");
+		assert_string_equal(h[1].who, "/system.slice/leaker.service");
+	}
+	series_set_release(&s);
+	/* 0: none */
+	series_add_owners(&s, &os, 0);
+	assert_int_equal(s.n, 0);
+	series_set_release(&s);
+	owner_set_release(&os);
+}
+
+/* The snapshot member: the set written and read back is the same set;
+ * malformed text is refused with a reason. */
+static void test_owners_snap(void **state)
+{
+	static const char *const bad[] = {
+	    "",
+	    "[]",
+	    "{\"version\":2,\"procs\":[],\"objects\":[]}",
+	    "{\"version\":1,\"procs\":[{\"pid\":\"x\"}],\"objects\":[]}",
+	    "{\"version\":1,\"procs\":[],\"objects\":[{\"kind\":\"pipe\"}]}",
+	    "{\"version\":1,\"procs\":[],\"objects\":[{\"kind\":\"pipe\","
+	    "\"id\":1,\"holders\":[\"a\"]}]}",
+	};
+	struct owner_set os, back;
+	struct series_set a = {0}, b = {0};
+	size_t len;
+	char *text, *why = NULL;
+
+	(void)state;
+	build_owners(&os);
+	text = owners_snap_format(&os, &len);
+	assert_int_equal(len, strlen(text));
+	assert_int_equal(owners_snap_parse(text, len, &back, &why), 0);
+	assert_int_equal(back.nobjs, os.nobjs);
+	assert_int_equal(back.nprocs, os.nprocs);
+	assert_int_equal(back.nnotes, 1);
+	for (size_t i = 0; i < os.nobjs; i++) {
+		assert_int_equal(back.objs[i].kind, os.objs[i].kind);
+		assert_int_equal(back.objs[i].id, os.objs[i].id);
+		assert_true(back.objs[i].bytes == os.objs[i].bytes);
+		assert_int_equal(back.objs[i].nholders, os.objs[i].nholders);
+	}
+	series_add_owners(&a, &os, 5);
+	series_add_owners(&b, &back, 5);
+	assert_int_equal(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		assert_string_equal(a.v[i].name, b.v[i].name);
+		assert_int_equal(a.v[i].value, b.v[i].value);
+		assert_string_equal(a.v[i].owner, b.v[i].owner);
+	}
+	series_set_release(&a);
+	series_set_release(&b);
+	owner_set_release(&back);
+	free(text);
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		why = NULL;
+		assert_int_equal(
+		    owners_snap_parse(bad[i], strlen(bad[i]), &back, &why),
+		    -EINVAL);
+		assert_non_null(why);
+		free(why);
+	}
+	owner_set_release(&os);
+}
+
+/* Traced call sites chain by where their memory comes from: a page
+ * allocator site ("pages 4k") to unaccounted, a slab site to its slab
+ * category. */
+static void test_bpf_sites(void **state)
+{
+	struct root *root = fixture_root(FIXTURE);
+	struct bpftag_row rows[2] = {
+	    {.tag = "anon_pipe_write+0x234",
+	     .cache = "pages 4k",
+	     .kind = "page",
+	     .bytes = 64 << 20},
+	    {.tag = "load_msg+0x6e",
+	     .cache = "kmalloc-cg-1k",
+	     .kind = "kmalloc",
+	     .bytes = 32 << 20},
+	};
+	struct series_opts o = {.top_pools = SIZE_MAX,
+				.pool_threshold = UINT64_MAX,
+				.page_size = 4096,
+				.bpf_rows = rows,
+				.n_bpf = 2};
+	struct snapshot snap;
+	struct series_set s;
+	char cat[64];
+
+	(void)state;
+	snapshot_collect(root, series_sources(), &snap);
+	assert_int_equal(series_collect(&snap, &o, &s), 0);
+	series_owner_category(
+	    find(&s, "pool", "bpf/anon_pipe_write+0x234")->owner, cat,
+	    sizeof(cat));
+	assert_string_equal(cat, "unaccounted");
+	series_owner_category(find(&s, "pool", "bpf/load_msg+0x6e")->owner, cat,
+			      sizeof(cat));
+	assert_string_equal(cat, "slab_unreclaimable");
+	series_set_release(&s);
+	snapshot_release(&snap);
+	root_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +414,9 @@ int main(void)
 	    cmocka_unit_test(test_no_meminfo),
 	    cmocka_unit_test(test_owner_json),
 	    cmocka_unit_test(test_owner_text),
+	    cmocka_unit_test(test_owner_series),
+	    cmocka_unit_test(test_bpf_sites),
+	    cmocka_unit_test(test_owners_snap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
