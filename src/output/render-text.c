@@ -397,16 +397,83 @@ static int check_columns(const struct doc *d, const struct out_opts *o,
 struct text_state {
 	bool printed; /* anything printed yet */
 	bool table;   /* the last thing printed was a table */
+	int err;      /* a stream failed: stop */
+	char *errbuf;
+	size_t errlen;
 };
+
+/* One streamed row (or the header, row (size_t)-1): the columns padded
+ * to their widths, one space apart (raw: not padded). */
+static void stream_line(struct doc_stream *s, size_t row)
+{
+	const struct table *t = s->t;
+	char raw[1024], buf[1024];
+
+	for (size_t i = 0; i < s->ncols; i++) {
+		const struct col *c = &t->cols[s->cols[i]];
+		bool last = i + 1 == s->ncols;
+		int w = s->o->raw || (last && c->left) ? 0 : c->width;
+
+		if (row == (size_t)-1) {
+			snprintf(raw, sizeof(raw), "%s", c->header);
+		} else {
+			cell_format(c, &t->rows[row].cells[s->cols[i]], s->o,
+				    raw, sizeof(raw));
+		}
+		text_escape(raw, buf, sizeof(buf));
+		fprintf(s->f, "%s%*s", i ? " " : "", c->left ? -w : w, buf);
+	}
+	fputc('\n', s->f);
+}
+
+void text_stream_rows(struct doc_stream *s)
+{
+	if (!s->started) {
+		s->started = true;
+		s->cols =
+		    xcalloc(s->t->ncols ? s->t->ncols : 1, sizeof(*s->cols));
+		s->ncols = pick_cols(s->t, s->o, s->cols);
+		if (s->ncols && s->t->title && !s->o->raw)
+			print_title(s->t->title, s->f, s->o);
+		if (s->ncols && !s->o->noheadings)
+			stream_line(s, (size_t)-1);
+	}
+	for (size_t r = 0; s->ncols && r < s->t->nrows; r++)
+		if (!s->t->rows[r].json_only)
+			stream_line(s, r);
+}
+
+/* Item i of d, a stream: run it. Items it adds to d follow. */
+static void print_stream(const struct doc *d, size_t i, FILE *f,
+			 const struct out_opts *o, struct text_state *st)
+{
+	struct doc_stream s = {
+	    .d = (struct doc *)d, .index = i, .f = f, .o = o};
+
+	if (st->printed && !o->raw)
+		fputc('\n', f);
+	st->err = doc_stream_run(&s, st->errbuf, st->errlen);
+	st->table = false; /* a line after the rows follows them directly */
+	if (st->err == 0 && s.ncols) {
+		if (!o->raw)
+			print_notes(s.t, f);
+		st->printed = true;
+	}
+	free(s.cols);
+}
 
 static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 			struct text_state *st)
 {
 	char buf[1024];
 
-	for (size_t i = 0; i < d->nitems; i++) {
+	for (size_t i = 0; i < d->nitems && !st->err; i++) {
 		const struct doc_item *it = &d->items[i];
 
+		if (it->fill) {
+			print_stream(d, i, f, o, st);
+			continue;
+		}
 		switch (it->kind) {
 		case DOC_TABLE:
 			if (!it->table || it->json_only ||
@@ -486,7 +553,7 @@ static void print_doc_notes(const struct doc *d, FILE *f, bool *first)
 int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
 		    char *err, size_t errlen)
 {
-	struct text_state st = {0};
+	struct text_state st = {.errbuf = err, .errlen = errlen};
 	bool first = true;
 	int r;
 
@@ -494,6 +561,8 @@ int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
 	if (r < 0)
 		return r;
 	print_items(d, f, o, &st);
+	if (st.err)
+		return st.err;
 	if (!o->raw)
 		print_doc_notes(d, f, &first);
 	return 0;
