@@ -402,28 +402,65 @@ struct text_state {
 	size_t errlen;
 };
 
+struct line_buf {
+	char v[4096];
+	size_t n;
+};
+
+/* Append s to lb, padded with spaces to w (left: on the right); what
+ * does not fit is cut (a row is far shorter). */
+static void put_padded(struct line_buf *lb, const char *s, int w, bool left)
+{
+	size_t len = strlen(s), room = sizeof(lb->v) - 1 - lb->n;
+	size_t pad = w > (int)len ? (size_t)w - len : 0;
+
+	if (pad > room)
+		pad = room;
+	if (!left) {
+		memset(lb->v + lb->n, ' ', pad);
+		lb->n += pad, room -= pad;
+	}
+	if (len > room)
+		len = room;
+	memcpy(lb->v + lb->n, s, len);
+	lb->n += len, room -= len;
+	if (left) {
+		pad = pad > room ? room : pad;
+		memset(lb->v + lb->n, ' ', pad);
+		lb->n += pad;
+	}
+}
+
 /* One streamed row (or the header, row (size_t)-1): the columns padded
- * to their widths, one space apart (raw: not padded). */
+ * to their widths, one space apart (raw: not padded). Millions of rows
+ * come through here: text cells are escaped straight from the cell, and
+ * the line is written at once. */
 static void stream_line(struct doc_stream *s, size_t row)
 {
 	const struct table *t = s->t;
+	struct line_buf lb = {.n = 0};
 	char raw[1024], buf[1024];
 
 	for (size_t i = 0; i < s->ncols; i++) {
 		const struct col *c = &t->cols[s->cols[i]];
+		const struct cell *cell =
+		    row == (size_t)-1 ? NULL : &t->rows[row].cells[s->cols[i]];
 		bool last = i + 1 == s->ncols;
 		int w = s->o->raw || (last && c->left) ? 0 : c->width;
+		const char *v = raw;
 
-		if (row == (size_t)-1) {
-			snprintf(raw, sizeof(raw), "%s", c->header);
-		} else {
-			cell_format(c, &t->rows[row].cells[s->cols[i]], s->o,
-				    raw, sizeof(raw));
-		}
-		text_escape(raw, buf, sizeof(buf));
-		fprintf(s->f, "%s%*s", i ? " " : "", c->left ? -w : w, buf);
+		if (!cell)
+			v = c->header;
+		else if (cell->present && c->type == COL_STR)
+			v = cell->s ? cell->s : "";
+		else
+			cell_format(c, cell, s->o, raw, sizeof(raw));
+		text_escape(v, buf, sizeof(buf));
+		put_padded(&lb, i ? " " : "", 0, true);
+		put_padded(&lb, buf, w, c->left);
 	}
-	fputc('\n', s->f);
+	lb.v[lb.n++] = '\n';
+	fwrite(lb.v, 1, lb.n, s->f);
 }
 
 void text_stream_rows(struct doc_stream *s)
