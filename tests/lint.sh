@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint: banned functions (git's banned.h list) and stub markers in src/.
+# Lint: banned functions (git's banned.h list), stub markers, json-c in
+# cli/ and views/, functions over 100 lines there, and formatting.
 set -u
 cd "${SRCDIR:-.}"
 fail=0
@@ -10,6 +11,17 @@ if grep -rnE '(^|[^_a-z])(strcpy|strcat|sprintf|vsprintf|strtok|atoi|atol|gets)[
 fi
 if grep -rniE 'not (yet )?implemented|TODO: implement' src/; then
 	echo "FAIL: stub marker above"
+	fail=1
+fi
+# The command and views layers fill documents: JSON is the renderer's.
+if grep -rn 'json_object_' src/cli/ src/views/; then
+	echo "FAIL: json_object_* above (fill a document: src/output/doc.h)"
+	fail=1
+fi
+# No function over 100 lines in views/ and cli/ (data tables excepted).
+if ! long=$(bash tools/check-lengths.sh 100 src/views src/cli); then
+	echo "$long"
+	echo "FAIL: function over 100 lines above (split it: one job each)"
 	fail=1
 fi
 # Formatting: the committed .clang-format, on every C file git tracks.

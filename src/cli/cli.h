@@ -107,8 +107,9 @@ int cli_common_opt(struct ctx *ctx, int c, const char *arg);
  * option, with the message printed). */
 int cli_opt_default(struct ctx *ctx, int c, const char *arg);
 /* Render a view's document as the global options say, free it, and
- * return the exit code: EXIT_OK, or EXIT_USAGE when -o names an unknown
- * column (the message printed). */
+ * return the exit code: EXIT_OK, EXIT_USAGE when -o names an unknown
+ * column, or EXIT_FAIL when a streamed table's fill failed (the message
+ * printed). */
 int cli_render(struct ctx *ctx, struct doc *d);
 /* Print a usage error ("memtally CMD: MSG") and return EXIT_USAGE. */
 int cli_usage_error(struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);

@@ -287,11 +287,9 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 			quiet = true;
 			continue;
 		}
-		r = cli_common_opt(ctx, c, optarg);
-		if (r >= 100)
-			return r - 100;
-		if (r == 0)
-			return cli_usage_error(ctx, "unknown option");
+		r = cli_opt_default(ctx, c, optarg);
+		if (r >= 0)
+			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",

@@ -6,12 +6,8 @@
  * usage, processes and free lists (src/views/top.c). The screens are a
  * table of {name, collect, draw, keys}; the keys are tables too, the
  * screen's own first, then the ones every screen shares. The drawing is
- * generic: a document's table, cell by cell through table_cell_text(),
- * with each value that changed since the last refresh highlighted.
- *
- * Change tracking: after each collection, every row of the new table is
- * matched to the previous refresh's row with the same key (its first cell
- * and its text cells); a row with no match is new.
+ * generic and lives in src/output/tui-doc.c: a document's table, cell by
+ * cell, each value that changed since the last refresh highlighted.
  *
  * `top --batch` prints the same documents COUNT times, every --interval
  * seconds, as text or as JSON lines (--json), without a terminal. */
@@ -158,62 +154,13 @@ static int collect_free(struct top *t, struct doc **ret, struct view_err *err)
 	return top_free_doc(ctx_root(t->ctx), ret, err);
 }
 
-/* A row's identity across refreshes: its first cell and its text cells,
- * joined (malloc'd). */
-static char *row_key(const struct table *tb, size_t r)
-{
-	char *k = xstrdup(""), buf[256];
-
-	for (size_t c = 0; c < table_cols(tb); c++) {
-		char *n;
-
-		if (c && table_col_type(tb, c) != COL_STR)
-			continue;
-		table_cell_text(tb, r, c, &(struct out_opts){.bytes = true},
-				buf, sizeof(buf));
-		n = xasprintf("%s%s\x1f", k, buf);
-		free(k);
-		k = n;
-	}
-	return k;
-}
-
-struct keyed {
-	char *key;
-	size_t row;
-};
-
-static int cmp_keyed(const void *a, const void *b)
-{
-	return strcmp(((const struct keyed *)a)->key,
-		      ((const struct keyed *)b)->key);
-}
-
 /* t->match: each row of the current table's match in the previous. */
 static void match_rows(struct top *t)
 {
-	const struct table *cur =
-	    t->cur ? doc_find_table(t->cur, t->view->table) : NULL;
-	const struct table *prev =
-	    t->prev ? doc_find_table(t->prev, t->view->table) : NULL;
-	size_t n = cur ? table_rows(cur) : 0, np = prev ? table_rows(prev) : 0;
-	struct keyed *pk = xcalloc(np + 1, sizeof(*pk));
-
 	free(t->match);
-	t->match = xcalloc(n + 1, sizeof(*t->match));
-	for (size_t i = 0; i < np; i++)
-		pk[i] = (struct keyed){row_key(prev, i), i};
-	qsort(pk, np, sizeof(*pk), cmp_keyed);
-	for (size_t i = 0; i < n; i++) {
-		struct keyed k = {row_key(cur, i), 0}, *hit;
-
-		hit = np ? bsearch(&k, pk, np, sizeof(*pk), cmp_keyed) : NULL;
-		t->match[i] = hit ? hit->row : SIZE_MAX;
-		free(k.key);
-	}
-	for (size_t i = 0; i < np; i++)
-		free(pk[i].key);
-	free(pk);
+	t->match = tui_match_rows(
+	    t->cur ? doc_find_table(t->cur, t->view->table) : NULL,
+	    t->prev ? doc_find_table(t->prev, t->view->table) : NULL);
 }
 
 /* Collect the header and the screen. refresh: a new refresh (the current
@@ -249,220 +196,46 @@ static void collect(struct top *t, bool refresh)
 /* ---- drawing ---------------------------------------------------------------
  */
 
-/* The columns text shows; returns how many (up to max). */
-static size_t text_cols(const struct table *tb, size_t *ret, size_t max)
+/* The screen's table, as tui-doc.c draws it. */
+static struct tui_table screen_table(const struct top *t)
 {
-	size_t n = 0;
-
-	for (size_t c = 0; c < table_cols(tb) && n < max; c++)
-		if (!(table_col_get_flags(tb, c) &
-		      (COLF_JSON_ONLY | COLF_HIDDEN)))
-			ret[n++] = c;
-	return n;
-}
-
-/* Whether cell (r, c) changed since the last refresh (a new row: all). */
-static bool cell_changed(const struct top *t, const struct table *tb,
-			 const struct table *prev, size_t r, size_t c)
-{
-	double a, b;
-	int ra, rb;
-
-	if (!t->highlight || !prev || table_row_is_total(tb, r))
-		return false;
-	if (t->match[r] == SIZE_MAX)
-		return true;
-	ra = table_cell_num(tb, r, c, &a);
-	rb = table_cell_num(prev, t->match[r], c, &b);
-	if (ra == -EINVAL)
-		return false;
-	return ra != rb || (ra == 0 && a != b);
-}
-
-/* The change of cell (r, c) since the last refresh, 0 if unknown. */
-static double cell_delta(const struct top *t, const struct table *tb,
-			 const struct table *prev, size_t r, ssize_t c)
-{
-	double a, b;
-
-	if (c < 0 || !prev || t->match[r] == SIZE_MAX ||
-	    table_cell_num(tb, r, (size_t)c, &a) < 0 ||
-	    table_cell_num(prev, t->match[r], (size_t)c, &b) < 0)
-		return 0;
-	return a - b;
-}
-
-struct draw_ctx {
-	const struct table *tb, *prev;
-	size_t cols[64], ncols;
-	int width[64];
-};
-
-static void col_widths(struct draw_ctx *dc, int screen)
-{
-	char buf[256];
-	int sum = 0;
-
-	for (size_t i = 0; i < dc->ncols; i++) {
-		dc->width[i] =
-		    (int)strlen(table_col_header(dc->tb, dc->cols[i]));
-		for (size_t r = 0; r < table_rows(dc->tb); r++) {
-			int w;
-
-			table_cell_text(dc->tb, r, dc->cols[i],
-					&(struct out_opts){0}, buf,
-					sizeof(buf));
-			w = (int)strlen(buf);
-			if (w > dc->width[i])
-				dc->width[i] = w;
-		}
-		if (dc->width[i] > 48)
-			dc->width[i] = 48;
-		sum += dc->width[i] + 2;
-	}
-	/* the first column gives way when the screen is narrow */
-	if (dc->ncols && sum > screen && dc->width[0] > 16)
-		dc->width[0] = dc->width[0] - (sum - screen) < 16
-				   ? 16
-				   : dc->width[0] - (sum - screen);
-}
-
-static void draw_line(const struct top *t, const struct draw_ctx *dc, int row,
-		      size_t r)
-{
-	struct out_opts o = {.bytes = t->ctx->out.bytes};
-	int x = 0;
-
-	for (size_t i = 0; i < dc->ncols; i++) {
-		size_t c = dc->cols[i];
-		bool left = table_col_type(dc->tb, c) == COL_STR;
-		unsigned attr = table_row_is_total(dc->tb, r) ? TUI_BOLD
-				: cell_changed(t, dc->tb, dc->prev, r, c)
-				    ? TUI_CHANGED
-				    : TUI_NORMAL;
-		char buf[256];
-
-		table_cell_text(dc->tb, r, c, &o, buf, sizeof(buf));
-		tui_print(row, x, attr, left ? " %-*.*s " : " %*.*s ",
-			  dc->width[i], dc->width[i], buf);
-		x += dc->width[i] + 2;
-	}
-}
-
-static void draw_head(const struct draw_ctx *dc, int row)
-{
-	int x = 0;
-
-	for (size_t i = 0; i < dc->ncols; i++) {
-		bool left = table_col_type(dc->tb, dc->cols[i]) == COL_STR;
-
-		tui_print(row, x, TUI_REVERSE, left ? " %-*.*s " : " %*.*s ",
-			  dc->width[i], dc->width[i],
-			  table_col_header(dc->tb, dc->cols[i]));
-		x += dc->width[i] + 2;
-	}
-	tui_fill(row, TUI_REVERSE);
-}
-
-/* Draw rows order[0..n) of the screen's table from row on, scrolled, and
- * its total lines at the bottom. */
-static void draw_table(struct top *t, const size_t *order, size_t n, int row,
-		       int rows, int cols)
-{
-	struct draw_ctx dc = {0};
-	size_t ntot = 0;
-	int body;
-
-	dc.tb = doc_find_table(t->cur, t->view->table);
-	dc.prev = t->prev ? doc_find_table(t->prev, t->view->table) : NULL;
-	if (table_title(dc.tb))
-		tui_print(row++, 1, TUI_BOLD, "%s", table_title(dc.tb));
-	dc.ncols = text_cols(dc.tb, dc.cols, ELEMENTSOF(dc.cols));
-	col_widths(&dc, cols);
-	draw_head(&dc, row++);
-	for (size_t r = 0; r < table_rows(dc.tb); r++)
-		ntot += table_row_is_total(dc.tb, r);
-	body = rows - row - 1 - (int)ntot;
-	if (body < 1)
-		body = 1;
-	if (t->scroll > (int)n - body)
-		t->scroll = (int)n - body;
-	if (t->scroll < 0)
-		t->scroll = 0;
-	for (size_t k = (size_t)t->scroll; k < n && (int)k < t->scroll + body;
-	     k++)
-		draw_line(t, &dc, row++, order[k]);
-	if (n == 0)
-		tui_print(row, 1, TUI_DIM, "no rows match");
-	row = rows - 1 - (int)ntot;
-	for (size_t r = 0; r < table_rows(dc.tb); r++)
-		if (table_row_is_total(dc.tb, r))
-			draw_line(t, &dc, row++, r);
-}
-
-/* The rows that are not total lines, in the table's order. */
-static size_t plain_order(const struct table *tb, size_t *ret)
-{
-	size_t n = 0;
-
-	for (size_t r = 0; r < table_rows(tb); r++)
-		if (!table_row_is_total(tb, r))
-			ret[n++] = r;
-	return n;
+	return (struct tui_table){
+	    .tb = doc_find_table(t->cur, t->view->table),
+	    .prev = t->prev ? doc_find_table(t->prev, t->view->table) : NULL,
+	    .match = t->match,
+	    .highlight = t->highlight,
+	    .bytes = t->ctx->out.bytes,
+	};
 }
 
 static void draw_plain(struct top *t, int row, int rows, int cols)
 {
-	const struct table *tb = doc_find_table(t->cur, t->view->table);
-	size_t *order = xcalloc(table_rows(tb) + 1, sizeof(*order));
+	struct tui_table tt = screen_table(t);
+	size_t *order = xcalloc(table_rows(tt.tb) + 1, sizeof(*order));
 
-	draw_table(t, order, plain_order(tb, order), row, rows, cols);
+	tui_draw_table(&tt, order, tui_plain_order(tt.tb, order), row, rows,
+		       cols, &t->scroll);
 	free(order);
-}
-
-struct change_sort {
-	const struct top *t;
-	const struct table *tb, *prev;
-	ssize_t col;
-};
-
-static int cmp_change(const void *a, const void *b, void *arg)
-{
-	const struct change_sort *s = arg;
-	double x = cell_delta(s->t, s->tb, s->prev, *(const size_t *)a, s->col);
-	double y = cell_delta(s->t, s->tb, s->prev, *(const size_t *)b, s->col);
-
-	if (x != y)
-		return x < y ? 1 : -1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
 /* The pools screen: the view's order, by change of the sort column with
  * '(', reversed when the sort key was pressed twice. */
 static void draw_pools(struct top *t, int row, int rows, int cols)
 {
-	const struct table *tb = doc_find_table(t->cur, t->view->table);
-	size_t *order = xcalloc(table_rows(tb) + 1, sizeof(*order));
-	size_t n = plain_order(tb, order);
+	struct tui_table tt = screen_table(t);
+	size_t *order = xcalloc(table_rows(tt.tb) + 1, sizeof(*order));
+	size_t n = tui_plain_order(tt.tb, order);
 
-	if (t->by_change && t->sort != POOL_SORT_TAG) {
-		struct change_sort cs = {
-		    .t = t,
-		    .tb = tb,
-		    .prev = t->prev ? doc_find_table(t->prev, t->view->table)
-				    : NULL,
-		    .col = table_find_col(tb, sort_keys[t->sort]),
-		};
-
-		qsort_r(order, n, sizeof(*order), cmp_change, &cs);
-	}
+	if (t->by_change && t->sort != POOL_SORT_TAG)
+		tui_order_by_change(
+		    &tt, table_find_col(tt.tb, sort_keys[t->sort]), order, n);
 	for (size_t i = 0; t->reverse && i < n / 2; i++) {
 		size_t x = order[i];
 
 		order[i] = order[n - 1 - i];
 		order[n - 1 - i] = x;
 	}
-	draw_table(t, order, n, row, rows, cols);
+	tui_draw_table(&tt, order, n, row, rows, cols, &t->scroll);
 	free(order);
 }
 

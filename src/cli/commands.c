@@ -158,6 +158,10 @@ int cli_render(struct ctx *ctx, struct doc *d)
 	int r = doc_render(d, stdout, &ctx->out, err, sizeof(err));
 
 	doc_free(d);
+	if (r == -ECANCELED) { /* a stream failed while drawn */
+		log_error("%s", err);
+		return EXIT_FAIL;
+	}
 	if (r < 0)
 		return cli_usage_error(ctx, "%s", err);
 	return EXIT_OK;

@@ -56,6 +56,9 @@ struct doc_item {
 	size_t nsegs;
 	char **strs; /* DOC_STRINGS */
 	size_t nstrs;
+	doc_stream_fn fill; /* DOC_TABLE streamed: doc_add_stream() */
+	void *fill_ctx;
+	void (*fill_free)(void *);
 };
 
 struct doc {
@@ -67,6 +70,30 @@ struct doc {
 	size_t last_note;     /* index of the last DOC_NOTE item */
 };
 
+/* A stream being rendered: what doc_stream_flush() needs. */
+struct doc_stream {
+	struct doc *d; /* the document (fill may add items to it) */
+	size_t index;  /* the stream's item in d */
+	struct table *t;
+	FILE *f;
+	const struct out_opts *o;
+	bool json;
+	bool started; /* what comes before the rows is out */
+	size_t rows;  /* rows drawn */
+	size_t *cols; /* text: the columns shown */
+	size_t ncols;
+};
+
+/* Run item index of d (a stream): fill, flushing into f. Returns 0 or
+ * -ECANCELED with err set (what was drawn stays). */
+int doc_stream_run(struct doc_stream *s, char *err, size_t errlen);
+/* The renderers' halves of doc_stream_flush(): print what comes before
+ * the rows if not done yet, then the rows of s->t. */
+void text_stream_rows(struct doc_stream *s);
+void json_stream_rows(struct doc_stream *s);
+/* Whether d has a stream item. */
+bool doc_has_stream(const struct doc *d);
+
 /* A line rendered to a malloc'd string: sizes exact when bytes. */
 char *doc_line_text(const struct doc_item *it, bool bytes);
 /* A value rendered as text for "Label: value". */
@@ -76,6 +103,7 @@ void doc_value_text(const struct doc_item *it, const struct out_opts *o,
 int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
 		    char *err, size_t errlen);
 /* compact: the document on one line (JSON lines). */
-int doc_render_json(const struct doc *d, FILE *f, bool compact);
+int doc_render_json(const struct doc *d, FILE *f, bool compact, char *err,
+		    size_t errlen);
 
 #endif

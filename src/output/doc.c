@@ -16,6 +16,7 @@
 #include "../basic/human.h"
 #include "../basic/xalloc.h"
 #include "doc-priv.h"
+#include "table-priv.h"
 
 struct doc *doc_new(void)
 {
@@ -35,6 +36,8 @@ static void item_release(struct doc_item *it)
 	for (size_t i = 0; i < it->nstrs; i++)
 		free(it->strs[i]);
 	free(it->strs);
+	if (it->fill_free)
+		it->fill_free(it->fill_ctx);
 }
 
 void doc_free(struct doc *d)
@@ -76,6 +79,52 @@ struct table *doc_add_json_table(struct doc *d, const char *key,
 	it->table = t;
 	it->json_only = true;
 	return t;
+}
+
+void doc_add_stream(struct doc *d, const char *key, struct table *t,
+		    doc_stream_fn fill, void *ctx, void (*ctx_free)(void *))
+{
+	struct doc_item *it = add(d, DOC_TABLE, key, NULL);
+
+	it->table = t;
+	it->fill = fill;
+	it->fill_ctx = ctx;
+	it->fill_free = ctx_free;
+}
+
+bool doc_has_stream(const struct doc *d)
+{
+	for (size_t i = 0; i < d->nitems; i++)
+		if (d->items[i].fill)
+			return true;
+	return false;
+}
+
+void doc_stream_flush(struct doc_stream *s)
+{
+	if (s->t->nrows == 0)
+		return;
+	if (s->json)
+		json_stream_rows(s);
+	else
+		text_stream_rows(s);
+	s->rows += s->t->nrows;
+	table_clear_rows(s->t);
+}
+
+int doc_stream_run(struct doc_stream *s, char *err, size_t errlen)
+{
+	struct doc_item *it = &s->d->items[s->index];
+	int r;
+
+	s->t = it->table;
+	r = it->fill(it->fill_ctx, s->d, s->t, s, err, errlen);
+	if (r < 0)
+		return -ECANCELED;
+	doc_stream_flush(s);
+	if (!s->started) /* no row: what comes before them, and a header */
+		s->json ? json_stream_rows(s) : text_stream_rows(s);
+	return 0;
 }
 
 struct doc *doc_add_section(struct doc *d, const char *key)
@@ -448,6 +497,6 @@ int doc_render(const struct doc *d, FILE *f, const struct out_opts *o,
 	       char *err, size_t errlen)
 {
 	if (o->json)
-		return doc_render_json(d, f, o->compact);
+		return doc_render_json(d, f, o->compact, err, errlen);
 	return doc_render_text(d, f, o, err, errlen);
 }

@@ -19,6 +19,8 @@
  *             JSON (with a key): the same sentence, sizes human
  *   list      sentences; JSON: an array of strings; text: one indented
  *             line each
+ *   stream    a table too long to hold (a listing of millions of pages),
+ *             filled while it is rendered; see doc_add_stream()
  *   notes     JSON: an array of every note of the document so far (its
  *             tables' notes and reasons, then doc_add_note()'s), in order;
  *             text: doc_add_note()'s notes print at the end
@@ -63,6 +65,28 @@ void doc_add_doc(struct doc *d, const char *key, struct doc *sub);
 /* The first table under key, in d or its sections, or NULL (for the
  * TUI, which draws a document's tables itself). */
 const struct table *doc_find_table(const struct doc *d, const char *key);
+
+/* A streamed table: rows too many to hold. t (the document takes it)
+ * has its columns (with table_col_width() for text) and no rows. When
+ * the renderer reaches this item it calls fill(ctx, d, t, s, err,
+ * errlen) once; fill adds rows to t and calls doc_stream_flush(s) as
+ * often as it likes, which draws the rows so far and drops them. fill
+ * may add items to d after this one (totals known at the end); they are
+ * rendered after the rows. fill returns 0, or -errno with err set: the
+ * rendering stops there and doc_render() returns -ECANCELED with err.
+ * Nothing is drawn before the first row (an error first prints nothing).
+ * Text: the columns padded to their widths, one space apart, the header
+ * first. JSON (only in a top-level document): the document is written
+ * one key a line with compact values, and the rows one a line. ctx_free
+ * (may be NULL) frees ctx with the document. Only one stream a document,
+ * and such a document is rendered once. */
+struct doc_stream;
+typedef int (*doc_stream_fn)(void *ctx, struct doc *d, struct table *t,
+			     struct doc_stream *s, char *err, size_t errlen);
+void doc_add_stream(struct doc *d, const char *key, struct table *t,
+		    doc_stream_fn fill, void *ctx, void (*ctx_free)(void *));
+/* Draw the rows added to the streamed table so far and drop them. */
+void doc_stream_flush(struct doc_stream *s);
 
 /* Typed values. key: JSON (NULL: text only); label: text (NULL: JSON
  * only). VAL_ABSENT in a u64 is null / "n/a". */
@@ -110,8 +134,9 @@ void doc_add_notes(struct doc *d, const char *key);
 void doc_add_strings(struct doc *d, const char *key, const char *const *v,
 		     size_t n);
 
-/* Render d to f as o says (text or JSON). Returns 0, or -EINVAL when -o
- * names a column no table of d has (err says which, and lists them). */
+/* Render d to f as o says (text or JSON). Returns 0, -EINVAL when -o
+ * names a column no table of d has (err says which, and lists them), or
+ * -ECANCELED when a stream's fill failed (err says why). */
 int doc_render(const struct doc *d, FILE *f, const struct out_opts *o,
 	       char *err, size_t errlen);
 

@@ -111,29 +111,54 @@ static json_object *cell_json(const struct col *col, const struct cell *c)
 	return NULL;
 }
 
+/* Row r of t as a JSON object. */
+static json_object *row_json(const struct table *t, size_t r)
+{
+	json_object *o = json_object_new_object();
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (t->cols[c].flags & COLF_TEXT_ONLY)
+			continue;
+		if ((t->cols[c].flags & COLF_JSON_OPTIONAL) &&
+		    !t->rows[r].cells[c].present)
+			continue;
+		json_object_object_add(
+		    o, t->cols[c].key,
+		    cell_json(&t->cols[c], &t->rows[r].cells[c]));
+	}
+	return o;
+}
+
 json_object *table_json_rows(const struct table *t)
 {
 	json_object *arr = json_object_new_array();
 
-	for (size_t r = 0; r < t->nrows; r++) {
-		json_object *o;
-
-		if (t->rows[r].text_only)
-			continue;
-		o = json_object_new_object();
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (t->cols[c].flags & COLF_TEXT_ONLY)
-				continue;
-			if ((t->cols[c].flags & COLF_JSON_OPTIONAL) &&
-			    !t->rows[r].cells[c].present)
-				continue;
-			json_object_object_add(
-			    o, t->cols[c].key,
-			    cell_json(&t->cols[c], &t->rows[r].cells[c]));
-		}
-		json_object_array_add(arr, o);
-	}
+	for (size_t r = 0; r < t->nrows; r++)
+		if (!t->rows[r].text_only)
+			json_object_array_add(arr, row_json(t, r));
 	return arr;
+}
+
+/* A JSON value as compact text (NULL: "null"), malloc'd; takes o. */
+static char *compact_text(json_object *o)
+{
+	char *s = xstrdup(
+	    o ? json_object_to_json_string_ext(
+		    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+	      : "null");
+
+	json_object_put(o);
+	return s;
+}
+
+char *table_json_text(const struct table *t)
+{
+	return compact_text(table_json_rows(t));
+}
+
+char *table_row_json_text(const struct table *t, size_t row)
+{
+	return compact_text(row_json(t, row));
 }
 
 static void table_notes_into(const struct table *t, json_object *arr)
@@ -266,9 +291,71 @@ json_object *doc_json(const struct doc *d)
 	return o;
 }
 
-int doc_render_json(const struct doc *d, FILE *f, bool compact)
+/* ",\n  "key": value" of item i of d (a keyed item with a value), the
+ * value compact; *first: no comma yet. */
+static void stream_item(const struct doc *d, size_t i, FILE *f, bool *first)
 {
-	json_object *o = doc_json(d);
+	json_object *v = NULL;
+	_cleanup_free_ char *s = NULL;
+
+	if (!d->items[i].key || !item_json(d, i, &v))
+		return;
+	s = compact_text(v);
+	fprintf(f, "%s\n  \"%s\": %s", *first ? "" : ",", d->items[i].key, s);
+	*first = false;
+}
+
+void json_stream_rows(struct doc_stream *s)
+{
+	bool first = true;
+
+	if (!s->started) {
+		s->started = true;
+		fputc('{', s->f);
+		for (size_t i = 0; i < s->index; i++)
+			stream_item(s->d, i, s->f, &first);
+		fprintf(s->f, "%s\n  \"%s\": [", first ? "" : ",",
+			s->d->items[s->index].key);
+	}
+	for (size_t r = 0; r < s->t->nrows; r++) {
+		_cleanup_free_ char *row = NULL;
+
+		if (s->t->rows[r].text_only)
+			continue;
+		row = compact_text(row_json(s->t, r));
+		fprintf(s->f, "%s\n    %s", s->rows + r ? "," : "", row);
+	}
+}
+
+/* A document with a stream: one key a line, values compact, the rows
+ * one a line, written as they come. */
+static int render_streamed(const struct doc *d, FILE *f, char *err,
+			   size_t errlen)
+{
+	struct doc_stream s = {.d = (struct doc *)d, .f = f, .json = true};
+	bool first = false;
+	int r;
+
+	while (!d->items[s.index].fill)
+		s.index++;
+	r = doc_stream_run(&s, err, errlen);
+	if (s.started)
+		fputs("\n  ]", f);
+	for (size_t i = s.index + 1; r == 0 && i < d->nitems; i++)
+		stream_item(d, i, f, &first);
+	if (s.started)
+		fputs("\n}\n", f);
+	return r;
+}
+
+int doc_render_json(const struct doc *d, FILE *f, bool compact, char *err,
+		    size_t errlen)
+{
+	json_object *o;
+
+	if (doc_has_stream(d))
+		return render_streamed(d, f, err, errlen);
+	o = doc_json(d);
 
 	if (compact) {
 		fputs(json_object_to_json_string_ext(

@@ -397,16 +397,120 @@ static int check_columns(const struct doc *d, const struct out_opts *o,
 struct text_state {
 	bool printed; /* anything printed yet */
 	bool table;   /* the last thing printed was a table */
+	int err;      /* a stream failed: stop */
+	char *errbuf;
+	size_t errlen;
 };
+
+struct line_buf {
+	char v[4096];
+	size_t n;
+};
+
+/* Append s to lb, padded with spaces to w (left: on the right); what
+ * does not fit is cut (a row is far shorter). */
+static void put_padded(struct line_buf *lb, const char *s, int w, bool left)
+{
+	size_t len = strlen(s), room = sizeof(lb->v) - 1 - lb->n;
+	size_t pad = w > (int)len ? (size_t)w - len : 0;
+
+	if (pad > room)
+		pad = room;
+	if (!left) {
+		memset(lb->v + lb->n, ' ', pad);
+		lb->n += pad, room -= pad;
+	}
+	if (len > room)
+		len = room;
+	memcpy(lb->v + lb->n, s, len);
+	lb->n += len, room -= len;
+	if (left) {
+		pad = pad > room ? room : pad;
+		memset(lb->v + lb->n, ' ', pad);
+		lb->n += pad;
+	}
+}
+
+/* One streamed row (or the header, row (size_t)-1): the columns padded
+ * to their widths, one space apart (raw: not padded). Millions of rows
+ * come through here: text cells are escaped straight from the cell, and
+ * the line is written at once. */
+static void stream_line(struct doc_stream *s, size_t row)
+{
+	const struct table *t = s->t;
+	struct line_buf lb = {.n = 0};
+	char raw[1024], buf[1024];
+
+	for (size_t i = 0; i < s->ncols; i++) {
+		const struct col *c = &t->cols[s->cols[i]];
+		const struct cell *cell =
+		    row == (size_t)-1 ? NULL : &t->rows[row].cells[s->cols[i]];
+		bool last = i + 1 == s->ncols;
+		int w = s->o->raw || (last && c->left) ? 0 : c->width;
+		const char *v = raw;
+
+		if (!cell)
+			v = c->header;
+		else if (cell->present && c->type == COL_STR)
+			v = cell->s ? cell->s : "";
+		else
+			cell_format(c, cell, s->o, raw, sizeof(raw));
+		text_escape(v, buf, sizeof(buf));
+		put_padded(&lb, i ? " " : "", 0, true);
+		put_padded(&lb, buf, w, c->left);
+	}
+	lb.v[lb.n++] = '\n';
+	fwrite(lb.v, 1, lb.n, s->f);
+}
+
+void text_stream_rows(struct doc_stream *s)
+{
+	if (!s->started) {
+		s->started = true;
+		s->cols =
+		    xcalloc(s->t->ncols ? s->t->ncols : 1, sizeof(*s->cols));
+		s->ncols = pick_cols(s->t, s->o, s->cols);
+		if (s->ncols && s->t->title && !s->o->raw)
+			print_title(s->t->title, s->f, s->o);
+		if (s->ncols && !s->o->noheadings)
+			stream_line(s, (size_t)-1);
+	}
+	for (size_t r = 0; s->ncols && r < s->t->nrows; r++)
+		if (!s->t->rows[r].json_only)
+			stream_line(s, r);
+}
+
+/* Item i of d, a stream: run it. Items it adds to d follow. */
+static void print_stream(const struct doc *d, size_t i, FILE *f,
+			 const struct out_opts *o, struct text_state *st)
+{
+	struct doc_stream s = {
+	    .d = (struct doc *)d, .index = i, .f = f, .o = o};
+
+	if (st->printed && !o->raw)
+		fputc('\n', f);
+	st->err = doc_stream_run(&s, st->errbuf, st->errlen);
+	st->table = false; /* a line after the rows follows them directly */
+	if (st->err == 0 && s.ncols) {
+		if (!o->raw)
+			print_notes(s.t, f);
+		st->printed = true;
+	}
+	free(s.cols);
+}
 
 static void print_items(const struct doc *d, FILE *f, const struct out_opts *o,
 			struct text_state *st)
 {
 	char buf[1024];
 
-	for (size_t i = 0; i < d->nitems; i++) {
+	for (size_t i = 0; i < d->nitems && !st->err; i++) {
 		const struct doc_item *it = &d->items[i];
 
+		if (it->fill) {
+			print_stream(d, i, f, o, st);
+			continue;
+		}
 		switch (it->kind) {
 		case DOC_TABLE:
 			if (!it->table || it->json_only ||
@@ -486,7 +590,7 @@ static void print_doc_notes(const struct doc *d, FILE *f, bool *first)
 int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
 		    char *err, size_t errlen)
 {
-	struct text_state st = {0};
+	struct text_state st = {.errbuf = err, .errlen = errlen};
 	bool first = true;
 	int r;
 
@@ -494,6 +598,8 @@ int doc_render_text(const struct doc *d, FILE *f, const struct out_opts *o,
 	if (r < 0)
 		return r;
 	print_items(d, f, o, &st);
+	if (st.err)
+		return st.err;
 	if (!o->raw)
 		print_doc_notes(d, f, &first);
 	return 0;

@@ -20,6 +20,7 @@ struct col {
 	enum col_type type;
 	bool left;
 	unsigned flags; /* COLF_ */
+	int width;	/* table_col_width(): streamed tables */
 };
 
 struct row {
@@ -49,6 +50,10 @@ struct table {
 	struct table_why *whys; /* reasons of absent cells, each once */
 	size_t nwhys, whys_alloc;
 };
+
+/* Drop every row (the columns, notes and reasons stay): a streamed
+ * table's rows once drawn. */
+void table_clear_rows(struct table *t);
 
 /* The reasons given with table_set_absent_why(), as note lines
  * ("PSS n/a: needs root"). */

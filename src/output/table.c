@@ -29,11 +29,7 @@ void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++)
-			free(t->rows[r].cells[c].s);
-		free(t->rows[r].cells);
-	}
+	table_clear_rows(t);
 	for (size_t c = 0; c < t->ncols; c++) {
 		free(t->cols[c].header);
 		free(t->cols[c].key);
@@ -66,6 +62,7 @@ size_t table_add_col(struct table *t, const char *header, const char *key,
 	c->type = type;
 	c->left = type == COL_STR || type == COL_JSON;
 	c->flags = 0;
+	c->width = 0;
 	return t->ncols++;
 }
 
@@ -74,9 +71,24 @@ void table_col_flags(struct table *t, size_t col, unsigned flags)
 	t->cols[col].flags |= flags;
 }
 
+void table_col_width(struct table *t, size_t col, int width)
+{
+	t->cols[col].width = width;
+}
+
 void table_col_left(struct table *t, size_t col, bool left)
 {
 	t->cols[col].left = left;
+}
+
+void table_clear_rows(struct table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++)
+			free(t->rows[r].cells[c].s);
+		free(t->rows[r].cells);
+	}
+	t->nrows = 0;
 }
 
 size_t table_add_row(struct table *t)
@@ -331,12 +343,16 @@ static bool header_matches(const char *header, const char *name)
 	return !*header && !*name;
 }
 
+/* A column text shows first (a text FLAGS column and a JSON-only
+ * "flags" in another place), then any. */
 ssize_t table_find_col(const struct table *t, const char *name)
 {
-	for (size_t c = 0; c < t->ncols; c++)
-		if (header_matches(t->cols[c].header, name) ||
-		    strcasecmp(t->cols[c].key, name) == 0)
-			return (ssize_t)c;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t c = 0; c < t->ncols; c++)
+			if ((pass || !(t->cols[c].flags & COLF_JSON_ONLY)) &&
+			    (header_matches(t->cols[c].header, name) ||
+			     strcasecmp(t->cols[c].key, name) == 0))
+				return (ssize_t)c;
 	return -1;
 }
 

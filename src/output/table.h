@@ -72,6 +72,10 @@ size_t table_add_col(struct table *t, const char *header, const char *key,
 		     enum col_type type);
 /* Set COLF_ flags on a column. */
 void table_col_flags(struct table *t, size_t col, unsigned flags);
+/* Text width of a column of a streamed table (doc_add_stream(): its rows
+ * are drawn as they come, so they cannot be measured); a longer cell
+ * overflows. 0, the default: no padding. */
+void table_col_width(struct table *t, size_t col, int width);
 /* Left-align a column (text columns are left-aligned by default, numbers
  * right-aligned). */
 void table_col_left(struct table *t, size_t col, bool left);
@@ -125,7 +129,7 @@ const char *table_title(const struct table *t);
 const char *table_col_header(const struct table *t, size_t col);
 const char *table_col_key(const struct table *t, size_t col);
 /* The column whose JSON key or header (case-insensitive, '-' or '_' for
- * a space) is name, or -1. */
+ * a space) is name, or -1; one that text shows first. */
 ssize_t table_find_col(const struct table *t, const char *name);
 /* Whether the cell holds a value. */
 bool table_cell_present(const struct table *t, size_t row, size_t col);
@@ -143,6 +147,12 @@ bool table_row_is_text_only(const struct table *t, size_t row);
  * escaped (no control characters). For the TUI and tests. */
 void table_cell_text(const struct table *t, size_t row, size_t col,
 		     const struct out_opts *o, char *buf, size_t n);
+
+/* The JSON text of t's rows (an array of objects, as in a document), or
+ * of row's object, for a COL_JSON cell of another table: an array or an
+ * object nested in a row. Compact; malloc'd. */
+char *table_json_text(const struct table *t);
+char *table_row_json_text(const struct table *t, size_t row);
 
 /* Draw one table as text (libsmartcols), with its title and notes. -o,
  * --raw and --noheadings apply. Returns 0, or -EINVAL when -o names no

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "../basic/macro.h"
+#include "table.h"
 
 /* Keys beyond plain characters, the same on every build. */
 enum tui_key {
@@ -60,5 +61,35 @@ void tui_fill(int row, unsigned attr);
 /* Ask for a line of text on row; returns false when cancelled (Escape
  * or an empty line gives true with an empty buf). */
 bool tui_prompt(int row, const char *question, char *buf, size_t n);
+
+/* --- a document's table on the screen (tui-doc.c) ----------------------
+ *
+ * The TUI draws the same tables the text renderer prints, cell by cell
+ * through table_cell_text(), each value that changed since the last
+ * refresh highlighted. */
+struct tui_table {
+	const struct table *tb;
+	const struct table *prev; /* the last refresh's, or NULL */
+	const size_t *match;	  /* tui_match_rows(tb, prev) */
+	bool highlight;		  /* mark the values that changed */
+	bool bytes;		  /* exact sizes */
+};
+
+/* Each row of cur's match in prev (the row with the same first cell and
+ * text cells), or SIZE_MAX: a new row. malloc'd, a slot per row of cur
+ * (cur or prev may be NULL). */
+size_t *tui_match_rows(const struct table *cur, const struct table *prev);
+/* The rows of tb that are not total lines, in order, into ret (a slot
+ * per row); returns how many. */
+size_t tui_plain_order(const struct table *tb, size_t *ret);
+/* Sort order[0..n) by the change of column col since the last refresh,
+ * largest first (col < 0: no change known). */
+void tui_order_by_change(const struct tui_table *tt, ssize_t col, size_t *order,
+			 size_t n);
+/* Draw tt's title, header and rows order[0..n) from row on, starting at
+ * *scroll (clamped so the rows fill the screen of rows x cols), and its
+ * total lines at the bottom. */
+void tui_draw_table(const struct tui_table *tt, const size_t *order, size_t n,
+		    int row, int rows, int cols, int *scroll);
 
 #endif

@@ -123,23 +123,46 @@ uint64_t view_pages_page_size(struct root *root)
 	return root ? root_page_size(root) : ROOT_PAGE_SIZE_ASSUMED;
 }
 
-void pages_add_notes(struct table *t, const struct pagescan_result *r)
+/* The notes of r into v (at most two); returns how many. */
+static size_t scan_notes(const struct pagescan_result *r, char v[2][600])
 {
 	char line[512];
+	size_t n = 0;
 
 	if (!r->have_count && !r->count_err.err) {
-		table_add_note(t, "map counts and cgroups not read "
-				  "(--flags-only)");
-		return;
+		snprintf(v[n++], sizeof(v[0]),
+			 "map counts and cgroups not read (--flags-only)");
+		return n;
 	}
 	if (!r->have_count) {
 		source_err_format(&r->count_err, line, sizeof(line));
-		table_add_note(t, "map counts unavailable: %s", line);
+		snprintf(v[n++], sizeof(v[0]), "map counts unavailable: %s",
+			 line);
 	}
 	if (!r->have_cgroup) {
 		source_err_format(&r->cgroup_err, line, sizeof(line));
-		table_add_note(t, "memory cgroups unavailable: %s", line);
+		snprintf(v[n++], sizeof(v[0]), "memory cgroups unavailable: %s",
+			 line);
 	}
+	return n;
+}
+
+void pages_add_notes(struct table *t, const struct pagescan_result *r)
+{
+	char v[2][600];
+	size_t n = scan_notes(r, v);
+
+	for (size_t i = 0; i < n; i++)
+		table_add_note(t, "%s", v[i]);
+}
+
+void pages_doc_notes(struct doc *d, const struct pagescan_result *r)
+{
+	char v[2][600];
+	size_t n = scan_notes(r, v);
+
+	for (size_t i = 0; i < n; i++)
+		doc_add_note(d, "%s", v[i]);
 }
 
 struct table *pages_matrix_table(const struct pageclass_counts *c, uint64_t ps)

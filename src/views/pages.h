@@ -26,6 +26,8 @@ uint64_t view_pages_page_size(struct root *root);
 
 /* Notes every page view adds: files that could not be read, and why. */
 void pages_add_notes(struct table *t, const struct pagescan_result *r);
+/* The same, as the document's notes (text: at its end). */
+void pages_doc_notes(struct doc *d, const struct pagescan_result *r);
 
 /* The use x list matrix of a scan as a table (phys --summary, usage
  * --exact): a row per use with pages, bytes, the lists and the dirty,

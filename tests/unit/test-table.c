@@ -355,6 +355,93 @@ static void test_doc_nest_compact(void **state)
 	doc_free(d);
 }
 
+/* A streamed table: rows drawn as they come, items added by the fill
+ * follow; a failing fill stops the rendering with its message. */
+static int stream_fill(void *ctx, struct doc *d, struct table *t,
+		       struct doc_stream *s, char *err, size_t errlen)
+{
+	int *fail = ctx;
+
+	for (uint64_t i = 0; i < 3; i++) {
+		size_t r = table_add_row(t);
+
+		table_set_str(t, r, 0, i == 1 ? "bb" : "a");
+		table_set_u64(t, r, 1, i * 1024);
+		if (i == 0)
+			doc_stream_flush(s);
+	}
+	if (*fail) {
+		snprintf(err, errlen, "it broke");
+		return -EIO;
+	}
+	doc_add_count(d, "total", NULL, 3);
+	doc_add_line(d, NULL, "3 rows");
+	return 0;
+}
+
+static struct doc *stream_doc(int *fail)
+{
+	struct table *t = table_new(NULL);
+	struct doc *d = doc_new();
+
+	table_add_col(t, "NAME", "name", COL_STR);
+	table_col_width(t, 0, 4);
+	table_add_col(t, "BYTES", "bytes", COL_BYTES);
+	table_col_width(t, 1, 8);
+	doc_add_count(d, "before", NULL, 1);
+	doc_add_stream(d, "rows", t, stream_fill, fail, NULL);
+	return d;
+}
+
+static void test_stream(void **state)
+{
+	struct out_opts o = {0};
+	struct table *sub = table_new(NULL);
+	char *s, *j, err[64] = "";
+	int fail = 0;
+	size_t n = 0;
+	FILE *f;
+	struct doc *d = stream_doc(&fail);
+
+	s = render_doc(d, false);
+	assert_string_equal(s, "NAME    BYTES\n"
+			       "a         0 B\n"
+			       "bb    1.0 KiB\n"
+			       "a     2.0 KiB\n"
+			       "3 rows\n");
+	doc_free(d);
+	d = stream_doc(&fail);
+	j = render_doc(d, true);
+	assert_string_equal(j, "{\n  \"before\": 1,\n  \"rows\": [\n"
+			       "    {\"name\":\"a\",\"bytes\":0},\n"
+			       "    {\"name\":\"bb\",\"bytes\":1024},\n"
+			       "    {\"name\":\"a\",\"bytes\":2048}\n  ],\n"
+			       "  \"total\": 3\n}\n");
+	free(s);
+	free(j);
+	doc_free(d);
+
+	/* a nested array through a COL_JSON cell */
+	table_add_col(sub, "N", "n", COL_COUNT);
+	table_set_u64(sub, table_add_row(sub), 0, 7);
+	j = table_json_text(sub);
+	assert_string_equal(j, "[{\"n\":7}]");
+	free(j);
+	j = table_row_json_text(sub, 0);
+	assert_string_equal(j, "{\"n\":7}");
+	free(j);
+	table_free(sub);
+
+	fail = 1;
+	d = stream_doc(&fail);
+	f = open_memstream(&s, &n);
+	assert_int_equal(doc_render(d, f, &o, err, sizeof(err)), -ECANCELED);
+	fclose(f);
+	assert_string_equal(err, "it broke");
+	free(s);
+	doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +454,7 @@ int main(void)
 	    cmocka_unit_test(test_doc_json_table),
 	    cmocka_unit_test(test_blank_and_getters),
 	    cmocka_unit_test(test_doc_nest_compact),
+	    cmocka_unit_test(test_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
