@@ -813,3 +813,12 @@ void series_owner_sentence(const char *owner_json, double bytes_per_s,
 	snprintf(buf, n, "%s holds %s, %s/s", who,
 		 series_owner_kind_text(p.kind), rate);
 }
+
+bool series_failed_has(const struct series_set *s, const char *source)
+{
+	json_object *f = s->failed ? json_tokener_parse(s->failed) : NULL;
+	bool r = f && json_object_object_get_ex(f, source, NULL);
+
+	json_object_put(f);
+	return r;
+}

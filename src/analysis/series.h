@@ -159,4 +159,7 @@ void series_set_fail(struct series_set *s, const char *source, const char *why);
 void series_add(struct series_set *s, const char *kind, const char *name,
 		int64_t value, const char *reclaim, char *owner);
 
+/* Is source named in the set's "failed" JSON (it could not be read)? */
+bool series_failed_has(const struct series_set *s, const char *source);
+
 #endif

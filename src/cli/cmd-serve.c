@@ -233,6 +233,43 @@ static unsigned conn_limit(void)
 	return room < SERVE_MAX_CONN ? (unsigned)room : SERVE_MAX_CONN;
 }
 
+struct serve_opts {
+	const char *listen;
+	unsigned long top_pools, top_owners;
+	double duration;
+	bool quiet;
+};
+
+/* One of serve's own options into o: -1 to go on, else the exit code. */
+static int serve_opt(struct ctx *ctx, int c, const char *arg,
+		     struct serve_opts *o)
+{
+	switch (c) {
+	case 'l':
+		o->listen = arg;
+		return -1;
+	case 't':
+		if (cli_parse_uint(arg, &o->top_pools) < 0 ||
+		    o->top_pools > 10000)
+			return cli_usage_error(ctx, "bad --top '%s'", arg);
+		return -1;
+	case 'O':
+		if (cli_parse_uint(arg, &o->top_owners) < 0 ||
+		    o->top_owners > 1000)
+			return cli_usage_error(ctx, "bad --owners-top '%s'",
+					       arg);
+		return -1;
+	case 'T':
+		if (cli_parse_duration(arg, &o->duration) < 0)
+			return cli_usage_error(ctx, "bad duration '%s'", arg);
+		return -1;
+	case 'q':
+		o->quiet = true;
+		return -1;
+	}
+	return cli_opt_default(ctx, c, arg);
+}
+
 int cmd_serve(int argc, char **argv, struct ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -244,7 +281,8 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
-	const char *listen = "127.0.0.1:9277";
+	struct serve_opts o = {
+	    .listen = "127.0.0.1:9277", .top_pools = 20, .top_owners = 5};
 	struct serve_state st = {.series = {.top_pools = 20,
 					    .pool_threshold = UINT64_MAX,
 					    .top_cgroups = 20,
@@ -254,51 +292,25 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	struct timespec wait;
 	socklen_t alen;
 	sigset_t set, old;
-	double duration = 0;
-	unsigned long top;
 	unsigned limit;
-	bool quiet = false;
 	int c, r, sig;
 
 	while ((c = getopt_long(argc, argv, "q" CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			listen = optarg;
-			continue;
-		case 't':
-			if (cli_parse_uint(optarg, &top) < 0 || top > 10000)
-				return cli_usage_error(ctx, "bad --top '%s'",
-						       optarg);
-			st.series.top_pools = top;
-			continue;
-		case 'O':
-			if (cli_parse_uint(optarg, &top) < 0 || top > 1000)
-				return cli_usage_error(
-				    ctx, "bad --owners-top '%s'", optarg);
-			st.series.top_owners = top;
-			continue;
-		case 'T':
-			if (cli_parse_duration(optarg, &duration) < 0)
-				return cli_usage_error(ctx, "bad duration '%s'",
-						       optarg);
-			continue;
-		case 'q':
-			quiet = true;
-			continue;
-		}
-		r = cli_opt_default(ctx, c, optarg);
+		r = serve_opt(ctx, c, optarg, &o);
 		if (r >= 0)
 			return r;
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'",
 				       argv[optind]);
-	if (parse_listen(listen, &addr, &alen) < 0)
+	st.series.top_pools = o.top_pools;
+	st.series.top_owners = o.top_owners;
+	if (parse_listen(o.listen, &addr, &alen) < 0)
 		return cli_usage_error(ctx,
 				       "bad --listen '%s' (HOST:PORT, "
 				       "[V6ADDR]:PORT)",
-				       listen);
+				       o.listen);
 	st.root = ctx_root(ctx);
 	if (!st.root)
 		return EXIT_FAIL;
@@ -322,16 +334,16 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		log_error("cannot listen on '%s': address in use or not "
 			  "available",
-			  listen);
+			  o.listen);
 		return EXIT_FAIL;
 	}
-	if (!quiet)
+	if (!o.quiet)
 		fprintf(stderr,
 			"memtally: serving metrics at http://%s/metrics\n",
-			listen);
-	if (duration > 0) {
-		wait.tv_sec = (time_t)duration;
-		wait.tv_nsec = (long)((duration - (double)wait.tv_sec) * 1e9);
+			o.listen);
+	if (o.duration > 0) {
+		wait.tv_sec = (time_t)o.duration;
+		wait.tv_nsec = (long)((o.duration - (double)wait.tv_sec) * 1e9);
 		do
 			sig = sigtimedwait(&set, NULL, &wait);
 		while (sig < 0 && errno == EINTR);

@@ -169,16 +169,6 @@ static int sides_from_db(const struct diff_opts *o, struct store_data *d,
 	return 0;
 }
 
-/* Did the owners fail on this side (named in its "failed")? */
-static bool owners_failed(const struct series_set *s)
-{
-	json_object *f = s->failed ? json_tokener_parse(s->failed) : NULL;
-	bool r = f && json_object_object_get_ex(f, "owners", NULL);
-
-	json_object_put(f);
-	return r;
-}
-
 /* Take the "owner" series out of s. */
 static void drop_owners(struct series_set *s)
 {
@@ -216,7 +206,8 @@ static int sides_from_paths(struct root *root, const struct diff_opts *o,
 	side_collect(b);
 	/* owners on one side only (an older snapshot, a captured tree)
 	 * would list every holder as appeared or gone: compare none */
-	if (owners_failed(&a->set) || owners_failed(&b->set)) {
+	if (series_failed_has(&a->set, "owners") ||
+	    series_failed_has(&b->set, "owners")) {
 		drop_owners(&a->set);
 		drop_owners(&b->set);
 	}
