@@ -8,7 +8,6 @@
  * draws each category with the pool tags that moved inside it as a tree,
  * and under a tag the module or process that holds it. */
 #include <errno.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
