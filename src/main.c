@@ -53,6 +53,12 @@ int main(int argc, char **argv)
 		argv += optind;
 	}
 	ctx.cmd = cmd->name;
+	r = ctx.json && (cmd->needs & CMD_NO_JSON)
+		? cli_check_json(cmd, 2,
+				 (char *[]){(char *)"", (char *)"--json"})
+		: cli_check_json(cmd, argc, argv);
+	if (r >= 0)
+		return r;
 	optind = 0; /* let the command's getopt start afresh */
 	r = cmd->fn(argc, argv, &ctx);
 	ctx_release(&ctx);

@@ -86,11 +86,22 @@ enum {
 	"  -h, --help         show this help\n"                                \
 	"      --version      show the version\n"
 
+/* What a command needs, checked once for every command (git's
+ * RUN_SETUP): CMD_LIVE and CMD_ROOT_LIVE by ctx_root() once the options
+ * are parsed, CMD_NO_JSON by main() before the command runs. */
+enum cmd_needs {
+	CMD_LIVE = 1 << 0,	/* the live system: --root DIR and -f refused */
+	CMD_ROOT_LIVE = 1 << 1, /* root, when it reads the live system */
+	CMD_NO_JSON = 1 << 2,	/* has no JSON output: --json refused */
+};
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct ctx *ctx);
 	const char *summary; /* one line, for `memtally --help` */
 	const char *help;    /* the whole of `memtally help NAME` */
+	unsigned needs;	     /* enum cmd_needs */
+	const char *why;     /* what needs it: "it reads the live page cache" */
 };
 
 extern const struct cmd commands[];
@@ -122,10 +133,9 @@ void cli_print_usage(FILE *f);
 /* Print the command's help text. */
 void cli_print_help(const struct cmd *c, FILE *f);
 
-/* For views of the live system only (files, file, empty): print why and
- * return -1 when --root DIR (other than /) or -f was given; else open the
- * root and return 0. what names the view in the message ("'files'"). */
-int cli_require_live(struct ctx *ctx, const char *what);
+/* A command's CMD_NO_JSON check over its arguments (main.c): a usage
+ * error when --json is among them. Returns EXIT_USAGE or -1 (go on). */
+int cli_check_json(const struct cmd *cmd, int argc, char **argv);
 
 /* Parse a size with optional binary suffix ("64M", "1.5GiB", "4096"). */
 int cli_parse_size(const char *s, uint64_t *ret);

@@ -100,7 +100,7 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 				       argv[optind + 1]);
 	if (empty_opts_check(&o, &err) < 0)
 		return cli_usage_error(ctx, "%s", err.msg);
-	if (cli_require_live(ctx, "'empty'") < 0)
+	if (!ctx_root(ctx))
 		return EXIT_FAIL;
 	if (view_empty(ctx_root(ctx), &o, &d, &err) < 0) {
 		log_error("%s", err.msg);

@@ -78,7 +78,7 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 						? "which file? (PATH missing)"
 						: "one PATH only");
 	o.path = argv[optind];
-	if (cli_require_live(ctx, "'file'") < 0)
+	if (!ctx_root(ctx))
 		return EXIT_FAIL;
 	if (view_file(ctx_root(ctx), &o, &d, &err) < 0) {
 		log_error("%s", err.msg);

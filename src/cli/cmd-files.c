@@ -110,14 +110,14 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 		if (r >= 0)
 			return r;
 	}
-	if (cli_require_live(ctx, "'files'") < 0)
-		return EXIT_FAIL;
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
 	if (isatty(STDERR_FILENO)) {
 		o.progress = progress;
 		o.userdata = &drawn;
 	}
+	if (!ctx_root(ctx))
+		return EXIT_FAIL;
 	r = view_files(ctx_root(ctx), &o, &d, &err);
 	if (drawn)
 		fputs("\r\033[K", stderr);

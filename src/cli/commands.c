@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../basic/log.h"
 #include "../basic/macro.h"
@@ -14,58 +15,65 @@
 
 const struct cmd commands[] = {
     {"usage", cmd_usage, "where every byte of RAM is, by use (default)",
-     cmd_usage_help},
+     cmd_usage_help, 0, NULL},
     {"pools", cmd_pools,
      "kernel pool tags: slab caches, vmalloc callers, allocinfo sites",
-     cmd_pools_help},
+     cmd_pools_help, 0, NULL},
     {"top", cmd_top,
      "live full-screen view of the kernel pools (PoolMon's screen)",
-     cmd_top_help},
+     cmd_top_help, 0, NULL},
     {"free", cmd_free,
      "free page blocks by order, zone and migrate type; fragmentation",
-     cmd_free_help},
+     cmd_free_help, 0, NULL},
     {"snapshot", cmd_snapshot,
-     "save every kernel file the views read into one file", cmd_snapshot_help},
+     "save every kernel file the views read into one file", cmd_snapshot_help,
+     0, NULL},
     {"sources", cmd_sources,
      "the kernel interfaces memtally reads, and whether each is readable",
-     cmd_sources_help},
+     cmd_sources_help, 0, NULL},
     {"diff", cmd_diff,
      "what grew or shrank between two snapshots, and who owns it",
-     cmd_diff_help},
+     cmd_diff_help, 0, NULL},
     {"record", cmd_record,
      "record samples into a database (SQLite), for leaks and report",
-     cmd_record_help},
+     cmd_record_help, 0, NULL},
     {"leaks", cmd_leaks, "what grows in a recording, how fast, and who owns it",
-     cmd_leaks_help},
+     cmd_leaks_help, 0, NULL},
     {"report", cmd_report,
      "a recording as one self-contained HTML report with charts",
-     cmd_report_help},
+     cmd_report_help, 0, NULL},
     {"serve", cmd_serve, "Prometheus metrics over HTTP (loopback by default)",
-     cmd_serve_help},
+     cmd_serve_help, CMD_NO_JSON, "it serves Prometheus text"},
     {"procs", cmd_procs, "memory per process: RSS, PSS, USS, swap, page tables",
-     cmd_procs_help},
+     cmd_procs_help, 0, NULL},
     {"cgroups", cmd_cgroups,
      "memory per cgroup (service, container), kernel memory included",
-     cmd_cgroups_help},
+     cmd_cgroups_help, 0, NULL},
     {"owners", cmd_owners,
      "kernel memory processes hold through descriptors and IPC objects",
-     cmd_owners_help},
+     cmd_owners_help, CMD_LIVE, "it reads the live system's open descriptors"},
     {"files", cmd_files,
-     "page cache per file: cached, dirty, writeback, evicted", cmd_files_help},
-    {"file", cmd_file, "one file's page cache residency map", cmd_file_help},
+     "page cache per file: cached, dirty, writeback, evicted", cmd_files_help,
+     CMD_LIVE, "it reads the live page cache"},
+    {"file", cmd_file, "one file's page cache residency map", cmd_file_help,
+     CMD_LIVE, "it reads the live page cache"},
     {"phys", cmd_phys,
      "physical pages one by one: use, list, flags, cgroup, owners",
-     cmd_phys_help},
+     cmd_phys_help, CMD_ROOT_LIVE,
+     "/proc/kpageflags is root's only (CAP_SYS_ADMIN); 'usage' and 'free' work "
+     "without"},
     {"ranges", cmd_ranges,
      "physical RAM ranges by node and zone, with their pages by use",
-     cmd_ranges_help},
+     cmd_ranges_help, CMD_ROOT_LIVE,
+     "/proc/kpageflags is root's only (CAP_SYS_ADMIN); 'usage' and 'free' work "
+     "without"},
     {"lists", cmd_lists,
      "LRU lists, reclaim cost, MGLRU generations, refault rates",
-     cmd_lists_help},
+     cmd_lists_help, 0, NULL},
     {"empty", cmd_empty,
      "RAMMap's Empty actions: page out, drop caches, sync, compact",
-     cmd_empty_help},
-    {"help", cmd_help, "show help for a command", cmd_help_help},
+     cmd_empty_help, CMD_LIVE, "it acts on the live system"},
+    {"help", cmd_help, "show help for a command", cmd_help_help, 0, NULL},
 };
 const size_t n_commands = ELEMENTSOF(commands);
 
@@ -192,12 +200,16 @@ int cli_usage_error(struct ctx *ctx, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+static int check_needs(const struct ctx *ctx);
+
 struct root *ctx_root(struct ctx *ctx)
 {
 	int r;
 
 	if (ctx->root)
 		return ctx->root;
+	if (check_needs(ctx) < 0)
+		return NULL;
 	if (ctx->file && ctx->root_dir) {
 		log_error("--root and -f cannot be used together");
 		return NULL;
@@ -321,20 +333,41 @@ int cli_parse_seconds(const char *s, double max, double *ret)
 }
 
 /* Refuse politely when the root is not the live system. */
-int cli_require_live(struct ctx *ctx, const char *what)
+int cli_check_json(const struct cmd *cmd, int argc, char **argv)
 {
-	struct root *root;
+	if (!(cmd->needs & CMD_NO_JSON))
+		return -1;
+	for (int i = 1; i < argc && !streq(argv[i], "--"); i++)
+		if (streq(argv[i], "--json")) {
+			fprintf(stderr,
+				"%s %s: --json is not available here: %s\n",
+				log_prog, cmd->name, cmd->why);
+			return EXIT_USAGE;
+		}
+	return -1;
+}
 
-	if (ctx->file || (ctx->root_dir && !streq(ctx->root_dir, "/"))) {
+/* The command's CMD_LIVE and CMD_ROOT_LIVE needs, before its root is
+ * opened: 0, or -1 with the reason printed. */
+static int check_needs(const struct ctx *ctx)
+{
+	const struct cmd *cmd = ctx->cmd ? cmd_find(ctx->cmd) : NULL;
+	bool live = !ctx->file && (!ctx->root_dir || streq(ctx->root_dir, "/"));
+
+	if (!cmd)
+		return 0;
+	if ((cmd->needs & CMD_LIVE) && !live) {
 		/* the same words for --root and -f: a snapshot replays a
 		 * tree exactly */
-		log_error("%s is unavailable on a captured tree or snapshot: "
-			  "it reads the live page cache",
-			  what);
+		log_error("'%s' is unavailable on a captured tree or "
+			  "snapshot: %s",
+			  cmd->name, cmd->why);
 		return -1;
 	}
-	root = ctx_root(ctx);
-	if (!root)
+	if ((cmd->needs & CMD_ROOT_LIVE) && live && geteuid() != 0) {
+		log_error("'%s' needs root on the live system: %s", cmd->name,
+			  cmd->why);
 		return -1;
+	}
 	return 0;
 }
