@@ -29,6 +29,8 @@ enum cf {
 	CF_SOCK,
 	CF_SLAB_R,
 	CF_SLAB_U,
+	CF_DYING,
+	CF_PINNED,
 	CF_DIRTY,
 	CF_WRITEBACK,
 	_CF_MAX,
@@ -53,6 +55,8 @@ static const struct {
 		   true},
     [CF_SLAB_U] = {"SLAB_U", "slab_unreclaimable", "slab_u",
 		   CGS_SLAB_UNRECLAIMABLE, true},
+    [CF_DYING] = {"DYING", "dying_count", "dying", -1, true},
+    [CF_PINNED] = {"PINNED", "dying_bytes", "pinned", -1, true},
     [CF_DIRTY] = {"DIRTY", "file_dirty", "dirty", CGS_FILE_DIRTY, false},
     [CF_WRITEBACK] = {"WRITEBACK", "file_writeback", "writeback",
 		      CGS_FILE_WRITEBACK, false},
@@ -85,6 +89,10 @@ static uint64_t node_val(const struct cgroup_node *n, int f)
 		return n->current;
 	case CF_KERNEL:
 		return n->kernel;
+	case CF_DYING:
+		return n->dying_count;
+	case CF_PINNED:
+		return n->dying_bytes;
 	default:
 		if (!n->has_stat)
 			return VAL_ABSENT;
@@ -162,7 +170,8 @@ static struct table *rows_table_new(void)
 	table_col_flags(t, c, COLF_JSON_ONLY);
 	for (int k = 0; k < _CF_MAX; k++) {
 		c = table_add_col(t, cf_cols[k].header, cf_cols[k].key,
-				  k == CF_PROCS ? COL_COUNT : COL_BYTES);
+				  k == CF_PROCS || k == CF_DYING ? COL_COUNT
+								 : COL_BYTES);
 		if (!cf_cols[k].text)
 			table_col_flags(t, c, COLF_HIDDEN);
 	}
@@ -185,6 +194,39 @@ static void rows_table_add(struct table *t, const struct cgroup_node *n,
 		table_set_u64(t, row, col++, node_val(n, k));
 }
 
+/* How DYING and PINNED are had on this hierarchy. */
+static void dying_notes(struct table *t, const struct cgroups *cg)
+{
+	const struct cgroup_node *r = &cg->v[0];
+
+	if (r->version == 1 && !val_has(r->dying_count)) {
+		table_add_note(t, "DYING, PINNED: n/a, no /proc/cgroups to "
+				  "count removed memory cgroups.");
+	} else if (r->version == 1) {
+		table_add_note(t,
+			       "DYING: %llu memory cgroups removed but still "
+			       "charged (/proc/cgroups num_cgroups %llu less "
+			       "%zu live directories); v1 has no count per "
+			       "cgroup, so only the root's is known.",
+			       (unsigned long long)r->dying_count,
+			       (unsigned long long)cg->v1_num_cgroups, cg->n);
+		table_add_note(t, "PINNED (v1, an estimate): usage_in_bytes "
+				  "less the live children's, less the "
+				  "cgroup's own pages (memory.stat rss + "
+				  "cache) and own kernel memory, summed "
+				  "down the tree; under the per-CPU charge "
+				  "stock (64 pages a CPU) counts as 0.");
+	} else {
+		table_add_note(t, "DYING: cgroup.stat nr_dying_descendants. "
+				  "PINNED (an estimate, an upper bound): where "
+				  "a cgroup has dying children, its "
+				  "memory.current less its live children's "
+				  "(it has no processes of its own), summed "
+				  "down the tree; n/a where memory.current is "
+				  "(the root).");
+	}
+}
+
 static void add_notes(struct table *t, const struct cgroups *cg,
 		      bool any_summed, bool missing_stat)
 {
@@ -205,6 +247,7 @@ static void add_notes(struct table *t, const struct cgroups *cg,
 		table_add_note(t, "KERNEL is the sum of the parts where this "
 				  "kernel's memory.stat has no 'kernel' line "
 				  "(before Linux 5.18).");
+	dying_notes(t, cg);
 	if (missing_stat)
 		table_add_note(t, "Some cgroups' memory.stat could not be "
 				  "read; their figures are n/a.");
@@ -258,9 +301,9 @@ int view_cgroups(struct root *root, const struct cgroups_opts *o,
 	size_t top = 0;
 	struct doc *d;
 
-	/* without a start point the walk can stop at the depth shown */
-	cgroups_collect(root, o->have_depth && !o->start ? (int)o->depth : -1,
-			&cg);
+	/* the whole tree, even for a shallow view: what dying cgroups pin
+	 * is read off their parent against every live child below it */
+	cgroups_collect(root, -1, &cg);
 	if (cg.n == 0) {
 		*ret = none_doc(cg.why);
 		cgroups_release(&cg);

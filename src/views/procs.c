@@ -17,6 +17,8 @@
 #include "../basic/human.h"
 #include "../basic/parse.h"
 #include "../basic/xalloc.h"
+#include "../analysis/owners.h"
+#include "../model/owners.h"
 #include "../model/procs.h"
 #include "../sources/meminfo.h"
 #include "../sources/passwd.h"
@@ -33,6 +35,9 @@ enum pf {
 	PF_SWAPPSS,
 	PF_LOCKED,
 	PF_PTE,
+	PF_KERNEL,
+	PF_HUGETLB,
+	PF_FOOTPRINT,
 	_PF_MAX,
 };
 
@@ -49,7 +54,18 @@ static const struct {
     [PF_SWAPPSS] = {"SWAPPSS", "swap_pss", "swappss"},
     [PF_LOCKED] = {"LOCKED", "locked", "locked"},
     [PF_PTE] = {"PTE", "page_tables", "pte"},
+    [PF_KERNEL] = {"KERNEL", "kernel", "kernel"},
+    [PF_HUGETLB] = {"HUGETLB", "hugetlb", "hugetlb"},
+    [PF_FOOTPRINT] = {"FOOTPRINT", "footprint", "footprint"},
 };
+
+/* THREAD_SIZE, each thread's kernel stack: 16 KiB on x86_64 and arm64
+ * (8 KiB on some 32-bit machines, 32 KiB with KASAN): an estimate. */
+#define KSTACK_SIZE (16 * 1024)
+
+/* A process holding this much through its descriptors gets a note
+ * pointing at `memtally owners`. */
+#define KERNEL_NOTE_MIN (64ULL << 20)
 
 enum sort_special { SORT_PID = _PF_MAX, SORT_COMM, SORT_USER, SORT_COUNT };
 
@@ -60,6 +76,9 @@ struct prow {
 	char user[64];
 	uint64_t nprocs;
 	uint64_t f[_PF_MAX];
+	uint64_t threads;
+	uint64_t fd_kernel; /* KERNEL's part held through descriptors */
+	uint64_t fd_files;  /* memfd, tmpfs, deleted files, SysV shm held */
 };
 
 struct sort_by {
@@ -81,6 +100,11 @@ int procs_sort_key(const char *s)
 	if (streq(s, "count") || streq(s, "procs"))
 		return SORT_COUNT;
 	return -1;
+}
+
+bool procs_sort_needs_kernel(int k)
+{
+	return k == PF_KERNEL || k == PF_FOOTPRINT;
 }
 
 static void user_name(const struct passwd_db *db, uint64_t uid, char *buf,
@@ -119,6 +143,18 @@ static uint64_t add_abs(uint64_t a, uint64_t b)
 	return s;
 }
 
+/* Huge pages the process maps: smaps_rollup's Private_Hugetlb +
+ * Shared_Hugetlb, or status HugetlbPages where those are absent. */
+static uint64_t proc_hugetlb(const struct proc *p)
+{
+	uint64_t a = p->sm.v[SM_PRIVATE_HUGETLB],
+		 b = p->sm.v[SM_SHARED_HUGETLB];
+
+	if (val_has(a) && val_has(b))
+		return a + b;
+	return p->st.v[ST_HUGETLBPAGES];
+}
+
 static void prow_from_proc(const struct proc *p, const struct passwd_db *db,
 			   struct prow *r)
 {
@@ -138,6 +174,11 @@ static void prow_from_proc(const struct proc *p, const struct passwd_db *db,
 	r->f[PF_SWAPPSS] = p->sm.v[SM_SWAPPSS];
 	r->f[PF_LOCKED] = p->sm.v[SM_LOCKED];
 	r->f[PF_PTE] = p->st.v[ST_VMPTE];
+	r->f[PF_HUGETLB] = proc_hugetlb(p);
+	/* filled by the owners join (kernel_join) where it can be had */
+	r->f[PF_KERNEL] = r->f[PF_FOOTPRINT] = VAL_ABSENT;
+	r->fd_kernel = r->fd_files = VAL_ABSENT;
+	r->threads = p->st.v[ST_THREADS];
 }
 
 static void prow_add(struct prow *acc, const struct prow *r)
@@ -145,6 +186,73 @@ static void prow_add(struct prow *acc, const struct prow *r)
 	acc->nprocs += r->nprocs;
 	for (int i = 0; i < _PF_MAX; i++)
 		acc->f[i] = add_abs(acc->f[i], r->f[i]);
+	acc->threads = add_abs(acc->threads, r->threads);
+	acc->fd_kernel = add_abs(acc->fd_kernel, r->fd_kernel);
+	acc->fd_files = add_abs(acc->fd_files, r->fd_files);
+}
+
+/* Whether kind k's memory is the kernel's own (pipe buffers, socket
+ * queues, BPF maps, io_uring rings, messages, epoll items, GPU buffers)
+ * rather than file pages (memfd, tmpfs, SysV shm, deleted files: shmem
+ * or page cache, which RSS and USS already count where mapped) or huge
+ * pages (their own column). */
+static bool kind_is_kernel(enum owner_kind k)
+{
+	enum acct_cat c = owner_kind_info(k)->cat;
+
+	return c != ACCT_SHMEM && c != ACCT_PAGE_CACHE && c != ACCT_HUGETLB;
+}
+
+static int prow_pid_cmp(const void *a, const void *b)
+{
+	const struct prow *const *x = a, *const *y = b;
+
+	return ((*x)->pid > (*y)->pid) - ((*x)->pid < (*y)->pid);
+}
+
+/* KERNEL and FOOTPRINT for each row from the owner set: the kernel
+ * objects each process is the first holder of (so a shared pipe counts
+ * once), plus its page tables (VmPTE) and kernel stacks (threads x
+ * THREAD_SIZE). A process the owners walk did not see (unreadable, or
+ * it came or went between the two walks) keeps them absent. */
+static void kernel_join(struct prow *rows, size_t n,
+			const struct owner_set *set)
+{
+	_cleanup_free_ struct prow **by = xcalloc(n ? n : 1, sizeof(*by));
+	struct prow key, *kp = &key;
+
+	for (size_t i = 0; i < n; i++) {
+		by[i] = &rows[i];
+		if (owner_set_find_proc(set, rows[i].pid))
+			rows[i].fd_kernel = rows[i].fd_files = 0;
+	}
+	qsort(by, n, sizeof(*by), prow_pid_cmp);
+	for (size_t i = 0; i < set->nobjs; i++) {
+		const struct owner_obj *o = &set->objs[i];
+		struct prow **hit;
+
+		if (!o->nholders || !val_has(o->bytes) ||
+		    o->kind == OWN_HUGETLB)
+			continue;
+		key.pid = o->holders[0];
+		hit = bsearch(&kp, by, n, sizeof(*by), prow_pid_cmp);
+		if (!hit || !val_has((*hit)->fd_kernel))
+			continue;
+		if (kind_is_kernel(o->kind))
+			(*hit)->fd_kernel += o->bytes;
+		else
+			(*hit)->fd_files += o->bytes;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct prow *r = &rows[i];
+
+		if (!val_has(r->fd_kernel) || !val_has(r->f[PF_PTE]) ||
+		    !val_has(r->threads))
+			continue;
+		r->f[PF_KERNEL] =
+		    r->fd_kernel + r->f[PF_PTE] + r->threads * KSTACK_SIZE;
+		r->f[PF_FOOTPRINT] = add_abs(r->f[PF_USS], r->f[PF_KERNEL]);
+	}
 }
 
 /* Sizes and counts: biggest first; names and PIDs: ascending. Absent
@@ -298,7 +406,7 @@ static struct table *unreadable_table(struct table *t, const struct procs *ps)
 
 /* The columns for a grouping. The PID is a text column in text, so the
  * total row can leave it blank, and a number in JSON. */
-static struct table *rows_table_new(enum procs_group group)
+static struct table *rows_table_new(enum procs_group group, bool kernel)
 {
 	struct table *t = table_new(NULL);
 	size_t c;
@@ -316,8 +424,13 @@ static struct table *rows_table_new(enum procs_group group)
 		table_add_col(t, "COMMAND", "comm", COL_STR);
 	if (group != PROCS_GROUP_NONE)
 		table_add_col(t, "PROCS", "procs", COL_COUNT);
-	for (int i = 0; i < _PF_MAX; i++)
-		table_add_col(t, pf_cols[i].header, pf_cols[i].key, COL_BYTES);
+	for (int i = 0; i < _PF_MAX; i++) {
+		c = table_add_col(t, pf_cols[i].header, pf_cols[i].key,
+				  COL_BYTES);
+		/* not collected: in text only when asked for with -o */
+		if (!kernel && (i == PF_KERNEL || i == PF_FOOTPRINT))
+			table_col_flags(t, c, COLF_HIDDEN);
+	}
 	return t;
 }
 
@@ -403,19 +516,125 @@ static void add_notes(struct table *t, struct root *root,
 		table_add_note(t, "No process matched.");
 }
 
+/* What the owners walk gave KERNEL: whether it ran, why not, its set. */
+struct kernel_walk {
+	bool asked; /* --kernel */
+	bool ran;
+	const char *why; /* when it did not run */
+	struct owner_set set;
+};
+
+/* Collect the owner set for the processes in rows (only those: the
+ * walk costs a readlink per descriptor) and join it; on a captured tree
+ * or a snapshot there are no descriptors to walk. */
+static void kernel_collect(struct root *root, const struct procs_opts *o,
+			   struct prow *rows, size_t n, struct kernel_walk *kw)
+{
+	_cleanup_free_ int *pids = xcalloc(n ? n : 1, sizeof(int));
+	struct owners_collect_opts oo = {
+	    .pids = pids, .npids = n, .uid = (uid_t)-1};
+
+	memset(kw, 0, sizeof(*kw));
+	if (!o->kernel) {
+		kw->why = "not collected (--kernel walks every open "
+			  "descriptor for them)";
+		return;
+	}
+	kw->asked = true;
+	if (!root_is_live(root)) {
+		kw->why = "the descriptors behind them are read on a live "
+			  "system only, not from --root or -f";
+		return;
+	}
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		pids[i] = rows[i].pid;
+	if (owners_collect(root, &oo, &kw->set) < 0) {
+		owner_set_release(&kw->set);
+		kw->why = "'/proc' could not be walked for descriptors";
+		return;
+	}
+	kw->ran = true;
+	kernel_join(rows, n, &kw->set);
+}
+
+/* The per-process rows (before grouping) whose descriptors hold much:
+ * a pointer to `memtally owners`, the three biggest of each sort. */
+static void kernel_pointer_notes(struct table *t, const struct prow *rows,
+				 size_t n, bool exact)
+{
+	for (int files = 0; files < 2; files++) {
+		uint64_t last = UINT64_MAX;
+
+		for (int k = 0; k < 3; k++) {
+			const struct prow *best = NULL;
+			char b[32];
+
+			for (size_t i = 0; i < n; i++) {
+				uint64_t v = files ? rows[i].fd_files
+						   : rows[i].fd_kernel;
+
+				if (val_has(v) && v >= KERNEL_NOTE_MIN &&
+				    v < last &&
+				    (!best || v > (files ? best->fd_files
+							 : best->fd_kernel)))
+					best = &rows[i];
+			}
+			if (!best)
+				break;
+			last = files ? best->fd_files : best->fd_kernel;
+			table_add_note(
+			    t,
+			    files
+				? "pid %d (%s) holds %s in files through its "
+				  "descriptors (memfd, tmpfs, deleted; not in "
+				  "KERNEL, in USS where mapped): 'memtally "
+				  "owners -p %d' names them."
+				: "pid %d (%s) holds %s in kernel objects "
+				  "through its descriptors: 'memtally owners "
+				  "-p %d' names them.",
+			    best->pid, best->comm,
+			    note_size(last, exact, b, sizeof(b)), best->pid);
+		}
+	}
+}
+
+static void kernel_notes(struct table *t, const struct kernel_walk *kw,
+			 const struct prow *rows, size_t n, bool exact)
+{
+	if (n == 0)
+		return;
+	if (!kw->ran && kw->why) {
+		table_add_note(t, "KERNEL, FOOTPRINT: %s%s.",
+			       kw->asked ? "n/a, " : "", kw->why);
+		return;
+	}
+	table_add_note(t, "KERNEL: kernel objects held through descriptors "
+			  "(pipes, sockets, BPF, io_uring, messages, epoll; "
+			  "each under its lowest holder), page tables, and "
+			  "kernel stacks estimated as threads x 16 KiB. "
+			  "FOOTPRINT = USS + KERNEL.");
+	for (size_t i = 0; i < kw->set.nnotes; i++)
+		table_add_note(t, "KERNEL: %s.", kw->set.notes[i]);
+	kernel_pointer_notes(t, rows, n, exact);
+}
+
 /* Rows to document: sorted, grouped, cut to --top, with the totals. */
 static struct doc *fill(struct root *root, const struct procs_opts *o,
-			const struct procs *ps, struct prow *rows, size_t nrows)
+			const struct procs *ps, const struct kernel_walk *kw,
+			struct prow *rows, size_t nrows)
 {
 	struct sort_by by = {o->sort_given ? o->sort : PF_PSS, o->reverse};
 	struct doc *d = doc_new();
-	struct table *t = rows_table_new(o->group);
+	struct table *t = rows_table_new(o->group, o->kernel);
 	struct prow tot;
 	size_t shown;
 
 	memset(&tot, 0, sizeof(tot));
 	for (size_t i = 0; i < nrows; i++)
 		prow_add(&tot, &rows[i]);
+	kernel_notes(t, kw, rows, nrows, o->exact_notes);
 	if (o->group != PROCS_GROUP_NONE)
 		nrows = group_rows(rows, nrows, o->group);
 	qsort_r(rows, nrows, sizeof(*rows), prow_cmp, &by);
@@ -439,6 +658,7 @@ int view_procs(struct root *root, const struct procs_opts *o, struct doc **ret,
 	struct passwd_db db = {0};
 	uint64_t want_uid = VAL_ABSENT;
 	struct source_err serr;
+	struct kernel_walk kw;
 	struct procs ps;
 	size_t nrows;
 	int r;
@@ -456,7 +676,10 @@ int view_procs(struct root *root, const struct procs_opts *o, struct doc **ret,
 		return r == -EINVAL ? -EIO : r;
 	}
 	rows = select_rows(&ps, &db, o, want_uid, &nrows);
-	*ret = fill(root, o, &ps, rows, nrows);
+	kernel_collect(root, o, rows, nrows, &kw);
+	*ret = fill(root, o, &ps, &kw, rows, nrows);
+	if (kw.ran)
+		owner_set_release(&kw.set);
 	procs_release(&ps);
 	passwd_release(&db);
 	return 0;

@@ -21,13 +21,18 @@ struct procs_opts {
 	const char *user;	/* only this real user (name or uid) */
 	const char *comm;	/* only names matching this glob */
 	enum procs_group group; /* one row per comm or per user */
-	bool exact_notes;	/* the sizes in the tie-back note as exact bytes
-				 * (--bytes), not human */
+	bool kernel;	  /* collect KERNEL and FOOTPRINT: the owners walk of
+			   * every open descriptor of the rows shown (live only) */
+	bool exact_notes; /* the sizes in the tie-back note as exact bytes
+			   * (--bytes), not human */
 };
 
 /* The sort key named s (pss, rss, uss, anon, ..., pid, comm, user,
  * count, or a JSON key), or -1. */
 int procs_sort_key(const char *s);
+/* Whether sort key k (procs_sort_key()'s answer) needs the owners walk
+ * (kernel, footprint). */
+bool procs_sort_needs_kernel(int k);
 
 /* Fill *ret with the document: table "rows", section "totals" {"procs",
  * "rss", ...}, JSON-only table "unreadable" [{"pid", "comm", "reason"}],

@@ -11,6 +11,7 @@
 
 #include "../analysis/accounting.h"
 #include "../basic/human.h"
+#include "../model/cgroups.h"
 #include "../model/snapshot.h"
 #include "../sources/iomem.h"
 #include "pages.h"
@@ -255,15 +256,38 @@ static uint64_t physical_ram(const struct snapshot *snap,
 	return ram;
 }
 
+/* Dying memory cgroups that pin much (over 5% of RAM or 256 MiB): a
+ * sentence for the verdict. Only with a known count (v1 without
+ * /proc/cgroups cannot tell dying from the parent's own charge). */
+static void dying_verdict(struct root *root, const struct accounting *a,
+			  char *buf, size_t n)
+{
+	uint64_t count, bytes;
+	size_t len = strlen(buf);
+	char h[32];
+
+	if (cgroups_dying_total(root, &count, &bytes) < 0 || !val_has(count) ||
+	    count == 0 || !val_has(bytes))
+		return;
+	if (bytes <= 256ULL << 20 && bytes * 20 <= a->total)
+		return;
+	snprintf(buf + len, n - len,
+		 "; %llu removed memory cgroups still pin about %s (dying: "
+		 "their page cache keeps them charged): 'memtally cgroups -s "
+		 "pinned'",
+		 (unsigned long long)count, human_bytes(bytes, h, sizeof(h)));
+}
+
 /* The figures above the tables: text lines and JSON values, in the
  * JSON contract's key order. */
-static void add_header(struct doc *d, const struct snapshot *snap,
-		       const struct accounting *a)
+static void add_header(struct doc *d, struct root *root,
+		       const struct snapshot *snap, const struct accounting *a)
 {
-	char verdict[512], why[400];
+	char verdict[768], why[400];
 	uint64_t phys = physical_ram(snap, a, why, sizeof(why));
 
 	accounting_verdict(a, verdict, sizeof(verdict));
+	dying_verdict(root, a, verdict, sizeof(verdict));
 	doc_add_bytes(d, "total_bytes", NULL, a->total);
 	doc_add_bytes(d, "available_bytes", NULL, a->available);
 	if (val_has(a->available))
@@ -321,7 +345,7 @@ int view_usage(struct root *root, const struct usage_opts *o, struct doc **ret,
 				 "'/proc/meminfo' lacks MemTotal or MemFree");
 	}
 	d = doc_new();
-	add_header(d, &snap, &a);
+	add_header(d, root, &snap, &a);
 	cats = doc_add_table(d, "categories", categories_table(&a, o));
 	add_notes(cats, &a, mi);
 	if (o->deep)

@@ -43,6 +43,46 @@ echo "hog rank by PSS: $rank"
 "$M" procs -s bogus >/dev/null 2>&1; [ $? = 2 ] || { echo "FAIL: bad sort key not exit 2"; fail=1; }
 "$M" procs -p 99999999999 >/dev/null 2>&1; [ $? = 2 ] || { echo "FAIL: pid out of range not exit 2"; fail=1; }
 
+# KERNEL: a helper holding a unix socket pair with ~4 MiB queued and
+# never read, and 4 threads; its KERNEL is at least the queue, page tables
+# and 5 stacks; FOOTPRINT = USS + KERNEL; a note points to owners
+python3 -c '
+import socket, threading, time
+a, b = socket.socketpair()
+a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8 << 20)
+b.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+a.setblocking(False)
+sent = 0
+try:
+    while sent < (4 << 20):
+        sent += a.send(b"q" * 65536)
+except BlockingIOError:
+    pass
+for _ in range(4):
+    threading.Thread(target=time.sleep, args=(120,), daemon=True).start()
+open("/tmp/memtally-live-kq-'$$'", "w").write(str(sent))
+time.sleep(120)' &
+kq=$!
+trap 'kill $hog $kq 2>/dev/null; wait $hog $kq 2>/dev/null; rm -f /tmp/memtally-live-kq-$$' EXIT
+for _ in $(seq 50); do [ -s /tmp/memtally-live-kq-$$ ] && break; sleep 0.1; done
+sent=$(cat /tmp/memtally-live-kq-$$ 2>/dev/null || echo 0)
+out=$("$M" procs --json --kernel -p $kq) || { echo "FAIL: procs --kernel exited $?"; exit 1; }
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d["rows"][0]
+sent = '$sent'
+k, u, f, pte = r["kernel"], r["uss"], r["footprint"], r["page_tables"]
+print("kq: queued %d KiB, KERNEL %s KiB, USS %d KiB, FOOTPRINT %s KiB" %
+      (sent >> 10, k and k >> 10, u >> 10, f and f >> 10))
+ok = k is not None and k >= sent + pte + 5 * 16384 and f == u + k
+ok = ok and r["hugetlb"] == 0
+ok = ok and (sent < (64 << 20) or any("memtally owners -p" in n for n in d["notes"]))
+sys.exit(0 if ok and sent >= (1 << 20) else 1)' || { echo "FAIL: KERNEL below the queued bytes, or FOOTPRINT != USS + KERNEL"; fail=1; }
+# sorting by kernel walks the descriptors by itself; the helper ranks high
+"$M" procs -s kernel -n 5 | grep -q "^ *$kq " || { echo "FAIL: -s kernel -n 5 lacks the helper"; fail=1; }
+"$M" procs | grep -q "KERNEL, FOOTPRINT: not collected" || { echo "FAIL: no not-collected note"; fail=1; }
+
 # PSS total against smem on the same state (smem reads full smaps)
 if command -v smem >/dev/null; then
 	ours=$("$M" procs --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["pss"] >> 10)')
