@@ -1,40 +1,19 @@
-/* `memtally serve`: Prometheus metrics over HTTP (libmicrohttpd).
+/* `memtally serve`: Prometheus metrics over HTTP.
  *
- * One internal polling thread of libmicrohttpd answers requests; each
- * GET /metrics reads the kernel afresh (the same series `record` stores,
- * output/prom.c renders them), so a scrape costs one read of each source
- * and nothing runs between scrapes. It binds to loopback unless --listen
- * names another address. Anything but GET or HEAD is 405, any other path
- * 404; malformed requests are answered 400 by libmicrohttpd itself. The
- * main thread waits for SIGTERM or SIGINT (or --duration), then stops the
- * daemon cleanly.
- *
- * A local user must not be able to block scrapes (issue 12: 64 idle
- * sockets, or a slowloris trickling one header line every 0.5 s, starved
- * every scrape under a 64-connection limit). So: epoll, not select, and a
- * global limit of SERVE_MAX_CONN (bounded by RLIMIT_NOFILE, whose soft
- * limit is raised to the hard one) that idle sockets cannot fill before
- * they are dropped; a per-address limit of a quarter of that, so one
- * address cannot take every slot from the others (a Prometheus server
- * scrapes from its own address); SERVE_TIMEOUT_S seconds of silence close
- * a connection; and a slowloris runs into the 16 KiB header limit of its
- * connection's memory pool (answered 431 and closed). */
-#include <arpa/inet.h>
+ * The options, then the HTTP edge of the Prometheus renderer
+ * (src/output/http.c: libmicrohttpd, the connection limits, the listen
+ * address) serving the series views/history.c collects at each scrape.
+ * It binds to loopback unless --listen names another address. The main
+ * thread waits for SIGTERM or SIGINT (or --duration), then stops the
+ * server cleanly. */
 #include <errno.h>
-#include <microhttpd.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
-#include "../analysis/series.h"
 #include "../basic/log.h"
-#include "../basic/xalloc.h"
-#include "../model/snapshot.h"
-#include "../output/prom.h"
+#include "../output/http.h"
 #include "../views/history.h"
 #include "cli.h"
 
@@ -77,160 +56,35 @@ const char cmd_serve_help[] =
     "      --duration D        stop by itself after D (e.g. 60s)\n"
     "  -q, --quiet             no start line on stderr\n";
 
-#define SERVE_MAX_CONN 1024u
-#define SERVE_TIMEOUT_S 5u
-#define SERVE_CONN_MEMORY (16u * 1024)
-
 struct serve_state {
 	struct root *root;
 	struct series_opts series;
 };
 
-static double mono_s(void)
+/* The moment a scrape shows (http_collect_fn). */
+static void serve_collect(void *arg, struct snapshot *snap,
+			  struct series_set *ret)
 {
-	struct timespec ts;
+	struct serve_state *st = arg;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	history_collect_series(st->root, &st->series, snap, ret);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
-			     const char *type, char *body, size_t len,
-			     bool take)
+/* Wait for SIGTERM or SIGINT in set, or duration seconds (> 0). */
+static void serve_wait(const sigset_t *set, double duration)
 {
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
+	struct timespec wait;
+	int sig;
 
-	resp = MHD_create_response_from_buffer(
-	    len, body, take ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	if (!resp) {
-		if (take)
-			free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(resp, "Content-Type", type);
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(resp, "Allow", "GET, HEAD");
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static char *metrics_page(struct serve_state *st, size_t *ret_len)
-{
-	struct prom_buf b = {0};
-	struct series_set set;
-	struct snapshot snap;
-	double t0 = mono_s();
-
-	history_collect_series(st->root, &st->series, &snap, &set);
-	prom_render(&set, &snap, mono_s() - t0, &b);
-	series_set_release(&set);
-	snapshot_release(&snap);
-	*ret_len = b.len;
-	return b.p ? b.p : xstrdup("");
-}
-
-static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
-			      const char *url, const char *method,
-			      const char *version, const char *upload,
-			      size_t *upload_size, void **con_cls)
-{
-	static char not_found[] = "not found: try /metrics\n";
-	static char bad_method[] = "only GET and HEAD\n";
-	static char index_page[] =
-	    "<html><head><title>memtally</title></head><body>"
-	    "<h1>memtally</h1><p><a href=\"/metrics\">metrics</a></p>"
-	    "</body></html>\n";
-	struct serve_state *st = cls;
-	size_t len;
-	char *page;
-
-	/* the first call only announces the request: answer on the second,
-	 * after any body has been read (and ignored) */
-	if (!*con_cls) {
-		*con_cls = (void *)1;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	if (!streq(method, "GET") && !streq(method, "HEAD"))
-		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-			     bad_method, strlen(bad_method), false);
-	if (streq(url, "/"))
-		return reply(conn, MHD_HTTP_OK, "text/html", index_page,
-			     strlen(index_page), false);
-	if (!streq(url, "/metrics"))
-		return reply(conn, MHD_HTTP_NOT_FOUND, "text/plain", not_found,
-			     strlen(not_found), false);
-	page = metrics_page(st, &len);
-	return reply(conn, MHD_HTTP_OK,
-		     "text/plain; version=0.0.4; charset=utf-8", page, len,
-		     true);
-}
-
-/* "HOST:PORT", "[V6]:PORT" or ":PORT" (loopback) into an address. */
-static int parse_listen(const char *s, struct sockaddr_storage *ret,
-			socklen_t *ret_len)
-{
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_NUMERICSERV};
-	struct addrinfo *ai = NULL;
-	char host[256];
-	const char *port;
-	int r;
-
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close || close[1] != ':')
-			return -EINVAL;
-		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1),
-			 s + 1);
-		port = close + 2;
+	if (duration > 0) {
+		wait.tv_sec = (time_t)duration;
+		wait.tv_nsec = (long)((duration - (double)wait.tv_sec) * 1e9);
+		do
+			sig = sigtimedwait(set, NULL, &wait);
+		while (sig < 0 && errno == EINTR);
 	} else {
-		const char *colon = strrchr(s, ':');
-
-		if (!colon)
-			return -EINVAL;
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-		port = colon + 1;
+		sigwait(set, &sig);
 	}
-	if (!host[0])
-		snprintf(host, sizeof(host), "127.0.0.1");
-	if (!*port || strspn(port, "0123456789") != strlen(port) ||
-	    strlen(port) > 5 || strtoul(port, NULL, 10) > 65535)
-		return -EINVAL;
-	r = getaddrinfo(host, port, &hints, &ai);
-	if (r != 0 || !ai)
-		return -EADDRNOTAVAIL;
-	memcpy(ret, ai->ai_addr, ai->ai_addrlen);
-	*ret_len = ai->ai_addrlen;
-	freeaddrinfo(ai);
-	return 0;
-}
-
-/* The global connection limit: SERVE_MAX_CONN, or what the descriptor
- * limit leaves (raised to its hard limit first) after 64 for the sources
- * a scrape opens. */
-static unsigned conn_limit(void)
-{
-	struct rlimit rl;
-	rlim_t room;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return 64;
-	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < SERVE_MAX_CONN + 64) {
-		rl.rlim_cur = rl.rlim_max < SERVE_MAX_CONN + 64
-				  ? rl.rlim_max
-				  : SERVE_MAX_CONN + 64;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	room = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64;
-	return room < SERVE_MAX_CONN ? (unsigned)room : SERVE_MAX_CONN;
 }
 
 struct serve_opts {
@@ -287,13 +141,10 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 					    .pool_threshold = UINT64_MAX,
 					    .top_cgroups = 20,
 					    .top_owners = 5}};
-	struct sockaddr_storage addr;
-	struct MHD_Daemon *d;
-	struct timespec wait;
-	socklen_t alen;
+	struct http_server *srv;
+	struct http_addr addr;
 	sigset_t set, old;
-	unsigned limit;
-	int c, r, sig;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "q" CLI_COMMON_SHORTOPTS, longopts,
 				NULL)) != -1) {
@@ -306,7 +157,7 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 				       argv[optind]);
 	st.series.top_pools = o.top_pools;
 	st.series.top_owners = o.top_owners;
-	if (parse_listen(o.listen, &addr, &alen) < 0)
+	if (http_parse_listen(o.listen, &addr) < 0)
 		return cli_usage_error(ctx,
 				       "bad --listen '%s' (HOST:PORT, "
 				       "[V6ADDR]:PORT)",
@@ -315,22 +166,12 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	if (!st.root)
 		return EXIT_FAIL;
 
-	/* the daemon's thread inherits this mask: signals come to sigwait */
+	/* the server's thread inherits this mask: signals come to sigwait */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	limit = conn_limit();
-	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-		(addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-	    0, NULL, NULL, handle, &st, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, limit,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit / 4,
-	    MHD_OPTION_CONNECTION_TIMEOUT, SERVE_TIMEOUT_S,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONN_MEMORY,
-	    MHD_OPTION_END);
-	if (!d) {
+	if (http_start(&addr, serve_collect, &st, &srv) < 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		log_error("cannot listen on '%s': address in use or not "
 			  "available",
@@ -341,16 +182,8 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 		fprintf(stderr,
 			"memtally: serving metrics at http://%s/metrics\n",
 			o.listen);
-	if (o.duration > 0) {
-		wait.tv_sec = (time_t)o.duration;
-		wait.tv_nsec = (long)((o.duration - (double)wait.tv_sec) * 1e9);
-		do
-			sig = sigtimedwait(&set, NULL, &wait);
-		while (sig < 0 && errno == EINTR);
-	} else {
-		sigwait(&set, &sig);
-	}
-	MHD_stop_daemon(d);
+	serve_wait(&set, o.duration);
+	http_stop(srv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return EXIT_OK;
 }

@@ -22,7 +22,6 @@
 #include "../basic/log.h"
 #include "../basic/xalloc.h"
 #include "../output/tui.h"
-#include "../views/pools.h"
 #include "../views/top.h"
 #include "cli.h"
 
@@ -119,22 +118,16 @@ static const char *const sort_keys[] = {
 
 static int collect_pools(struct top *t, struct doc **ret, struct view_err *err)
 {
-	char *inc[] = {t->include}, *exc[] = {t->exclude};
-	struct pools_opts o = {
-	    .sources = POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
-		       POOL_SRC_BIT(POOL_ALLOCINFO) |
-		       (t->bpf ? POOL_SRC_BIT(POOL_BPF) : 0),
-	    .sort = t->sort,
-	    .filter = {.type = t->type,
-		       .include = inc,
-		       .n_include = t->include[0] ? 1 : 0,
-		       .exclude = exc,
-		       .n_exclude = t->exclude[0] ? 1 : 0},
-	    .totals = t->totals,
+	struct top_pools_opts o = {
 	    .bpf = t->bpf,
+	    .sort = t->sort,
+	    .type = t->type,
+	    .totals = t->totals,
+	    .include = t->include,
+	    .exclude = t->exclude,
 	};
 
-	return view_pools(ctx_root(t->ctx), &o, ret, err);
+	return view_top_pools(ctx_root(t->ctx), &o, ret, err);
 }
 
 /* The adapters for the usage, procs and free screens: the one call each
@@ -541,25 +534,24 @@ static int run_screen(struct top *t)
 	return EXIT_OK;
 }
 
-/* One refresh as a document: which, the header, the screen's. */
+/* One refresh as a document (top_refresh_doc() takes the header and
+ * the screen). */
 static struct doc *batch_doc(struct top *t, unsigned long n)
 {
-	struct doc *d = doc_new();
+	struct top_refresh r = {
+	    .n = n,
+	    .view = t->view->name,
+	    .title = t->view->title,
+	    .bpf_status = t->bpf_status,
+	    .header = t->header,
+	    .header_why = t->header_why,
+	    .screen = t->cur,
+	    .why = t->why,
+	};
 
-	doc_add_count(d, "refresh", "Refresh", n);
-	doc_add_str(d, "view", "View", t->view->name);
-	doc_add_str(d, "bpf", "Sources", t->bpf_status);
-	if (t->header)
-		doc_add_doc(d, "header", t->header);
-	else
-		doc_add_null(d, "header", "Memory totals", t->header_why);
 	t->header = NULL;
-	if (t->cur)
-		doc_add_doc(d, t->view->name, t->cur);
-	else
-		doc_add_null(d, t->view->name, t->view->title, t->why);
 	t->cur = NULL;
-	return d;
+	return top_refresh_doc(&r);
 }
 
 static int run_batch(struct top *t)
@@ -581,27 +573,6 @@ static int run_batch(struct top *t)
 	}
 	pools_bpf_signals(false);
 	return r;
-}
-
-static void start_bpf(struct top *t)
-{
-	struct pools_bpf_opts o = {.level = -1};
-	char *why = NULL;
-
-	if (t->no_bpf) {
-		snprintf(t->bpf_status, sizeof(t->bpf_status),
-			 "/proc only (--no-bpf)");
-		return;
-	}
-	if (pools_bpf_start(ctx_root(t->ctx), &o, &t->bpf, &why) < 0) {
-		snprintf(t->bpf_status, sizeof(t->bpf_status),
-			 "bpf unavailable (%s); /proc sources only",
-			 why ? why : "?");
-		free(why);
-		t->bpf = NULL;
-		return;
-	}
-	snprintf(t->bpf_status, sizeof(t->bpf_status), "bpf: tracing");
 }
 
 static int parse_view(struct ctx *ctx, const char *arg, struct top *t)
@@ -695,7 +666,8 @@ int cmd_top(int argc, char **argv, struct ctx *ctx)
 		return r;
 	if (!ctx_root(ctx))
 		return EXIT_FAIL;
-	start_bpf(&t);
+	top_bpf_start(ctx_root(ctx), t.no_bpf, &t.bpf, t.bpf_status,
+		      sizeof(t.bpf_status));
 	r = t.batch ? run_batch(&t) : run_screen(&t);
 	pools_bpf_stop(t.bpf);
 	doc_free(t.header);

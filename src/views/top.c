@@ -5,8 +5,11 @@
  * figures: the header's memory totals (the accounting to 100%, and the
  * commit charge), the categories of that accounting, the processes by
  * PSS (as `memtally procs` sorts them), and the buddy free lists by zone.
- * The page size is the root's (root_page_size). */
+ * The pools screen is the pools view with top's settings; its tracer
+ * is started here, so that the screen says why when it cannot run. The
+ * page size is the root's (root_page_size). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -228,4 +231,64 @@ int top_free_doc(struct root *root, struct doc **ret, struct view_err *err)
 	freelists_release(&fl);
 	*ret = d;
 	return 0;
+}
+
+int view_top_pools(struct root *root, const struct top_pools_opts *o,
+		   struct doc **ret, struct view_err *err)
+{
+	char *inc[] = {o->include}, *exc[] = {o->exclude};
+	struct pools_opts po = {
+	    .sources = POOL_SRC_BIT(POOL_SLAB) | POOL_SRC_BIT(POOL_VMALLOC) |
+		       POOL_SRC_BIT(POOL_ALLOCINFO) |
+		       (o->bpf ? POOL_SRC_BIT(POOL_BPF) : 0),
+	    .sort = o->sort,
+	    .filter = {.type = o->type,
+		       .include = inc,
+		       .n_include = o->include[0] ? 1 : 0,
+		       .exclude = exc,
+		       .n_exclude = o->exclude[0] ? 1 : 0},
+	    .totals = o->totals,
+	    .bpf = o->bpf,
+	};
+
+	return view_pools(root, &po, ret, err);
+}
+
+void top_bpf_start(struct root *root, bool no_bpf, struct pools_bpf **ret,
+		   char *status, size_t n)
+{
+	struct pools_bpf_opts o = {.level = -1};
+	char *why = NULL;
+
+	*ret = NULL;
+	if (no_bpf) {
+		snprintf(status, n, "/proc only (--no-bpf)");
+		return;
+	}
+	if (pools_bpf_start(root, &o, ret, &why) < 0) {
+		snprintf(status, n, "bpf unavailable (%s); /proc sources only",
+			 why ? why : "?");
+		free(why);
+		*ret = NULL;
+		return;
+	}
+	snprintf(status, n, "bpf: tracing");
+}
+
+struct doc *top_refresh_doc(const struct top_refresh *r)
+{
+	struct doc *d = doc_new();
+
+	doc_add_count(d, "refresh", "Refresh", r->n);
+	doc_add_str(d, "view", "View", r->view);
+	doc_add_str(d, "bpf", "Sources", r->bpf_status);
+	if (r->header)
+		doc_add_doc(d, "header", r->header);
+	else
+		doc_add_null(d, "header", "Memory totals", r->header_why);
+	if (r->screen)
+		doc_add_doc(d, r->view, r->screen);
+	else
+		doc_add_null(d, r->view, r->title, r->why);
+	return d;
 }
