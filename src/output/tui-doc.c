@@ -201,9 +201,10 @@ static void draw_line(const struct draw_ctx *dc, int row, size_t r)
 static void draw_head(const struct draw_ctx *dc, int row)
 {
 	const struct table *tb = dc->tt->tb;
-	int x = 0;
+	int x = 0, rows, cols;
 
-	for (size_t i = 0; i < dc->ncols; i++) {
+	tui_size(&rows, &cols);
+	for (size_t i = 0; i < dc->ncols && x < cols; i++) {
 		bool left = table_col_type(tb, dc->cols[i]) == COL_STR;
 
 		tui_print(row, x, TUI_REVERSE, left ? " %-*.*s " : " %*.*s ",
@@ -211,7 +212,10 @@ static void draw_head(const struct draw_ctx *dc, int row)
 			  table_col_header(tb, dc->cols[i]));
 		x += dc->width[i] + 2;
 	}
-	tui_fill(row, TUI_REVERSE);
+	/* a header wider than the screen is already full: tui_fill would
+	 * start the row again and blank it */
+	if (x < cols)
+		tui_fill(row, TUI_REVERSE);
 }
 
 void tui_draw_table(const struct tui_table *tt, const size_t *order, size_t n,

@@ -164,6 +164,29 @@ static attr_t to_curses(unsigned a)
 	return r;
 }
 
+/* The screen gets ASCII: under a C locale curses refuses a whole string
+ * with a byte it cannot decode (a header "FREES\xc2\xb1" drew nothing).
+ * '\xc2\xb1' (plus-minus) becomes "+-"; any other non-ASCII byte '?'. */
+static void ascii_only(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == 0xc2 && (unsigned char)s[1] == 0xb1) {
+			*o++ = '+';
+			*o++ = '-';
+			s++;
+		} else if (c >= 0x80) {
+			*o++ = '?';
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = '\0';
+}
+
 void tui_print(int row, int col, unsigned attr, const char *fmt, ...)
 {
 	char buf[1024];
@@ -176,6 +199,7 @@ void tui_print(int row, int col, unsigned attr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	ascii_only(buf);
 	attron(to_curses(attr));
 	mvaddnstr(row, col, buf, cols - col);
 	attroff(to_curses(attr));

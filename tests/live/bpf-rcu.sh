@@ -47,7 +47,7 @@ last = docs[-1]
 notes = " ".join(last.get("notes", []))
 if "no slab audit" in notes:
     print("skip " + next(x for x in last["notes"] if "no slab audit" in x)); sys.exit()
-rows = [r for r in last["rows"] if r.get("cache") == "eventpoll_epi"]
+rows = [r for r in last["rows"] if (r.get("cache") or "").split(" ")[0] == "eventpoll_epi"]
 if not rows or max(r["allocs"] for r in rows) < n:
     print("wait the site has not counted %d allocations yet" % n); sys.exit()
 r = max(rows, key=lambda r: r["allocs"])
