@@ -579,6 +579,23 @@ extern struct kmem_cache *bpf_get_kmem_cache(__u64 addr) __ksym __weak;
  * traced, and they must not be judged by their (non-slab) page */
 #define KT_SLAB_MAX 8192
 
+/* Can an object of this kind and size live on a slab of cache c? The
+ * page of a freed slab is soon another cache's slab, and the object then
+ * looks alive: a slab-cache object was allocated at its cache's full size
+ * (kmem_cache.size), so a different size means another cache; a kmalloc
+ * object needs a cache at least as big as the size asked for. A cache of
+ * the same size can still hide it (counted live until its address is
+ * reused: the notes say so). */
+static __always_inline bool slab_fits(struct kmem_cache *c, __u8 kind,
+				      __u32 size)
+{
+	__u32 csize = BPF_CORE_READ(c, size);
+
+	if (kind == KT_KIND_SLAB)
+		return csize == size;
+	return csize >= size;
+}
+
 static long audit_bucket(__u64 i, void *data)
 {
 	__u64 *freed = data;
@@ -602,6 +619,8 @@ static long audit_bucket(__u64 i, void *data)
 		    (key->kind != KT_KIND_KMALLOC || size > KT_SLAB_MAX))
 			continue;
 		c = bpf_get_kmem_cache(p);
+		if (c && !slab_fits(c, key->kind, size))
+			c = NULL; /* its slab went; the page is another's */
 		if (c) {
 			/* live, or at least its slab is: name the cache of
 			 * a kmalloc site, which its tracepoint does not
