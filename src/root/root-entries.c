@@ -1,6 +1,7 @@
 /* Recorded-entry lists: what a recording root kept and what a snapshot
  * holds, as a list of paths sorted on demand for binary search. Also the
  * FNV-1a hash both the snapshot writer and reader use. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,41 @@ struct entry *entries_find(struct entries *es, const char *path)
 
 	entries_sort(es);
 	return bsearch(&key, es->v, es->n, sizeof(*es->v), entry_cmp);
+}
+
+/* Is there an entry below path ("path/...") after index i? In sorted
+ * order they follow it, after any siblings such as "path-x" or "path.x"
+ * (bytes below '/'). */
+static bool has_below(const struct entries *es, size_t i)
+{
+	const char *p = es->v[i].path;
+	size_t n = strlen(p);
+
+	for (size_t k = i + 1; k < es->n; k++) {
+		const char *q = es->v[k].path;
+
+		if (strncmp(q, p, n) != 0 || (unsigned char)q[n] > '/')
+			return false;
+		if (q[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+void entries_drop_shadowing_links(struct entries *es)
+{
+	size_t w = 0;
+
+	entries_sort(es);
+	for (size_t i = 0; i < es->n; i++) {
+		if (es->v[i].kind == ENTRY_LINK && has_below(es, i)) {
+			free(es->v[i].path);
+			free(es->v[i].data);
+			continue;
+		}
+		es->v[w++] = es->v[i];
+	}
+	es->n = w;
 }
 
 uint64_t fnv1a64(const char *p, size_t n)

@@ -43,6 +43,11 @@ void entries_add_owned(struct entries *es, const char *path,
 		       enum entry_kind kind, char *data, size_t len);
 /* Sort by path; of duplicates the first added wins. */
 void entries_sort(struct entries *es);
+/* Drop each link that has entries below it ("proc/net -> self/net" next
+ * to "proc/net/sockstat"): in an archive such a link makes the members
+ * under it unextractable, and the reader finds them by their own path.
+ * Sorts es. */
+void entries_drop_shadowing_links(struct entries *es);
 struct entry *entries_find(struct entries *es, const char *path);
 void entries_release(struct entries *es);
 

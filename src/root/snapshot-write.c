@@ -138,7 +138,7 @@ int root_write_snapshot(struct root *r, const char *file,
 	}
 	if (!m.page_size && root_page_size_known(r))
 		m.page_size = root_page_size(r);
-	entries_sort(r->rec);
+	entries_drop_shadowing_links(r->rec);
 	manifest = manifest_build(r->rec, &m);
 
 	a = AR(archive_write_new)();
