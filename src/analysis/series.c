@@ -411,7 +411,23 @@ struct own_agg {
 	int kind;
 	int pid; /* -1: held by no process */
 	uint64_t bytes;
+	/* held by no process: the SysV creator (shm) or last sender (msg)
+	 * of the biggest such object, which names who left it; -1 if none */
+	int ipc_pid;
+	uint64_t ipc_bytes;
 };
+
+/* The PID that names an unheld SysV object's owner, or -1. */
+static int ipc_pid_of(const struct owner_obj *o)
+{
+	if (o->nholders)
+		return -1;
+	if (o->kind == OWN_SYSV_SHM)
+		return o->creator_pid > 0 ? o->creator_pid : -1;
+	if (o->kind == OWN_SYSV_MSG)
+		return o->last_pid > 0 ? o->last_pid : -1;
+	return -1;
+}
 
 static int cmp_agg_key(const void *a, const void *b)
 {
@@ -443,6 +459,10 @@ static char *holder_owner(const struct owner_set *os, const struct own_agg *a)
 	json_object_object_add(
 	    o, "category", json_object_new_string(acct_cat_info(ki->cat)->key));
 	json_object_object_add(o, "kind", json_object_new_string(ki->name));
+	if (a->pid < 0 && a->ipc_pid > 0)
+		json_object_object_add(
+		    o, a->kind == OWN_SYSV_SHM ? "creator_pid" : "last_pid",
+		    json_object_new_int(a->ipc_pid));
 	if (a->pid >= 0) {
 		json_object_object_add(o, "pid", json_object_new_int(a->pid));
 		if (p && p->comm)
@@ -469,8 +489,9 @@ void series_add_owners(struct series_set *s, const struct owner_set *os,
 
 		if (!val_has(o->bytes) || !o->bytes)
 			continue;
-		v[n++] = (struct own_agg){
-		    o->kind, o->nholders ? o->holders[0] : -1, o->bytes};
+		v[n++] =
+		    (struct own_agg){o->kind, o->nholders ? o->holders[0] : -1,
+				     o->bytes, ipc_pid_of(o), o->bytes};
 	}
 	if (!n)
 		return;
@@ -479,6 +500,12 @@ void series_add_owners(struct series_set *s, const struct owner_set *os,
 		if (m && v[m - 1].kind == v[i].kind &&
 		    v[m - 1].pid == v[i].pid) {
 			v[m - 1].bytes += v[i].bytes;
+			if (v[i].ipc_pid > 0 &&
+			    (v[m - 1].ipc_pid <= 0 ||
+			     v[i].ipc_bytes > v[m - 1].ipc_bytes)) {
+				v[m - 1].ipc_pid = v[i].ipc_pid;
+				v[m - 1].ipc_bytes = v[i].ipc_bytes;
+			}
 			continue;
 		}
 		v[m++] = v[i];
@@ -769,7 +796,7 @@ const char *series_owner_kind_text(const char *kind)
 bool series_owner_proc(const char *owner_json, struct series_owner_proc *ret)
 {
 	json_object *o = owner_json ? json_tokener_parse(owner_json) : NULL;
-	struct series_owner_proc p = {.pid = -1};
+	struct series_owner_proc p = {.pid = -1, .ipc_pid = -1};
 	json_object *v;
 	const char *s;
 
@@ -785,6 +812,14 @@ bool series_owner_proc(const char *owner_json, struct series_owner_proc *ret)
 		snprintf(p.comm, sizeof(p.comm), "%s", s);
 	if ((s = owner_str(o, "cgroup")))
 		snprintf(p.cgroup, sizeof(p.cgroup), "%s", s);
+	if (json_object_object_get_ex(o, "creator_pid", &v) &&
+	    json_object_is_type(v, json_type_int)) {
+		p.ipc_pid = json_object_get_int(v);
+		p.ipc_creator = true;
+	} else if (json_object_object_get_ex(o, "last_pid", &v) &&
+		   json_object_is_type(v, json_type_int)) {
+		p.ipc_pid = json_object_get_int(v);
+	}
 	json_object_put(o);
 	*ret = p;
 	return true;
@@ -802,6 +837,13 @@ void series_owner_sentence(const char *owner_json, double bytes_per_s,
 	human_bytes_signed(
 	    (int64_t)(bytes_per_s >= 0 ? bytes_per_s + 0.5 : bytes_per_s - 0.5),
 	    rate, sizeof(rate));
+	if (p.pid < 0 && p.ipc_pid > 0) {
+		snprintf(buf, n, "%s no process holds (%s pid %d), %s/s",
+			 series_owner_kind_text(p.kind),
+			 p.ipc_creator ? "created by" : "last message from",
+			 p.ipc_pid, rate);
+		return;
+	}
 	if (p.pid < 0) {
 		snprintf(buf, n, "%s no process holds, %s/s",
 			 series_owner_kind_text(p.kind), rate);

@@ -140,6 +140,11 @@ struct series_owner_proc {
 	char kind[24];	  /* "pipe", "tcp", ... */
 	char comm[64];	  /* "" when unknown */
 	char cgroup[256]; /* "" when unknown */
+	/* SysV objects no process holds: the segment's creator, or the
+	 * queue's last sender (the kernel keeps no creator PID for a
+	 * queue); -1 when unknown */
+	int ipc_pid;
+	bool ipc_creator; /* ipc_pid created it (else: sent to it last) */
 };
 /* Fill ret from owner_json; false when it names no owner kind. */
 bool series_owner_proc(const char *owner_json, struct series_owner_proc *ret);

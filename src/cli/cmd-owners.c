@@ -31,7 +31,8 @@ const char cmd_owners_help[] =
     "  memfd, tmpfs-file, deleted-file  the file's blocks (stat only)\n"
     "  sysv-shm, sysv-msg, posix-mq  /proc/sysvipc, /dev/mqueue; a segment\n"
     "                attached by nobody is an orphan and has no process\n"
-    "  hugetlb       huge pages a process maps (status HugetlbPages)\n"
+    "  hugetlb       huge pages a process maps (status HugetlbPages), and\n"
+    "                memfds (MFD_HUGETLB) and hugetlbfs files (their blocks)\n"
     "  epoll, inotify, fanotify  items counted in fdinfo times the slab\n"
     "                object size: an estimate\n"
     "  dma-buf, drm  fdinfo's size and drm-resident figures\n"
@@ -39,8 +40,10 @@ const char cmd_owners_help[] =
     "An object held by several processes (a pipe's two ends, a socket a\n"
     "fork inherited) counts once, under the lowest PID. Without root only\n"
     "your own processes are shown, and pipe queues and BPF objects are\n"
-    "unavailable (a note says so). Live system only. Processes that exit\n"
-    "during the walk are skipped.\n"
+    "unavailable (a note says so). Processes that exit during the walk are\n"
+    "skipped. With -f/--root, what the snapshot kept when it was taken\n"
+    "(memtally/owners.json: who held which object and its size, never its\n"
+    "contents); --user needs the live system.\n"
     "\n"
     "Options:\n"
     "  -b, --by WHAT     group by process (default), cgroup, kind, or object\n"
@@ -64,7 +67,8 @@ const char cmd_owners_help[] =
     "Examples:\n"
     "  memtally owners                  who holds kernel memory, by process\n"
     "  memtally owners -b kind          totals and the biggest of each kind\n"
-    "  memtally owners -k pipe,tcp -n 5 --json\n";
+    "  memtally owners -k pipe,tcp -n 5 --json\n"
+    "  memtally -f before.mtsnap owners -b kind   who held it back then\n";
 
 static int owners_opt(struct ctx *ctx, int c, const char *arg,
 		      struct owners_opts *o, int **pids)

@@ -7,7 +7,8 @@
  * figures live there an openat() of fdinfo/N (the fdinfo/ directory is
  * opened on first need). Files are measured with fstatat() through the
  * fd/N link, which follows it to the file without opening it; whether a
- * file is on tmpfs comes from statfs() of the same link, once per device.
+ * file (or memfd) is on tmpfs or hugetlbfs comes from statfs() of the same
+ * link, once per device.
  * Pipes and sockets are never opened: their inode is in the link target,
  * and their fdinfo (flags only) is read only on request. One buffer is
  * reused for every file read.
@@ -40,6 +41,9 @@
 #include "../sources/pid_status.h"
 #include "fdwalk.h"
 
+#ifndef HUGETLBFS_MAGIC
+#define HUGETLBFS_MAGIC 0x958458f6
+#endif
 #ifndef TMPFS_MAGIC
 #define TMPFS_MAGIC 0x01021994
 #endif
@@ -246,28 +250,30 @@ static bool gone(int r)
 	return r == -ENOENT || r == -ESRCH;
 }
 
-/* Per-walk state: the result, the buffer, the tmpfs cache. */
+/* Per-walk state: the result, the buffer, the file system type cache. */
 struct walker {
 	struct fdwalk *w;
 	const struct fdwalk_opts *o;
 	struct scratch s;
 	struct {
 		uint64_t dev;
-		bool tmpfs;
+		uint64_t type;
 	} devs[64];
 	size_t ndevs;
 };
 
-/* Is the file behind fd/N (with st_dev dev) on tmpfs? statfs() of the
- * link once per device; -errno when that fails. */
-static int on_tmpfs(struct walker *k, int pid, const char *fdname, uint64_t dev)
+/* The file system type (statfs f_type) of the file behind fd/N, with
+ * st_dev dev: statfs() of the link once per device; -errno when that
+ * fails. */
+static int64_t fs_type(struct walker *k, int pid, const char *fdname,
+		       uint64_t dev)
 {
 	struct statfs sf;
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < k->ndevs; i++)
 		if (k->devs[i].dev == dev)
-			return k->devs[i].tmpfs;
+			return (int64_t)k->devs[i].type;
 	if (snprintf(path, sizeof(path), "%s/%d/fd/%s",
 		     k->o->proc ? k->o->proc : "/proc", pid,
 		     fdname) >= (int)sizeof(path))
@@ -276,10 +282,10 @@ static int on_tmpfs(struct walker *k, int pid, const char *fdname, uint64_t dev)
 		return -errno;
 	if (k->ndevs < ELEMENTSOF(k->devs)) {
 		k->devs[k->ndevs].dev = dev;
-		k->devs[k->ndevs].tmpfs = sf.f_type == TMPFS_MAGIC;
+		k->devs[k->ndevs].type = (uint64_t)sf.f_type;
 		k->ndevs++;
 	}
-	return sf.f_type == TMPFS_MAGIC;
+	return (int64_t)(uint64_t)sf.f_type;
 }
 
 static void obj_init(struct fdw_object *ob, enum fdw_kind kind, int fd)
@@ -426,7 +432,7 @@ static int one_fd(struct walker *k, struct fdw_proc *p, int dfd, int fdd,
 	    (kind == FDW_MEMFD || path) && ends(link, (size_t)n, " (deleted)");
 	if (kind == FDW_MEMFD || path) {
 		struct stat st;
-		int t;
+		int64_t t;
 
 		if (fstatat(fdd, fdname, &st, 0) < 0) {
 			if (errno == ENOENT)
@@ -437,12 +443,14 @@ static int one_fd(struct walker *k, struct fdw_proc *p, int dfd, int fdd,
 			w->n_other++;
 			return 0;
 		}
+		t = fs_type(k, p->pid, fdname, st.st_dev);
+		ob.hugetlbfs = t == HUGETLBFS_MAGIC;
 		if (path) {
-			t = on_tmpfs(k, p->pid, fdname, st.st_dev);
-			if (t > 0)
+			if (t == TMPFS_MAGIC ||
+			    (t == HUGETLBFS_MAGIC && kind == FDW_TMPFS))
 				ob.kind = FDW_TMPFS;
 			else if (kind == FDW_TMPFS) {
-				/* a file that exists, not on tmpfs */
+				/* a file that exists, not in memory */
 				w->n_other++;
 				return 0;
 			}

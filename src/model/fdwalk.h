@@ -61,6 +61,9 @@ struct fdw_object {
 	uint64_t items;
 	uint64_t flags; /* open flags from fdinfo; VAL_ABSENT when unread */
 	bool deleted;	/* the link said " (deleted)" (memfd, files) */
+	/* the file (memfd with MFD_HUGETLB, or a file on a hugetlbfs
+	 * mount) is on hugetlbfs: its blocks are HugeTLB pool pages */
+	bool hugetlbfs;
 	union {
 		struct {
 			uint32_t sq_entries, cq_entries;

@@ -18,7 +18,10 @@
  *   sysv-shm   rss + swap from /proc/sysvipc/shm: measured
  *   sysv-msg, posix-mq  the queued bytes plus a 48-byte header a message,
  *              each rounded up to its kmalloc size class: an estimate
- *   hugetlb    status HugetlbPages per process: measured
+ *   hugetlb    status HugetlbPages per process: measured; a memfd made
+ *              with MFD_HUGETLB or a file on hugetlbfs is a row of its
+ *              own (its blocks), taken off its holder's HugetlbPages
+ *              (an estimate where it holds a file it does not map)
  *   epoll, inotify, fanotify  items counted in fdinfo times the slab
  *              object size of their cache: an estimate
  *   dma-buf    the buffer's size: measured; drm: resident bytes over the
@@ -300,12 +303,40 @@ static void add_uring(struct ctx *c, int pid, const struct fdw_object *fo)
 		  "ring entries times their sizes, rounded up to pages");
 }
 
+/* The high bit keeps a hugetlbfs file's inode apart from the PIDs that
+ * name the per-process huge page objects of the same kind. */
+#define HUGETLB_FILE_ID (1ULL << 63)
+
+/* A memfd (MFD_HUGETLB) or file on hugetlbfs: its blocks are huge pages
+ * of the HugeTLB pool, not shmem, so it is a huge page object. */
+static void add_hugetlb_file(struct ctx *c, int pid,
+			     const struct fdw_object *fo)
+{
+	struct owner_obj *o =
+	    owner_set_obj(c->set, OWN_HUGETLB, fo->id | HUGETLB_FILE_ID);
+
+	owner_obj_add_holder(o, pid);
+	if (o->object)
+		return;
+	obj_text(o, "%s%s (hugetlbfs%s)", fo->kind == FDW_MEMFD ? "memfd:" : "",
+		 fo->name ? fo->name : "?",
+		 fo->deleted && fo->kind != FDW_MEMFD ? ", deleted" : "");
+	set_bytes(o, fo->resident,
+		  !val_has(fo->resident) ? "stat failed" : NULL);
+}
+
 static void add_file(struct ctx *c, int pid, const struct fdw_object *fo)
 {
 	enum owner_kind k = fo->kind == FDW_MEMFD   ? OWN_MEMFD
 			    : fo->kind == FDW_TMPFS ? OWN_TMPFS
 						    : OWN_DELETED;
-	struct owner_obj *o = owner_set_obj(c->set, k, fo->id);
+	struct owner_obj *o;
+
+	if (fo->hugetlbfs) {
+		add_hugetlb_file(c, pid, fo);
+		return;
+	}
+	o = owner_set_obj(c->set, k, fo->id);
 
 	owner_obj_add_holder(o, pid);
 	if (o->object)
@@ -426,18 +457,32 @@ static void add_procs(struct ctx *c)
 {
 	for (size_t i = 0; i < c->walk.n_procs; i++) {
 		const struct fdw_proc *p = &c->walk.procs[i];
+		uint64_t files;
 
 		if (p->err)
 			continue;
 		owner_set_proc(c->set, p->pid, p->comm, p->cgroup);
-		for (size_t k = 0; k < p->n; k++)
-			add_object(c, p->pid, &c->walk.objs[p->first + k]);
-		if (val_has(p->hugetlb) && p->hugetlb > 0) {
+		files = 0;
+		for (size_t k = 0; k < p->n; k++) {
+			const struct fdw_object *fo =
+			    &c->walk.objs[p->first + k];
+
+			add_object(c, p->pid, fo);
+			if (fo->hugetlbfs && val_has(fo->resident))
+				files += fo->resident;
+		}
+		/* the pages of hugetlbfs files it holds have rows of their
+		 * own; where it also maps them, HugetlbPages counts them
+		 * again: take them off (an estimate when it holds a file it
+		 * does not map and maps other huge pages) */
+		if (val_has(p->hugetlb) && p->hugetlb > files) {
 			struct owner_obj *o = owner_set_obj(c->set, OWN_HUGETLB,
 							    (uint64_t)p->pid);
 
-			obj_text(o, "huge pages mapped");
-			set_bytes(o, p->hugetlb, NULL);
+			obj_text(o, files ? "huge pages mapped, less its "
+					    "hugetlbfs files"
+					  : "huge pages mapped");
+			set_bytes(o, p->hugetlb - files, NULL);
 			owner_obj_add_holder(o, p->pid);
 		}
 	}
@@ -506,10 +551,15 @@ static void add_sysv(struct ctx *c, struct root *root)
 			struct owner_obj *o =
 			    owner_set_obj(c->set, OWN_SYSV_MSG, q->msqid);
 
-			obj_text(o, "msqid %llu key 0x%08llx, %llu messages",
+			/* the kernel keeps no creator PID for a queue: the
+			 * last sender is what names who fills it */
+			obj_text(o,
+				 "msqid %llu key 0x%08llx, %llu messages, last "
+				 "sent by %llu",
 				 (unsigned long long)q->msqid,
 				 (unsigned long long)(uint32_t)q->key,
-				 (unsigned long long)q->qnum);
+				 (unsigned long long)q->qnum,
+				 (unsigned long long)q->lspid);
 			o->creator_pid = -1;
 			o->last_pid = (int)q->lspid;
 			set_bytes(o, msgq_bytes(q->cbytes, q->qnum),

@@ -24,6 +24,8 @@
  *   inotify=N       an inotify instance with N watches (N files in DIR)
  *   huge=N          N huge pages mapped and touched (MAP_HUGETLB; the
  *                   caller raises vm.nr_hugepages first)
+ *   hugefd=N        N huge pages in a memfd (MFD_HUGETLB), touched and
+ *                   unmapped: held by the descriptor alone
  *   leak=KIB        a steady pipe leak: KIB KiB a second more queued in
  *                   1 MiB pipes, on an absolute 10 Hz schedule, for ever
  * With -n NPROC the objects are made NPROC times: by this process and by
@@ -418,6 +420,24 @@ static void hold_huge(unsigned long n)
 	printf("huge pages=%lu bytes=%lu\n", n, len);
 }
 
+/* N huge pages in a memfd made with MFD_HUGETLB, touched, then unmapped:
+ * held by the descriptor alone (HugeTLB pool pages, not shmem). */
+static void hold_hugefd(unsigned long n)
+{
+	unsigned long len = n * 2 * MIB;
+	int fd = memfd_create("owners-hold-huge", MFD_HUGETLB);
+	void *p;
+
+	if (fd < 0 || ftruncate(fd, (off_t)len) < 0)
+		unsupported("hugefd", strerror(errno));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		unsupported("hugefd", strerror(errno));
+	memset(p, 0x22, len);
+	munmap(p, len);
+	printf("hugefd ino=%lu pages=%lu bytes=%lu\n", ino_of(fd), n, len);
+}
+
 /* The steady leak: the main loop, never returns until stopped. */
 static void leak(unsigned long kib)
 {
@@ -484,7 +504,7 @@ static void make(int argc, char **argv, int first)
 	    {"memfd", hold_memfd}, {"tmpfs", hold_tmpfs},
 	    {"shm", hold_shm},	   {"msg", hold_msg},
 	    {"epoll", hold_epoll}, {"inotify", hold_inotify},
-	    {"huge", hold_huge},
+	    {"huge", hold_huge},   {"hugefd", hold_hugefd},
 	};
 	for (int i = first; i < argc; i++) {
 		char *eq = strchr(argv[i], '='), *end;

@@ -69,9 +69,10 @@ shmids+=($(sed -n 's/^shm id=\([0-9]*\).*/\1/p' "$tmp/main.out"))
 opt=""
 start bpf "$H" bpf=16777216 && opt="$opt $hpid:bpf"
 start uring "$H" uring=256 && opt="$opt $hpid:uring"
-echo $((huge0 + 4)) >/proc/sys/vm/nr_hugepages
-if [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((huge0 + 4)) ]; then
+echo $((huge0 + 8)) >/proc/sys/vm/nr_hugepages
+if [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((huge0 + 8)) ]; then
 	start huge "$H" huge=4 && opt="$opt $hpid:huge"
+	start hugefd "$H" hugefd=3 && opt="$opt $hpid:hugefd"
 else
 	skipped="$skipped unsupported huge: vm.nr_hugepages cannot be raised"
 fi
@@ -217,6 +218,13 @@ for o in opt:
         r = find("hugetlb", pid)
         if r:
             check("hugetlb", r[0], 4 << 21, 1.0, 1.0, "hugetlb")
+    elif k == "hugefd":
+        # a HugeTLB memfd is huge pages, never shmem
+        r = find("hugetlb", pid, r"^memfd:owners-hold-huge \(hugetlbfs\)")
+        if r:
+            check("hugetlb", r[0], 3 << 21, 1.0, 1.0, "hugetlb")
+        if [x for x in rows if x["kind"] == "memfd" and x["pid"] == pid]:
+            bad.append("hugefd: a HugeTLB memfd counted as memfd (shmem)")
 # the totals add up, and each object is one row
 ids = [(r["kind"], r["object"], tuple(r["holders"])) for r in rows]
 for k in doc["kinds"]:

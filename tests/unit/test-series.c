@@ -184,7 +184,8 @@ static void test_owner_text(void **state)
 /* An owner set with: pid 20 holding two pipes (summed) and one held by
  * 30 and 20 too (counted under 20, its lowest holder), pid 30 a pipe of
  * its own, pid 40 a small pipe, a pipe of unknown size, a TCP socket of
- * pid 30, and a SysV segment nobody holds. */
+ * pid 30, a SysV segment nobody holds (made by pid 60), and two
+ * queues nobody holds (last messages from pids 69 and 70). */
 static void build_owners(struct owner_set *os)
 {
 	static const struct {
@@ -192,10 +193,11 @@ static void build_owners(struct owner_set *os)
 		uint64_t id, bytes;
 		int h1, h2;
 	} objs[] = {
-	    {OWN_PIPE, 1, 1 << 20, 20, -1}, {OWN_PIPE, 2, 2 << 20, 20, -1},
-	    {OWN_PIPE, 3, 4096, 30, 20},    {OWN_PIPE, 4, 1 << 20, 30, -1},
-	    {OWN_PIPE, 5, 8192, 40, -1},    {OWN_PIPE, 6, VAL_ABSENT, 50, -1},
-	    {OWN_TCP, 7, 65536, 30, -1},    {OWN_SYSV_SHM, 8, 3 << 20, -1, -1},
+	    {OWN_PIPE, 1, 1 << 20, 20, -1},  {OWN_PIPE, 2, 2 << 20, 20, -1},
+	    {OWN_PIPE, 3, 4096, 30, 20},     {OWN_PIPE, 4, 1 << 20, 30, -1},
+	    {OWN_PIPE, 5, 8192, 40, -1},     {OWN_PIPE, 6, VAL_ABSENT, 50, -1},
+	    {OWN_TCP, 7, 65536, 30, -1},     {OWN_SYSV_SHM, 8, 3 << 20, -1, -1},
+	    {OWN_SYSV_MSG, 9, 4096, -1, -1}, {OWN_SYSV_MSG, 10, 16384, -1, -1},
 	};
 
 	owner_set_init(os);
@@ -211,6 +213,10 @@ static void build_owners(struct owner_set *os)
 			owner_obj_add_holder(o, objs[i].h1);
 		if (objs[i].h2 >= 0)
 			owner_obj_add_holder(o, objs[i].h2);
+		/* SysV: the segment's creator; the queues' last senders */
+		o->creator_pid = objs[i].kind == OWN_SYSV_SHM ? 60 : -1;
+		o->last_pid =
+		    objs[i].kind == OWN_SYSV_MSG ? (int)objs[i].id + 60 : -1;
 	}
 	owner_set_proc(os, 20, "leaker", "/system.slice/leaker.service");
 	owner_set_proc(os, 30, "server", NULL);
@@ -241,7 +247,8 @@ static void test_owner_series(void **state)
 	assert_null(find(&s, "owner", "pipe/50"));
 	assert_int_equal(find(&s, "owner", "tcp/30")->value, 65536);
 	assert_int_equal(find(&s, "owner", "sysv-shm/nobody")->value, 3 << 20);
-	assert_int_equal(s.n, 4);
+	assert_int_equal(find(&s, "owner", "sysv-msg/nobody")->value, 20480);
+	assert_int_equal(s.n, 5);
 	/* the owner names category, kind and the process */
 	series_owner_category(p->owner, buf, sizeof(buf));
 	assert_string_equal(buf, "unaccounted");
@@ -263,8 +270,18 @@ static void test_owner_series(void **state)
 				 "+4.0 MiB/s");
 	series_owner_sentence(find(&s, "owner", "sysv-shm/nobody")->owner, 1024,
 			      buf, sizeof(buf));
-	assert_string_equal(buf, "SysV shared memory no process holds, "
-				 "+1.0 KiB/s");
+	assert_string_equal(buf, "SysV shared memory no process holds "
+				 "(created by pid 60), +1.0 KiB/s");
+	/* the queues: the last sender of the biggest names who fills them */
+	assert_true(series_owner_proc(
+	    find(&s, "owner", "sysv-msg/nobody")->owner, &op));
+	assert_int_equal(op.pid, -1);
+	assert_int_equal(op.ipc_pid, 70);
+	assert_false(op.ipc_creator);
+	series_owner_sentence(find(&s, "owner", "sysv-msg/nobody")->owner, 1024,
+			      buf, sizeof(buf));
+	assert_string_equal(buf, "SysV messages no process holds (last "
+				 "message from pid 70), +1.0 KiB/s");
 	/* a category's owner lifts the holder from its first owner link */
 	{
 		struct series_link chain[] = {
