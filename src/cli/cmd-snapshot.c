@@ -127,8 +127,17 @@ int cmd_snapshot(int argc, char **argv, struct ctx *ctx)
 	snapshot_collect(root, SRC_ALL, &snap);
 	/* per-process and per-cgroup files: procs, cgroups, lists */
 	scoped_collect_all(root);
-	if (root_is_live(root))
+	if (root_is_live(root)) {
 		snapshot_owners(root, ctx->json);
+	} else {
+		/* a tree that kept the owners (tar -xf of a snapshot): read
+		 * the member, and the recording keeps it */
+		char *kept = NULL;
+		size_t len;
+
+		if (root_read(root, OWNERS_SNAP_MEMBER, &kept, &len) == 0)
+			free(kept);
+	}
 	if (pages && snapshot_record_pages(root, ctx->json) < 0) {
 		snapshot_release(&snap);
 		return EXIT_FAIL;

@@ -51,7 +51,7 @@ const struct cmd commands[] = {
      cmd_cgroups_help, 0, NULL},
     {"owners", cmd_owners,
      "kernel memory processes hold through descriptors and IPC objects",
-     cmd_owners_help, CMD_LIVE, "it reads the live system's open descriptors"},
+     cmd_owners_help, 0, NULL},
     {"files", cmd_files,
      "page cache per file: cached, dirty, writeback, evicted", cmd_files_help,
      CMD_LIVE, "it reads the live page cache"},

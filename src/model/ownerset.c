@@ -1,5 +1,6 @@
 /* The owner set: objects merged by (kind, id); see ownerset.h. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,39 @@ void owner_set_finish(struct owner_set *s)
 		s->nprocs = n;
 	}
 	s->finished = true;
+}
+
+static bool in_list(const int *v, size_t n, int x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+void owner_set_keep_holders(struct owner_set *s, const int *pids, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->nobjs; i++) {
+		struct owner_obj *o = &s->objs[i];
+		size_t h = 0;
+
+		for (size_t k = 0; k < o->nholders; k++)
+			if (in_list(pids, n, o->holders[k]))
+				o->holders[h++] = o->holders[k];
+		o->nholders = h;
+		if (!h) {
+			free(o->object);
+			free(o->why);
+			free(o->holders);
+			continue;
+		}
+		s->objs[kept++] = *o;
+	}
+	s->nobjs = kept;
+	if (s->hash_size)
+		rehash(s, s->hash_size);
 }
 
 const struct owner_proc *owner_set_find_proc(const struct owner_set *s, int pid)

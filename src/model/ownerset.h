@@ -103,4 +103,9 @@ void owner_set_note(struct owner_set *s, const char *fmt, ...)
  * last), processes by PID. Call once after collecting. */
 void owner_set_finish(struct owner_set *s);
 
+/* Keep only the holders in pids (n of them) and the objects one of them
+ * holds, as a walk of just those processes would have found them (an
+ * object no process holds goes too). On a finished set; the order stays. */
+void owner_set_keep_holders(struct owner_set *s, const int *pids, size_t n);
+
 #endif

@@ -19,6 +19,7 @@
 #include "../model/owners.h"
 #include "../sources/passwd.h"
 #include "../sources/sockstat.h"
+#include "history.h"
 #include "owners.h"
 
 int owners_by_parse(const char *s)
@@ -493,13 +494,46 @@ static int pick_uid(struct root *root, const struct owners_opts *o, uid_t *ret,
 	return 0;
 }
 
-int view_owners(struct root *root, const struct owners_opts *o,
-		struct doc **ret, struct view_err *err)
+/* The owner set: walked on the live system; from a snapshot or tree,
+ * what `snapshot` kept (memtally/owners.json), cut to o->pids. */
+static int owners_get(struct root *root, const struct owners_opts *o,
+		      struct owner_set *ret, bool *ret_own,
+		      struct view_err *err)
 {
 	struct owners_collect_opts co = {
 	    .pids = o->pids,
 	    .npids = o->npids,
 	};
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	*ret_own = false;
+	if (root_is_live(root)) {
+		r = pick_uid(root, o, &co.uid, ret_own, err);
+		if (r < 0)
+			return r;
+		r = owners_collect(root, &co, ret);
+		if (r < 0)
+			return view_fail(err, r, "cannot walk '/proc': %s",
+					 strerror(-r));
+		return 0;
+	}
+	if (o->user)
+		return view_fail(err, -EINVAL,
+				 "--user needs the live system: a snapshot "
+				 "keeps no process's user");
+	r = history_owners(root, ret, &why);
+	if (r < 0)
+		return view_fail(err, r, "owners: %s",
+				 why ? why : strerror(-r));
+	if (o->pids)
+		owner_set_keep_holders(ret, o->pids, o->npids);
+	return 0;
+}
+
+int view_owners(struct root *root, const struct owners_opts *o,
+		struct doc **ret, struct view_err *err)
+{
 	bool own = false;
 	struct owner_kind_total tot[_OWN_MAX];
 	struct owner_set set;
@@ -508,18 +542,9 @@ int view_owners(struct root *root, const struct owners_opts *o,
 	struct doc *d;
 	int r;
 
-	if (!root_is_live(root))
-		return view_fail(err, -EOPNOTSUPP,
-				 "'owners' reads the live system's open "
-				 "descriptors; a captured tree or snapshot "
-				 "does not carry them");
-	r = pick_uid(root, o, &co.uid, &own, err);
+	r = owners_get(root, o, &set, &own, err);
 	if (r < 0)
 		return r;
-	r = owners_collect(root, &co, &set);
-	if (r < 0)
-		return view_fail(err, r, "cannot walk '/proc': %s",
-				 strerror(-r));
 	owner_set_totals(&set, tot);
 	for (int k = 0; k < _OWN_MAX; k++)
 		if (!o->kinds || (o->kinds & (1u << k))) {
@@ -542,6 +567,9 @@ int view_owners(struct root *root, const struct owners_opts *o,
 		doc_add_note(d, "%s", set.notes[i]);
 	estimate_notes(d, &set, o);
 	socket_notes(d, root, &set, o);
+	if (!root_is_live(root))
+		doc_add_note(d, "Offline: who held what when the snapshot was "
+				"taken (memtally/owners.json).");
 	doc_add_note(d, "Each object counts once, under the lowest PID that "
 			"holds it; JSON 'holders' lists every holder.");
 	doc_add_notes(d, "notes");

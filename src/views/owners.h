@@ -35,9 +35,10 @@ int owners_kinds_parse(const char *s, unsigned *ret, struct view_err *err);
 
 /* Fill *ret: table "rows" (one per object, biggest first; text groups
  * them under their holder, cgroup or kind as a tree), table "kinds"
- * (totals), "notes". -EOPNOTSUPP on a captured tree or snapshot (the
- * descriptors are the live system's); -EINVAL when o->user names no
- * user (a usage error); other -errno when /proc cannot be walked. */
+ * (totals), "notes". Live: a walk of /proc; from a snapshot or tree: its
+ * memtally/owners.json (-ENOENT when it has none). -EINVAL when o->user
+ * names no user, or is given offline (a usage error); other -errno when
+ * /proc cannot be walked or the member is bad. */
 int view_owners(struct root *root, const struct owners_opts *o,
 		struct doc **ret, struct view_err *err);
 

@@ -22,6 +22,7 @@
 #include "../model/procs.h"
 #include "../sources/meminfo.h"
 #include "../sources/passwd.h"
+#include "history.h"
 #include "procs.h"
 
 enum pf {
@@ -521,12 +522,13 @@ struct kernel_walk {
 	bool asked; /* --kernel */
 	bool ran;
 	const char *why; /* when it did not run */
+	char *why_buf;	 /* malloc'd why, when why points at it */
 	struct owner_set set;
 };
 
 /* Collect the owner set for the processes in rows (only those: the
  * walk costs a readlink per descriptor) and join it; on a captured tree
- * or a snapshot there are no descriptors to walk. */
+ * or a snapshot, what it kept of them (memtally/owners.json). */
 static void kernel_collect(struct root *root, const struct procs_opts *o,
 			   struct prow *rows, size_t n, struct kernel_walk *kw)
 {
@@ -541,16 +543,20 @@ static void kernel_collect(struct root *root, const struct procs_opts *o,
 		return;
 	}
 	kw->asked = true;
-	if (!root_is_live(root)) {
-		kw->why = "the descriptors behind them are read on a live "
-			  "system only, not from --root or -f";
-		return;
-	}
 	if (n == 0)
 		return;
 	for (size_t i = 0; i < n; i++)
 		pids[i] = rows[i].pid;
-	if (owners_collect(root, &oo, &kw->set) < 0) {
+	if (!root_is_live(root)) {
+		/* what the snapshot kept, cut to these processes */
+		if (history_owners(root, &kw->set, &kw->why_buf) < 0) {
+			kw->why = kw->why_buf ? kw->why_buf
+					      : "the snapshot's owners could "
+						"not be read";
+			return;
+		}
+		owner_set_keep_holders(&kw->set, pids, n);
+	} else if (owners_collect(root, &oo, &kw->set) < 0) {
 		owner_set_release(&kw->set);
 		kw->why = "'/proc' could not be walked for descriptors";
 		return;
@@ -680,6 +686,7 @@ int view_procs(struct root *root, const struct procs_opts *o, struct doc **ret,
 	*ret = fill(root, o, &ps, &kw, rows, nrows);
 	if (kw.ran)
 		owner_set_release(&kw.set);
+	free(kw.why_buf);
 	procs_release(&ps);
 	passwd_release(&db);
 	return 0;

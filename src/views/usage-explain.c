@@ -36,6 +36,7 @@
 #include "../sources/dentry_state.h"
 #include "../sources/hugepages.h"
 #include "../sources/slab_sysfs.h"
+#include "history.h"
 #include "usage.h"
 
 /* A category above this share of RAM gets a pointer to the view that
@@ -292,14 +293,6 @@ static void explain_hugetlb(struct root *root, struct doc *d,
 }
 
 /* --- what holds the categories: the owners ----------------------------- */
-
-/* The owners of the whole live system; the one call to the collector. */
-static int collect_owners(struct root *root, struct owner_set *ret)
-{
-	struct owners_collect_opts oo = {.uid = (uid_t)-1};
-
-	return owners_collect(root, &oo, ret);
-}
 
 /* The biggest holder of a kind's bytes, into buf ("pid 4711 (nc)",
  * "nobody" for objects no process holds); "" when the kind has none. */
@@ -573,19 +566,18 @@ static void explain_owners(struct root *root, const struct usage_opts *o,
 	struct explained e = {.hugetlb_used = hugetlb_used,
 			      .hugetlb_free = VAL_ABSENT};
 	struct owner_set s;
-	const char *why = NULL;
+	_cleanup_free_ char *owhy = NULL, *why = NULL;
 
-	if (!root_is_live(root))
-		why = "explained_by needs the live system (it walks "
-		      "/proc/PID/fd): not available from a captured tree or "
-		      "snapshot";
-	else if (!o->owners)
-		why = "explained_by: not collected; 'memtally usage "
-		      "--owners' walks every process's descriptors to say "
-		      "what holds unaccounted, shmem, slab and vmalloc "
-		      "(tens of ms, more with more processes)";
-	else if (collect_owners(root, &s) < 0)
-		why = "explained_by: '/proc' could not be walked";
+	if (!o->owners)
+		why = xstrdup(
+		    "explained_by: not collected; 'memtally usage "
+		    "--owners' walks every process's descriptors to say "
+		    "what holds unaccounted, shmem, slab and vmalloc "
+		    "(tens of ms, more with more processes; from a snapshot, "
+		    "what it kept)");
+	else if (history_owners(root, &s, &owhy) < 0) /* live or kept */
+		why = xasprintf("explained_by: owners %s",
+				owhy ? owhy : "could not be had");
 	if (why) {
 		explain_json_cols(cats, a, &e, why);
 		return;

@@ -78,6 +78,34 @@ static void test_merge_and_holders(void **state)
 	owner_set_release(&s);
 }
 
+/* Cut to some holders, as a walk of only those processes would be: the
+ * other holders go, and the objects only they (or nobody) held. */
+static void test_keep_holders(void **state)
+{
+	static const int keep[] = {200, 500};
+	struct owner_set s;
+
+	(void)state;
+	owner_set_init(&s);
+	obj(&s, OWN_PIPE, 1, 65536, 300);
+	obj(&s, OWN_PIPE, 1, 65536, 200);
+	obj(&s, OWN_TCP, 2, 1000, 300);
+	obj(&s, OWN_UNIX, 3, 10, 500);
+	owner_set_obj(&s, OWN_SYSV_SHM, 4)->bytes = 4096; /* nobody's */
+	owner_set_finish(&s);
+	owner_set_keep_holders(&s, keep, ELEMENTSOF(keep));
+
+	assert_int_equal(s.nobjs, 2);
+	assert_int_equal(s.objs[0].kind, OWN_PIPE);
+	assert_int_equal(s.objs[0].nholders, 1);
+	assert_int_equal(s.objs[0].holders[0], 200);
+	assert_int_equal(s.objs[1].kind, OWN_UNIX);
+	/* found by key after the cut, gone ones not */
+	assert_int_equal(owner_set_obj(&s, OWN_UNIX, 3)->bytes, 10);
+	assert_int_equal(s.nobjs, 2);
+	owner_set_release(&s);
+}
+
 static void test_kinds(void **state)
 {
 	(void)state;
@@ -96,6 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_merge_and_holders),
+	    cmocka_unit_test(test_keep_holders),
 	    cmocka_unit_test(test_kinds),
 	};
 
