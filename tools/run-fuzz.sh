@@ -51,6 +51,7 @@ for f in "$build"/tests/fuzz-*; do
 	sysvipc_shm) cp "$top"/tests/fixtures/sysvipc/shm "$corpus/" ;;
 	sysvipc_msg) cp "$top"/tests/fixtures/sysvipc/msg "$corpus/" ;;
 	posix_mqueue) cp "$top"/tests/fixtures/sysvipc/mqueue "$corpus/" ;;
+	owners-snap) cp "$top"/tests/fixtures/*/memtally/owners.json "$corpus/" ;;
 	esac
 	echo "fuzz: $p for ${secs}s"
 	"$f" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 "$corpus" >/tmp/memtally-fuzz-$p.log 2>&1 || {

@@ -10,6 +10,7 @@
  * a machine with a few thousand sockets and pipes it is a few hundred
  * KiB of JSON, a few tens of KiB in the zstd-compressed snapshot. */
 #include <errno.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,27 @@ static bool get_int(json_object *o, const char *key, int64_t *ret)
 	return true;
 }
 
+/* A non-negative integer (up to UINT64_MAX) into *ret; false when it is
+ * absent, not an integer, or negative. */
+static bool get_u64(json_object *v, uint64_t *ret)
+{
+	if (!v || !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 0)
+		return false;
+	*ret = json_object_get_uint64(v);
+	return true;
+}
+
+/* A PID member: -1 when absent or out of range. */
+static int get_pid(json_object *o, const char *key)
+{
+	int64_t v;
+
+	if (!get_int(o, key, &v) || v < -1 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
 static json_object *get_array(json_object *o, const char *key)
 {
 	json_object *v;
@@ -166,38 +188,41 @@ static int fail(char **ret_why, const char *why)
 static bool parse_obj(struct owner_set *s, json_object *j)
 {
 	const char *kind = get_str(j, "kind"), *text = get_str(j, "object");
-	json_object *h = get_array(j, "holders"), *bytes;
+	json_object *h = get_array(j, "holders"), *idv = NULL, *bv = NULL;
+	uint64_t id, bytes = VAL_ABSENT;
 	struct owner_obj *o;
-	int64_t id, cpid = -1, lpid = -1;
 	int k;
 
-	if (!json_object_is_type(j, json_type_object) || !kind ||
-	    !get_int(j, "id", &id) || !h)
+	if (!json_object_is_type(j, json_type_object) || !kind || !h ||
+	    !json_object_object_get_ex(j, "id", &idv) || !get_u64(idv, &id))
 		return false;
-	k = owner_kind_from_name(kind);
-	if (k < 0)
-		return true; /* a newer writer's kind: skip it */
-	get_int(j, "creator_pid", &cpid);
-	get_int(j, "last_pid", &lpid);
-	o = owner_set_obj(s, (enum owner_kind)k, (uint64_t)id);
-	if (!o->object) {
-		o->object = xstrdup(text ? text : "?");
-		o->bytes = VAL_ABSENT;
-		if (json_object_object_get_ex(j, "bytes", &bytes) &&
-		    json_object_is_type(bytes, json_type_int))
-			o->bytes = json_object_get_uint64(bytes);
-		if (get_str(j, "why"))
-			o->why = xstrdup(get_str(j, "why"));
-		o->creator_pid = (int)cpid;
-		o->last_pid = (int)lpid;
-	}
+	/* bytes: null when absent; a negative size is malformed */
+	if (json_object_object_get_ex(j, "bytes", &bv) && bv &&
+	    !get_u64(bv, &bytes))
+		return false;
 	for (size_t i = 0; i < json_object_array_length(h); i++) {
 		json_object *p = json_object_array_get_idx(h, i);
 
-		if (!json_object_is_type(p, json_type_int))
+		if (!json_object_is_type(p, json_type_int) ||
+		    json_object_get_int64(p) <= 0 ||
+		    json_object_get_int64(p) > INT_MAX)
 			return false;
-		owner_obj_add_holder(o, json_object_get_int(p));
 	}
+	k = owner_kind_from_name(kind);
+	if (k < 0)
+		return true; /* a newer writer's kind: skip it */
+	o = owner_set_obj(s, (enum owner_kind)k, id);
+	if (!o->object) {
+		o->object = xstrdup(text ? text : "?");
+		o->bytes = bytes;
+		if (get_str(j, "why"))
+			o->why = xstrdup(get_str(j, "why"));
+		o->creator_pid = get_pid(j, "creator_pid");
+		o->last_pid = get_pid(j, "last_pid");
+	}
+	for (size_t i = 0; i < json_object_array_length(h); i++)
+		owner_obj_add_holder(
+		    o, json_object_get_int(json_object_array_get_idx(h, i)));
 	return true;
 }
 
@@ -233,7 +258,8 @@ int owners_snap_parse(const char *buf, size_t len, struct owner_set *ret,
 		int64_t pid;
 
 		if (!json_object_is_type(p, json_type_object) ||
-		    !get_int(p, "pid", &pid) || !get_str(p, "comm"))
+		    !get_int(p, "pid", &pid) || pid <= 0 || pid > INT_MAX ||
+		    !get_str(p, "comm"))
 			goto bad;
 		owner_set_proc(&s, (int)pid, get_str(p, "comm"),
 			       get_str(p, "cgroup"));
