@@ -8,9 +8,15 @@
  * Reclaimable or not: a category's reclaim class comes from accounting.c
  * (page cache, buffers and reclaimable slab are "reclaimable": growth
  * there is the kernel using spare memory, and it will give it back); a
- * pool tag's from its type. Only growth the kernel cannot reclaim gets a
- * time to exhaustion: MemAvailable at the end of the window divided by
- * the rate.
+ * pool tag's from its type. A cgroup's charge is of every class, so its
+ * kind comes from which of its parts (series.c's "cgroup_part" series)
+ * grew, each fitted over the same window: reclaimable when parts known
+ * reclaimable carry 80% of the growth or more, unreclaimable when parts
+ * known swappable or pinned do, unknown when the part nobody can class
+ * (v1's kernel memory) or growth outside the parts carries most of it,
+ * else mixed; unknown too when no parts were recorded (older recordings)
+ * rather than a guess. Only unreclaimable growth gets a time to
+ * exhaustion: MemAvailable at the end of the window divided by the rate.
  *
  * The owner chain: a pool tag's owner JSON names its usage category, so
  * a growing category lists the growing tags inside it (biggest first)
@@ -49,6 +55,22 @@ void leaks_series_name(const struct store_data *d, size_t i, char *buf,
 	snprintf(buf, n, "%s:%s", d->series[i].kind, d->series[i].name);
 }
 
+const char *leak_kind_name(enum leak_kind k)
+{
+	switch (k) {
+	case LEAK_RECLAIMABLE:
+		return "reclaimable";
+	case LEAK_MIXED:
+		return "mixed";
+	case LEAK_UNKNOWN:
+		return "unknown";
+	case LEAK_UNRECLAIMABLE:
+		break;
+	}
+	return "unreclaimable";
+}
+
+/* cgroup_part series are parts of a cgroup finding, never findings */
 static bool analysed_kind(const struct store_series_info *si)
 {
 	/* free memory growing is no leak (free, free_pcp) */
@@ -102,6 +124,219 @@ static int64_t first_value(const struct store_data *d, size_t i)
 		if (store_value(d, i, j) != STORE_ABSENT)
 			return store_value(d, i, j);
 	return STORE_ABSENT;
+}
+
+/* The cgroup part series j names a part of the cgroup series named cg
+ * ("PATH:PART"): its part name, else NULL. A part name has no ':', so
+ * the parts of "/a" are never taken for those of "/a:b". */
+static const char *part_of(const struct store_series_info *sj, const char *cg)
+{
+	size_t len = strlen(cg);
+
+	if (!streq(sj->kind, "cgroup_part") ||
+	    strncmp(sj->name, cg, len) != 0 || sj->name[len] != ':' ||
+	    !sj->name[len + 1] || strchr(sj->name + len + 1, ':'))
+		return NULL;
+	return sj->name + len + 1;
+}
+
+/* Fit each part of cgroup finding f over the window into f->split. */
+static void fit_parts(const struct store_data *d, struct leak_finding *f)
+{
+	const char *cg = d->series[f->series].name;
+	_cleanup_free_ bool *absent =
+	    xmalloc((d->n_times ? d->n_times : 1) * sizeof(*absent));
+
+	for (size_t j = 0; j < d->n_series && f->n_split < LEAKS_MAX_PARTS;
+	     j++) {
+		const char *part = part_of(&d->series[j], cg);
+		struct trend tr;
+
+		if (!part)
+			continue;
+		for (size_t t = 0; t < d->n_times; t++)
+			absent[t] = store_value(d, j, t) == STORE_ABSENT;
+		if (trend_fit(d->t_ms, d->values + j * d->n_times, absent,
+			      d->n_times, &tr) < 0)
+			continue;
+		f->split[f->n_split++] = (struct leak_part){
+		    .series = j,
+		    .part = part,
+		    .reclaim =
+			d->series[j].reclaim ? d->series[j].reclaim : "unknown",
+		    .bytes_per_hour = tr.slope * 3600,
+		};
+	}
+	/* fastest first (insertion: at most LEAKS_MAX_PARTS) */
+	for (size_t k = 1; k < f->n_split; k++)
+		for (size_t m = k; m > 0 && f->split[m].bytes_per_hour >
+						f->split[m - 1].bytes_per_hour;
+		     m--) {
+			struct leak_part t = f->split[m];
+
+			f->split[m] = f->split[m - 1];
+			f->split[m - 1] = t;
+		}
+}
+
+enum { CLS_RECLAIMABLE, CLS_UNRECLAIMABLE, CLS_UNKNOWN, _CLS_MAX };
+
+static int part_class(const char *reclaim)
+{
+	if (streq(reclaim, "reclaimable"))
+		return CLS_RECLAIMABLE;
+	if (streq(reclaim, "swappable") || streq(reclaim, "pinned"))
+		return CLS_UNRECLAIMABLE;
+	return CLS_UNKNOWN;
+}
+
+/* "page_cache 55% (reclaimable), anon_shmem 45% (swappable)", the parts
+ * that grew, and what the parts do not explain. */
+static void split_text(const struct leak_finding *f, double rest, char *buf,
+		       size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < f->n_split && len < n; k++) {
+		const struct leak_part *p = &f->split[k];
+
+		if (p->share < 0.005)
+			continue;
+		len += (size_t)snprintf(buf + len, n - len, "%s%s %.0f%% (%s)",
+					len ? ", " : "", p->part,
+					p->share * 100, p->reclaim);
+	}
+	if (rest >= 0.005 && len < n)
+		snprintf(buf + len, n - len, "%soutside the parts %.0f%%",
+			 len ? ", " : "", rest * 100);
+}
+
+/* A cgroup finding's kind from its parts' growth. Each part's share is
+ * its rate over the cgroup's, or over the growing parts' sum when that
+ * is bigger (a part that shrinks lets the others grow more than the
+ * cgroup did); what the shares leave is growth outside the parts
+ * (v2's sock, zswap; the fits of a sum and of its terms differ a little
+ * too). */
+static void cgroup_kind(const struct store_data *d, struct leak_finding *f)
+{
+	double by[_CLS_MAX] = {0}, pos = 0, denom, rest = 1, unknown_max = 0;
+	const char *unknown_part = NULL;
+
+	f->kind = LEAK_UNKNOWN;
+	fit_parts(d, f);
+	if (!f->n_split) {
+		snprintf(f->kind_why, sizeof(f->kind_why),
+			 "its parts were not recorded (an older recording)");
+		return;
+	}
+	for (size_t k = 0; k < f->n_split; k++)
+		if (f->split[k].bytes_per_hour > 0)
+			pos += f->split[k].bytes_per_hour;
+	denom = f->bytes_per_hour > pos ? f->bytes_per_hour : pos;
+	if (denom <= 0) {
+		snprintf(f->kind_why, sizeof(f->kind_why), "it does not grow");
+		return;
+	}
+	for (size_t k = 0; k < f->n_split; k++) {
+		struct leak_part *p = &f->split[k];
+		int c = part_class(p->reclaim);
+
+		p->share =
+		    p->bytes_per_hour > 0 ? p->bytes_per_hour / denom : 0;
+		by[c] += p->share;
+		rest -= p->share;
+		if (c == CLS_UNKNOWN && p->share > unknown_max) {
+			unknown_max = p->share;
+			unknown_part = p->part;
+		}
+	}
+	if (by[CLS_RECLAIMABLE] >= 0.8)
+		f->kind = LEAK_RECLAIMABLE;
+	else if (by[CLS_UNRECLAIMABLE] >= 0.8)
+		f->kind = LEAK_UNRECLAIMABLE;
+	else if (by[CLS_UNKNOWN] >= 0.5)
+		snprintf(f->kind_why, sizeof(f->kind_why), "%s",
+			 unknown_part && streq(unknown_part, "kernel")
+			     ? "kernel memory; cgroup v1 does not say whether "
+			       "it is reclaimable"
+			     : "its growth is in parts of unknown kind");
+	else if (rest >= 0.5)
+		snprintf(f->kind_why, sizeof(f->kind_why),
+			 "its parts explain only %.0f%% of its growth",
+			 (1 - rest) * 100);
+	else {
+		f->kind = LEAK_MIXED;
+		split_text(f, rest, f->kind_why, sizeof(f->kind_why));
+	}
+}
+
+/* The kind of finding f: a cgroup's from its parts, any other series'
+ * from its reclaim class. */
+static void finding_kind(const struct store_data *d, struct leak_finding *f)
+{
+	const struct store_series_info *si = &d->series[f->series];
+
+	if (streq(si->kind, "cgroup")) {
+		cgroup_kind(d, f);
+		return;
+	}
+	f->kind = si->reclaim && (streq(si->reclaim, "reclaimable") ||
+				  streq(si->reclaim, "free"))
+		      ? LEAK_RECLAIMABLE
+		      : LEAK_UNRECLAIMABLE;
+}
+
+/* When memory runs out at f's rate (avail: MemAvailable at the end),
+ * or why that does not apply. */
+static void exhaustion(struct leak_finding *f, int64_t avail)
+{
+	f->exhaustion_s = NAN;
+	if (!f->growing)
+		f->exhaustion_why = "not growing";
+	else if (f->stopped)
+		f->exhaustion_why = "stopped growing";
+	else if (f->kind == LEAK_RECLAIMABLE)
+		f->exhaustion_why = "the kernel can reclaim it";
+	else if (f->kind == LEAK_MIXED)
+		f->exhaustion_why = "the kernel can reclaim part of it";
+	else if (f->kind == LEAK_UNKNOWN)
+		f->exhaustion_why =
+		    "not known whether the kernel can reclaim it";
+	else if (avail == STORE_ABSENT)
+		f->exhaustion_why = "MemAvailable was not recorded";
+	else
+		f->exhaustion_s = (double)avail / f->tr.slope;
+}
+
+char *leaks_split_json(const struct leak_finding *f)
+{
+	json_object *a;
+	char *s;
+
+	if (!f->n_split)
+		return NULL;
+	a = json_object_new_array();
+	for (size_t k = 0; k < f->n_split; k++) {
+		const struct leak_part *p = &f->split[k];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "part",
+				       json_object_new_string(p->part));
+		json_object_object_add(
+		    o, "bytes_per_hour",
+		    json_object_new_int64((int64_t)llround(p->bytes_per_hour)));
+		json_object_object_add(
+		    o, "share_pct",
+		    json_object_new_int((int)lround(p->share * 100)));
+		json_object_object_add(o, "reclaim",
+				       json_object_new_string(p->reclaim));
+		json_object_array_add(a, o);
+	}
+	s = xstrdup(json_object_to_json_string_ext(
+	    a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+	return s;
 }
 
 /* Order: each top-level finding (fastest first), followed by the
@@ -211,23 +446,11 @@ int leaks_find(const struct store_data *d, const struct trend_rules *rules,
 		    f.growing &&
 		    stopped_growing(d->t_ms, d->values + i * d->n_times, absent,
 				    d->n_times, &f.tr, &f.growing_until_ms);
-		f.reclaimable =
-		    si->reclaim && (streq(si->reclaim, "reclaimable") ||
-				    streq(si->reclaim, "free"));
 		f.bytes_per_hour = f.tr.slope * 3600;
 		f.start_bytes = first_value(d, i);
 		f.end_bytes = last_value(d, i);
-		f.exhaustion_s = NAN;
-		if (!f.growing)
-			f.exhaustion_why = "not growing";
-		else if (f.stopped)
-			f.exhaustion_why = "stopped growing";
-		else if (f.reclaimable)
-			f.exhaustion_why = "the kernel can reclaim it";
-		else if (avail == STORE_ABSENT)
-			f.exhaustion_why = "MemAvailable was not recorded";
-		else
-			f.exhaustion_s = (double)avail / f.tr.slope;
+		finding_kind(d, &f);
+		exhaustion(&f, avail);
 		res.v = xgrow(res.v, &alloc, res.n + 1, sizeof(*res.v));
 		res.v[res.n++] = f;
 	}

@@ -1,7 +1,9 @@
 /* Leak finding over a recording: which series grow, how fast, since
  * when, whether the kernel can take that memory back, when memory runs
  * out at that rate, and which finer series (pool tags inside a category)
- * carry the growth. leaks.c says how; trend.c how one series is fitted.
+ * carry the growth; for a cgroup, which of its parts (page cache,
+ * anonymous memory, kernel memory) did. leaks.c says how; trend.c how
+ * one series is fitted.
  *
  * Pure: works on a loaded recording (store.h's struct store_data). */
 #ifndef MEMTALLY_LEAKS_H
@@ -16,11 +18,37 @@
 #include "trend.h"
 
 #define LEAKS_MAX_CHILDREN 5
+#define LEAKS_MAX_PARTS 4
+
+/* What the kernel can do with a finding's growth. A cgroup's comes from
+ * its parts (the "cgroup_part" series, series.h); every other series has
+ * a reclaim class of its own and is one of the first two. */
+enum leak_kind {
+	LEAK_UNRECLAIMABLE, /* stays until freed (or swapped out) */
+	LEAK_RECLAIMABLE,   /* given back under pressure: no exhaustion */
+	LEAK_MIXED,	    /* a cgroup that grew by both; see split */
+	LEAK_UNKNOWN,	    /* a cgroup whose parts do not say; kind_why */
+};
+
+/* "unreclaimable", "reclaimable", "mixed", "unknown". */
+const char *leak_kind_name(enum leak_kind k);
+
+/* One part of a cgroup's growth. */
+struct leak_part {
+	size_t series;	     /* index into store_data.series */
+	const char *part;    /* "page_cache": the end of the series' name */
+	const char *reclaim; /* its class: "reclaimable", "swappable", ... */
+	double bytes_per_hour;
+	double share; /* of the cgroup's growth, 0..1; 0 when it shrank */
+};
 
 struct leak_finding {
 	size_t series; /* index into store_data.series */
 	struct trend tr;
-	bool reclaimable; /* the kernel can take it back under pressure */
+	enum leak_kind kind;
+	char kind_why[160]; /* mixed or unknown: why, else "" */
+	struct leak_part split[LEAKS_MAX_PARTS]; /* a cgroup's parts */
+	size_t n_split;
 	double bytes_per_hour;
 	int64_t start_bytes; /* first and last recorded values */
 	int64_t end_bytes;
@@ -58,6 +86,11 @@ void leaks_result_release(struct leaks_result *r);
  * when there is none. */
 ssize_t leaks_holder(const struct store_data *d, const struct leaks_result *r,
 		     size_t k);
+
+/* A cgroup finding's parts as JSON text (malloc'd), an array of
+ * {"part", "bytes_per_hour", "share_pct", "reclaim"}; NULL when it has
+ * none. */
+char *leaks_split_json(const struct leak_finding *f);
 
 /* "category:unaccounted" style name of series i, into buf. */
 void leaks_series_name(const struct store_data *d, size_t i, char *buf,

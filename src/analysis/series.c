@@ -369,9 +369,90 @@ static void add_procs(struct series_set *s, const struct procs *ps,
 	}
 }
 
+/* A figure of a cgroup's memory.stat with its descendants, like its
+ * charge: v2's lines are, v1's total_X lines are (X alone is the cgroup's
+ * own, which would not add up with the rest). */
+static uint64_t cgroup_stat(const struct cgroup_node *c,
+			    enum cgroup_stat_field f)
+{
+	if (!c->has_stat)
+		return VAL_ABSENT;
+	return c->stat.v1 ? c->stat.total[f] : c->stat.v[f];
+}
+
+static void add_cgroup_part(struct series_set *s, const struct cgroup_node *c,
+			    const char *part, uint64_t v, const char *reclaim,
+			    const char *from)
+{
+	json_object *ow;
+	char name[128];
+	int len;
+
+	if (!val_has(v) || v > INT64_MAX)
+		return;
+	/* a name cut short would lose the part and clash with another */
+	len = snprintf(name, sizeof(name), "%s:%s", c->path, part);
+	if (len < 0 || (size_t)len >= sizeof(name))
+		return;
+	ow = json_object_new_object();
+	json_object_object_add(ow, "path", json_object_new_string(c->path));
+	json_object_object_add(ow, "part", json_object_new_string(part));
+	json_object_object_add(ow, "from", json_object_new_string(from));
+	series_add(s, "cgroup_part", name, (int64_t)v, reclaim, json_take(ow));
+}
+
+/* a - b, or absent when either is; 0 when b is above a (the lines of
+ * memory.stat are read one by one, not at one instant) */
+static uint64_t sub_parts(uint64_t a, uint64_t b)
+{
+	if (!val_has(a) || !val_has(b))
+		return VAL_ABSENT;
+	return a > b ? a - b : 0;
+}
+
+static uint64_t add_parts(uint64_t a, uint64_t b)
+{
+	return val_has(a) && val_has(b) ? a + b : VAL_ABSENT;
+}
+
+/* What a cgroup's charge is made of, by how the kernel gets it back: the
+ * "cgroup_part" series, named "PATH:PART", so `leaks` can tell a cgroup
+ * that grew by page cache or dentries from one that leaks. Page cache
+ * without shmem (tmpfs pages only go to swap) is reclaimable; anonymous
+ * memory and shmem are swappable. v2 splits slab: the reclaimable slab
+ * (dentries, inodes) apart, the rest of the kernel memory pinned. v1 has
+ * only the kmem total, reclaimable or not is unknown (its
+ * memory.kmem.slabinfo is empty on 6.x). A part whose lines are absent is
+ * not recorded. */
+static void add_cgroup_parts(struct series_set *s, const struct cgroup_node *c)
+{
+	uint64_t shmem = cgroup_stat(c, CGS_SHMEM);
+	uint64_t sreclaim = cgroup_stat(c, CGS_SLAB_RECLAIMABLE);
+	bool v1 = c->has_stat ? c->stat.v1 : c->version == 1;
+
+	add_cgroup_part(s, c, "page_cache",
+			sub_parts(cgroup_stat(c, CGS_FILE), shmem),
+			"reclaimable",
+			v1 ? "memory.stat total_cache - total_shmem"
+			   : "memory.stat file - shmem");
+	add_cgroup_part(s, c, "anon_shmem",
+			add_parts(cgroup_stat(c, CGS_ANON), shmem), "swappable",
+			v1 ? "memory.stat total_rss + total_shmem"
+			   : "memory.stat anon + shmem");
+	if (v1) {
+		add_cgroup_part(s, c, "kernel", c->kernel, "unknown",
+				"memory.kmem.usage_in_bytes");
+		return;
+	}
+	add_cgroup_part(s, c, "slab_reclaimable", sreclaim, "reclaimable",
+			"memory.stat slab_reclaimable");
+	add_cgroup_part(s, c, "kernel_pinned", sub_parts(c->kernel, sreclaim),
+			"pinned", "memory.stat kernel - slab_reclaimable");
+}
+
 /* Cgroups: what each is charged (memory.current, with descendants), for
  * the top_cgroups biggest below the root down to depth 2 and any of the
- * threshold or more, named by path. */
+ * threshold or more, named by path; each followed by its parts. */
 static void add_cgroups(struct series_set *s, const struct cgroups *cg,
 			const struct series_opts *o)
 {
@@ -403,6 +484,7 @@ static void add_cgroups(struct series_set *s, const struct cgroups *cg,
 			: NULL);
 		series_add(s, "cgroup", c->path, (int64_t)r[k].v, "unknown",
 			   json_take(ow));
+		add_cgroup_parts(s, c);
 	}
 }
 

@@ -12,6 +12,12 @@
  *   "free"      free memory by zone and order, name "NODE/ZONE/ORDER"
  *   "proc"      a process's anonymous memory, name "comm[pid]"
  *   "cgroup"    a cgroup's charge, name its path
+ *   "cgroup_part" what a kept cgroup's charge is made of, by reclaim
+ *               class, name "PATH:PART": page_cache (reclaimable),
+ *               anon_shmem (swappable); v2 slab_reclaimable (reclaimable)
+ *               and kernel_pinned (pinned), v1 kernel (unknown); for
+ *               `leaks` to tell what a cgroup's growth is. Not in the
+ *               Prometheus metrics nor in `diff`
  *   "owner"     kernel memory a process holds through one kind of object
  *               (analysis/owners.h), name "KIND/PID" ("pipe/4711"), or
  *               "KIND/nobody" for objects no process holds; the top N

@@ -298,6 +298,22 @@ static void usage_chart(FILE *f, const struct store_data *d)
 	}
 }
 
+/* A grower's line: red for what only freeing gives back, green for what
+ * the kernel reclaims, amber for a cgroup's mixed or unknown growth. */
+static const char *kind_color(enum leak_kind k)
+{
+	switch (k) {
+	case LEAK_UNRECLAIMABLE:
+		return "#e15759";
+	case LEAK_RECLAIMABLE:
+		return "#59a14f";
+	case LEAK_MIXED:
+	case LEAK_UNKNOWN:
+		break;
+	}
+	return "#f28e2b";
+}
+
 static void grower_chart(FILE *f, const struct store_data *d, size_t i,
 			 const struct leak_finding *lf)
 {
@@ -333,8 +349,8 @@ static void grower_chart(FILE *f, const struct store_data *d, size_t i,
 			   sizeof(rate));
 	fputs("<figure class=\"grower-fig\"><figcaption>", f);
 	esc(f, name);
-	fprintf(f, " <b>%s/h</b> %s</figcaption>", rate,
-		lf->reclaimable ? "(reclaimable)" : "(unreclaimable)");
+	fprintf(f, " <b>%s/h</b> (%s)</figcaption>", rate,
+		leak_kind_name(lf->kind));
 	fprintf(f,
 		"<svg class=\"grower chart\" viewBox=\"0 0 %d %d\" "
 		"width=\"%d\" "
@@ -342,7 +358,7 @@ static void grower_chart(FILE *f, const struct store_data *d, size_t i,
 		w, h, w, h);
 	axes(f, lo, hi, t0, t1, w, h, 2);
 	fprintf(f, "<path class=\"line\" fill=\"none\" stroke=\"%s\" d=\"",
-		lf->reclaimable ? "#59a14f" : "#e15759");
+		kind_color(lf->kind));
 	for (size_t c = 0; c < ncols; c++) {
 		double v = column_value(d, i, c, ncols, tmp), x, y;
 
@@ -509,14 +525,13 @@ static void leaks_table(FILE *f, const struct store_data *d,
 			snprintf(x, sizeof(x), "n/a");
 		else
 			fmt_dur(lf->exhaustion_s, x, sizeof(x));
-		fprintf(f, "<tr class=\"%s\"><td>%s",
-			lf->reclaimable ? "reclaimable" : "unreclaimable",
+		fprintf(f, "<tr class=\"%s\"><td>%s", leak_kind_name(lf->kind),
 			lf->is_child ? "&nbsp;&nbsp;&#8627; " : "");
 		esc(f, name);
 		fprintf(f,
 			"</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 			"<td>%.2f%%</td><td>%s</td><td>",
-			lf->reclaimable ? "reclaimable" : "unreclaimable",
+			leak_kind_name(lf->kind),
 			human_bytes_signed((int64_t)llround(lf->bytes_per_hour),
 					   a, sizeof(a)),
 			plain_bytes(lf->start_bytes, b, sizeof(b)),
@@ -594,6 +609,8 @@ static const char css[] =
     "td:nth-child(n+3){font-variant-numeric:tabular-nums}"
     "tr.unreclaimable td:first-child{border-left:3px solid #e15759}"
     "tr.reclaimable td:first-child{border-left:3px solid #59a14f}"
+    "tr.mixed td:first-child,tr.unknown td:first-child{border-left:3px "
+    "solid #f28e2b}"
     ".na,.quiet{color:#5b6b7c;font-style:italic}"
     "pre{background:#f5f7fa;padding:8px;white-space:pre-wrap}";
 

@@ -3,11 +3,11 @@
  * Loads the recording (or its window), fits a robust trend to every
  * series (analysis/leaks.c, analysis/trend.c) and lists the ones that
  * grow: rate, confidence, how long, when memory runs out at that rate,
- * whether the kernel can reclaim it, and the owner chain. Text draws the
- * chain as a tree: a category, the pool tags that grow inside it, and
- * under each the module or process that holds it (text-only rows: JSON
- * carries the same facts in "owner"). Says so plainly when nothing
- * grows. */
+ * whether the kernel can reclaim it (for a cgroup, what its growth is
+ * made of), and the owner chain. Text draws the chain as a tree: a
+ * category, the pool tags that grow inside it, and under each the module
+ * or process that holds it (text-only rows: JSON carries the same facts
+ * in "owner"). Says so plainly when nothing grows. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +20,8 @@
 enum {
 	C_SERIES,
 	C_KIND,
+	C_KIND_WHY,
+	C_SPLIT,
 	C_RATE,
 	C_START,
 	C_END,
@@ -58,6 +60,10 @@ static struct table *suspects_table(void)
 	} cols[] = {
 	    [C_SERIES] = {"SERIES", "series", COL_STR, COLF_TREE},
 	    [C_KIND] = {"KIND", "kind", COL_STR, 0},
+	    [C_KIND_WHY] = {"KIND-WHY", "kind_why", COL_STR,
+			    COLF_JSON_ONLY | COLF_JSON_OPTIONAL},
+	    [C_SPLIT] = {"GROWTH-SPLIT", "growth_split", COL_JSON,
+			 COLF_JSON_ONLY | COLF_JSON_OPTIONAL},
 	    [C_RATE] = {"RATE/H", "bytes_per_hour", COL_SBYTES, 0},
 	    [C_START] = {"START", "start_bytes", COL_BYTES, 0},
 	    [C_END] = {"END", "end_bytes", COL_BYTES, 0},
@@ -118,8 +124,7 @@ static void set_trend(struct table *t, size_t row, const struct leak_finding *f)
 	char buf[32];
 	double conf;
 
-	table_set_str(t, row, C_KIND,
-		      f->reclaimable ? "reclaimable" : "unreclaimable");
+	table_set_str(t, row, C_KIND, leak_kind_name(f->kind));
 	table_set_i64(t, row, C_RATE, (int64_t)llround(f->bytes_per_hour));
 	table_set_i64(t, row, C_START, f->start_bytes);
 	table_set_i64(t, row, C_END, f->end_bytes);
@@ -164,6 +169,42 @@ static void add_holders(struct table *t, size_t row, const char *owner)
 	}
 }
 
+/* What a cgroup's growth is made of (JSON: kind_why, growth_split). */
+static void set_split(struct table *t, size_t row, const struct leak_finding *f)
+{
+	_cleanup_free_ char *split = leaks_split_json(f);
+
+	if (f->kind_why[0])
+		table_set_str(t, row, C_KIND_WHY, f->kind_why);
+	if (split)
+		table_set_json(t, row, C_SPLIT, split);
+}
+
+/* Notes: why RUNS OUT is n/a for reclaimable growth, and what a growing
+ * cgroup of mixed or unknown kind grew by. */
+static void add_notes(struct table *t, const struct store_data *d,
+		      const struct leaks_result *res)
+{
+	char name[256];
+
+	for (size_t k = 0; k < res->n; k++)
+		if (res->v[k].kind == LEAK_RECLAIMABLE && res->v[k].growing) {
+			table_add_note(t, "RUNS OUT is n/a for reclaimable "
+					  "growth: the kernel gives that "
+					  "memory back under pressure.");
+			break;
+		}
+	for (size_t k = 0; k < res->n; k++) {
+		const struct leak_finding *f = &res->v[k];
+
+		if (!f->growing || !f->kind_why[0])
+			continue;
+		leaks_series_name(d, f->series, name, sizeof(name));
+		table_add_note(t, "%s is %s: %s.", name,
+			       leak_kind_name(f->kind), f->kind_why);
+	}
+}
+
 static void fill_rows(struct table *t, const struct store_data *d,
 		      const struct leaks_result *res)
 {
@@ -188,20 +229,15 @@ static void fill_rows(struct table *t, const struct store_data *d,
 		if (f->is_child && parent[k] != SIZE_MAX)
 			table_row_parent(t, row, row_of[parent[k]]);
 		set_trend(t, row, f);
+		set_split(t, row, f);
 		series_owner_text(owner, 0, buf, sizeof(buf));
 		table_set_str(t, row, C_OWNER_TEXT, buf);
 		table_set_json(t, row, C_OWNER, owner);
-		if (!f->reclaimable && f->growing)
+		if (f->kind == LEAK_UNRECLAIMABLE && f->growing)
 			table_row_highlight(t, row);
 		add_holders(t, row, d->series[f->series].owner);
 	}
-	for (size_t k = 0; k < res->n; k++)
-		if (res->v[k].reclaimable && res->v[k].growing) {
-			table_add_note(t, "RUNS OUT is n/a for reclaimable "
-					  "growth: the kernel gives that "
-					  "memory back under pressure.");
-			break;
-		}
+	add_notes(t, d, res);
 }
 
 /* Under the table, who holds the first suspect's growth, when an owner

@@ -3,13 +3,16 @@
  * MemAvailable, reclaimable growth marked as such (no exhaustion), a flat
  * recording with no findings, --all's every-series mode, and the chain
  * from a category to the process holding what grew (an "owner" series)
- * ahead of the traced call sites. */
+ * ahead of the traced call sites; a cgroup's kind from the parts that
+ * grew: reclaimable slab, v1 kernel memory (unknown), anonymous memory,
+ * half and half (mixed), and no parts recorded (unknown). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -83,10 +86,10 @@ static void test_chain(void **state)
 	/* page cache grows fastest; slab follows with its tag */
 	assert_int_equal(res.n, 3);
 	assert_string_equal(name(&d, &res.v[0]), "page_cache");
-	assert_true(res.v[0].reclaimable);
+	assert_int_equal(res.v[0].kind, LEAK_RECLAIMABLE);
 	assert_true(isnan(res.v[0].exhaustion_s));
 	assert_string_equal(name(&d, &res.v[1]), "slab_unreclaimable");
-	assert_false(res.v[1].reclaimable);
+	assert_int_equal(res.v[1].kind, LEAK_UNRECLAIMABLE);
 	assert_true(fabs(res.v[1].bytes_per_hour - 12.0 * MIB) < 0.01 * MIB);
 	/* 1 GiB at 12 MiB/h */
 	assert_true(fabs(res.v[1].exhaustion_s - 1024.0 / 12 * 3600) < 60);
@@ -255,6 +258,241 @@ static void test_owner_chain(void **state)
 	store_data_release(&d);
 }
 
+/* One part of a built cgroup: its name, class and rate (MiB/h). */
+struct part {
+	const char *name, *reclaim;
+	int64_t mib_per_hour;
+};
+
+/* 120 samples a minute apart of cgroup "/app", the sum of its parts
+ * (each from 100 MiB), or growing at rate MiB/h when it has none; a
+ * cgroup "/app2" whose parts all grow, to show they are not taken for
+ * those of "/app"; MemAvailable 1 GiB. */
+static void build_cgroup(struct store_data *d, const struct part *parts,
+			 size_t n, int64_t rate)
+{
+	struct store *s = NULL;
+	uint32_t cg, cg2, avail, id[LEAKS_MAX_PARTS], id2;
+
+	assert_true(n <= LEAKS_MAX_PARTS);
+	assert_int_equal(store_open(":memory:", 0, &s, NULL), 0);
+	assert_int_equal(store_series(s, "cgroup", "/app", "unknown",
+				      "{\"path\":\"/app\"}", &cg),
+			 0);
+	for (size_t k = 0; k < n; k++) {
+		char nm[64];
+
+		snprintf(nm, sizeof(nm), "/app:%s", parts[k].name);
+		assert_int_equal(store_series(s, "cgroup_part", nm,
+					      parts[k].reclaim, NULL, &id[k]),
+				 0);
+	}
+	assert_int_equal(store_series(s, "cgroup", "/app2", "unknown",
+				      "{\"path\":\"/app2\"}", &cg2),
+			 0);
+	assert_int_equal(store_series(s, "cgroup_part", "/app2:page_cache",
+				      "reclaimable", NULL, &id2),
+			 0);
+	assert_int_equal(
+	    store_series(s, "meminfo", "available", NULL, NULL, &avail), 0);
+	for (int64_t i = 0; i < 120; i++) {
+		struct store_point p[LEAKS_MAX_PARTS + 4];
+		int64_t sum = 0;
+		size_t np = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			int64_t v =
+			    100 * MIB + i * parts[k].mib_per_hour * MIB / 60;
+
+			p[np++] = (struct store_point){id[k], v};
+			sum += v;
+		}
+		if (!n)
+			sum = 400 * MIB + i * rate * MIB / 60;
+		p[np++] = (struct store_point){cg, sum};
+		p[np++] = (struct store_point){cg2, 50 * MIB + i * MIB};
+		p[np++] = (struct store_point){id2, 50 * MIB + i * MIB};
+		p[np++] = (struct store_point){avail, 1024 * MIB};
+		assert_int_equal(
+		    store_append(s, 1700000000000 + i * 60000, p, np, NULL), 0);
+	}
+	assert_int_equal(store_load(s, INT64_MIN, INT64_MAX, d), 0);
+	store_close(s);
+}
+
+/* The finding for cgroup "/app" (there must be one). Part series are
+ * never findings, nor analysed. */
+static const struct leak_finding *app(const struct store_data *d,
+				      const struct leaks_result *res)
+{
+	const struct leak_finding *f = NULL;
+
+	assert_int_equal(res->n_analysed, 2);
+	for (size_t k = 0; k < res->n; k++) {
+		assert_string_equal(d->series[res->v[k].series].kind, "cgroup");
+		if (streq(name(d, &res->v[k]), "/app"))
+			f = &res->v[k];
+	}
+	assert_non_null(f);
+	assert_true(f->growing);
+	return f;
+}
+
+/* v2: the cgroup grew by reclaimable slab (dentries): reclaimable, no
+ * time to exhaustion; the split says which part. */
+static void test_cgroup_reclaimable(void **state)
+{
+	static const struct part parts[] = {
+	    {"page_cache", "reclaimable", 0},
+	    {"anon_shmem", "swappable", 0},
+	    {"slab_reclaimable", "reclaimable", 30},
+	    {"kernel_pinned", "pinned", 1},
+	};
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	const struct leak_finding *f;
+	_cleanup_free_ char *js = NULL;
+
+	(void)state;
+	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	f = app(&d, &res);
+	assert_int_equal(f->kind, LEAK_RECLAIMABLE);
+	assert_string_equal(leak_kind_name(f->kind), "reclaimable");
+	assert_string_equal(f->kind_why, "");
+	assert_true(isnan(f->exhaustion_s));
+	assert_string_equal(f->exhaustion_why, "the kernel can reclaim it");
+	/* all four parts, fastest first */
+	assert_int_equal(f->n_split, 4);
+	assert_string_equal(f->split[0].part, "slab_reclaimable");
+	assert_true(fabs(f->split[0].bytes_per_hour - 30.0 * MIB) < 0.01 * MIB);
+	assert_true(f->split[0].share > 0.95);
+	js = leaks_split_json(f);
+	assert_non_null(strstr(js, "{\"part\":\"slab_reclaimable\","
+				   "\"bytes_per_hour\":31457280,"
+				   "\"share_pct\":97,"
+				   "\"reclaim\":\"reclaimable\"}"));
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
+/* v1: the growth is kernel memory, which v1 does not split: unknown,
+ * with the reason, and no time to exhaustion. */
+static void test_cgroup_v1_kernel(void **state)
+{
+	static const struct part parts[] = {
+	    {"page_cache", "reclaimable", 0},
+	    {"anon_shmem", "swappable", 2},
+	    {"kernel", "unknown", 30},
+	};
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	const struct leak_finding *f;
+
+	(void)state;
+	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	f = app(&d, &res);
+	assert_int_equal(f->kind, LEAK_UNKNOWN);
+	assert_string_equal(leak_kind_name(f->kind), "unknown");
+	assert_string_equal(f->kind_why, "kernel memory; cgroup v1 does not "
+					 "say whether it is reclaimable");
+	assert_true(isnan(f->exhaustion_s));
+	assert_string_equal(f->exhaustion_why,
+			    "not known whether the kernel can reclaim it");
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
+/* Anonymous memory grows (page cache shrinks a little meanwhile):
+ * unreclaimable, with a time to exhaustion. */
+static void test_cgroup_anon(void **state)
+{
+	static const struct part parts[] = {
+	    {"page_cache", "reclaimable", -3},
+	    {"anon_shmem", "swappable", 30},
+	    {"kernel", "unknown", 1},
+	};
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	const struct leak_finding *f;
+
+	(void)state;
+	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	f = app(&d, &res);
+	assert_int_equal(f->kind, LEAK_UNRECLAIMABLE);
+	assert_string_equal(f->kind_why, "");
+	assert_null(f->exhaustion_why);
+	/* 1 GiB at 28 MiB/h */
+	assert_true(fabs(f->exhaustion_s - 1024.0 / 28 * 3600) < 120);
+	/* the shrinking part has no share; the growing ones all of it */
+	assert_string_equal(f->split[2].part, "page_cache");
+	assert_true(f->split[2].share == 0);
+	assert_true(fabs(f->split[0].share + f->split[1].share - 1) < 0.01);
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
+/* Half page cache, half anonymous: mixed, the shares in the reason, no
+ * time to exhaustion. */
+static void test_cgroup_mixed(void **state)
+{
+	static const struct part parts[] = {
+	    {"page_cache", "reclaimable", 20},
+	    {"anon_shmem", "swappable", 20},
+	};
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	const struct leak_finding *f;
+
+	(void)state;
+	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	f = app(&d, &res);
+	assert_int_equal(f->kind, LEAK_MIXED);
+	assert_string_equal(leak_kind_name(f->kind), "mixed");
+	assert_non_null(strstr(f->kind_why, "page_cache 50% (reclaimable)"));
+	assert_non_null(strstr(f->kind_why, "anon_shmem 50% (swappable)"));
+	assert_true(isnan(f->exhaustion_s));
+	assert_string_equal(f->exhaustion_why,
+			    "the kernel can reclaim part of it");
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
+/* A recording from before the parts were recorded: unknown, never
+ * unreclaimable. */
+static void test_cgroup_no_parts(void **state)
+{
+	struct store_data d;
+	struct trend_rules r;
+	struct leaks_result res;
+	const struct leak_finding *f;
+
+	(void)state;
+	build_cgroup(&d, NULL, 0, 30);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
+	f = app(&d, &res);
+	assert_int_equal(f->kind, LEAK_UNKNOWN);
+	assert_int_equal(f->n_split, 0);
+	assert_null(leaks_split_json(f));
+	assert_string_equal(f->kind_why,
+			    "its parts were not recorded (an older recording)");
+	assert_true(isnan(f->exhaustion_s));
+	leaks_result_release(&res);
+	store_data_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +500,11 @@ int main(void)
 	    cmocka_unit_test(test_owner_chain),
 	    cmocka_unit_test(test_flat),
 	    cmocka_unit_test(test_stopped),
+	    cmocka_unit_test(test_cgroup_reclaimable),
+	    cmocka_unit_test(test_cgroup_v1_kernel),
+	    cmocka_unit_test(test_cgroup_anon),
+	    cmocka_unit_test(test_cgroup_mixed),
+	    cmocka_unit_test(test_cgroup_no_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
  * chain, its one-line text, its holders, and naming a failed source;
  * owner series from a built owner set (top N per kind, summed per first
  * holder, the unheld apart), the holder lifted into a category's owner,
- * and the owners' snapshot member written and read back. */
+ * the owners' snapshot member written and read back, and the parts of
+ * v1 and v2 cgroups from built trees. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include "../../src/analysis/owners-snap.h"
 #include "../../src/analysis/series.h"
 #include "../../src/basic/xalloc.h"
+#include "../../src/model/cgroups.h"
 #include "../../src/model/ownerset.h"
 #include "testutil.h"
 
@@ -424,6 +426,107 @@ static void test_bpf_sites(void **state)
 	root_free(root);
 }
 
+#define MB ((uint64_t)1 << 20)
+
+/* A built cgroup node: memory.stat lines all absent. */
+static void node(struct cgroup_node *n, const char *path, int depth,
+		 int version, uint64_t current, uint64_t kernel)
+{
+	memset(n, 0, sizeof(*n));
+	n->path = (char *)path;
+	n->depth = depth;
+	n->version = version;
+	n->current = current;
+	n->kernel = kernel;
+	n->has_stat = true;
+	n->stat.v1 = version == 1;
+	for (int f = 0; f < _CGS_MAX; f++)
+		n->stat.v[f] = n->stat.total[f] = VAL_ABSENT;
+}
+
+static void assert_part(const struct series_set *s, const char *name,
+			uint64_t value, const char *reclaim)
+{
+	const struct series_point *p = find(s, "cgroup_part", name);
+
+	assert_non_null(p);
+	assert_int_equal(p->value, (int64_t)value);
+	assert_string_equal(p->reclaim, reclaim);
+	assert_non_null(strstr(p->owner, "\"part\":"));
+}
+
+/* Each kept cgroup's parts: v2 page cache without shmem, anon + shmem,
+ * reclaimable slab and the rest of the kernel memory; v1 from the
+ * total_ lines (not the cgroup's own), kmem of unknown kind; none where
+ * memory.stat could not be read or the name would not fit, and none for
+ * a cgroup that is not kept. */
+static void test_cgroup_parts(void **state)
+{
+	static char long_path[130];
+	struct cgroup_node v[6];
+	struct cgroups cg = {.v = v, .n = ELEMENTSOF(v)};
+	struct series_opts o = {
+	    .top_cgroups = 4, .pool_threshold = UINT64_MAX, .cgroups = &cg};
+	struct snapshot snap = {0};
+	struct series_set s;
+	size_t cgroups = 0, parts = 0;
+	char cut[128]; /* a series' name is cut at 127 */
+
+	(void)state;
+	memset(long_path, 'x', sizeof(long_path) - 1);
+	long_path[0] = '/';
+	node(&v[0], "/", 0, 2, VAL_ABSENT, VAL_ABSENT);
+	node(&v[1], "/system.slice", 1, 2, 500 * MB, 70 * MB);
+	v[1].stat.v[CGS_FILE] = 300 * MB;
+	v[1].stat.v[CGS_SHMEM] = 50 * MB;
+	v[1].stat.v[CGS_ANON] = 100 * MB;
+	v[1].stat.v[CGS_SLAB_RECLAIMABLE] = 40 * MB;
+	node(&v[2], "/user.slice", 1, 1, 400 * MB, 30 * MB);
+	v[2].stat.total[CGS_FILE] = 200 * MB;
+	v[2].stat.total[CGS_SHMEM] = 20 * MB;
+	v[2].stat.total[CGS_ANON] = 80 * MB;
+	v[2].stat.v[CGS_FILE] = 1 * MB; /* its own: not the charge's parts */
+	v[2].stat.v[CGS_SHMEM] = 0;
+	v[2].stat.v[CGS_ANON] = 2 * MB;
+	node(&v[3], "/unreadable", 1, 2, 300 * MB, VAL_ABSENT);
+	v[3].has_stat = false;
+	node(&v[4], long_path, 1, 2, 200 * MB, 10 * MB);
+	v[4].stat.v[CGS_FILE] = 100 * MB;
+	v[4].stat.v[CGS_SHMEM] = 0;
+	node(&v[5], "/small", 1, 2, 1 * MB, 0);
+	v[5].stat.v[CGS_FILE] = 1 * MB;
+	v[5].stat.v[CGS_SHMEM] = 0;
+	series_collect(&snap, &o, &s);
+	for (size_t i = 0; i < s.n; i++) {
+		cgroups += streq(s.v[i].kind, "cgroup");
+		parts += streq(s.v[i].kind, "cgroup_part");
+	}
+	assert_int_equal(cgroups, 4);
+	assert_int_equal(parts, 7);
+
+	assert_part(&s, "/system.slice:page_cache", 250 * MB, "reclaimable");
+	assert_part(&s, "/system.slice:anon_shmem", 150 * MB, "swappable");
+	assert_part(&s, "/system.slice:slab_reclaimable", 40 * MB,
+		    "reclaimable");
+	assert_part(&s, "/system.slice:kernel_pinned", 30 * MB, "pinned");
+	assert_null(find(&s, "cgroup_part", "/system.slice:kernel"));
+
+	assert_part(&s, "/user.slice:page_cache", 180 * MB, "reclaimable");
+	assert_part(&s, "/user.slice:anon_shmem", 100 * MB, "swappable");
+	assert_part(&s, "/user.slice:kernel", 30 * MB, "unknown");
+	assert_null(find(&s, "cgroup_part", "/user.slice:slab_reclaimable"));
+
+	/* kept, but no memory.stat: no part is made up */
+	assert_non_null(find(&s, "cgroup", "/unreadable"));
+	/* kept, but "PATH:PART" would be cut short */
+	snprintf(cut, sizeof(cut), "%s", long_path);
+	assert_non_null(find(&s, "cgroup", cut));
+	/* not kept (fifth of top 4), so neither are its parts */
+	assert_null(find(&s, "cgroup", "/small"));
+	assert_null(find(&s, "cgroup_part", "/small:page_cache"));
+	series_set_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(test_owner_series),
 	    cmocka_unit_test(test_bpf_sites),
 	    cmocka_unit_test(test_owners_snap),
+	    cmocka_unit_test(test_cgroup_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
