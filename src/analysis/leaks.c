@@ -192,14 +192,14 @@ static int part_class(const char *reclaim)
 
 /* "page_cache 55% (reclaimable), anon_shmem 45% (swappable)", the parts
  * that grew, and what the parts do not explain. */
-static void split_text(const struct leak_finding *f, double rest, char *buf,
-		       size_t n)
+static void split_text(const struct leak_part *v, size_t nv, double rest,
+		       char *buf, size_t n)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (size_t k = 0; k < f->n_split && len < n; k++) {
-		const struct leak_part *p = &f->split[k];
+	for (size_t k = 0; k < nv && len < n; k++) {
+		const struct leak_part *p = &v[k];
 
 		if (p->share < 0.005)
 			continue;
@@ -212,34 +212,33 @@ static void split_text(const struct leak_finding *f, double rest, char *buf,
 			 len ? ", " : "", rest * 100);
 }
 
-/* A cgroup finding's kind from its parts' growth. Each part's share is
- * its rate over the cgroup's, or over the growing parts' sum when that
- * is bigger (a part that shrinks lets the others grow more than the
- * cgroup did); what the shares leave is growth outside the parts
- * (v2's sock, zswap; the fits of a sum and of its terms differ a little
- * too). */
-static void cgroup_kind(const struct store_data *d, struct leak_finding *f)
+/* Each part's share is its rate over the cgroup's, or over the growing
+ * parts' sum when that is bigger (a part that shrinks lets the others
+ * grow more than the cgroup did); what the shares leave is growth
+ * outside the parts (v2's sock, zswap; the fits of a sum and of its
+ * terms differ a little too). */
+enum leak_kind leak_parts_kind(struct leak_part *v, size_t n, double rate,
+			       char *why, size_t why_n)
 {
 	double by[_CLS_MAX] = {0}, pos = 0, denom, rest = 1, unknown_max = 0;
 	const char *unknown_part = NULL;
 
-	f->kind = LEAK_UNKNOWN;
-	fit_parts(d, f);
-	if (!f->n_split) {
-		snprintf(f->kind_why, sizeof(f->kind_why),
+	why[0] = '\0';
+	if (!n) {
+		snprintf(why, why_n,
 			 "its parts were not recorded (an older recording)");
-		return;
+		return LEAK_UNKNOWN;
 	}
-	for (size_t k = 0; k < f->n_split; k++)
-		if (f->split[k].bytes_per_hour > 0)
-			pos += f->split[k].bytes_per_hour;
-	denom = f->bytes_per_hour > pos ? f->bytes_per_hour : pos;
+	for (size_t k = 0; k < n; k++)
+		if (v[k].bytes_per_hour > 0)
+			pos += v[k].bytes_per_hour;
+	denom = rate > pos ? rate : pos;
 	if (denom <= 0) {
-		snprintf(f->kind_why, sizeof(f->kind_why), "it does not grow");
-		return;
+		snprintf(why, why_n, "it does not grow");
+		return LEAK_UNKNOWN;
 	}
-	for (size_t k = 0; k < f->n_split; k++) {
-		struct leak_part *p = &f->split[k];
+	for (size_t k = 0; k < n; k++) {
+		struct leak_part *p = &v[k];
 		int c = part_class(p->reclaim);
 
 		p->share =
@@ -252,23 +251,33 @@ static void cgroup_kind(const struct store_data *d, struct leak_finding *f)
 		}
 	}
 	if (by[CLS_RECLAIMABLE] >= 0.8)
-		f->kind = LEAK_RECLAIMABLE;
-	else if (by[CLS_UNRECLAIMABLE] >= 0.8)
-		f->kind = LEAK_UNRECLAIMABLE;
-	else if (by[CLS_UNKNOWN] >= 0.5)
-		snprintf(f->kind_why, sizeof(f->kind_why), "%s",
+		return LEAK_RECLAIMABLE;
+	if (by[CLS_UNRECLAIMABLE] >= 0.8)
+		return LEAK_UNRECLAIMABLE;
+	if (by[CLS_UNKNOWN] >= 0.5) {
+		snprintf(why, why_n, "%s",
 			 unknown_part && streq(unknown_part, "kernel")
 			     ? "kernel memory; cgroup v1 does not say whether "
 			       "it is reclaimable"
 			     : "its growth is in parts of unknown kind");
-	else if (rest >= 0.5)
-		snprintf(f->kind_why, sizeof(f->kind_why),
+		return LEAK_UNKNOWN;
+	}
+	if (rest >= 0.5) {
+		snprintf(why, why_n,
 			 "its parts explain only %.0f%% of its growth",
 			 (1 - rest) * 100);
-	else {
-		f->kind = LEAK_MIXED;
-		split_text(f, rest, f->kind_why, sizeof(f->kind_why));
+		return LEAK_UNKNOWN;
 	}
+	split_text(v, n, rest, why, why_n);
+	return LEAK_MIXED;
+}
+
+/* A cgroup finding's kind from its parts' growth. */
+static void cgroup_kind(const struct store_data *d, struct leak_finding *f)
+{
+	fit_parts(d, f);
+	f->kind = leak_parts_kind(f->split, f->n_split, f->bytes_per_hour,
+				  f->kind_why, sizeof(f->kind_why));
 }
 
 /* The kind of finding f: a cgroup's from its parts, any other series'

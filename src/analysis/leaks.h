@@ -42,6 +42,15 @@ struct leak_part {
 	double share; /* of the cgroup's growth, 0..1; 0 when it shrank */
 };
 
+/* The kind of a cgroup's growth at rate (bytes an hour) from its n parts
+ * (their bytes_per_hour and reclaim set; their share is filled): the
+ * reclaimable or the unreclaimable ones carry 80% of it, else mixed or
+ * unknown with why (a sentence) set; why is "" otherwise. No parts:
+ * unknown. Used by leaks over a recording and diff between two moments
+ * (the rate is then the change). */
+enum leak_kind leak_parts_kind(struct leak_part *v, size_t n, double rate,
+			       char *why, size_t why_n);
+
 struct leak_finding {
 	size_t series; /* index into store_data.series */
 	struct trend tr;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../analysis/diff.h"
+#include "../analysis/leaks.h"
 #include "../basic/xalloc.h"
 #include "diff.h"
 #include "history.h"
@@ -213,8 +214,70 @@ static int sides_from_paths(struct root *root, const struct diff_opts *o,
 	return 0;
 }
 
-static const char *kind_of(const struct series_point *p)
+static const struct series_point *point_of(const struct diff_row *r)
 {
+	return r->b ? r->b : r->a;
+}
+
+/* The two moments compared, for what a row's kind needs besides it. */
+struct sets {
+	const struct series_set *a, *b;
+};
+
+/* The value of the series kind:name in s, or NULL. */
+static const struct series_point *find_point(const struct series_set *s,
+					     const char *kind, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (streq(s->v[i].kind, kind) && streq(s->v[i].name, name))
+			return &s->v[i];
+	return NULL;
+}
+
+/* A cgroup's kind from how its recorded parts (series.h's cgroup_part
+ * series, "PATH:PART") changed from A to B, by leaks' rule; why says
+ * why when mixed or unknown. */
+static const char *cgroup_kind(const struct sets *ss, const struct diff_row *r,
+			       char *why, size_t n)
+{
+	const struct series_point *p = point_of(r);
+	struct leak_part parts[LEAKS_MAX_PARTS];
+	size_t np = 0, len = strlen(p->name);
+
+	if (!r->a || !r->b) {
+		snprintf(why, n, "in one of the two only");
+		return "unknown";
+	}
+	for (size_t i = 0; i < ss->b->n && np < LEAKS_MAX_PARTS; i++) {
+		const struct series_point *pb = &ss->b->v[i], *pa;
+
+		if (!streq(pb->kind, "cgroup_part") ||
+		    strncmp(pb->name, p->name, len) != 0 ||
+		    pb->name[len] != ':' || !pb->reclaim)
+			continue;
+		pa = find_point(ss->a, pb->kind, pb->name);
+		if (!pa)
+			continue;
+		parts[np++] = (struct leak_part){
+		    .part = pb->name + len + 1,
+		    .reclaim = pb->reclaim,
+		    .bytes_per_hour = (double)(pb->value - pa->value),
+		};
+	}
+	return leak_kind_name(
+	    leak_parts_kind(parts, np, (double)r->delta, why, n));
+}
+
+/* What the kernel can do with a row's change: a cgroup's from its
+ * parts, any other series' from its reclaim class. */
+static const char *kind_of(const struct sets *ss, const struct diff_row *r,
+			   char *why, size_t n)
+{
+	const struct series_point *p = point_of(r);
+
+	why[0] = '\0';
+	if (streq(p->kind, "cgroup"))
+		return cgroup_kind(ss, r, why, n);
 	return p->reclaim && (streq(p->reclaim, "reclaimable") ||
 			      streq(p->reclaim, "free"))
 		   ? "reclaimable"
@@ -248,11 +311,6 @@ static struct table *suspects_table(void)
 		table_col_flags(t, i, cols[i].flags);
 	}
 	return t;
-}
-
-static const struct series_point *point_of(const struct diff_row *r)
-{
-	return r->b ? r->b : r->a;
 }
 
 /* The owner object of row k: its owner JSON plus "chain", the finer
@@ -299,18 +357,22 @@ static void add_holders(struct table *t, size_t row, const char *owner)
 }
 
 /* One row of the table for diff row k; hours NAN or <= 0: no rate. */
-static size_t add_row(struct table *t, const struct diff_result *res, size_t k,
-		      double hours)
+static size_t add_row(struct table *t, const struct sets *ss,
+		      const struct diff_result *res, size_t k, double hours)
 {
 	const struct diff_row *r = &res->rows[k];
 	const struct series_point *p = point_of(r);
 	_cleanup_free_ char *owner = owner_json(res, k);
 	size_t row = table_add_row(t);
-	char buf[300];
+	const char *kind;
+	char buf[300], why[160];
 
 	snprintf(buf, sizeof(buf), "%s:%s", p->kind, p->name);
 	table_set_str(t, row, C_SERIES, buf);
-	table_set_str(t, row, C_KIND, kind_of(p));
+	kind = kind_of(ss, r, why, sizeof(why));
+	table_set_str(t, row, C_KIND, kind);
+	if (why[0] && r->delta > 0)
+		table_add_note(t, "%s is %s: %s.", buf, kind, why);
 	if (r->a)
 		table_set_i64(t, row, C_A, r->a->value);
 	if (r->b)
@@ -331,13 +393,13 @@ static size_t add_row(struct table *t, const struct diff_result *res, size_t k,
 	series_owner_text(owner, 0, buf, sizeof(buf));
 	table_set_str(t, row, C_OWNER_TEXT, buf);
 	table_set_json(t, row, C_OWNER, owner);
-	if (r->delta > 0 && !r->is_child && streq(kind_of(p), "unreclaimable"))
+	if (r->delta > 0 && !r->is_child && streq(kind, "unreclaimable"))
 		table_row_highlight(t, row);
 	return row;
 }
 
-static void fill_table(struct table *t, const struct diff_result *res,
-		       double hours)
+static void fill_table(struct table *t, const struct sets *ss,
+		       const struct diff_result *res, double hours)
 {
 	_cleanup_free_ size_t *row_of = xcalloc(res->n + 1, sizeof(size_t));
 	_cleanup_free_ size_t *parent = xcalloc(res->n + 1, sizeof(size_t));
@@ -349,7 +411,7 @@ static void fill_table(struct table *t, const struct diff_result *res,
 			if (res->rows[k].children[c] > k)
 				parent[res->rows[k].children[c]] = k;
 	for (size_t k = 0; k < res->n; k++) {
-		row_of[k] = add_row(t, res, k, hours);
+		row_of[k] = add_row(t, ss, res, k, hours);
 		if (res->rows[k].is_child && parent[k] != SIZE_MAX)
 			table_row_parent(t, row_of[k], row_of[parent[k]]);
 		add_holders(t, row_of[k], point_of(&res->rows[k])->owner);
@@ -398,7 +460,8 @@ static void fill_doc(struct doc *d, const struct diff_result *res,
 		doc_add_json(d, "suspects", "[]");
 		return;
 	}
-	fill_table(doc_add_table(d, "suspects", suspects_table()), res, hours);
+	fill_table(doc_add_table(d, "suspects", suspects_table()),
+		   &(struct sets){&a->set, &b->set}, res, hours);
 }
 
 int view_diff(struct root *root, const struct diff_opts *o, struct doc **ret,

@@ -493,6 +493,43 @@ static void test_cgroup_no_parts(void **state)
 	store_data_release(&d);
 }
 
+/* The rule on its own, as diff uses it on two moments: the changes of
+ * the parts against the cgroup's change. */
+static void test_parts_kind(void **state)
+{
+	struct leak_part v[3] = {
+	    {.part = "page_cache", .reclaim = "reclaimable"},
+	    {.part = "anon_shmem", .reclaim = "swappable"},
+	    {.part = "kernel", .reclaim = "unknown"},
+	};
+	char why[160];
+
+	(void)state;
+	/* 100 MiB of page cache, anon shrank: reclaimable, no why */
+	v[0].bytes_per_hour = 100, v[1].bytes_per_hour = -5;
+	v[2].bytes_per_hour = 0;
+	assert_int_equal(leak_parts_kind(v, 3, 95, why, sizeof(why)),
+			 LEAK_RECLAIMABLE);
+	assert_string_equal(why, "");
+	assert_true(v[0].share > 0.99 && v[1].share == 0);
+	/* v1 kernel memory (dentries): unknown, and why */
+	v[0].bytes_per_hour = 2, v[1].bytes_per_hour = 0;
+	v[2].bytes_per_hour = 98;
+	assert_int_equal(leak_parts_kind(v, 3, 100, why, sizeof(why)),
+			 LEAK_UNKNOWN);
+	assert_non_null(strstr(why, "cgroup v1"));
+	/* half and half: mixed, the shares named */
+	v[0].bytes_per_hour = 50, v[1].bytes_per_hour = 50;
+	v[2].bytes_per_hour = 0;
+	assert_int_equal(leak_parts_kind(v, 3, 100, why, sizeof(why)),
+			 LEAK_MIXED);
+	assert_string_equal(why, "page_cache 50% (reclaimable), anon_shmem "
+				 "50% (swappable)");
+	/* no parts: unknown, never unreclaimable */
+	assert_int_equal(leak_parts_kind(v, 0, 100, why, sizeof(why)),
+			 LEAK_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_cgroup_anon),
 	    cmocka_unit_test(test_cgroup_mixed),
 	    cmocka_unit_test(test_cgroup_no_parts),
+	    cmocka_unit_test(test_parts_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
