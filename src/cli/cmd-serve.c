@@ -143,6 +143,7 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 					    .top_owners = 5}};
 	struct http_server *srv;
 	struct http_addr addr;
+	char *why = NULL;
 	sigset_t set, old;
 	int c, r;
 
@@ -165,6 +166,11 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	st.root = ctx_root(ctx);
 	if (!st.root)
 		return EXIT_FAIL;
+	if (http_load(&why) < 0) {
+		log_error("%s", why);
+		free(why);
+		return EXIT_FAIL;
+	}
 
 	/* the server's thread inherits this mask: signals come to sigwait */
 	sigemptyset(&set);

@@ -19,7 +19,6 @@
  * a connection; and a slowloris runs into the 16 KiB header limit of its
  * connection's memory pool (answered 431 and closed). */
 #include <errno.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +29,7 @@
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
 #include "http.h"
+#include "mhd-shim.h"
 #include "prom.h"
 
 #define HTTP_MAX_CONN 1024u
@@ -57,18 +57,18 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(
+	resp = MHD(MHD_create_response_from_buffer)(
 	    len, body, take ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		if (take)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, "Content-Type", type);
+	MHD(MHD_add_response_header)(resp, "Content-Type", type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(resp, "Allow", "GET, HEAD");
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
+		MHD(MHD_add_response_header)(resp, "Allow", "GET, HEAD");
+	ret = MHD(MHD_queue_response)(conn, status, resp);
+	MHD(MHD_destroy_response)(resp);
 	return ret;
 }
 
@@ -188,15 +188,24 @@ static unsigned conn_limit(void)
 	return room < HTTP_MAX_CONN ? (unsigned)room : HTTP_MAX_CONN;
 }
 
+int http_load(char **ret_why)
+{
+	return mhd_shim_load(ret_why);
+}
+
 int http_start(const struct http_addr *addr, http_collect_fn collect, void *arg,
 	       struct http_server **ret)
 {
-	struct http_server *s = xmalloc(sizeof(*s));
-	unsigned limit = conn_limit();
+	struct http_server *s;
+	unsigned limit;
 
+	if (mhd_shim_load(NULL) < 0)
+		return -EOPNOTSUPP;
+	s = xmalloc(sizeof(*s));
+	limit = conn_limit();
 	*s = (struct http_server){.collect = collect, .arg = arg};
 	errno = 0;
-	s->d = MHD_start_daemon(
+	s->d = MHD(MHD_start_daemon)(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 		(addr->ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR,
@@ -219,6 +228,6 @@ void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	MHD(MHD_stop_daemon)(s->d);
 	free(s);
 }

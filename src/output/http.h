@@ -31,12 +31,17 @@ struct http_server;
  * resolve to a numeric address. */
 int http_parse_listen(const char *s, struct http_addr *ret);
 
+/* Load the HTTP library: libmicrohttpd is dlopen()ed (see mhd-shim.h).
+ * Returns 0, or -EOPNOTSUPP with a malloc'd reason in *ret_why. */
+int http_load(char **ret_why);
+
 /* Serve the metrics on addr from a thread of libmicrohttpd's (it
  * inherits the caller's signal mask): GET or HEAD of /metrics renders
  * what collect gives, / is a link to it, another path is 404, another
  * method 405. Raises the soft RLIMIT_NOFILE toward its hard limit to
- * hold the connection limit. Returns 0, or -errno when it cannot listen
- * (address in use or not available). */
+ * hold the connection limit. Returns 0, -EOPNOTSUPP when the library
+ * cannot be loaded (http_load() says why), or -errno when it cannot
+ * listen (address in use or not available). */
 int http_start(const struct http_addr *addr, http_collect_fn collect, void *arg,
 	       struct http_server **ret);
 
