@@ -5,6 +5,7 @@
  * Everything else lives in the modules: sources/ read kernel files through
  * the root seam, model/ holds a snapshot, analysis/ computes, output/
  * renders, cli/ wires them together. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,10 @@ int main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR");
 	int c, r;
 
+	/* the character set only (LC_CTYPE): libsmartcols measures and
+	 * prints names in it (a UTF-8 file or process name shows as is, not
+	 * as \x escapes); numbers keep the C locale's format */
+	setlocale(LC_CTYPE, "");
 	ctx.out.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 
 	/* global options before the command; '+' stops at the command */

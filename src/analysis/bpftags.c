@@ -401,7 +401,7 @@ void bpftags_objs_notes(const struct kmemtag_result *res, char *full,
 {
 	uint64_t lost = res->stats[KT_STAT_OBJS_FULL];
 	uint64_t raced = res->stats[KT_STAT_OBJS_RACE];
-	const char *after = "their sites' frees are estimated (FREES ±)";
+	const char *after = "their sites' frees are estimated (FREES+-)";
 	char u[24], t[24];
 
 	full[0] = race[0] = '\0';

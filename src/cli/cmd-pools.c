@@ -93,7 +93,7 @@ const char cmd_pools_help[] =
 	"             slab audit found a live object in (kmalloc-cg-1k,\n"
 	"             msg_msg-1k), else its size class ('kmalloc 1k': the\n"
 	"             tracepoint does not name the cache); pages, percpu\n"
-	"  FREES±     (bpf) 'exact', or the 95% bound of estimated frees\n"
+	"  FREES+-     (bpf) 'exact', or the 95% bound of estimated frees\n"
 	"\n"
 	"How to read it: a pool whose DIFF and BYTES keep growing between runs\n"
 	"is a leak suspect; sort by bytes to see the biggest holders, by diff\n"

@@ -159,7 +159,7 @@ size_t pools_bpf_notes(struct pools_bpf *b, const struct kmemtag_result *res,
 		     "floor)");
 	if (res->sample_shift)
 		NOTE("bpf: 1 object in %u tracked (by address): frees, diff "
-		     "and bytes are estimates with a 95%% bound (FREES ±); "
+		     "and bytes are estimates with a 95%% bound (FREES+-); "
 		     "allocs are exact",
 		     1u << res->sample_shift);
 	NOTE("bpf: traced %.1f s; ALLOCS and FREES count since the start, "

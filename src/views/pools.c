@@ -10,7 +10,7 @@
  * a source is missing, and fills the document.
  *
  * The text table and the JSON rows are one table: the columns PoolMon
- * shows are in both, objsize and objects are JSON only, the FREES± column
+ * shows are in both, objsize and objects are JSON only, the FREES+- column
  * of traced rows is text only (JSON has "estimated" and "frees_error"),
  * and the total lines are text-only rows (JSON has the "totals"
  * section). */
@@ -83,7 +83,7 @@ static struct table *rows_table_new(bool bpf)
 		return t;
 	table_add_col(t, "CACHE", "cache", COL_STR);
 	table_col_flags(t, C_CACHE, COLF_BLANK_ABSENT);
-	table_add_col(t, "FREES±", "frees_pm", COL_STR);
+	table_add_col(t, "FREES+-", "frees_pm", COL_STR);
 	table_col_flags(t, C_FREES_PM, COLF_TEXT_ONLY);
 	table_add_col(t, "ESTIMATED", "estimated", COL_JSON);
 	table_col_flags(t, C_ESTIMATED, COLF_JSON_ONLY);
@@ -92,7 +92,8 @@ static struct table *rows_table_new(bool bpf)
 	return t;
 }
 
-/* The traced columns of one row: "exact", "±N" or "n/a" in text. */
+/* The traced columns of one row: "exact", "+-N" or "n/a" in text (ASCII:
+ * libsmartcols escapes other bytes in the C locale memtally runs in). */
 static void fill_bpf_cols(struct table *t, size_t row, const struct pool_row *r)
 {
 	char e[32];
@@ -102,7 +103,7 @@ static void fill_bpf_cols(struct table *t, size_t row, const struct pool_row *r)
 		return;
 	}
 	if (r->estimated && val_has(r->frees_err))
-		snprintf(e, sizeof(e), "±%llu",
+		snprintf(e, sizeof(e), "+-%llu",
 			 (unsigned long long)r->frees_err);
 	else
 		snprintf(e, sizeof(e), "%s",

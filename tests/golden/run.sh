@@ -11,7 +11,8 @@
 #                     path, checked once instead of on every such tree
 #   @ on TREE...      these trees (usage errors and live-only refusals
 #                     need one)
-# FILE may be a glob (proc/[0-9]*/smaps_rollup).
+# FILE may be a glob (proc/[0-9]*/smaps_rollup). Cases run in C.UTF-8, the
+# character set most users have (trees drawn with box characters).
 #
 #   tests/golden/run.sh            check
 #   tests/golden/run.sh --update   rewrite the expected files (then read
@@ -30,7 +31,7 @@ run_case() { # fixture, args...
 	local fx=$1
 	shift
 	local out rc
-	out=$(NO_COLOR=1 "$M" --root "$top/tests/fixtures/$fx" "$@" 2>"$tmpd/err")
+	out=$(NO_COLOR=1 LC_ALL=C.UTF-8 "$M" --root "$top/tests/fixtures/$fx" "$@" 2>"$tmpd/err")
 	rc=$?
 	printf '%s\n' "$out"
 	if [ -s "$tmpd/err" ]; then

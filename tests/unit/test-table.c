@@ -1,6 +1,7 @@
 /* Unit tests for the neutral table: text rendering (human and exact
  * sizes, absent cells, notes) and JSON (integers, null for absent). */
 #include <errno.h>
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,6 +65,40 @@ static void test_text(void **state)
 	e = render(t, true);
 	assert_non_null(strstr(e, "1536"));
 	free(e);
+	table_free(t);
+}
+
+/* Names from processes and files reach the terminal: control bytes are
+ * escaped (a process may name itself "\e]0;..."; a newline would forge a
+ * row), and non-ASCII shows as is in a UTF-8 locale, escaped in C. */
+static void test_text_escapes(void **state)
+{
+	struct table *t = table_new(NULL);
+	char *s;
+	size_t r;
+
+	(void)state;
+	table_add_col(t, "NAME", "name", COL_STR);
+	r = table_add_row(t);
+	table_set_str(t, r, 0, "\033[31mEVIL\033]0;pw\007");
+	r = table_add_row(t);
+	table_set_str(t, r, 0, "two\nlines");
+	r = table_add_row(t);
+	table_set_str(t, r, 0, "r\xc3\xa9sum\xc3\xa9");
+	if (setlocale(LC_CTYPE, "C.UTF-8")) {
+		s = render(t, false);
+		assert_null(strchr(s, '\033'));
+		assert_null(strchr(s, '\007'));
+		assert_non_null(strstr(s, "\\x1b[31mEVIL"));
+		assert_non_null(strstr(s, "two\\x0alines"));
+		assert_non_null(strstr(s, "r\xc3\xa9sum\xc3\xa9"));
+		free(s);
+	}
+	setlocale(LC_CTYPE, "C");
+	s = render(t, false);
+	assert_null(strchr(s, '\033'));
+	assert_non_null(strstr(s, "r\\xc3\\xa9sum"));
+	free(s);
 	table_free(t);
 }
 
@@ -446,6 +481,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_text_escapes),
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_tree_optional),
 	    cmocka_unit_test(test_human),
