@@ -340,22 +340,6 @@ static char *owner_json(const struct diff_result *res, size_t k)
 				 chain, r->n_children);
 }
 
-/* Text-only rows under row: the module, process or cgroup holding it. */
-static void add_holders(struct table *t, size_t row, const char *owner)
-{
-	struct series_holder h[3];
-	size_t n = series_owner_holders(owner, h, ELEMENTSOF(h));
-
-	for (size_t i = 0; i < n; i++) {
-		size_t r = table_add_row(t);
-
-		table_set_str(t, r, C_SERIES, h[i].what);
-		table_set_str(t, r, C_OWNER_TEXT, h[i].who);
-		table_row_parent(t, r, row);
-		table_row_text_only(t, r);
-	}
-}
-
 /* One row of the table for diff row k; hours NAN or <= 0: no rate. */
 static size_t add_row(struct table *t, const struct sets *ss,
 		      const struct diff_result *res, size_t k, double hours)
@@ -414,7 +398,9 @@ static void fill_table(struct table *t, const struct sets *ss,
 		row_of[k] = add_row(t, ss, res, k, hours);
 		if (res->rows[k].is_child && parent[k] != SIZE_MAX)
 			table_row_parent(t, row_of[k], row_of[parent[k]]);
-		add_holders(t, row_of[k], point_of(&res->rows[k])->owner);
+		history_add_holders(t, row_of[k],
+				    point_of(&res->rows[k])->owner, C_SERIES,
+				    C_OWNER_TEXT);
 	}
 	if (isnan(hours) || hours <= 0)
 		table_add_note(t, "RATE/H is n/a: %s",

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "../analysis/owners-snap.h"
+#include "../basic/macro.h"
 #include "../basic/xalloc.h"
 #include "../model/cgroups.h"
 #include "../model/owners.h"
@@ -29,6 +30,22 @@ static bool slab_types(struct root *root, const struct snapshot *snap,
 	return slab_sysfs_read_names(root, names, si->n_caches,
 				     SA_BIT(SA_RECLAIM_ACCOUNT), ret,
 				     &err) == 0;
+}
+
+void history_add_holders(struct table *t, size_t row, const char *owner,
+			 size_t what_col, size_t who_col)
+{
+	struct series_holder h[3];
+	size_t n = series_owner_holders(owner, h, ELEMENTSOF(h));
+
+	for (size_t i = 0; i < n; i++) {
+		size_t r = table_add_row(t);
+
+		table_set_str(t, r, what_col, h[i].what);
+		table_set_str(t, r, who_col, h[i].who);
+		table_row_parent(t, r, row);
+		table_row_text_only(t, r);
+	}
 }
 
 int history_owners(struct root *root, struct owner_set *ret, char **ret_why)

@@ -8,6 +8,7 @@
 #include "../analysis/series.h"
 #include "../model/ownerset.h"
 #include "../model/snapshot.h"
+#include "../output/table.h"
 #include "../store/store.h"
 #include "view.h"
 
@@ -24,6 +25,12 @@ void history_collect_series(struct root *root, const struct series_opts *o,
  * file in a captured tree) otherwise. Returns 0, or -errno with *ret_why
  * (malloc'd) saying why there are none; ret is then released. */
 int history_owners(struct root *root, struct owner_set *ret, char **ret_why);
+
+/* Under row of t, one text-only row per holder an owner JSON names (the
+ * module, process, cgroup: series_owner_holders()): what in column
+ * what_col, who in who_col. diff and leaks draw the owner chain so. */
+void history_add_holders(struct table *t, size_t row, const char *owner,
+			 size_t what_col, size_t who_col);
 
 /* Open a recording. Returns 0 or -errno with err saying why. */
 int history_open_store(const char *path, unsigned flags, struct store **ret,

@@ -152,23 +152,6 @@ static void set_trend(struct table *t, size_t row, const struct leak_finding *f)
 		table_set_str(t, row, C_EXHAUSTION_WHY, f->exhaustion_why);
 }
 
-/* Text-only rows under row: who holds the memory (module, process,
- * cgroup), the kind in the tree and the name under OWNER. */
-static void add_holders(struct table *t, size_t row, const char *owner)
-{
-	struct series_holder h[3];
-	size_t n = series_owner_holders(owner, h, ELEMENTSOF(h));
-
-	for (size_t i = 0; i < n; i++) {
-		size_t r = table_add_row(t);
-
-		table_set_str(t, r, C_SERIES, h[i].what);
-		table_set_str(t, r, C_OWNER_TEXT, h[i].who);
-		table_row_parent(t, r, row);
-		table_row_text_only(t, r);
-	}
-}
-
 /* What a cgroup's growth is made of (JSON: kind_why, growth_split). */
 static void set_split(struct table *t, size_t row, const struct leak_finding *f)
 {
@@ -235,7 +218,8 @@ static void fill_rows(struct table *t, const struct store_data *d,
 		table_set_json(t, row, C_OWNER, owner);
 		if (f->kind == LEAK_UNRECLAIMABLE && f->growing)
 			table_row_highlight(t, row);
-		add_holders(t, row, d->series[f->series].owner);
+		history_add_holders(t, row, d->series[f->series].owner,
+				    C_SERIES, C_OWNER_TEXT);
 	}
 	add_notes(t, d, res);
 }
