@@ -122,6 +122,12 @@ int cli_opt_default(struct ctx *ctx, int c, const char *arg);
  * column, or EXIT_FAIL when a streamed table's fill failed (the message
  * printed). */
 int cli_render(struct ctx *ctx, struct doc *d);
+struct view_err;
+
+/* The end of a command: when the view succeeded (r >= 0), cli_render(d);
+ * else its error (err->msg) in one line and EXIT_FAIL. */
+int cli_view_done(struct ctx *ctx, int r, struct doc *d,
+		  const struct view_err *err);
 /* Print a usage error ("memtally CMD: MSG") and return EXIT_USAGE. */
 int cli_usage_error(struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
 /* Open the root once (--root, -f, or /); print the error and return

@@ -116,9 +116,6 @@ int cmd_diff(int argc, char **argv, struct ctx *ctx)
 		if (!root)
 			return EXIT_FAIL;
 	}
-	if (view_diff(root, &o, &d, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	r = view_diff(root, &o, &d, &err);
+	return cli_view_done(ctx, r, d, &err);
 }

@@ -102,9 +102,6 @@ int cmd_empty(int argc, char **argv, struct ctx *ctx)
 		return cli_usage_error(ctx, "%s", err.msg);
 	if (!ctx_root(ctx))
 		return EXIT_FAIL;
-	if (view_empty(ctx_root(ctx), &o, &d, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	r = view_empty(ctx_root(ctx), &o, &d, &err);
+	return cli_view_done(ctx, r, d, &err);
 }

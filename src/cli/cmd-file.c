@@ -80,9 +80,6 @@ int cmd_file(int argc, char **argv, struct ctx *ctx)
 	o.path = argv[optind];
 	if (!ctx_root(ctx))
 		return EXIT_FAIL;
-	if (view_file(ctx_root(ctx), &o, &d, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	r = view_file(ctx_root(ctx), &o, &d, &err);
+	return cli_view_done(ctx, r, d, &err);
 }

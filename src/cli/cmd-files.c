@@ -121,9 +121,5 @@ int cmd_files(int argc, char **argv, struct ctx *ctx)
 	r = view_files(ctx_root(ctx), &o, &d, &err);
 	if (drawn)
 		fputs("\r\033[K", stderr);
-	if (r < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	return cli_view_done(ctx, r, d, &err);
 }

@@ -139,9 +139,6 @@ int cmd_leaks(int argc, char **argv, struct ctx *ctx)
 				       argv[optind]);
 	if (!o.db)
 		return cli_usage_error(ctx, "missing --db FILE");
-	if (view_leaks(NULL, &o, &d, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	r = view_leaks(NULL, &o, &d, &err);
+	return cli_view_done(ctx, r, d, &err);
 }

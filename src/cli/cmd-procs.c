@@ -206,9 +206,5 @@ int cmd_procs(int argc, char **argv, struct ctx *ctx)
 	r = view_procs(root, &o, &d, &err);
 	if (r == -EINVAL)
 		return cli_usage_error(ctx, "%s", err.msg);
-	if (r < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	return cli_view_done(ctx, r, d, &err);
 }

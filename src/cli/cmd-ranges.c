@@ -47,9 +47,5 @@ int cmd_ranges(int argc, char **argv, struct ctx *ctx)
 	o.progress_data = &p;
 	r = view_ranges(root, &o, &d, &err);
 	pages_progress_end(&p);
-	if (r < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	return cli_view_done(ctx, r, d, &err);
 }

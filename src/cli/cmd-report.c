@@ -65,9 +65,6 @@ int cmd_report(int argc, char **argv, struct ctx *ctx)
 		return cli_usage_error(ctx, "missing --db FILE");
 	if (!o.out)
 		return cli_usage_error(ctx, "missing -o FILE");
-	if (view_report(NULL, &o, &d, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	r = view_report(NULL, &o, &d, &err);
+	return cli_view_done(ctx, r, d, &err);
 }

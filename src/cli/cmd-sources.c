@@ -34,9 +34,6 @@ int cmd_sources(int argc, char **argv, struct ctx *ctx)
 	root = ctx_root(ctx);
 	if (!root)
 		return EXIT_FAIL;
-	if (view_sources(root, &o, &d, &err) < 0) {
-		log_error("%s", err.msg);
-		return EXIT_FAIL;
-	}
-	return cli_render(ctx, d);
+	r = view_sources(root, &o, &d, &err);
+	return cli_view_done(ctx, r, d, &err);
 }

@@ -11,6 +11,7 @@
 #include "../basic/log.h"
 #include "../basic/macro.h"
 #include "../basic/xalloc.h"
+#include "../views/view.h"
 #include "cli.h"
 
 const struct cmd commands[] = {
@@ -173,6 +174,16 @@ int cli_render(struct ctx *ctx, struct doc *d)
 	if (r < 0)
 		return cli_usage_error(ctx, "%s", err);
 	return EXIT_OK;
+}
+
+int cli_view_done(struct ctx *ctx, int r, struct doc *d,
+		  const struct view_err *err)
+{
+	if (r < 0) {
+		log_error("%s", err->msg);
+		return EXIT_FAIL;
+	}
+	return cli_render(ctx, d);
 }
 
 int cli_opt_default(struct ctx *ctx, int c, const char *arg)
