@@ -52,7 +52,8 @@ const char cmd_serve_help[] =
     "                          every interface)\n"
     "      --top N             pool tags listed (default 20)\n"
     "      --owners-top N      holders listed per kind of object (default\n"
-    "                          5; 0: none; live only)\n"
+    "                          5; 0: none; with --root or -f, what the\n"
+    "                          tree or snapshot kept)\n"
     "      --duration D        stop by itself after D (e.g. 60s)\n"
     "  -q, --quiet             no start line on stderr\n";
 
