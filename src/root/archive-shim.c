@@ -1,35 +1,18 @@
 /* Loading libarchive with dlopen(); see archive-shim.h for why. */
-#include <dlfcn.h>
-#include <errno.h>
-
-#include "../basic/xalloc.h"
+#include "../basic/dlsyms.h"
+#include "../basic/macro.h"
 #include "archive-shim.h"
 
 struct archive_shim archive_shim;
 
 int archive_shim_load(char **ret_why)
 {
-	void *h;
+#define ARCHIVE_SLOT(name) {#name, (void **)&archive_shim.name},
+	static const struct dl_sym syms[] = {ARCHIVE_SYMS(ARCHIVE_SLOT)};
+#undef ARCHIVE_SLOT
 
 	if (archive_shim.handle)
 		return 0;
-	h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		if (ret_why)
-			*ret_why =
-			    xasprintf("cannot load libarchive: %s", dlerror());
-		return -EOPNOTSUPP;
-	}
-#define ARCHIVE_LOAD(name)                                                     \
-	archive_shim.name = (__typeof__(name) *)dlsym(h, #name);               \
-	if (!archive_shim.name) {                                              \
-		if (ret_why)                                                   \
-			*ret_why = xstrdup("libarchive lacks " #name);         \
-		dlclose(h);                                                    \
-		return -EOPNOTSUPP;                                            \
-	}
-	ARCHIVE_SYMS(ARCHIVE_LOAD)
-#undef ARCHIVE_LOAD
-	archive_shim.handle = h;
-	return 0;
+	return dl_load_syms("libarchive.so.13", syms, ELEMENTSOF(syms),
+			    &archive_shim.handle, ret_why);
 }

@@ -320,12 +320,19 @@ static void build_cgroup(struct store_data *d, const struct part *parts,
 	store_close(s);
 }
 
-/* The finding for cgroup "/app" (there must be one). Part series are
- * never findings, nor analysed. */
-static const struct leak_finding *app(const struct store_data *d,
-				      const struct leaks_result *res)
+/* Build the recording (build_cgroup()), find its leaks by the default
+ * rules, and return the finding for cgroup "/app" (there must be one).
+ * Part series are never findings, nor analysed. */
+static const struct leak_finding *app(struct store_data *d,
+				      const struct part *parts, size_t n,
+				      int64_t rate, struct leaks_result *res)
 {
 	const struct leak_finding *f = NULL;
+	struct trend_rules r;
+
+	build_cgroup(d, parts, n, rate);
+	leaks_default_rules(&r);
+	assert_int_equal(leaks_find(d, &r, false, res), 0);
 
 	assert_int_equal(res->n_analysed, 2);
 	for (size_t k = 0; k < res->n; k++) {
@@ -349,16 +356,12 @@ static void test_cgroup_reclaimable(void **state)
 	    {"kernel_pinned", "pinned", 1},
 	};
 	struct store_data d;
-	struct trend_rules r;
 	struct leaks_result res;
 	const struct leak_finding *f;
 	_cleanup_free_ char *js = NULL;
 
 	(void)state;
-	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
-	leaks_default_rules(&r);
-	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
-	f = app(&d, &res);
+	f = app(&d, parts, ELEMENTSOF(parts), 0, &res);
 	assert_int_equal(f->kind, LEAK_RECLAIMABLE);
 	assert_string_equal(leak_kind_name(f->kind), "reclaimable");
 	assert_string_equal(f->kind_why, "");
@@ -388,15 +391,11 @@ static void test_cgroup_v1_kernel(void **state)
 	    {"kernel", "unknown", 30},
 	};
 	struct store_data d;
-	struct trend_rules r;
 	struct leaks_result res;
 	const struct leak_finding *f;
 
 	(void)state;
-	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
-	leaks_default_rules(&r);
-	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
-	f = app(&d, &res);
+	f = app(&d, parts, ELEMENTSOF(parts), 0, &res);
 	assert_int_equal(f->kind, LEAK_UNKNOWN);
 	assert_string_equal(leak_kind_name(f->kind), "unknown");
 	assert_string_equal(f->kind_why, "kernel memory; cgroup v1 does not "
@@ -418,15 +417,11 @@ static void test_cgroup_anon(void **state)
 	    {"kernel", "unknown", 1},
 	};
 	struct store_data d;
-	struct trend_rules r;
 	struct leaks_result res;
 	const struct leak_finding *f;
 
 	(void)state;
-	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
-	leaks_default_rules(&r);
-	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
-	f = app(&d, &res);
+	f = app(&d, parts, ELEMENTSOF(parts), 0, &res);
 	assert_int_equal(f->kind, LEAK_UNRECLAIMABLE);
 	assert_string_equal(f->kind_why, "");
 	assert_null(f->exhaustion_why);
@@ -449,15 +444,11 @@ static void test_cgroup_mixed(void **state)
 	    {"anon_shmem", "swappable", 20},
 	};
 	struct store_data d;
-	struct trend_rules r;
 	struct leaks_result res;
 	const struct leak_finding *f;
 
 	(void)state;
-	build_cgroup(&d, parts, ELEMENTSOF(parts), 0);
-	leaks_default_rules(&r);
-	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
-	f = app(&d, &res);
+	f = app(&d, parts, ELEMENTSOF(parts), 0, &res);
 	assert_int_equal(f->kind, LEAK_MIXED);
 	assert_string_equal(leak_kind_name(f->kind), "mixed");
 	assert_non_null(strstr(f->kind_why, "page_cache 50% (reclaimable)"));
@@ -474,15 +465,11 @@ static void test_cgroup_mixed(void **state)
 static void test_cgroup_no_parts(void **state)
 {
 	struct store_data d;
-	struct trend_rules r;
 	struct leaks_result res;
 	const struct leak_finding *f;
 
 	(void)state;
-	build_cgroup(&d, NULL, 0, 30);
-	leaks_default_rules(&r);
-	assert_int_equal(leaks_find(&d, &r, false, &res), 0);
-	f = app(&d, &res);
+	f = app(&d, NULL, 0, 30, &res);
 	assert_int_equal(f->kind, LEAK_UNKNOWN);
 	assert_int_equal(f->n_split, 0);
 	assert_null(leaks_split_json(f));
