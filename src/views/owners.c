@@ -523,8 +523,9 @@ static int owners_get(struct root *root, const struct owners_opts *o,
 				 "--user needs the live system: a snapshot "
 				 "keeps no process's user");
 	r = history_owners(root, ret, &why);
+	/* a bad member is bad input (exit 1), not a usage error (-EINVAL) */
 	if (r < 0)
-		return view_fail(err, r, "owners: %s",
+		return view_fail(err, r == -EINVAL ? -EBADMSG : r, "owners: %s",
 				 why ? why : strerror(-r));
 	if (o->pids)
 		owner_set_keep_holders(ret, o->pids, o->npids);

@@ -36,9 +36,9 @@ int owners_kinds_parse(const char *s, unsigned *ret, struct view_err *err);
 /* Fill *ret: table "rows" (one per object, biggest first; text groups
  * them under their holder, cgroup or kind as a tree), table "kinds"
  * (totals), "notes". Live: a walk of /proc; from a snapshot or tree: its
- * memtally/owners.json (-ENOENT when it has none). -EINVAL when o->user
- * names no user, or is given offline (a usage error); other -errno when
- * /proc cannot be walked or the member is bad. */
+ * memtally/owners.json (-ENOENT when it has none, -EBADMSG when it is
+ * malformed). -EINVAL when o->user names no user, or is given offline (a
+ * usage error); other -errno when /proc cannot be walked. */
 int view_owners(struct root *root, const struct owners_opts *o,
 		struct doc **ret, struct view_err *err);
 

@@ -73,6 +73,16 @@ if tar --zstd -xOf "$tmp/out.mtsnap" proc/meminfo 2>/dev/null | grep -q '^root:'
 fi
 tree; ln -s /etc/passwd "$tmp/t/proc/meminfo"
 expect "meminfo -> /etc/passwd" "leads outside the root" "$M" --root "$tmp/t" usage
+# a corrupt owners member (memtally/owners.json in a tree or snapshot):
+# bad input, exit 1, not a usage error
+ofx=$top/tests/fixtures/owners-6.18-x86_64
+rm -rf "$tmp/o" && cp -a "$ofx" "$tmp/o"
+head -c 100 "$ofx/memtally/owners.json" >"$tmp/o/memtally/owners.json"
+expect "owners.json cut" "'memtally/owners.json': not JSON" "$M" --root "$tmp/o" owners
+printf '{"version":1,"procs":[],"objects":[{"kind":"pipe","id":-5,"holders":[]}]}' \
+	>"$tmp/o/memtally/owners.json"
+expect "owners.json negative id" "a malformed process or object" "$M" --root "$tmp/o" owners
+
 tree; cp "$fx/proc/meminfo" "$tmp/t/meminfo.real"
 ln -s ../meminfo.real "$tmp/t/proc/meminfo"
 if ! "$M" --root "$tmp/t" usage >/dev/null 2>"$tmp/err"; then
